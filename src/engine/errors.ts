@@ -1,0 +1,41 @@
+/** Every error the engine raises on purpose derives from this, so callers can tell them from bugs. */
+export class DrawscopeError extends Error {
+  override name = "DrawscopeError";
+}
+
+/** A store that cannot be opened or read: not Zarr, missing metadata, a corrupt zip. */
+export class StoreError extends DrawscopeError {
+  override name = "StoreError";
+  constructor(
+    message: string,
+    /** The key or path inside the store the problem is about, when there is one. */
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An array whose data type the engine cannot represent faithfully. */
+export class DTypeError extends DrawscopeError {
+  override name = "DTypeError";
+}
+
+export type SpecErrorKind = "syntax" | "unknown-group" | "unknown-variable" | "dims" | "duplicate";
+
+/**
+ * A query the trace cannot answer. `start`/`end` index the offending text in the query string
+ * the user typed, so the UI can underline it.
+ */
+export class SpecError extends DrawscopeError {
+  override name = "SpecError";
+  constructor(
+    readonly kind: SpecErrorKind,
+    message: string,
+    readonly start: number,
+    readonly end: number,
+    /** The nearest valid name, when one is close enough to be a likely typo. */
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}

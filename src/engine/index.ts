@@ -1,0 +1,12 @@
+/** The DOM-free engine: runs unchanged in a Web Worker and in Node. */
+export { DrawscopeError, DTypeError, SpecError, StoreError, type SpecErrorKind } from "./errors.ts";
+export { parseQuery, parseSpec, type Spec, type Token } from "./spec.ts";
+export { openTrace, type Trace } from "./trace.ts";
+export type { ExtractOptions } from "./extract.ts";
+export type { DimInfo, GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
+export type { TraceStore } from "./store/types.ts";
+export { openZipBlob } from "./store/zip.ts";
+export { openFiles, type FileEntry } from "./store/files.ts";
+export { openDirectoryHandle } from "./store/directory.ts";
+export { openUrl } from "./store/url.ts";
+export { toCsv } from "./csv.ts";

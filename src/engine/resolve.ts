@@ -1,0 +1,120 @@
+import { SpecError } from "./errors.ts";
+import type { Spec } from "./spec.ts";
+import { nearestName } from "./suggest.ts";
+import type { GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
+
+/** A spec matched to the trace: the variable it names and the dimensions it spreads over. */
+export interface ResolvedSpec {
+  spec: Spec;
+  variable: VariableInfo;
+  /** Non-sample dimensions in the order the spec named them (the variable's order without brackets). */
+  dims: string[];
+  /** The name of the value column in the tidy table. */
+  column: string;
+}
+
+const quote = (s: string) => `'${s}'`;
+const listOf = (names: readonly string[]) => (names.length ? names.join(", ") : "none");
+const didYouMean = (s: string | undefined) => (s ? `: did you mean ${quote(s)}?` : "");
+
+export function findGroup(tree: TraceTree, name: string): GroupInfo | undefined {
+  return tree.groups.find((g) => g.name === name);
+}
+
+/** The error for a group name the trace does not have, positioned at `[start, end)`. */
+export function unknownGroup(tree: TraceTree, name: string, start: number, end: number): SpecError {
+  const names = tree.groups.map((g) => g.name);
+  const suggestion = nearestName(name, names);
+  return new SpecError("unknown-group", `no group ${quote(name)} in this trace (it has ${listOf(names)})${didYouMean(suggestion)}`, start, end, suggestion);
+}
+
+function resolveVariable(tree: TraceTree, spec: Spec, defaultGroup: string): VariableInfo {
+  const groupName = spec.group?.text ?? defaultGroup;
+  const group = findGroup(tree, groupName);
+  if (!group) {
+    if (spec.group) throw unknownGroup(tree, spec.group.text, spec.group.start, spec.group.end);
+    throw unknownGroup(tree, groupName, spec.start, spec.end);
+  }
+  const name = spec.name.text;
+  const variable = group.variables.find((v) => v.name === name);
+  if (variable) return variable;
+  const elsewhere = tree.groups.filter((g) => g.variables.some((v) => v.name === name)).map((g) => g.name);
+  const names = group.variables.map((v) => v.name);
+  const suggestion = nearestName(name, names);
+  const hint = elsewhere.length
+    ? `; it is in ${listOf(elsewhere)}: write ${quote(`${elsewhere[0]}/${name}`)}`
+    : didYouMean(suggestion);
+  throw new SpecError(
+    "unknown-variable",
+    `no variable ${quote(name)} in group ${quote(group.name)} (it has ${listOf(names)})${hint}`,
+    spec.name.start,
+    spec.name.end,
+    elsewhere.length ? `${elsewhere[0]}/${name}` : suggestion,
+  );
+}
+
+function resolveDims(spec: Spec, variable: VariableInfo): string[] {
+  const own = variable.dims.filter((d) => !variable.sampleDims.includes(d));
+  if (spec.dims === null) return own;
+  const label = quote(variable.name);
+  const bracketStart = spec.dims[0].start;
+  const bracketEnd = spec.dims[spec.dims.length - 1].end;
+  if (own.length === 0) {
+    const sample = variable.sampleDims.length ? ` (only ${listOf(variable.sampleDims)})` : "";
+    throw new SpecError("dims", `${label} has no dimensions to spread over${sample}: drop the brackets`, bracketStart, bracketEnd);
+  }
+  const seen = new Set<string>();
+  for (const dim of spec.dims) {
+    if (variable.sampleDims.includes(dim.text)) {
+      throw new SpecError(
+        "dims",
+        `${quote(dim.text)} is a sample dimension, always a column of its own: leave it out of the brackets of ${label} (its dimensions are ${listOf(own)})`,
+        dim.start,
+        dim.end,
+      );
+    }
+    if (!own.includes(dim.text)) {
+      const suggestion = nearestName(dim.text, own.filter((d) => !seen.has(d)));
+      throw new SpecError(
+        "dims",
+        `${label} has no dimension ${quote(dim.text)} (its dimensions are ${listOf(own)})${didYouMean(suggestion)}`,
+        dim.start,
+        dim.end,
+        suggestion,
+      );
+    }
+    if (seen.has(dim.text)) {
+      throw new SpecError("dims", `dimension ${quote(dim.text)} is named twice for ${label}`, dim.start, dim.end);
+    }
+    seen.add(dim.text);
+  }
+  const missing = own.filter((d) => !seen.has(d));
+  if (missing.length) {
+    throw new SpecError(
+      "dims",
+      `${label} has dimensions ${listOf(own)}: the brackets must name all of them; add ${listOf(missing.map(quote))}`,
+      bracketStart,
+      bracketEnd,
+      missing[0],
+    );
+  }
+  return spec.dims.map((d) => d.text);
+}
+
+/** Match each spec to a variable of the trace; specs without a group prefix read `defaultGroup`. */
+export function resolveSpecs(tree: TraceTree, specs: readonly Spec[], defaultGroup: string): ResolvedSpec[] {
+  const resolved: ResolvedSpec[] = [];
+  const columns = new Set<string>();
+  for (const spec of specs) {
+    const variable = resolveVariable(tree, spec, defaultGroup);
+    const dims = resolveDims(spec, variable);
+    const twin = resolved.find((r) => r.variable === variable);
+    if (twin) {
+      throw new SpecError("duplicate", `${quote(variable.group + "/" + variable.name)} is asked for twice: remove one`, spec.start, spec.end);
+    }
+    const column = columns.has(variable.name) ? `${variable.group}/${variable.name}` : variable.name;
+    columns.add(column);
+    resolved.push({ spec, variable, dims, column });
+  }
+  return resolved;
+}

@@ -1,0 +1,32 @@
+import ZipFileStore, { BlobReader } from "@zarrita/storage/zip";
+import { StoreError } from "../errors.ts";
+import { listKeys, storeKeys } from "./entries.ts";
+import type { TraceStore } from "./types.ts";
+
+type Reader = ConstructorParameters<typeof ZipFileStore>[0];
+
+/**
+ * A zipped Zarr store, at the zip's root or inside one top folder; `__MACOSX/` and `._*` entries
+ * are ignored. Entries are read by range, so a large zip is never loaded whole.
+ */
+export async function openZip(reader: Reader, label: string): Promise<TraceStore> {
+  let keys: string[] = [];
+  const store = new ZipFileStore(reader, {
+    transformEntries(entries) {
+      const mapping = storeKeys(Object.keys(entries));
+      keys = [...mapping.keys()];
+      return Object.fromEntries([...mapping].map(([key, path]) => [key, entries[path]]));
+    },
+  });
+  try {
+    await store.has("/");
+  } catch (cause) {
+    throw new StoreError(`${label} is not a readable zip file (${(cause as Error).message}); zip the Zarr folder and try again`);
+  }
+  return { store, list: listKeys(keys), label };
+}
+
+/** A zip held in a Blob or File (a dropped file in the browser, `fs.openAsBlob` in Node). */
+export function openZipBlob(blob: Blob, label: string): Promise<TraceStore> {
+  return openZip(new BlobReader(blob), label);
+}

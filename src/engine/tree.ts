@@ -1,0 +1,225 @@
+import * as zarr from "zarrita";
+import { StoreError } from "./errors.ts";
+import { readWhole, type ZarrArray } from "./read.ts";
+import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
+import type { TraceStore } from "./store/types.ts";
+
+/** A variable of a group, as the sidebar and the spec resolver see it. */
+export interface VariableInfo {
+  group: string;
+  name: string;
+  dims: string[];
+  shape: number[];
+  /** `float64`, `float32`, `int64`, `int32`, ..., `bool`, or `string`. */
+  dtype: string;
+  attrs: Record<string, unknown>;
+  /** The sample dimensions (`chain`, `draw`) among `dims`, in their order there. */
+  sampleDims: string[];
+}
+
+/** A dimension of a group with its labels (the coordinate's values, or 0..n-1 without one). */
+export interface DimInfo {
+  name: string;
+  size: number;
+  labels: readonly string[] | readonly number[];
+  /** False when the group has no coordinate array for the dimension. */
+  hasCoordinate: boolean;
+}
+
+export interface GroupInfo {
+  name: string;
+  attrs: Record<string, unknown>;
+  sampleDims: string[];
+  variables: VariableInfo[];
+  dims: DimInfo[];
+}
+
+export interface TraceTree {
+  label: string;
+  zarrFormat: 2 | 3;
+  consolidated: boolean;
+  groups: GroupInfo[];
+}
+
+/** ArviZ's group names: where to look when a store has neither consolidated metadata nor a listing. */
+export const ARVIZ_GROUPS = [
+  "posterior",
+  "posterior_predictive",
+  "predictions",
+  "log_likelihood",
+  "log_prior",
+  "sample_stats",
+  "observed_data",
+  "constant_data",
+  "predictions_constant_data",
+  "prior",
+  "prior_predictive",
+  "sample_stats_prior",
+  "unconstrained_posterior",
+  "unconstrained_prior",
+  "warmup_posterior",
+  "warmup_posterior_predictive",
+  "warmup_predictions",
+  "warmup_sample_stats",
+  "warmup_log_likelihood",
+];
+
+const DEFAULT_SAMPLE_DIMS = ["chain", "draw"];
+
+/** An opened trace's structure and the zarrita arrays behind it. */
+export interface OpenedTree {
+  tree: TraceTree;
+  arrays: Map<string, ZarrArray>;
+}
+
+function dtypeName(array: ZarrArray): string {
+  const dt = String(array.dtype);
+  if (array.attrs?.dtype === "bool") return "bool";
+  if (dt.startsWith("v2:U") || dt.startsWith("v2:S") || dt === "v2:object" || dt === "string") return "string";
+  return dt;
+}
+
+function dimensionNames(array: ZarrArray): string[] {
+  const v3 = array.dimensionNames;
+  const v2 = array.attrs?._ARRAY_DIMENSIONS;
+  const names = v3 ?? (Array.isArray(v2) ? (v2 as string[]) : undefined);
+  if (names && names.length === array.shape.length && names.every((n) => typeof n === "string" && n !== "")) return names;
+  // Arrays without dimension names get xarray's fallback names, so every axis can still be spread.
+  return array.shape.map((_, k) => `dim_${k}`);
+}
+
+async function detectFormat(store: TraceStore): Promise<2 | 3> {
+  const has = async (key: string) => (await store.store.get(key as zarr.AbsolutePath).catch(() => undefined)) !== undefined;
+  if (await has("/zarr.json")) return 3;
+  if ((await has("/.zgroup")) || (await has("/.zmetadata"))) return 2;
+  throw new StoreError(
+    `${store.label} is not a Zarr store: no zarr.json (format 3) or .zgroup/.zmetadata (format 2) at its top. ` +
+      "Open the folder that holds the groups (posterior, sample_stats, ...), or a zip of it.",
+    store.label,
+  );
+}
+
+type Readable = zarr.Readable;
+
+/** Child names of a group: from consolidated metadata, else the folder listing, else ArviZ's names. */
+async function childPaths(
+  store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] },
+  listing: TraceStore["list"],
+  parent: string,
+): Promise<{ names: string[]; listed: boolean }> {
+  if (store.contents) {
+    const prefix = parent === "" ? "/" : `/${parent}/`;
+    const names = store
+      .contents()
+      .map((c) => c.path)
+      .filter((p) => p.startsWith(prefix) && p.length > prefix.length && !p.slice(prefix.length).includes("/"))
+      .map((p) => p.slice(prefix.length));
+    return { names: [...new Set(names)], listed: true };
+  }
+  if (listing) return { names: await listing(parent), listed: true };
+  return { names: parent === "" ? ARVIZ_GROUPS : [], listed: false };
+}
+
+async function openArray(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<ZarrArray | undefined> {
+  const loc = root.resolve(path);
+  try {
+    return format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
+  } catch (error) {
+    if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
+    throw new StoreError(`cannot open array ${path} in the store: ${(error as Error).message}`, path);
+  }
+}
+
+async function openGroup(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<zarr.Group<Readable> | undefined> {
+  const loc = root.resolve(path);
+  try {
+    return format === 3 ? await zarr.open.v3(loc, { kind: "group" }) : await zarr.open.v2(loc, { kind: "group" });
+  } catch (error) {
+    if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
+    throw new StoreError(`cannot open group ${path} in the store: ${(error as Error).message}`, path);
+  }
+}
+
+function sampleDimsOf(attrs: Record<string, unknown>): string[] | undefined {
+  const v = attrs.sample_dims;
+  return Array.isArray(v) && v.every((d) => typeof d === "string") ? (v as string[]) : undefined;
+}
+
+async function describeGroup(
+  root: zarr.Location<Readable>,
+  store: Readable,
+  listing: TraceStore["list"],
+  format: 2 | 3,
+  name: string,
+  arrays: Map<string, ZarrArray>,
+): Promise<GroupInfo | undefined> {
+  const group = await openGroup(root, name, format);
+  if (!group) return undefined;
+  const attrs = group.attrs ?? {};
+  const { names } = await childPaths(store, listing, name);
+  const opened = (await Promise.all(names.map(async (child) => ({ child, array: await openArray(root, `${name}/${child}`, format) })))).filter(
+    (x): x is { child: string; array: ZarrArray } => x.array !== undefined,
+  );
+  opened.sort((a, b) => names.indexOf(a.child) - names.indexOf(b.child));
+
+  const coordArrays = new Map<string, ZarrArray>();
+  const dataArrays: { child: string; array: ZarrArray; dims: string[] }[] = [];
+  for (const { child, array } of opened) {
+    const dims = dimensionNames(array);
+    if (dims.length === 1 && dims[0] === child) coordArrays.set(child, array);
+    else dataArrays.push({ child, array, dims });
+    arrays.set(`${name}/${child}`, array);
+  }
+
+  const declared = sampleDimsOf(attrs);
+  const sizes = new Map<string, number>();
+  for (const { array, dims } of dataArrays) dims.forEach((d, k) => sizes.set(d, array.shape[k]));
+  for (const [d, array] of coordArrays) if (!sizes.has(d)) sizes.set(d, array.shape[0]);
+
+  const variables: VariableInfo[] = dataArrays.map(({ child, array, dims }) => ({
+    group: name,
+    name: child,
+    dims,
+    shape: array.shape.slice(),
+    dtype: dtypeName(array),
+    attrs: array.attrs ?? {},
+    sampleDims: dims.filter((d) => (declared ?? DEFAULT_SAMPLE_DIMS).includes(d)),
+  }));
+
+  const dims = await Promise.all(
+    [...sizes].map(async ([dim, size]): Promise<DimInfo> => {
+      const coord = coordArrays.get(dim);
+      if (!coord) return { name: dim, size, labels: Array.from({ length: size }, (_, i) => i), hasCoordinate: false };
+      const values = await readWhole(coord);
+      const labels = values.kind === "string" ? values.data : Array.from(values.data as ArrayLike<number>, Number);
+      return { name: dim, size, labels, hasCoordinate: true };
+    }),
+  );
+  const sampleDims = declared ?? DEFAULT_SAMPLE_DIMS.filter((d) => sizes.has(d));
+  return { name, attrs, sampleDims, variables, dims };
+}
+
+/** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
+export async function openTree(source: TraceStore): Promise<OpenedTree> {
+  const format = await detectFormat(source);
+  const base = withFixedLengthUtf32(source.store);
+  const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
+    .withConsolidatedMetadata(base, { format: format === 3 ? "v3" : "v2" })
+    .catch((error: unknown) => {
+      if (zarr.isZarritaError(error, "NotFoundError") || zarr.isZarritaError(error, "InvalidMetadataError")) return base;
+      throw new StoreError(`cannot read the metadata of ${source.label}: ${(error as Error).message}`, source.label);
+    });
+  const root = zarr.root(store);
+  const arrays = new Map<string, ZarrArray>();
+  const { names } = await childPaths(store, source.list, "");
+  const groups = (await Promise.all(names.map((name) => describeGroup(root, store, source.list, format, name, arrays)))).filter(
+    (g): g is GroupInfo => g !== undefined,
+  );
+  if (groups.length === 0) {
+    throw new StoreError(
+      `${source.label} is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats`,
+      source.label,
+    );
+  }
+  return { tree: { label: source.label, zarrFormat: format, consolidated: store !== base, groups }, arrays };
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  worker: { format: "es" },
+  test: {
+    include: ["tests/**/*.test.ts"],
+    testTimeout: 60_000,
+  },
+});
