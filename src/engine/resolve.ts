@@ -1,7 +1,7 @@
 import { SpecError } from "./errors.ts";
 import type { Spec } from "./spec.ts";
 import { nearestName } from "./suggest.ts";
-import type { GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
+import { ARVIZ_GROUPS, type GroupInfo, type TraceTree, type VariableInfo } from "./tree.ts";
 
 /** A spec matched to the trace: the variable it names and the dimensions it spreads over. */
 export interface ResolvedSpec {
@@ -38,7 +38,11 @@ function resolveVariable(tree: TraceTree, spec: Spec, defaultGroup: string): Var
   const name = spec.name.text;
   const variable = group.variables.find((v) => v.name === name);
   if (variable) return variable;
-  const elsewhere = tree.groups.filter((g) => g.variables.some((v) => v.name === name)).map((g) => g.name);
+  const rank = (g: string) => (ARVIZ_GROUPS.includes(g) ? ARVIZ_GROUPS.indexOf(g) : ARVIZ_GROUPS.length);
+  const elsewhere = tree.groups
+    .filter((g) => g.variables.some((v) => v.name === name))
+    .map((g) => g.name)
+    .sort((a, b) => rank(a) - rank(b));
   const names = group.variables.map((v) => v.name);
   const suggestion = nearestName(name, names);
   const hint = elsewhere.length

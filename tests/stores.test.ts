@@ -1,0 +1,197 @@
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toCsv } from "../src/engine/csv.ts";
+import { StoreError } from "../src/engine/errors.ts";
+import { openDirectoryHandle } from "../src/engine/store/directory.ts";
+import { openFiles } from "../src/engine/store/files.ts";
+import { rewriteZarrJson } from "../src/engine/store/fixed-length-utf32.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import { openUrl } from "../src/engine/store/url.ts";
+import { openZipBlob } from "../src/engine/store/zip.ts";
+import { openTrace } from "../src/engine/trace.ts";
+import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
+
+const GOLDEN = "grouped_regression.expected";
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** The golden `beta[groups], intercept[groups]` table must come out of `trace` unchanged. */
+async function expectBetaIntercept(trace: Awaited<ReturnType<typeof openTrace>>): Promise<void> {
+  const table = await trace.extract("beta[groups], intercept[groups]");
+  expectSameRows(parseCsv(toCsv(table)), goldenCsv(GOLDEN, "case01.csv.gz"), 3);
+}
+
+describe("folder picked in the browser (File list with webkitRelativePath)", () => {
+  for (const store of ["grouped_regression.zarr", "grouped_regression.v3.zarr"]) {
+    it(`opens ${store} from Blobs, stripping the picked folder and OS litter`, async () => {
+      const root = join(FIXTURES, store);
+      const entries = walk(root).map((path) => ({
+        path: `${store}/${relative(root, path)}`,
+        blob: new Blob([readFileSync(path)]),
+      }));
+      entries.push({ path: `${store}/.DS_Store`, blob: new Blob(["junk"]) });
+      await expectBetaIntercept(await openTrace(openFiles(entries, store)));
+    });
+  }
+});
+
+/** Just enough of FileSystemDirectoryHandle over a real folder. */
+function directoryHandle(path: string): FileSystemDirectoryHandle {
+  const notFound = () => Object.assign(new Error("not found"), { name: "NotFoundError" });
+  return {
+    kind: "directory",
+    name: path.split("/").pop()!,
+    async getDirectoryHandle(name: string) {
+      const child = join(path, name);
+      if (!statSync(child, { throwIfNoEntry: false })?.isDirectory()) throw notFound();
+      return directoryHandle(child);
+    },
+    async getFileHandle(name: string) {
+      const child = join(path, name);
+      if (!statSync(child, { throwIfNoEntry: false })?.isFile()) throw notFound();
+      return { kind: "file", name, getFile: async () => new File([readFileSync(child)], name) };
+    },
+    async *keys() {
+      yield* readdirSync(path);
+    },
+  } as unknown as FileSystemDirectoryHandle;
+}
+
+describe("directory handle (File System Access API)", () => {
+  it("opens the v3 store through a directory handle", async () => {
+    await expectBetaIntercept(await openTrace(openDirectoryHandle(directoryHandle(join(FIXTURES, "grouped_regression.v3.zarr")))));
+  });
+});
+
+describe("stores served over HTTP (loopback server with range requests)", () => {
+  let server: Server;
+  let base: string;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = join(FIXTURES, decodeURIComponent(new URL(req.url!, "http://x").pathname));
+      requests.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`);
+      const info = statSync(path, { throwIfNoEntry: false });
+      if (!info?.isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      const range = /bytes=(\d+)-(\d+)?/.exec(req.headers.range ?? "");
+      if (range) {
+        const start = Number(range[1]);
+        const end = range[2] ? Number(range[2]) : info.size - 1;
+        res.writeHead(206, { "Content-Length": end - start + 1, "Content-Range": `bytes ${start}-${end}/${info.size}` });
+        createReadStream(path, { start, end }).pipe(res);
+        return;
+      }
+      res.writeHead(200, { "Content-Length": info.size });
+      if (req.method === "HEAD") res.end();
+      else createReadStream(path).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const store of ["grouped_regression.zarr", "grouped_regression.v3.zarr/"]) {
+    it(`opens the ${store} folder by URL`, async () => {
+      await expectBetaIntercept(await openTrace(await openUrl(`${base}/${store}`)));
+    });
+  }
+
+  it("reads a zipped store by URL with range requests, not whole", async () => {
+    requests.length = 0;
+    await expectBetaIntercept(await openTrace(await openUrl(`${base}/grouped_regression.v3.zarr.zip`)));
+    expect(requests.some((r) => r.startsWith("GET") && r.includes("bytes="))).toBe(true);
+    expect(requests.filter((r) => r.startsWith("GET") && !r.includes("bytes="))).toEqual([]);
+  });
+
+  it("says when a URL holds no store", async () => {
+    const error = await openTrace(await openUrl(`${base}/missing.zarr`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/missing\.zarr is not a Zarr store: no zarr\.json/);
+  });
+
+  it("rejects what is not an http(s) URL", async () => {
+    await expect(openUrl("ftp://example.org/x.zarr")).rejects.toThrow(
+      "'ftp://example.org/x.zarr' is not an http(s) URL: only stores served over HTTP can be opened by address",
+    );
+    await expect(openUrl("trace.zarr")).rejects.toThrow("'trace.zarr' is not a URL: give a full address such as https://example.org/trace.zarr");
+  });
+});
+
+describe("zips", () => {
+  it("ignores __MACOSX and finds the store inside its top folder", async () => {
+    const blob = new Blob([readFileSync(join(FIXTURES, "grouped_regression.v3.zarr.zip"))]);
+    const trace = await openTrace(await openZipBlob(blob, "grouped_regression.v3.zarr.zip"));
+    expect(trace.tree.groups.map((g) => g.name)).toContain("posterior");
+    await expectBetaIntercept(trace);
+  });
+
+  it("says when a file is not a zip", async () => {
+    const error = await openZipBlob(new Blob(["not a zip"]), "notes.txt").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/^notes\.txt is not a readable zip file \(.+\); zip the Zarr folder and try again$/);
+  });
+
+  it("says when a path does not exist", async () => {
+    await expect(openPath(join(FIXTURES, "nope.zarr"))).rejects.toThrow(
+      `${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one`,
+    );
+  });
+});
+
+describe("Zarr v3 details", () => {
+  it("rewrites fixed_length_utf32 to the UTF-32 layout zarrita reads, inside consolidated metadata too", () => {
+    const doc = {
+      zarr_format: 3,
+      node_type: "group",
+      consolidated_metadata: {
+        metadata: {
+          "posterior/groups": { node_type: "array", data_type: { name: "fixed_length_utf32", configuration: { length_bytes: 20 } }, fill_value: "" },
+          "posterior/beta": { node_type: "array", data_type: "float64", fill_value: "NaN" },
+        },
+      },
+    };
+    const out = JSON.parse(new TextDecoder().decode(rewriteZarrJson(new TextEncoder().encode(JSON.stringify(doc)))));
+    expect(out.consolidated_metadata.metadata["posterior/groups"].data_type).toBe("v2:U5");
+    expect(out.consolidated_metadata.metadata["posterior/beta"].data_type).toBe("float64");
+  });
+
+  it("reads coordinates whose only chunk was skipped as the fill value (prior chain = [0])", async () => {
+    expect(statSync(join(FIXTURES, "grouped_regression.v3.zarr/prior/chain/c/0"), { throwIfNoEntry: false })).toBeUndefined();
+    const trace = await openPath(join(FIXTURES, "grouped_regression.v3.zarr"));
+    const prior = trace.tree.groups.find((g) => g.name === "prior")!;
+    expect(prior.dims.find((d) => d.name === "chain")!.labels).toEqual([0]);
+    const diverging = await trace.extract("diverging", { groups: ["sample_stats"] });
+    expect(diverging.numRows).toBe(1600);
+    expect(diverging.getChild("diverging")!.toArray().every((v: boolean) => v === false)).toBe(true);
+  });
+
+  it("non-centered eight schools (v3, vlen strings): theta = mu + tau * theta_t in every draw", async () => {
+    const trace = await openPath(join(FIXTURES, "arviz/non_centered_eight.v3.zarr"));
+    const table = await trace.extract("theta[school], theta_t[school], mu, tau");
+    expect(table.numRows).toBe(4 * 500 * 8);
+    expect(trace.tree.groups.find((g) => g.name === "posterior")!.dims.find((d) => d.name === "school")!.labels).toEqual([
+      "Choate",
+      "Deerfield",
+      "Phillips Andover",
+      "Phillips Exeter",
+      "Hotchkiss",
+      "Lawrenceville",
+      "St. Paul's",
+      "Mt. Hermon",
+    ]);
+    const [theta, thetaT, mu, tau] = ["theta", "theta_t", "mu", "tau"].map((c) => table.getChild(c)!.toArray() as Float64Array);
+    let worst = 0;
+    for (let i = 0; i < table.numRows; i++) worst = Math.max(worst, Math.abs(theta[i] - (mu[i] + tau[i] * thetaT[i])));
+    expect(worst).toBeLessThan(1e-9);
+  });
+});
