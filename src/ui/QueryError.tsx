@@ -1,0 +1,18 @@
+import type { EngineErrorData } from "../worker/protocol.ts";
+
+/** An engine error under the query bar, with the offending part of the query marked. */
+export function QueryError({ error, query }: { error: EngineErrorData; query: string }) {
+  const marked = error.start !== undefined && error.end !== undefined && error.end > error.start && error.end <= query.length;
+  return (
+    <div role="alert" className="error">
+      <p>{error.message}</p>
+      {marked && (
+        <pre>
+          {query.slice(0, error.start)}
+          <mark>{query.slice(error.start, error.end)}</mark>
+          {query.slice(error.end)}
+        </pre>
+      )}
+    </div>
+  );
+}
