@@ -18,6 +18,13 @@ test.describe("engine preview in Chromium (engine in a Web Worker)", () => {
     await expect(firstRow).toHaveText(["0", "0", "North", "0.35074762718133845", "0.47830134586249906"]);
     await page.screenshot({ path: "docs/engine-preview.png" });
 
+    // mu's chunks are large enough to be decoded by the pool of decode workers.
+    await query.fill("mu[obs_ind]");
+    await query.press("Enter");
+    const mu = page.getByRole("figure", { name: "Tidy table of mu[obs_ind]" });
+    await expect(mu).toContainText("153,600 rows");
+    await expect(mu.locator("tbody tr").nth(1).locator("td")).toHaveText(["0", "0", "1", "-1.9559672582883534"]);
+
     await query.fill("beta[group], sigma");
     await query.press("Enter");
     const alert = page.getByRole("alert");

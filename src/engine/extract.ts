@@ -22,7 +22,7 @@ import { dictionaryData, indexArrayFor, valueData } from "./arrow-build.ts";
 import { allocateLike, type ColumnData, type NumericData } from "./column-data.ts";
 import { dimDomain, sourceDomain, type DimDomain, type Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
-import { chunkCoords, chunkGrid, chunkRegion, copyChunkInto, cStrides, readChunk, readWhole, type ZarrArray } from "./read.ts";
+import { chunkCoords, chunkGrid, chunkRegion, copyChunkInto, cStrides, readChunk, readWhole, type ReadOptions, type ZarrArray } from "./read.ts";
 import { findGroup, resolveSpecs, unknownGroup, type ResolvedSpec } from "./resolve.ts";
 import { repeatAxis } from "./repeat.ts";
 import { parseQueries } from "./spec.ts";
@@ -193,26 +193,36 @@ async function chunkBatches(
   sourceIndex: number,
   dims: readonly string[],
   arrays: readonly ZarrArray[],
-  signal?: AbortSignal,
+  read: ReadOptions,
 ): Promise<RecordBatch[]> {
   const axes = plan.specs[0].variable.dims;
   const codes = dims.map((_, k) => layout.domains[k].encode(plan.labels[k]));
   const coordsList = [...chunkCoords(chunkGrid(arrays[0]))];
+  // A dimension column depends only on where the chunk starts along that axis and on the chunk's
+  // extent, so batches share the few distinct ones instead of each building its own.
+  const dimCache = new Map<string, NumericData>();
+  const dimColumn = (k: number, origin: readonly number[], extent: readonly number[]): NumericData => {
+    const axis = axes.indexOf(dims[k]);
+    const key = `${k}|${origin[axis]}|${extent.join(",")}`;
+    let column = dimCache.get(key);
+    if (!column) {
+      const length = extent.reduce((a, b) => a * b, 1);
+      const inner = extent.slice(axis + 1).reduce((a, b) => a * b, 1);
+      column = layout.domains[k].allocate(length);
+      repeatAxis(column, codes[k].subarray(origin[axis], origin[axis] + extent[axis]), inner, length / (inner * extent[axis]));
+      dimCache.set(key, column);
+    }
+    return column;
+  };
+  const chunkStrides = arrays.map((a) => cStrides(a.chunks));
   return mapLimit(coordsList, READ_CONCURRENCY, async (coords) => {
-    const chunks = await Promise.all(arrays.map((a) => readChunk(a, coords, signal)));
+    const chunks = await Promise.all(arrays.map((a) => readChunk(a, coords, read)));
     const { origin, extent } = chunkRegion(arrays[0], coords);
     const length = extent.reduce((a, b) => a * b, 1);
-    const dimColumns = dims.map((dim, k) => {
-      const axis = axes.indexOf(dim);
-      const out = layout.domains[k].allocate(length);
-      const inner = extent.slice(axis + 1).reduce((a, b) => a * b, 1);
-      const period = codes[k].subarray(origin[axis], origin[axis] + extent[axis]);
-      repeatAxis(out, period, inner, length / (inner * extent[axis]));
-      return out;
-    });
+    const dimColumns = dims.map((_, k) => dimColumn(k, origin, extent));
     const values = chunks.map((chunk, i) => {
       const whole = extent.every((e, k) => e === arrays[i].chunks[k]);
-      const cOrder = chunk.stride.every((s, k) => s === cStrides(arrays[i].chunks)[k]);
+      const cOrder = chunk.stride.every((s, k) => s === chunkStrides[i][k]);
       if (whole && cOrder) return chunk.values;
       const compact = allocateLike(chunk.values, length);
       copyChunkInto(compact, extent, chunk, extent.map(() => 0), extent);
@@ -253,7 +263,7 @@ async function joinedBatch(
   sourceIndex: number,
   dims: readonly string[],
   arrays: readonly ZarrArray[],
-  signal?: AbortSignal,
+  read: ReadOptions,
 ): Promise<RecordBatch> {
   const sizes = plan.labels.map((l) => l.length);
   const total = sizes.reduce((a, b) => a * b, 1);
@@ -265,7 +275,7 @@ async function joinedBatch(
   });
   const values = await Promise.all(
     plan.specs.map(async ({ variable }, i) => {
-      const whole = await readWhole(arrays[i], signal);
+      const whole = await readWhole(arrays[i], read);
       const strides = cStrides(variable.shape);
       const offsets = dims.map((dim, k) => {
         const axis = variable.dims.indexOf(dim);
@@ -301,10 +311,11 @@ export async function joinDraws(opened: OpenedTree, queries: string | readonly s
   const plans = resolved.map((specsOfSource, i) => planSource(opened, specsOfSource, groups[i], dims));
   const layout = layoutOf(plans, dims);
   const batches: RecordBatch[] = [];
+  const read: ReadOptions = { signal: options.signal, pool: opened.pool };
   for (const [sourceIndex, plan] of plans.entries()) {
     const arrays = plan.specs.map((s) => opened.arrays.get(`${s.variable.group}/${s.variable.name}`)!);
-    if (chunkAligned(plan, arrays)) batches.push(...(await chunkBatches(layout, plan, sourceIndex, dims, arrays, options.signal)));
-    else batches.push(await joinedBatch(opened, layout, plan, sourceIndex, dims, arrays, options.signal));
+    if (chunkAligned(plan, arrays)) batches.push(...(await chunkBatches(layout, plan, sourceIndex, dims, arrays, read)));
+    else batches.push(await joinedBatch(opened, layout, plan, sourceIndex, dims, arrays, read));
   }
   return new Table(layout.schema, batches);
 }

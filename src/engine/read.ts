@@ -1,6 +1,8 @@
 import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
-import { StoreError } from "./errors.ts";
+import { decodeJob, type DecodedChunk } from "./decode/job.ts";
+import type { DecodePool } from "./decode/pool.ts";
+import { DrawscopeError, StoreError } from "./errors.ts";
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
 
@@ -37,22 +39,76 @@ export function storesBool(array: ZarrArray): boolean {
   return array.attrs?.dtype === "bool";
 }
 
-export interface DecodedChunk {
-  values: ColumnData;
-  /** Element strides of `values`, usually C order over the full chunk shape. */
-  stride: number[];
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Workers to decode large chunks on; without one, chunks decode on this thread. */
+  pool?: DecodePool;
 }
 
-/** Read and decode one chunk; chunks the writer skipped because they equal the fill value read as it. */
-export async function readChunk(array: ZarrArray, coords: number[], signal?: AbortSignal): Promise<DecodedChunk> {
-  let chunk: zarr.Chunk<zarr.DataType>;
+/** Chunks smaller than this decode on the calling thread: a round trip to a worker costs more. */
+const MIN_POOLED_BYTES = 1 << 16;
+
+interface StoredMetadata {
+  format: 2 | 3;
+  bytes: Uint8Array;
+  doc: Record<string, unknown>;
+}
+
+const metadataCache = new WeakMap<ZarrArray, Promise<StoredMetadata | undefined>>();
+
+/** The array's own metadata document, as its store serves it (for a decode worker to rebuild it). */
+function storedMetadata(array: ZarrArray): Promise<StoredMetadata | undefined> {
+  let cached = metadataCache.get(array);
+  if (!cached) {
+    cached = (async () => {
+      for (const [format, name] of [[3, "zarr.json"], [2, ".zarray"]] as const) {
+        const bytes = await array.store.get(`${array.path}/${name}` as zarr.AbsolutePath);
+        if (bytes) return { format, bytes, doc: JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown> };
+      }
+      return undefined;
+    })();
+    metadataCache.set(array, cached);
+  }
+  return cached;
+}
+
+/** The store key of a chunk, as Zarr's chunk key encodings define it. */
+function chunkKey(meta: StoredMetadata, coords: readonly number[]): string {
+  if (meta.format === 2) {
+    const separator = (meta.doc.dimension_separator as string | undefined) ?? ".";
+    return coords.length ? coords.join(separator) : "0";
+  }
+  const encoding = (meta.doc.chunk_key_encoding ?? { name: "default" }) as { name: string; configuration?: { separator?: string } };
+  const separator = encoding.configuration?.separator ?? (encoding.name === "v2" ? "." : "/");
+  if (encoding.name === "v2") return coords.length ? coords.join(separator) : "0";
+  return ["c", ...coords].join(separator);
+}
+
+function isSharded(meta: StoredMetadata): boolean {
+  return meta.format === 3 && (meta.doc.codecs as { name: string }[] | undefined)?.some((c) => c.name === "sharding_indexed") === true;
+}
+
+/**
+ * Read and decode one chunk; chunks the writer skipped because they equal the fill value read as
+ * it. With a pool, large chunks are decoded on its workers.
+ */
+export async function readChunk(array: ZarrArray, coords: number[], options: ReadOptions = {}): Promise<DecodedChunk> {
+  const { signal, pool } = options;
   try {
-    chunk = await array.getChunk(coords, { signal });
+    const meta = pool && (await storedMetadata(array));
+    if (meta && !isSharded(meta)) {
+      const bytes = await array.store.get(`${array.path}/${chunkKey(meta, coords)}` as zarr.AbsolutePath, { signal });
+      if (bytes) {
+        const job = { format: meta.format, metadata: meta.bytes, coords, bytes, asBool: storesBool(array), where: array.path };
+        return await (bytes.byteLength >= MIN_POOLED_BYTES ? pool.decode(job) : decodeJob(job));
+      }
+    }
+    const chunk = await array.getChunk(coords, { signal });
+    return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
   } catch (cause) {
-    if ((cause as Error).name === "AbortError") throw cause;
+    if ((cause as Error).name === "AbortError" || cause instanceof DrawscopeError) throw cause;
     throw new StoreError(`cannot read chunk ${coords.join(".")} of ${array.path}: ${(cause as Error).message}`, array.path);
   }
-  return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
 }
 
 /**
@@ -110,14 +166,14 @@ export function chunkRegion(array: ZarrArray, coords: readonly number[]): { orig
 }
 
 /** Read a whole array into one C-ordered container. */
-export async function readWhole(array: ZarrArray, signal?: AbortSignal): Promise<ColumnData> {
+export async function readWhole(array: ZarrArray, options: ReadOptions = {}): Promise<ColumnData> {
   const shape = array.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   let out: ColumnData | undefined;
   const chunks = [...chunkCoords(chunkGrid(array))];
   await Promise.all(
     chunks.map(async (coords) => {
-      const chunk = await readChunk(array, coords, signal);
+      const chunk = await readChunk(array, coords, options);
       out ??= allocateLike(chunk.values, size);
       const { origin, extent } = chunkRegion(array, coords);
       copyChunkInto(out, shape, chunk, origin, extent);

@@ -1,4 +1,5 @@
 import type { Table } from "apache-arrow";
+import type { DecodePool } from "./decode/pool.ts";
 import { joinDraws, type ExtractOptions } from "./extract.ts";
 import type { TraceStore } from "./store/types.ts";
 import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
@@ -9,8 +10,13 @@ export interface Trace {
   extract(query: string | readonly string[], options?: ExtractOptions): Promise<Table>;
 }
 
-export async function openTrace(store: TraceStore): Promise<Trace> {
-  const opened: OpenedTree = await openTree(store);
+export interface OpenOptions {
+  /** Workers to decode large chunks on (one per core is best); without, decoding is in-thread. */
+  pool?: DecodePool;
+}
+
+export async function openTrace(store: TraceStore, options: OpenOptions = {}): Promise<Trace> {
+  const opened: OpenedTree = await openTree(store, options.pool);
   return {
     tree: opened.tree,
     extract: (query, options) => joinDraws(opened, query, options),

@@ -1,5 +1,6 @@
 import * as zarr from "zarrita";
 import { StoreError } from "./errors.ts";
+import type { DecodePool } from "./decode/pool.ts";
 import { readWhole, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
 import type { TraceStore } from "./store/types.ts";
@@ -70,6 +71,8 @@ const DEFAULT_SAMPLE_DIMS = ["chain", "draw"];
 export interface OpenedTree {
   tree: TraceTree;
   arrays: Map<string, ZarrArray>;
+  /** Workers that decode large chunks, when the platform provides them. */
+  pool?: DecodePool;
 }
 
 function dtypeName(array: ZarrArray): string {
@@ -200,7 +203,7 @@ async function describeGroup(
 }
 
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
-export async function openTree(source: TraceStore): Promise<OpenedTree> {
+export async function openTree(source: TraceStore, pool?: DecodePool): Promise<OpenedTree> {
   const format = await detectFormat(source);
   const base = withFixedLengthUtf32(source.store);
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
@@ -221,5 +224,5 @@ export async function openTree(source: TraceStore): Promise<OpenedTree> {
       source.label,
     );
   }
-  return { tree: { label: source.label, zarrFormat: format, consolidated: store !== base, groups }, arrays };
+  return { tree: { label: source.label, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool };
 }

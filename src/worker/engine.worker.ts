@@ -7,11 +7,13 @@ import type { TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
+import { createBrowserDecodePool } from "./decode-pool.ts";
 import type { EngineErrorData, EngineRequest, EngineResponse, TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
+const pool = createBrowserDecodePool();
 
 function storeOf(source: TraceSource): Promise<TraceStore> | TraceStore {
   switch (source.kind) {
@@ -38,7 +40,7 @@ function errorData(error: unknown): EngineErrorData {
 async function handle(request: EngineRequest): Promise<{ response: EngineResponse; transfer: Transferable[] }> {
   if (request.type === "open") {
     // Only replace the open trace once the new one opened: a failed open leaves the old one usable.
-    const opened = await openTrace(await storeOf(request.source));
+    const opened = await openTrace(await storeOf(request.source), { pool });
     trace = opened;
     return { response: { id: request.id, ok: true, result: { tree: opened.tree } }, transfer: [] };
   }

@@ -2,6 +2,8 @@ import { openAsBlob } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
+import { createNodeDecodePool } from "../decode/node.ts";
+import type { DecodePool } from "../decode/pool.ts";
 import { StoreError } from "../errors.ts";
 import { openTrace, type Trace } from "../trace.ts";
 import type { TraceStore } from "./types.ts";
@@ -21,7 +23,10 @@ export async function openPathStore(path: string): Promise<TraceStore> {
   return openZipBlob(await openAsBlob(path), path);
 }
 
-/** Node only: open a trace by path or URL. */
+let sharedPool: DecodePool | undefined;
+
+/** Node only: open a trace by path or URL; large chunks decode on a shared pool of worker threads. */
 export async function openPath(path: string): Promise<Trace> {
-  return openTrace(await openPathStore(path));
+  sharedPool ??= createNodeDecodePool();
+  return openTrace(await openPathStore(path), { pool: sharedPool });
 }
