@@ -33,6 +33,9 @@ function syntheticFiles() {
     "posterior/huge/.zarray": zarray("<i8", [2, 5], [2, 5]),
     "posterior/huge/.zattrs": dims("chain", "draw"),
     "posterior/huge/0.0": asBytes(new BigInt64Array([2n ** 53n + 1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n])),
+    "posterior/vec/.zarray": zarray("<i4", [2, 5, 2], [2, 5, 2]),
+    "posterior/vec/.zattrs": dims("chain", "draw", "k"),
+    "posterior/vec/0.0.0": asBytes(Int32Array.from({ length: 20 }, (_, i) => i)),
     "constant_data/.zgroup": { zarr_format: 2 },
     "constant_data/.zattrs": { sample_dims: [] },
     "constant_data/school/.zarray": zarray("<U3", [2], [2]),
@@ -70,6 +73,7 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
       "huge:int64[chain,draw] 2x5",
       "steps:int64[chain,draw] 2x5",
       "theta:float32[chain,draw,school] 2x5x3",
+      "vec:int32[chain,draw,k] 2x5x2",
     ]);
     expect(posterior.sampleDims).toEqual(["chain", "draw"]);
     expect(posterior.dims.find((d) => d.name === "school")!.labels).toEqual(["A", "Bé", "C"]);
@@ -114,6 +118,15 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
       "0,3,false,-4",
       "0,4,true,0",
     ]);
+  });
+
+  it("labels a dimension without a coordinate array 0..n-1", async () => {
+    const trace = await openTrace(memoryStore(syntheticFiles()));
+    const k = trace.tree.groups.find((g) => g.name === "posterior")!.dims.find((d) => d.name === "k")!;
+    expect(k).toEqual({ name: "k", size: 2, labels: [0, 1], hasCoordinate: false });
+    const rows = toCsv(await trace.extract("vec[k]")).trim().split("\n");
+    expect(rows.slice(0, 4)).toEqual(["chain,draw,k,vec", "0,0,0,0", "0,0,1,1", "0,1,0,2"]);
+    expect(rows.at(-1)).toBe("1,4,1,19");
   });
 
   it("refuses 64-bit integers a double cannot hold", async () => {

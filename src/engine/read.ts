@@ -1,6 +1,6 @@
 import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
-import { decodeJob, type DecodedChunk } from "./decode/job.ts";
+import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
 import type { DecodePool } from "./decode/pool.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
 
@@ -47,6 +47,7 @@ export interface ReadOptions {
 
 /** Chunks smaller than this decode on the calling thread: a round trip to a worker costs more. */
 const MIN_POOLED_BYTES = 1 << 16;
+const localDecoder = new ChunkDecoder();
 
 interface StoredMetadata {
   format: 2 | 3;
@@ -100,7 +101,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
       const bytes = await array.store.get(`${array.path}/${chunkKey(meta, coords)}` as zarr.AbsolutePath, { signal });
       if (bytes) {
         const job = { format: meta.format, metadata: meta.bytes, coords, bytes, asBool: storesBool(array), where: array.path };
-        return await (bytes.byteLength >= MIN_POOLED_BYTES ? pool.decode(job) : decodeJob(job));
+        return await (bytes.byteLength >= MIN_POOLED_BYTES ? pool.decode(job) : localDecoder.decode(job));
       }
     }
     const chunk = await array.getChunk(coords, { signal });

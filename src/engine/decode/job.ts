@@ -25,20 +25,49 @@ export interface DecodedChunk {
 
 const META_NAME = { 2: ".zarray", 3: "zarr.json" } as const;
 
+type OpenedArray = zarr.Array<zarr.DataType, zarr.Readable>;
+
 /**
- * Decode one chunk with zarrita's codec pipeline. The store handed to zarrita serves the
- * metadata document and, for any other key, the chunk's bytes: it holds exactly one chunk.
+ * Decodes chunks with zarrita's codec pipeline, one at a time. Each array is opened once over a
+ * store that serves its metadata document and, for any other key, the bytes of the chunk being
+ * decoded; decoding one job at a time is what makes that single slot safe.
  */
-export async function decodeJob(job: DecodeJob): Promise<DecodedChunk> {
-  const meta = META_NAME[job.format];
-  const store = { get: async (key: AbsolutePath) => (key.endsWith(`/${meta}`) ? job.metadata : job.bytes) };
-  const location = zarr.root(store).resolve("a");
-  const array =
-    job.format === 3
-      ? await zarr.open.v3(location, { kind: "array" })
-      : await zarr.open.v2(location, { kind: "array", attrs: false });
-  const chunk = await array.getChunk(job.coords);
-  return { values: toColumnData(chunk.data, job.where, job.asBool), stride: chunk.stride };
+export class ChunkDecoder {
+  readonly #arrays = new Map<string, { array: Promise<OpenedArray>; slot: { bytes?: Uint8Array } }>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  decode(job: DecodeJob): Promise<DecodedChunk> {
+    const next = this.#queue.then(() => this.#decodeNow(job));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #open(job: DecodeJob) {
+    const key = `${job.format}:${new TextDecoder().decode(job.metadata)}`;
+    let entry = this.#arrays.get(key);
+    if (!entry) {
+      const slot: { bytes?: Uint8Array } = {};
+      const meta = `/${META_NAME[job.format]}`;
+      const store = { get: async (k: AbsolutePath) => (k.endsWith(meta) ? job.metadata : slot.bytes) };
+      const location = zarr.root(store).resolve("a");
+      const array =
+        job.format === 3 ? zarr.open.v3(location, { kind: "array" }) : zarr.open.v2(location, { kind: "array", attrs: false });
+      entry = { array, slot };
+      this.#arrays.set(key, entry);
+    }
+    return entry;
+  }
+
+  async #decodeNow(job: DecodeJob): Promise<DecodedChunk> {
+    const { array, slot } = this.#open(job);
+    slot.bytes = job.bytes;
+    try {
+      const chunk = await (await array).getChunk(job.coords);
+      return { values: toColumnData(chunk.data, job.where, job.asBool), stride: chunk.stride };
+    } finally {
+      slot.bytes = undefined;
+    }
+  }
 }
 
 /** Buffers of a decoded chunk that can move between threads without a copy. */
