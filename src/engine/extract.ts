@@ -42,7 +42,8 @@ interface SourcePlan {
   labels: Label[][];
 }
 
-const READ_CONCURRENCY = 8;
+/** Chunks in flight at once: enough to keep every decode worker busy while others are read. */
+const readConcurrency = (read: ReadOptions) => Math.max(8, 2 * (read.pool?.size ?? 0));
 
 function labelsOf(opened: OpenedTree, group: string, dim: string): Label[] {
   const info = findGroup(opened.tree, group)?.dims.find((d) => d.name === dim);
@@ -215,7 +216,7 @@ async function chunkBatches(
     return column;
   };
   const chunkStrides = arrays.map((a) => cStrides(a.chunks));
-  return mapLimit(coordsList, READ_CONCURRENCY, async (coords) => {
+  return mapLimit(coordsList, readConcurrency(read), async (coords) => {
     const chunks = await Promise.all(arrays.map((a) => readChunk(a, coords, read)));
     const { origin, extent } = chunkRegion(arrays[0], coords);
     const length = extent.reduce((a, b) => a * b, 1);
