@@ -8,6 +8,9 @@ import { asBytes, dims, memoryStore, utf32, zarray } from "./memory-store.ts";
  * A small v2 trace without consolidated metadata: 2 chains x 5 draws x 3 schools, float32 values
  * in chunks that do not divide the shape, one chunk skipped (fill value), booleans, 64-bit ints.
  */
+/** m[chain, draw, school, k] = its indices as digits, so every row can be checked against its labels. */
+const m = (c: number, d: number, s: number, k: number) => c * 1000 + d * 100 + s * 10 + k;
+
 function syntheticFiles() {
   const theta = (c: number, d: number, s: number) => c * 100 + d * 10 + s + 0.5;
   const files: Record<string, Uint8Array | Record<string, unknown>> = {
@@ -36,6 +39,10 @@ function syntheticFiles() {
     "posterior/vec/.zarray": zarray("<i4", [2, 5, 2], [2, 5, 2]),
     "posterior/vec/.zattrs": dims("chain", "draw", "k"),
     "posterior/vec/0.0.0": asBytes(Int32Array.from({ length: 20 }, (_, i) => i)),
+    "posterior/m/.zarray": zarray("<f8", [2, 5, 3, 2], [1, 5, 3, 2]),
+    "posterior/m/.zattrs": dims("chain", "draw", "school", "k"),
+    "posterior/m/0.0.0.0": asBytes(Float64Array.from({ length: 30 }, (_, i) => m(0, Math.floor(i / 6), Math.floor(i / 2) % 3, i % 2))),
+    "posterior/m/1.0.0.0": asBytes(Float64Array.from({ length: 30 }, (_, i) => m(1, Math.floor(i / 6), Math.floor(i / 2) % 3, i % 2))),
     "constant_data/.zgroup": { zarr_format: 2 },
     "constant_data/.zattrs": { sample_dims: [] },
     "constant_data/school/.zarray": zarray("<U3", [2], [2]),
@@ -71,6 +78,7 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
     expect(posterior.variables.map((v) => `${v.name}:${v.dtype}[${v.dims}] ${v.shape.join("x")}`).sort()).toEqual([
       "flag:bool[chain,draw] 2x5",
       "huge:int64[chain,draw] 2x5",
+      "m:float64[chain,draw,school,k] 2x5x3x2",
       "steps:int64[chain,draw] 2x5",
       "theta:float32[chain,draw,school] 2x5x3",
       "vec:int32[chain,draw,k] 2x5x2",
@@ -118,6 +126,22 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
       "0,3,false,-4",
       "0,4,true,0",
     ]);
+  });
+
+  it("spreads a 2-D variable with its dimensions in the order the spec names them", async () => {
+    const trace = await openTrace(memoryStore(syntheticFiles()));
+    const schools = ["A", "Bé", "C"];
+    for (const query of ["m[k, school]", "m[k, school], vec[k]"]) {
+      const rows = toCsv(await trace.extract(query)).trim().split("\n");
+      expect(rows[0]).toBe(query.includes("vec") ? "chain,draw,k,school,m,vec" : "chain,draw,k,school,m");
+      expect(rows.length - 1).toBe(2 * 5 * 2 * 3);
+      const wrong = rows.slice(1).filter((row) => {
+        const [c, d, k, school, value, vec] = row.split(",");
+        const expectedVec = vec === undefined || Number(vec) === Number(c) * 10 + Number(d) * 2 + Number(k);
+        return Number(value) !== m(+c, +d, schools.indexOf(school), +k) || !expectedVec;
+      });
+      expect(wrong).toEqual([]);
+    }
   });
 
   it("labels a dimension without a coordinate array 0..n-1", async () => {
