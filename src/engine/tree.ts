@@ -123,24 +123,24 @@ async function childPaths(
   return { names: parent === "" ? ARVIZ_GROUPS : [], listed: false };
 }
 
-async function openArray(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<ZarrArray | undefined> {
-  const loc = root.resolve(path);
+/** A node that may be absent: undefined when the store has nothing there, a StoreError when it is broken. */
+async function orAbsent<T>(open: Promise<T>, kind: "array" | "group", path: string): Promise<T | undefined> {
   try {
-    return format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
+    return await open;
   } catch (error) {
     if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
-    throw new StoreError(`cannot open array ${path} in the store: ${(error as Error).message}`, path);
+    throw new StoreError(`cannot open ${kind} ${path} in the store: ${(error as Error).message}`, path);
   }
 }
 
-async function openGroup(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<zarr.Group<Readable> | undefined> {
+function openArray(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<ZarrArray | undefined> {
   const loc = root.resolve(path);
-  try {
-    return format === 3 ? await zarr.open.v3(loc, { kind: "group" }) : await zarr.open.v2(loc, { kind: "group" });
-  } catch (error) {
-    if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
-    throw new StoreError(`cannot open group ${path} in the store: ${(error as Error).message}`, path);
-  }
+  return orAbsent(format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array" }), "array", path);
+}
+
+function openGroup(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<zarr.Group<Readable> | undefined> {
+  const loc = root.resolve(path);
+  return orAbsent(format === 3 ? zarr.open.v3(loc, { kind: "group" }) : zarr.open.v2(loc, { kind: "group" }), "group", path);
 }
 
 function sampleDimsOf(attrs: Record<string, unknown>): string[] | undefined {

@@ -1,6 +1,6 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
-import { toColumnData, type ColumnData } from "../column-data.ts";
+import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
 
 /**
  * One chunk to decode off the main thread: the array's own metadata document (so the decoder
@@ -75,11 +75,15 @@ export function transferables(chunk: DecodedChunk): ArrayBuffer[] {
   return chunk.values.kind === "string" ? [] : [chunk.values.data.buffer as ArrayBuffer];
 }
 
-/** Make a chunk's typed array own its whole buffer, so moving the buffer moves nothing else. */
+/** A typed array that owns its whole buffer (copied when it is a view into a larger one), so moving the buffer moves nothing else. */
+export function exclusive<T extends NumericData>(view: T): T {
+  const owns = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  return owns ? view : (view.slice() as T);
+}
+
+/** A decoded chunk whose typed array can be moved to another thread on its own. */
 export function ownBuffer(chunk: DecodedChunk): DecodedChunk {
   const { values } = chunk;
   if (values.kind === "string") return chunk;
-  const data = values.data;
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return chunk;
-  return { ...chunk, values: { ...values, data: data.slice() } as ColumnData };
+  return { ...chunk, values: { ...values, data: exclusive(values.data) } as ColumnData };
 }

@@ -1,5 +1,5 @@
 import { StoreError } from "../errors.ts";
-import type { DecodedChunk, DecodeJob } from "./job.ts";
+import { exclusive, type DecodedChunk, type DecodeJob } from "./job.ts";
 
 /** The messages between a pool and its decode workers. */
 export type DecodeRequest = { id: number; job: DecodeJob };
@@ -85,8 +85,8 @@ export class DecodePool {
     if (this.#load[index] === Infinity) return Promise.reject(new StoreError("every decode worker has failed"));
     const id = this.#nextId++;
     if (this.#load[index]++ === 0) this.#ports[index].busy(true);
-    // The chunk's bytes move to the worker; copy first when they share a buffer with other data.
-    const bytes = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : job.bytes.slice();
+    // The chunk's bytes move to the worker; copied first only when they share a buffer with other data.
+    const bytes = exclusive(job.bytes);
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, port: index });
       this.#ports[index].post({ id, job: { ...job, bytes } }, [bytes.buffer as ArrayBuffer]);

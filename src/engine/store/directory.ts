@@ -1,4 +1,5 @@
 import type { AbsolutePath, AsyncReadable, RangeQuery } from "@zarrita/storage";
+import { blobBytes } from "./blob.ts";
 import type { TraceStore } from "./types.ts";
 
 /** Walk from a directory handle to the file a key names, or undefined if any part is missing. */
@@ -20,15 +21,12 @@ class DirectoryHandleStore implements AsyncReadable {
 
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
     const file = await fileAt(this.root, key);
-    return file && new Uint8Array(await file.arrayBuffer());
+    return file && blobBytes(file);
   }
 
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
     const file = await fileAt(this.root, key);
-    if (!file) return undefined;
-    const part =
-      "suffixLength" in range ? file.slice(file.size - range.suffixLength) : file.slice(range.offset, range.offset + range.length);
-    return new Uint8Array(await part.arrayBuffer());
+    return file && blobBytes(file, range);
   }
 }
 

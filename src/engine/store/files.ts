@@ -1,4 +1,5 @@
 import type { AbsolutePath, AsyncReadable, RangeQuery } from "@zarrita/storage";
+import { blobBytes } from "./blob.ts";
 import { listKeys, storeKeys } from "./entries.ts";
 import type { TraceStore } from "./types.ts";
 
@@ -14,15 +15,12 @@ class FileEntriesStore implements AsyncReadable {
 
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
     const blob = this.files.get(key.slice(1));
-    return blob && new Uint8Array(await blob.arrayBuffer());
+    return blob && blobBytes(blob);
   }
 
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
     const blob = this.files.get(key.slice(1));
-    if (!blob) return undefined;
-    const part =
-      "suffixLength" in range ? blob.slice(blob.size - range.suffixLength) : blob.slice(range.offset, range.offset + range.length);
-    return new Uint8Array(await part.arrayBuffer());
+    return blob && blobBytes(blob, range);
   }
 }
 
