@@ -1,6 +1,5 @@
 import {
   Bool,
-  Field,
   Float32,
   Float64,
   Int16,
@@ -19,6 +18,8 @@ import {
   type DataType,
 } from "apache-arrow";
 import { dictionaryData, indexArrayFor, valueData } from "./arrow-build.ts";
+import { roleField } from "./columns.ts";
+import { ProgressCounter, type ExtractProgress } from "./progress.ts";
 import { allocateLike, type ColumnData, type NumericData } from "./column-data.ts";
 import { dimDomain, sourceDomain, type DimDomain, type Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
@@ -32,6 +33,8 @@ export interface ExtractOptions {
   /** Groups to read specs without a group prefix from; several stack with a `source` column. */
   groups?: readonly string[];
   signal?: AbortSignal;
+  /** Called as chunks are read: arrays and chunks done of the query's total, bytes read. */
+  onProgress?: (progress: ExtractProgress) => void;
 }
 
 /** One source group's part of a query: its specs resolved, and each output dimension's labels. */
@@ -132,10 +135,11 @@ function layoutOf(plans: readonly SourcePlan[], dims: readonly string[]): Layout
   const domains = dims.map((dim, k) => dimDomain(dim, plans.map((p) => p.labels[k])));
   const types = valueTypes(plans);
   const source = plans.length > 1 ? sourceDomain(plans.map((p) => p.group)) : undefined;
+  const sampleDims = new Set(plans.flatMap((p) => p.specs.flatMap((s) => s.variable.sampleDims)));
   const fields = [
-    ...(source ? [new Field("source", source.type, false)] : []),
-    ...domains.map((d) => new Field(d.name, d.type, false)),
-    ...plans[0].specs.map((s, i) => new Field(s.column, types[i], false)),
+    ...(source ? [roleField("source", source.type, "source")] : []),
+    ...domains.map((d) => roleField(d.name, d.type, sampleDims.has(d.name) ? "sample" : "dim")),
+    ...plans[0].specs.map((s, i) => roleField(s.column, types[i], "value")),
   ];
   return { schema: new Schema(fields), domains, valueTypes: types, source };
 }
@@ -312,9 +316,11 @@ export async function joinDraws(opened: OpenedTree, queries: string | readonly s
   const plans = resolved.map((specsOfSource, i) => planSource(opened, specsOfSource, groups[i], dims));
   const layout = layoutOf(plans, dims);
   const batches: RecordBatch[] = [];
-  const read: ReadOptions = { signal: options.signal, pool: opened.pool };
+  const arraysOf = (plan: SourcePlan) => plan.specs.map((s) => opened.arrays.get(`${s.variable.group}/${s.variable.name}`)!);
+  const progress = options.onProgress && new ProgressCounter(plans.flatMap(arraysOf), options.onProgress);
+  const read: ReadOptions = { signal: options.signal, pool: opened.pool, progress };
   for (const [sourceIndex, plan] of plans.entries()) {
-    const arrays = plan.specs.map((s) => opened.arrays.get(`${s.variable.group}/${s.variable.name}`)!);
+    const arrays = arraysOf(plan);
     if (chunkAligned(plan, arrays)) batches.push(...(await chunkBatches(layout, plan, sourceIndex, dims, arrays, read)));
     else batches.push(await joinedBatch(opened, layout, plan, sourceIndex, dims, arrays, read));
   }

@@ -39,8 +39,15 @@ export function storesBool(array: ZarrArray): boolean {
   return array.attrs?.dtype === "bool";
 }
 
+/** Counts chunks as they are read (see progress.ts). */
+export interface ReadProgress {
+  chunkRead(array: ZarrArray, bytes: number): void;
+}
+
 export interface ReadOptions {
   signal?: AbortSignal;
+  /** Told about every chunk read, with its stored size. */
+  progress?: ReadProgress;
   /** Workers to decode large chunks on; without one, chunks decode on this thread. */
   pool?: DecodePool;
 }
@@ -94,17 +101,21 @@ function isSharded(meta: StoredMetadata): boolean {
  * it. With a pool, large chunks are decoded on its workers.
  */
 export async function readChunk(array: ZarrArray, coords: number[], options: ReadOptions = {}): Promise<DecodedChunk> {
-  const { signal, pool } = options;
+  const { signal, pool, progress } = options;
   try {
-    const meta = pool && (await storedMetadata(array));
+    const meta = await storedMetadata(array);
     if (meta && !isSharded(meta)) {
       const bytes = await array.store.get(`${array.path}/${chunkKey(meta, coords)}` as zarr.AbsolutePath, { signal });
       if (bytes) {
         const job = { format: meta.format, metadata: meta.bytes, coords, bytes, asBool: storesBool(array), where: array.path };
-        return await (bytes.byteLength >= MIN_POOLED_BYTES ? pool.decode(job) : localDecoder.decode(job));
+        const size = bytes.byteLength;
+        const decoded = await (pool && size >= MIN_POOLED_BYTES ? pool.decode(job) : localDecoder.decode(job));
+        progress?.chunkRead(array, size);
+        return decoded;
       }
     }
     const chunk = await array.getChunk(coords, { signal });
+    progress?.chunkRead(array, 0);
     return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
   } catch (cause) {
     if ((cause as Error).name === "AbortError" || cause instanceof DrawscopeError) throw cause;

@@ -1,6 +1,15 @@
 import { tableFromIPC, type Table } from "apache-arrow";
-import type { TraceTree } from "../engine/tree.ts";
-import type { EngineErrorData, EngineRequest, EngineResponse, EngineResult, TraceSource } from "./protocol.ts";
+import type { ExtractProgress } from "../engine/progress.ts";
+import {
+  CANCELLED,
+  type EngineErrorData,
+  type EngineRequest,
+  type EngineResponse,
+  type EngineResult,
+  type ExtractedTable,
+  type OpenedTrace,
+  type TraceSource,
+} from "./protocol.ts";
 
 /** An engine error received from the worker, with the query position when it is a spec error. */
 export class EngineError extends Error {
@@ -10,15 +19,30 @@ export class EngineError extends Error {
     this.name = data.name;
     this.data = data;
   }
+  get cancelled(): boolean {
+    return this.data.name === CANCELLED;
+  }
 }
 
-type Pending = { resolve: (r: EngineResult) => void; reject: (e: Error) => void };
+/** Work under way in the worker: its outcome, and a way to abandon it. */
+export interface EngineJob<T> {
+  result: Promise<T>;
+  cancel(): void;
+}
 
 /** The UI's one way to the engine: typed requests to the worker; tables come back as Arrow IPC. */
 export interface EngineClient {
-  open(source: TraceSource): Promise<TraceTree>;
-  extract(query: string, groups?: string[]): Promise<Table>;
+  open(source: TraceSource): EngineJob<OpenedTrace>;
+  extract(query: string, groups: string[], onProgress?: (progress: ExtractProgress) => void): EngineJob<Table>;
 }
+
+interface Pending {
+  resolve: (result: EngineResult) => void;
+  reject: (error: EngineError) => void;
+  onProgress?: (progress: ExtractProgress) => void;
+}
+
+type Body<R = EngineRequest> = R extends { id: number } ? Omit<R, "id"> : never;
 
 export function createEngineClient(worker: Worker): EngineClient {
   const pending = new Map<number, Pending>();
@@ -26,26 +50,40 @@ export function createEngineClient(worker: Worker): EngineClient {
   worker.onmessage = (event: MessageEvent<EngineResponse>) => {
     const message = event.data;
     const waiter = pending.get(message.id);
+    if (!waiter) return;
+    if (message.type === "progress") {
+      waiter.onProgress?.(message.progress);
+      return;
+    }
     pending.delete(message.id);
-    if (message.ok) waiter?.resolve(message.result);
-    else waiter?.reject(new EngineError(message.error));
+    if (message.type === "result") waiter.resolve(message.result);
+    else waiter.reject(new EngineError(message.error));
   };
-  type Body = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
-  function send(request: Body): Promise<EngineResult> {
+
+  function send<T extends EngineResult>(request: Body, onProgress?: Pending["onProgress"]): EngineJob<T> {
     const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+    const result = new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress });
       worker.postMessage({ ...request, id });
     });
+    return {
+      result,
+      cancel() {
+        const waiter = pending.get(id);
+        if (!waiter) return;
+        // Settle at once: the UI must not wait for reads already in flight to wind down.
+        pending.delete(id);
+        waiter.reject(new EngineError({ name: CANCELLED, message: "cancelled" }));
+        worker.postMessage({ type: "cancel", target: id, id: nextId++ } satisfies EngineRequest);
+      },
+    };
   }
+
   return {
-    async open(source) {
-      const result = await send({ type: "open", source });
-      return (result as { tree: TraceTree }).tree;
-    },
-    async extract(query, groups) {
-      const result = await send({ type: "extract", query, groups });
-      return tableFromIPC((result as { ipc: Uint8Array }).ipc);
+    open: (source) => send<OpenedTrace>({ type: "open", source }),
+    extract(query, groups, onProgress) {
+      const job = send<ExtractedTable>({ type: "extract", query, groups }, onProgress);
+      return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };
     },
   };
 }

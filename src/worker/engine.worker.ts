@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 import { tableToIPC } from "apache-arrow";
 import { DrawscopeError, SpecError } from "../engine/errors.ts";
+import { traceFingerprint } from "../engine/fingerprint.ts";
+import type { ExtractProgress } from "../engine/progress.ts";
 import { openDirectoryHandle } from "../engine/store/directory.ts";
 import { openFiles } from "../engine/store/files.ts";
 import type { TraceStore } from "../engine/store/types.ts";
@@ -8,12 +10,16 @@ import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { createBrowserDecodePool } from "./decode-pool.ts";
-import type { EngineErrorData, EngineRequest, EngineResponse, TraceSource } from "./protocol.ts";
+import { CANCELLED, type EngineErrorData, type EngineRequest, type EngineResponse, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
 const pool = createBrowserDecodePool();
+const running = new Map<number, AbortController>();
+
+/** Progress messages at most this often: enough for a smooth bar, few enough not to flood the UI. */
+const PROGRESS_INTERVAL_MS = 50;
 
 function storeOf(source: TraceSource): Promise<TraceStore> | TraceStore {
   switch (source.kind) {
@@ -28,7 +34,8 @@ function storeOf(source: TraceSource): Promise<TraceStore> | TraceStore {
   }
 }
 
-function errorData(error: unknown): EngineErrorData {
+function errorData(error: unknown, signal: AbortSignal): EngineErrorData {
+  if (signal.aborted) return { name: CANCELLED, message: "cancelled" };
   if (error instanceof SpecError) {
     const { name, message, kind, start, end, suggestion } = error;
     return { name, message, kind, start, end, suggestion };
@@ -37,24 +44,49 @@ function errorData(error: unknown): EngineErrorData {
   return { name: "InternalError", message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-async function handle(request: EngineRequest): Promise<{ response: EngineResponse; transfer: Transferable[] }> {
+function post(response: EngineResponse, transfer: Transferable[] = []): void {
+  self.postMessage(response, transfer);
+}
+
+function progressReporter(id: number): (progress: ExtractProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_INTERVAL_MS && progress.chunksDone < progress.chunksTotal) return;
+    last = now;
+    post({ id, type: "progress", progress });
+  };
+}
+
+async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: AbortSignal): Promise<void> {
   if (request.type === "open") {
-    // Only replace the open trace once the new one opened: a failed open leaves the old one usable.
     const opened = await openTrace(await storeOf(request.source), { pool });
+    signal.throwIfAborted();
+    // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.
     trace = opened;
-    return { response: { id: request.id, ok: true, result: { tree: opened.tree } }, transfer: [] };
+    post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });
+    return;
   }
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
-  const table = await trace.extract(request.query, { groups: request.groups });
+  const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress: progressReporter(request.id) });
+  signal.throwIfAborted();
   const ipc = tableToIPC(table, "stream");
-  return { response: { id: request.id, ok: true, result: { ipc, numRows: table.numRows } }, transfer: [ipc.buffer] };
+  post({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }, [ipc.buffer]);
 }
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {
+  const request = event.data;
+  if (request.type === "cancel") {
+    running.get(request.target)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.id, controller);
   try {
-    const { response, transfer } = await handle(event.data);
-    self.postMessage(response, transfer);
+    await run(request, controller.signal);
   } catch (error) {
-    self.postMessage({ id: event.data.id, ok: false, error: errorData(error) } satisfies EngineResponse);
+    post({ id: request.id, type: "error", error: errorData(error, controller.signal) });
+  } finally {
+    running.delete(request.id);
   }
 };

@@ -1,5 +1,6 @@
 import type { FileEntry } from "../engine/store/files.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
+import type { ExtractProgress } from "../engine/progress.ts";
 import type { TraceTree } from "../engine/tree.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */
@@ -11,7 +12,9 @@ export type TraceSource =
 
 export type EngineRequest =
   | { id: number; type: "open"; source: TraceSource }
-  | { id: number; type: "extract"; query: string; groups?: string[] };
+  | { id: number; type: "extract"; query: string; groups: string[] }
+  /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
+  | { id: number; type: "cancel"; target: number };
 
 /** An engine error as it crosses the boundary: its class name, message, and where in the query. */
 export interface EngineErrorData {
@@ -23,6 +26,23 @@ export interface EngineErrorData {
   suggestion?: string;
 }
 
-export type EngineResult = { tree: TraceTree } | { ipc: Uint8Array; numRows: number };
+export interface OpenedTrace {
+  tree: TraceTree;
+  /** See traceFingerprint: equal for the same trace in any storage format. */
+  fingerprint: string;
+}
 
-export type EngineResponse = { id: number; ok: true; result: EngineResult } | { id: number; ok: false; error: EngineErrorData };
+export interface ExtractedTable {
+  /** An Arrow IPC stream, transferred (not copied) from the worker. */
+  ipc: Uint8Array;
+  numRows: number;
+}
+
+export type EngineResult = OpenedTrace | ExtractedTable;
+
+export type EngineResponse =
+  | { id: number; type: "result"; result: EngineResult }
+  | { id: number; type: "error"; error: EngineErrorData }
+  | { id: number; type: "progress"; progress: ExtractProgress };
+
+export const CANCELLED = "CancelledError";

@@ -1,0 +1,70 @@
+import type { Table } from "apache-arrow";
+import { tableColumns } from "../engine/columns.ts";
+import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "./types.ts";
+
+/** The choices a column option has for this table, in the table's column order. */
+export function columnChoices(spec: OptionSpec, table: Table): string[] {
+  const columns = tableColumns(table);
+  if (spec.type === "value") return columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name);
+  if (spec.type === "dim") return columns.filter((c) => c.role === "dim" || c.role === "source").map((c) => c.name);
+  return [];
+}
+
+export interface ResolvedOptions {
+  options: PanelOptions;
+  /** Stored choices this table cannot honour, in words, for the panel to show. */
+  notes: string[];
+}
+
+/**
+ * Complete a panel's stored options for a table: missing ones take their defaults, and column
+ * choices the table does not have fall back to a default (with a note saying so).
+ */
+export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Table): ResolvedOptions {
+  const options: PanelOptions = {};
+  const notes: string[] = [];
+  const columns = tableColumns(table);
+  const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
+  const hasSource = columns.some((c) => c.role === "source");
+  const dimDefaults = kind.dimDefaults?.(dims, hasSource) ?? {};
+  for (const spec of kind.options) {
+    const value = stored[spec.key];
+    if (spec.type === "value" || spec.type === "dim") {
+      const choices = columnChoices(spec, table);
+      const fallback = spec.type === "value" ? (choices[0] ?? "") : (dimDefaults[spec.key] ?? choices[0] ?? "");
+      const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type === "dim" && v === "" && spec.none !== undefined));
+      options[spec.key] = allowed(value) ? value : allowed(fallback) ? fallback : "";
+      if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no column '${value}'`);
+    } else {
+      options[spec.key] = value ?? spec.default;
+    }
+  }
+  return { options, notes };
+}
+
+/** An option as text in a link. */
+export function formatOption(spec: OptionSpec, value: OptionValue): string {
+  if (spec.type === "boolean") return value ? "1" : "0";
+  return String(value);
+}
+
+/** An option read back from a link, or an explanation of why the text is not a valid value. */
+export function parseOption(spec: OptionSpec, text: string): { value: OptionValue } | { problem: string } {
+  switch (spec.type) {
+    case "boolean":
+      return text === "1" || text === "0" ? { value: text === "1" } : { problem: `${spec.label} must be 1 or 0, not '${text}'` };
+    case "number": {
+      const value = Number(text);
+      return text !== "" && Number.isFinite(value) && value >= spec.min && value <= spec.max
+        ? { value }
+        : { problem: `${spec.label} must be a number from ${spec.min} to ${spec.max}, not '${text}'` };
+    }
+    case "choice":
+      return spec.choices.some((c) => c.value === text)
+        ? { value: text }
+        : { problem: `${spec.label} must be one of ${spec.choices.map((c) => c.value).join(", ")}, not '${text}'` };
+    default:
+      // Column names are checked against the table when the panel is drawn.
+      return { value: text };
+  }
+}

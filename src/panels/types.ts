@@ -1,0 +1,44 @@
+import type { Table } from "apache-arrow";
+
+export type OptionValue = string | number | boolean;
+export type PanelOptions = Record<string, OptionValue>;
+
+/** One user-settable option of a panel kind: how it is chosen, encoded in links, and defaulted. */
+export type OptionSpec =
+  /** A number value column of the table (defaults to the first). */
+  | { key: string; label: string; type: "value" }
+  /** A dimension or source column, or "" for none when `none` names that choice. */
+  | { key: string; label: string; type: "dim"; none?: string }
+  | { key: string; label: string; type: "choice"; choices: readonly { value: string; label: string }[]; default: string }
+  | { key: string; label: string; type: "number"; min: number; max: number; step: number; default: number }
+  | { key: string; label: string; type: "boolean"; default: boolean };
+
+export interface PanelContext {
+  /** Width available to the figure, in CSS pixels. */
+  width: number;
+  /** The query the table came from, for the figure's name. */
+  query: string;
+}
+
+/** What a panel draws: an element, the figure's accessible name, and a caption with the details. */
+export interface PanelFigure {
+  name: string;
+  caption: string;
+  node: Element;
+}
+
+/**
+ * A kind of panel. `render` is a pure function of the tidy table and the resolved options
+ * (every option present and valid for this table).
+ */
+export interface PanelKind {
+  /** The id used in links. */
+  kind: string;
+  title: string;
+  /** Position in the "Add panel" menu. */
+  order: number;
+  options: readonly OptionSpec[];
+  /** Dimension options' defaults for a table, when the first dimension is not the right one. */
+  dimDefaults?(dims: readonly string[], source: boolean): Record<string, string>;
+  render(table: Table, options: PanelOptions, context: PanelContext): PanelFigure;
+}

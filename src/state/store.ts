@@ -1,0 +1,311 @@
+import type { Table } from "apache-arrow";
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { ExtractProgress } from "../engine/progress.ts";
+import type { TraceTree, VariableInfo } from "../engine/tree.ts";
+import type { OptionValue } from "../panels/types.ts";
+import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
+import type { EngineErrorData, TraceSource } from "../worker/protocol.ts";
+import { decodeView } from "./url-codec.ts";
+import { DEFAULT_GROUPS, initialView, newPanel, type SharedView, type TraceRef, type ViewState } from "./view.ts";
+
+export interface OpenedTraceState {
+  tree: TraceTree;
+  fingerprint: string;
+  ref: TraceRef;
+}
+
+export type NoticeAction = "apply-link" | "dismiss";
+
+/** A message above the panels: what happened, and what the user can do about it. */
+export interface Notice {
+  tone: "error" | "info";
+  title: string;
+  text: string;
+  actions: NoticeAction[];
+  /** About a linked view: dismissing it also drops the view that waits for its trace. */
+  aboutLink?: boolean;
+}
+
+/** Work under way in the worker, shown as a progress bar with Cancel. */
+export interface Task {
+  kind: "open" | "query";
+  label: string;
+  progress?: ExtractProgress;
+}
+
+export interface AppState {
+  view: ViewState;
+  trace?: OpenedTraceState;
+  result?: { table: Table; query: string; groups: string[] };
+  queryError?: { error: EngineErrorData; query: string };
+  notice?: Notice;
+  task?: Task;
+  /** A linked view waiting for its trace (dropped by the user, or matching after a mismatch). */
+  pendingLink?: SharedView;
+}
+
+export interface AppActions {
+  openSource(source: TraceSource, ref: TraceRef, label: string): Promise<void>;
+  openExample(): Promise<void>;
+  openUrl(url: string): Promise<void>;
+  /** Restore the view a link's fragment describes (opening its trace when it can). */
+  startFromLink(hash: string): Promise<void>;
+  runQuery(): Promise<void>;
+  setQuery(query: string): void;
+  insertSpec(spec: string): void;
+  toggleGroup(group: string): void;
+  addPanel(kind: string): void;
+  removePanel(id: string): void;
+  movePanel(id: string, delta: -1 | 1): void;
+  setPanelOption(id: string, key: string, value: OptionValue): void;
+  cancelTask(): void;
+  /** Something the user handed over cannot be opened (said before the worker sees it). */
+  rejectInput(message: string): void;
+  dismissNotice(): void;
+  applyPendingLink(): Promise<void>;
+}
+
+export type AppStore = StoreApi<AppState> & { actions: AppActions };
+
+export const EXAMPLE_NAME = "grouped_regression.zarr.zip";
+
+function errorData(error: unknown): EngineErrorData {
+  return error instanceof EngineError ? error.data : { name: "Error", message: error instanceof Error ? error.message : String(error) };
+}
+
+const isCancelled = (error: unknown) => error instanceof EngineError && error.cancelled;
+
+/** A variable's spec as the query bar takes it: `[group/]name[dims]`. */
+export function specOf(variable: VariableInfo, defaultGroup: string): string {
+  const dims = variable.dims.filter((d) => !variable.sampleDims.includes(d));
+  const prefix = variable.group === defaultGroup ? "" : `${variable.group}/`;
+  return `${prefix}${variable.name}${dims.length ? `[${dims.join(", ")}]` : ""}`;
+}
+
+/** The groups a fresh view reads from: `posterior`, or else the first group with draws. */
+function defaultGroups(tree: TraceTree): string[] {
+  if (tree.groups.some((g) => g.name === "posterior")) return [...DEFAULT_GROUPS];
+  const sampled = tree.groups.find((g) => g.sampleDims.length > 0) ?? tree.groups[0];
+  return sampled ? [sampled.name] : [...DEFAULT_GROUPS];
+}
+
+/** A first query worth drawing: the group's first variable with one small dimension, or its first. */
+function defaultQuery(tree: TraceTree, group: string): string {
+  const variables = tree.groups.find((g) => g.name === group)?.variables ?? [];
+  const small = variables.find((v) => {
+    const dims = v.dims.filter((d) => !v.sampleDims.includes(d));
+    return dims.length === 1 && v.shape[v.dims.indexOf(dims[0])] <= 24;
+  });
+  const first = small ?? variables[0];
+  return first ? specOf(first, group) : "";
+}
+
+function describeRef(ref: TraceRef | undefined): string {
+  if (!ref) return "a trace";
+  if (ref.kind === "example") return `the example (${EXAMPLE_NAME})`;
+  if (ref.kind === "url") return ref.url;
+  return `‘${ref.label}’`;
+}
+
+export function createAppStore(engine: EngineClient, exampleUrl: string): AppStore {
+  const store = createStore<AppState>(() => ({ view: initialView() }));
+  const { getState: get, setState: set } = store;
+  let job: EngineJob<unknown> | undefined;
+
+  const setView = (change: Partial<ViewState>) => set({ view: { ...get().view, ...change } });
+
+  function track<T>(next: EngineJob<T>): EngineJob<T> {
+    job?.cancel();
+    job = next;
+    return next;
+  }
+
+  function stillOpen(): string {
+    const { trace } = get();
+    return trace ? ` ${describeRef(trace.ref)} is still open.` : "";
+  }
+
+  async function applyView(view: ViewState, problems: string[]) {
+    set({
+      view: { ...view, panels: view.panels.length ? view.panels : initialView().panels },
+      pendingLink: undefined,
+      notice: problems.length
+        ? { tone: "info", title: "Parts of the link could not be used", text: problems.join(". ") + ".", actions: ["dismiss"] }
+        : undefined,
+    });
+    if (view.query) await actions.runQuery();
+  }
+
+  const linkProblems = new WeakMap<SharedView, string[]>();
+
+  const actions: AppActions = {
+    async openSource(source, ref, label) {
+      const opening = track(engine.open(source));
+      set({ task: { kind: "open", label: `Opening ${label}…` } });
+      let opened;
+      try {
+        opened = await opening.result;
+      } catch (error) {
+        if (job === opening) set({ task: undefined });
+        if (isCancelled(error)) {
+          if (job === opening) set({ notice: { tone: "info", title: "Opening cancelled", text: `${label} was not opened.${stillOpen()}`, actions: ["dismiss"] } });
+          return;
+        }
+        set({
+          notice: {
+            tone: "error",
+            title: `Could not open ${label}`,
+            text: `${errorData(error).message}.${stillOpen()} Open a Zarr folder (format 2 or 3) or a zip of one.`.replace("..", "."),
+            actions: ["dismiss"],
+          },
+        });
+        return;
+      }
+      job = undefined;
+      const pending = get().pendingLink;
+      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined });
+      if (pending && (!pending.fingerprint || pending.fingerprint === opened.fingerprint)) {
+        await applyView(pending.view, linkProblems.get(pending) ?? []);
+        return;
+      }
+      if (pending) {
+        set({
+          notice: {
+            tone: "error",
+            title: "This is not the trace the link was made for",
+            text:
+              `The link shows a view of ${describeRef(pending.trace)}, but ${describeRef(ref)} has different groups, variables or shapes ` +
+              `(fingerprint ${opened.fingerprint}, the link's is ${pending.fingerprint}). The linked view was not applied: ` +
+              `open the matching trace, or apply the view anyway.`,
+            actions: ["apply-link", "dismiss"],
+            aboutLink: true,
+          },
+        });
+      }
+      const groups = defaultGroups(opened.tree);
+      setView({ groups, query: defaultQuery(opened.tree, groups[0]) });
+      if (get().view.query) await actions.runQuery();
+    },
+
+    async openExample() {
+      set({ task: { kind: "open", label: `Opening the example…` } });
+      let blob: Blob;
+      try {
+        const response = await fetch(exampleUrl);
+        if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+        blob = await response.blob();
+      } catch (error) {
+        set({
+          task: undefined,
+          notice: {
+            tone: "error",
+            title: "The bundled example is missing",
+            text: `${exampleUrl} could not be loaded: ${(error as Error).message}. Start the app with npm start, which bundles it.`,
+            actions: ["dismiss"],
+          },
+        });
+        return;
+      }
+      await actions.openSource({ kind: "zip", blob, name: EXAMPLE_NAME }, { kind: "example" }, "the example");
+    },
+
+    openUrl(url) {
+      return actions.openSource({ kind: "url", url }, { kind: "url", url }, url);
+    },
+
+    async startFromLink(hash) {
+      const link = decodeView(hash);
+      if (!link) return;
+      const { shared, problems } = link;
+      linkProblems.set(shared, problems);
+      set({ pendingLink: shared });
+      const { trace } = shared;
+      if (trace?.kind === "example") return actions.openExample();
+      if (trace?.kind === "url") return actions.openUrl(trace.url);
+      if (get().trace && (!shared.fingerprint || shared.fingerprint === get().trace?.fingerprint)) {
+        return applyView(shared.view, problems);
+      }
+      set({
+        notice: {
+          tone: "info",
+          title: "Open the trace to see this view",
+          text:
+            `This link shows a view of ${describeRef(trace)}, a trace on the computer it was made on. ` +
+            `Drop that trace on this page, or open it with Open folder or Open file; the view is applied once its structure matches.`,
+          actions: ["dismiss"],
+          aboutLink: true,
+        },
+      });
+    },
+
+    async runQuery() {
+      const { view, trace } = get();
+      if (!trace) return;
+      const { query, groups } = view;
+      const extracting = track(engine.extract(query, groups, (progress) => {
+        if (job === extracting) set({ task: { kind: "query", label: `Reading ${query}`, progress } });
+      }));
+      set({ task: { kind: "query", label: `Reading ${query}` } });
+      try {
+        const table = await extracting.result;
+        if (job !== extracting) return;
+        job = undefined;
+        set({ result: { table, query, groups }, queryError: undefined, task: undefined });
+      } catch (error) {
+        if (job !== extracting) return;
+        job = undefined;
+        set({ task: undefined });
+        if (!isCancelled(error)) set({ queryError: { error: errorData(error), query } });
+      }
+    },
+
+    setQuery: (query) => setView({ query }),
+
+    insertSpec(spec) {
+      const query = get().view.query.replace(/[\s,]*$/, "");
+      setView({ query: query ? `${query}, ${spec}` : spec });
+    },
+
+    toggleGroup(group) {
+      const { groups } = get().view;
+      const next = groups.includes(group) ? groups.filter((g) => g !== group) : [...groups, group];
+      if (!next.length) return;
+      setView({ groups: next });
+      if (get().result) void actions.runQuery();
+    },
+
+    addPanel: (kind) => setView({ panels: [...get().view.panels, newPanel(kind)] }),
+    removePanel: (id) => setView({ panels: get().view.panels.filter((p) => p.id !== id) }),
+    movePanel(id, delta) {
+      const panels = [...get().view.panels];
+      const from = panels.findIndex((p) => p.id === id);
+      const to = from + delta;
+      if (from < 0 || to < 0 || to >= panels.length) return;
+      [panels[from], panels[to]] = [panels[to], panels[from]];
+      setView({ panels });
+    },
+    setPanelOption(id, key, value) {
+      setView({ panels: get().view.panels.map((p) => (p.id === id ? { ...p, options: { ...p.options, [key]: value } } : p)) });
+    },
+
+    cancelTask() {
+      job?.cancel();
+    },
+
+    rejectInput(message) {
+      set({ notice: { tone: "error", title: "Cannot open that", text: `${message}.${stillOpen()}`.replace("..", "."), actions: ["dismiss"] } });
+    },
+
+    dismissNotice() {
+      const { notice } = get();
+      set({ notice: undefined, pendingLink: notice?.aboutLink ? undefined : get().pendingLink });
+    },
+
+    async applyPendingLink() {
+      const pending = get().pendingLink;
+      if (pending) await applyView(pending.view, linkProblems.get(pending) ?? []);
+    },
+  };
+
+  return Object.assign(store, { actions });
+}

@@ -1,0 +1,129 @@
+import { formatOption, parseOption } from "../panels/options.ts";
+import { panelKind } from "../panels/registry.ts";
+import type { PanelOptions } from "../panels/types.ts";
+import { DEFAULT_GROUPS, newPanel, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+
+/**
+ * The view as the page URL's fragment (never sent to a server):
+ * `#trace=example&fp=…&q=beta[groups],%20sigma&g=posterior,prior&panel=density;facet=groups&panel=table`.
+ * A panel is its kind, then `;key=value` per option the user set.
+ */
+
+/** Percent-encode, but leave the characters specs are made of readable. */
+function encode(text: string): string {
+  return encodeURIComponent(text).replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",").replace(/%2F/g, "/");
+}
+
+function decode(text: string, what: string, problems: string[]): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    problems.push(`the link's ${what} is not valid percent-encoding: '${text}'`);
+    return undefined;
+  }
+}
+
+function encodePanel(panel: PanelState): string {
+  const kind = panelKind(panel.kind);
+  const parts = [encode(panel.kind)];
+  for (const spec of kind?.options ?? []) {
+    const value = panel.options[spec.key];
+    if (value !== undefined) parts.push(`${spec.key}=${encode(formatOption(spec, value))}`);
+  }
+  return parts.join(";");
+}
+
+function decodePanel(raw: string, position: number, problems: string[]): PanelState | undefined {
+  const [kindText, ...parts] = raw.split(";");
+  const name = decode(kindText, `panel ${position}`, problems);
+  if (name === undefined) return undefined;
+  const kind = panelKind(name);
+  if (!kind) {
+    problems.push(`panel ${position}: there is no panel kind '${name}'; it was left out`);
+    return undefined;
+  }
+  const options: PanelOptions = {};
+  for (const part of parts) {
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const spec = kind.options.find((o) => o.key === key);
+    if (!spec) {
+      problems.push(`panel ${position} (${kind.title}): no option '${key}'; it was ignored`);
+      continue;
+    }
+    const text = decode(part.slice(eq + 1), `panel ${position} option '${key}'`, problems);
+    if (text === undefined) continue;
+    const parsed = parseOption(spec, text);
+    if ("problem" in parsed) problems.push(`panel ${position} (${kind.title}): ${parsed.problem}; the default is used`);
+    else options[key] = parsed.value;
+  }
+  return newPanel(kind.kind, options);
+}
+
+export function encodeView(shared: SharedView): string {
+  const params: string[] = [];
+  const { trace, fingerprint, view } = shared;
+  if (trace?.kind === "example") params.push("trace=example");
+  if (trace?.kind === "url") params.push(`url=${encode(trace.url)}`);
+  if (trace?.kind === "local") params.push(`local=${encode(trace.label)}`);
+  if (fingerprint) params.push(`fp=${fingerprint}`);
+  if (view.query) params.push(`q=${encode(view.query)}`);
+  if (view.groups.join() !== DEFAULT_GROUPS.join()) params.push(`g=${view.groups.map(encode).join(",")}`);
+  for (const panel of view.panels) params.push(`panel=${encodePanel(panel)}`);
+  return params.length ? `#${params.join("&")}` : "";
+}
+
+export interface DecodedLink {
+  shared: SharedView;
+  /** What in the link could not be used, in words; the rest of the view still applies. */
+  problems: string[];
+}
+
+/** Read a view back from a URL fragment; undefined when the fragment holds no view. */
+export function decodeView(hash: string): DecodedLink | undefined {
+  const text = hash.replace(/^#/, "");
+  if (!text) return undefined;
+  const problems: string[] = [];
+  const shared: SharedView = { view: { query: "", groups: [...DEFAULT_GROUPS], panels: [] } };
+  let known = false;
+  for (const param of text.split("&")) {
+    const eq = param.indexOf("=");
+    const key = eq < 0 ? param : param.slice(0, eq);
+    const raw = eq < 0 ? "" : param.slice(eq + 1);
+    if (key === "panel") {
+      const panel = decodePanel(raw, shared.view.panels.length + 1, problems);
+      if (panel) shared.view.panels.push(panel);
+      known = true;
+      continue;
+    }
+    const value = decode(raw, `'${key}'`, problems);
+    if (value === undefined) continue;
+    switch (key) {
+      case "trace":
+        if (value === "example") shared.trace = { kind: "example" };
+        else problems.push(`the link names an unknown trace '${value}'`);
+        break;
+      case "url":
+        shared.trace = { kind: "url", url: value } satisfies TraceRef;
+        break;
+      case "local":
+        shared.trace = { kind: "local", label: value };
+        break;
+      case "fp":
+        shared.fingerprint = value;
+        break;
+      case "q":
+        shared.view.query = value;
+        break;
+      case "g":
+        shared.view.groups = value.split(",").filter((g) => g !== "");
+        if (!shared.view.groups.length) shared.view.groups = [...DEFAULT_GROUPS];
+        break;
+      default:
+        problems.push(`the link has an unknown part '${key}'; it was ignored`);
+        continue;
+    }
+    known = true;
+  }
+  return known || problems.length ? { shared, problems } : undefined;
+}

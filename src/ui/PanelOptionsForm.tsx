@@ -1,0 +1,73 @@
+import type { Table } from "apache-arrow";
+import { columnChoices } from "../panels/options.ts";
+import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "../panels/types.ts";
+
+function Control({ spec, value, table, onChange }: { spec: OptionSpec; value: OptionValue; table?: Table; onChange: (v: OptionValue) => void }) {
+  switch (spec.type) {
+    case "value":
+    case "dim": {
+      const choices = table ? columnChoices(spec, table) : [];
+      return (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} disabled={!table}>
+          {spec.type === "dim" && spec.none !== undefined && <option value="">{spec.none}</option>}
+          {choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+          {table && !choices.includes(String(value)) && value !== "" && <option value={String(value)}>{String(value)}</option>}
+        </select>
+      );
+    }
+    case "choice":
+      return (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)}>
+          {spec.choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      );
+    case "number":
+      return (
+        <input
+          type="number"
+          min={spec.min}
+          max={spec.max}
+          step={spec.step}
+          value={Number(value)}
+          onChange={(e) => {
+            const v = e.target.valueAsNumber;
+            if (Number.isFinite(v) && v >= spec.min && v <= spec.max) onChange(v);
+          }}
+        />
+      );
+    case "boolean":
+      return <input type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
+  }
+}
+
+/** A panel's options as form controls, generated from its kind's option specs. */
+export function PanelOptionsForm({
+  kind,
+  options,
+  table,
+  onChange,
+}: {
+  kind: PanelKind;
+  options: PanelOptions;
+  table?: Table;
+  onChange: (key: string, value: OptionValue) => void;
+}) {
+  return (
+    <div className="panel-options">
+      {kind.options.map((spec) => (
+        <label key={spec.key} className={spec.type === "boolean" ? "check" : undefined}>
+          {spec.label}
+          <Control spec={spec} value={options[spec.key] ?? ""} table={table} onChange={(v) => onChange(spec.key, v)} />
+        </label>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { useActions, useApp } from "./context.ts";
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+
+/** Progress of the open or query under way (arrays and bytes read), with Cancel. */
+export function TaskBar() {
+  const task = useApp((s) => s.task);
+  const { cancelTask } = useActions();
+  if (!task) return null;
+  const p = task.progress;
+  const detail = p ? `${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read` : "reading metadata";
+  return (
+    <div className="taskbar" role="status" aria-label="Progress">
+      <span className="task-label">{task.label}</span>
+      <progress max={p?.chunksTotal || undefined} value={p ? p.chunksDone : undefined} aria-label={task.label} />
+      <span className="task-detail">{detail}</span>
+      <button type="button" onClick={cancelTask}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import type { DimInfo, GroupInfo } from "../engine/tree.ts";
+import { specOf } from "../state/store.ts";
+import { shapeText } from "./completion.ts";
+import { useActions, useApp } from "./context.ts";
+
+const SHOWN_LABELS = 12;
+
+function Labels({ dim }: { dim: DimInfo }) {
+  const labels = dim.labels.slice(0, SHOWN_LABELS).map(String);
+  const more = dim.size - labels.length;
+  return (
+    <li>
+      <span className="dim-name">{dim.name}</span> <span className="muted">({dim.size})</span>
+      <div className="labels">
+        {dim.hasCoordinate ? labels.join(", ") : `0 … ${dim.size - 1} (no coordinate)`}
+        {dim.hasCoordinate && more > 0 && ` … ${more} more`}
+      </div>
+    </li>
+  );
+}
+
+function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string }) {
+  const { insertSpec } = useActions();
+  const insert = (spec: string) => {
+    insertSpec(spec);
+    document.getElementById("query-input")?.focus();
+  };
+  return (
+    <details open={group.name === defaultGroup}>
+      <summary>
+        {group.name} <span className="muted">{group.variables.length}</span>
+      </summary>
+      <ul className="variables">
+        {group.variables.map((v) => {
+          const spec = specOf(v, defaultGroup);
+          return (
+            <li key={v.name}>
+              <button type="button" className="variable" title={`Insert ${spec} into the query`} onClick={() => insert(spec)}>
+                <span className="spec">{spec.replace(`${group.name}/`, "")}</span> <span className="shape">{shapeText(v)}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {group.dims.some((d) => !group.sampleDims.includes(d.name)) && (
+        <div className="coords">
+          <h4>Coordinates</h4>
+          <ul>
+            {group.dims
+              .filter((d) => !group.sampleDims.includes(d.name))
+              .map((d) => (
+                <Labels key={d.name} dim={d} />
+              ))}
+          </ul>
+        </div>
+      )}
+    </details>
+  );
+}
+
+/** The open trace: its groups, their variables with dims and shapes, and coordinate labels. */
+export function TraceBrowser() {
+  const trace = useApp((s) => s.trace);
+  const defaultGroup = useApp((s) => s.view.groups[0]);
+  if (!trace) return null;
+  const { tree } = trace;
+  return (
+    <nav aria-label="Trace" className="trace-browser">
+      <h2 title={tree.label}>{tree.label}</h2>
+      <p className="muted">
+        Zarr v{tree.zarrFormat}
+        {tree.consolidated ? ", consolidated" : ""} · {tree.groups.length} groups
+      </p>
+      {tree.groups.map((g) => (
+        <Group key={g.name} group={g} defaultGroup={defaultGroup} />
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,82 @@
+import type { TraceTree, VariableInfo } from "../engine/tree.ts";
+import { specOf } from "../state/store.ts";
+
+export interface Completion {
+  label: string;
+  /** Text that replaces query[from, to). */
+  insert: string;
+  detail: string;
+}
+
+export interface Completions {
+  from: number;
+  to: number;
+  items: Completion[];
+}
+
+const NAME_CHAR = /[^\s[\],/]/;
+const MAX_ITEMS = 12;
+
+export function shapeText(variable: VariableInfo): string {
+  return variable.shape.join("×") || "scalar";
+}
+
+/** Prefix matches first, then other substring matches, each in the trace's order. */
+function ranked<T>(items: readonly T[], name: (item: T) => string, typed: string): T[] {
+  const t = typed.toLowerCase();
+  const starts = items.filter((i) => name(i).toLowerCase().startsWith(t));
+  const inside = items.filter((i) => !name(i).toLowerCase().startsWith(t) && name(i).toLowerCase().includes(t));
+  return [...starts, ...inside];
+}
+
+/**
+ * What can be typed at `caret`: dimension names inside a spec's brackets, a group's variables
+ * after `group/`, otherwise the default group's variables (as whole specs) and group names.
+ */
+export function completionsAt(query: string, caret: number, tree: TraceTree, groups: readonly string[]): Completions {
+  let from = caret;
+  while (from > 0 && NAME_CHAR.test(query[from - 1])) from--;
+  let to = caret;
+  while (to < query.length && NAME_CHAR.test(query[to])) to++;
+  const typed = query.slice(from, caret);
+  const before = query.slice(0, from);
+  const defaultGroup = groups[0] ?? "posterior";
+
+  const open = before.lastIndexOf("[");
+  if (open > before.lastIndexOf("]")) {
+    // Inside brackets: the variable is the name (with its group) just before the bracket.
+    const head = /(?:([^\s[\],/]+)\/)?([^\s[\],/]+)\s*$/.exec(before.slice(0, open));
+    const group = tree.groups.find((g) => g.name === (head?.[1] ?? defaultGroup));
+    const variable = group?.variables.find((v) => v.name === head?.[2]);
+    if (!variable) return { from, to, items: [] };
+    const typedDims = new Set(before.slice(open + 1).split(",").map((d) => d.trim()));
+    const dims = variable.dims.filter((d) => !variable.sampleDims.includes(d) && !typedDims.has(d));
+    const items = ranked(dims, (d) => d, typed).map((d) => {
+      const info = group!.dims.find((x) => x.name === d);
+      return { label: d, insert: d, detail: `${info?.size ?? "?"} labels` };
+    });
+    return { from, to, items };
+  }
+
+  const slash = /([^\s[\],/]+)\/$/.exec(before);
+  if (slash) {
+    const group = tree.groups.find((g) => g.name === slash[1]);
+    const variables = ranked(group?.variables ?? [], (v) => v.name, typed);
+    return { from: from - slash[0].length, to, items: variables.slice(0, MAX_ITEMS).map((v) => variableItem(v, query[to] === "[", "")) };
+  }
+
+  const own = tree.groups.find((g) => g.name === defaultGroup)?.variables ?? [];
+  const others = tree.groups.filter((g) => g.name !== defaultGroup).flatMap((g) => g.variables);
+  const items = [
+    ...ranked(own, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)),
+    ...ranked(tree.groups, (g) => g.name, typed).map((g) => ({ label: `${g.name}/`, insert: `${g.name}/`, detail: `group, ${g.variables.length} variables` })),
+    ...(typed ? ranked(others, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)) : []),
+  ];
+  return { from, to, items: items.slice(0, MAX_ITEMS) };
+}
+
+function variableItem(variable: VariableInfo, bracketFollows: boolean, defaultGroup: string): Completion {
+  const spec = specOf(variable, defaultGroup);
+  const insert = bracketFollows ? spec.replace(/\[.*$/, "") : spec;
+  return { label: spec, insert, detail: shapeText(variable) };
+}
