@@ -8,6 +8,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    viewport: { width: 1280, height: 900 },
     // Debian's Chromium: this machine cannot download Playwright's own browser builds.
     launchOptions: {
       executablePath: "/usr/bin/chromium",

@@ -1,0 +1,316 @@
+import { expect, test, type Page } from "@playwright/test";
+import { densityMarks, dropFile, fixture, openExample, openFile, openFolder, runQuery, serveFixtures } from "./helpers.ts";
+
+const GROUPS = ["North", "South", "East", "West"];
+
+/** `beta[groups], sigma` on an open grouped_regression trace: one density per group, and the table. */
+async function expectBetaSigma(page: Page): Promise<void> {
+  await runQuery(page, "beta[groups], sigma");
+  const density = page.getByRole("figure", { name: "Density of beta by groups: 4 curves in 4 facets" });
+  await expect(density).toBeVisible();
+  const { curves, facets } = await densityMarks(page);
+  expect(curves).toEqual(GROUPS);
+  expect(facets).toEqual(GROUPS);
+  const table = page.getByRole("figure", { name: "Tidy table of beta[groups], sigma: 6,400 rows, 5 columns" });
+  await expect(table.locator("thead th span")).toHaveText(["chain", "draw", "groups", "beta", "sigma"]);
+  // chain 0, draw 0, North in the golden table: beta 0.35074762718133845, sigma 0.47830134586249906.
+  const first = table.locator("tbody tr").first().locator("td");
+  await expect(first).toHaveText(["0", "0", "North", "0.350748", "0.478301"]);
+  await expect(first.nth(3)).toHaveAttribute("title", "0.35074762718133845");
+  await expect(first.nth(4)).toHaveAttribute("title", "0.47830134586249906");
+}
+
+test.describe("opening traces", () => {
+  test("the empty state explains what to drop and opens the example in one click", async ({ page }) => {
+    await page.goto("/");
+    const empty = page.getByRole("region", { name: "Explore posterior draws, in your browser" });
+    await expect(empty).toContainText("Drop an ArviZ trace saved as Zarr");
+    await expect(empty).toContainText("Nothing is uploaded");
+    await empty.getByRole("button", { name: "Open the example" }).click();
+    const trace = page.getByRole("navigation", { name: "Trace" });
+    await expect(trace).toContainText("Zarr v2, consolidated · 8 groups");
+    await expect(trace.getByRole("button", { name: "beta[groups] 4×400×4" })).toBeVisible();
+    await expect(trace.getByRole("button", { name: "mu[obs_ind] 4×400×96" })).toBeVisible();
+    await expect(trace).toContainText("North, South, East, West");
+    await expectBetaSigma(page);
+    await page.screenshot({ path: "docs/drawscope.png", fullPage: true });
+  });
+
+  test("a Zarr v2 folder from Open folder", async ({ page }) => {
+    await page.goto("/");
+    await openFolder(page, fixture("grouped_regression.zarr"));
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v2, consolidated");
+    await expectBetaSigma(page);
+  });
+
+  test("a Zarr v3 folder from Open folder", async ({ page }) => {
+    await page.goto("/");
+    await openFolder(page, fixture("grouped_regression.v3.zarr"));
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3, consolidated");
+    await expectBetaSigma(page);
+  });
+
+  test("a zipped v2 store from Open file", async ({ page }) => {
+    await page.goto("/");
+    await openFile(page, fixture("grouped_regression.zarr.zip"));
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.zarr.zip");
+    await expectBetaSigma(page);
+  });
+
+  test("a zipped v3 store dropped on the page", async ({ page }) => {
+    await serveFixtures(page);
+    await page.goto("/");
+    await dropFile(page, "grouped_regression.v3.zarr.zip", "grouped_regression.v3.zarr.zip");
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.v3.zarr.zip");
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3");
+    await expectBetaSigma(page);
+  });
+
+  test("a v3 folder and a zip served over HTTP, from Open URL", async ({ page }) => {
+    await serveFixtures(page);
+    await page.goto("/");
+    const url = page.getByRole("textbox", { name: "Store URL" });
+    await url.fill("/__fixtures/grouped_regression.v3.zarr/");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3");
+    await expectBetaSigma(page);
+    await url.fill("/__fixtures/arviz/centered_eight.zarr");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("centered_eight");
+    await expect(page.getByRole("combobox", { name: "Query" })).toHaveValue("theta[school]");
+    await expect(page.getByRole("figure", { name: "Density of theta by school: 8 curves in 8 facets" })).toBeVisible();
+  });
+
+  test("bad input gets a specific error and the open trace stays usable", async ({ page }) => {
+    await openExample(page);
+    await openFile(page, fixture("grouped_regression.nc"));
+    const notice = page.getByRole("alert").filter({ hasText: "Cannot open that" });
+    await expect(notice).toContainText("grouped_regression.nc is a NetCDF file, which drawscope cannot read yet");
+    await expect(notice).toContainText("the example (grouped_regression.zarr.zip) is still open");
+    await notice.getByRole("button", { name: "Dismiss" }).click();
+
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Open file" }).click();
+    await (await chooser).setFiles({ name: "notes.zip", mimeType: "application/zip", buffer: Buffer.from("hello") });
+    const broken = page.getByRole("alert").filter({ hasText: "Could not open notes.zip" });
+    await expect(broken).toContainText("notes.zip is not a readable zip file");
+    await expect(broken).toContainText("Open a Zarr folder (format 2 or 3) or a zip of one");
+    await expectBetaSigma(page);
+  });
+});
+
+test.describe("the query bar", () => {
+  test("marks a bad spec inline and keeps the last good panels", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[group], sigma");
+    const alert = page.getByRole("alert").filter({ hasText: "has no dimension" });
+    await expect(alert).toContainText("'beta' has no dimension 'group' (its dimensions are groups): did you mean 'groups'?");
+    await expect(alert.locator("mark")).toHaveText("group");
+    await expect(page.getByRole("combobox", { name: "Query" })).toHaveAttribute("aria-invalid", "true");
+    await runQuery(page, "sigma, y");
+    await expect(page.getByRole("alert").filter({ hasText: "no variable" })).toContainText("write 'posterior_predictive/y'");
+    await expect(page.getByRole("alert").locator("mark")).toHaveText("y");
+    await runQuery(page, "sigma");
+    await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
+    await expect(page.getByRole("alert")).toHaveCount(0);
+  });
+
+  test("completes variables, dims and groups from the keyboard", async ({ page }) => {
+    await openExample(page);
+    const input = page.getByRole("combobox", { name: "Query" });
+    await input.fill("");
+    await input.pressSequentially("be");
+    const list = page.getByRole("listbox", { name: "Completions" });
+    await expect(list.getByRole("option").first()).toContainText("beta[groups]4×400×4");
+    await input.press("Tab");
+    await expect(input).toHaveValue("beta[groups]");
+    await input.pressSequentially(", si");
+    await input.press("ArrowDown");
+    await expect(list.getByRole("option", { selected: true })).toContainText("sigma");
+    await input.press("Enter");
+    await expect(input).toHaveValue("beta[groups], sigma");
+    await input.pressSequentially(", constant_data/");
+    await expect(list.getByRole("option")).toHaveText(["constant_data/group_idx[obs_ind]96", "constant_data/x[obs_ind]96"]);
+    await input.press("Escape");
+    await expect(list).toHaveCount(0);
+    await input.fill("mu[");
+    await input.press("End");
+    await input.pressSequentially("o");
+    await expect(list.getByRole("option")).toHaveText(["obs_ind96 labels"]);
+    await input.press("Tab");
+    await input.pressSequentially("]");
+    await input.press("Enter");
+    await expect(page.getByRole("figure", { name: /^Density of mu by obs_ind: 96 curves$/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /^Density of mu/ })).toContainText("96 levels of obs_ind are too many to facet: overlaid");
+  });
+
+  test("clicking a variable in the trace browser inserts its spec", async ({ page }) => {
+    await openExample(page);
+    const input = page.getByRole("combobox", { name: "Query" });
+    await input.fill("");
+    const trace = page.getByRole("navigation", { name: "Trace" });
+    await trace.getByRole("button", { name: "beta[groups] 4×400×4" }).click();
+    await trace.getByRole("button", { name: "sigma 4×400" }).click();
+    await trace.getByText("constant_data").click();
+    await trace.getByRole("button", { name: "x[obs_ind] 96", exact: true }).click();
+    await expect(input).toHaveValue("beta[groups], sigma, constant_data/x[obs_ind]");
+    await expect(input).toBeFocused();
+  });
+});
+
+test.describe("panels and shared views", () => {
+  test("panels are added, reordered and removed, each with its own options", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups], sigma");
+    await page.getByLabel("Panel kind").selectOption("density");
+    await page.getByRole("button", { name: "Add panel" }).click();
+    const panels = page.locator("section.panel");
+    await expect(panels).toHaveCount(3);
+    await expect(panels.nth(2)).toHaveAttribute("data-kind", "density");
+    const second = panels.nth(2);
+    await second.getByLabel("Value").selectOption("sigma");
+    await second.getByLabel("Facet by").selectOption("");
+    await second.getByLabel("Colour by").selectOption("");
+    await expect(second.locator("figure.panel-figure")).toHaveAccessibleName("Density of sigma: 1 curve");
+    // The first density panel kept its own options.
+    await expect(panels.nth(0).locator("figure.panel-figure")).toHaveAccessibleName("Density of beta by groups: 4 curves in 4 facets");
+    await second.getByRole("button", { name: "Move Density panel up" }).click();
+    await expect(panels.nth(1).locator("figure.panel-figure")).toHaveAccessibleName("Density of sigma: 1 curve");
+    await panels.nth(2).getByRole("button", { name: "Remove Table panel" }).click();
+    await expect(panels).toHaveCount(2);
+    await expect(page.locator("section.panel[data-kind=table]")).toHaveCount(0);
+  });
+
+  test("Copy link gives a URL that restores the same view of the example in a new page", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await openExample(page);
+    await runQuery(page, "beta[groups], sigma");
+    await page.getByRole("group", { name: "Groups to read from" }).getByRole("button", { name: "prior", exact: true }).click();
+    // With a source column, curves are coloured by it unless the user says otherwise.
+    await expect(page.getByRole("figure", { name: "Density of beta by groups and source: 8 curves in 4 facets" })).toBeVisible();
+    const density = page.locator("section[data-kind=density]");
+    await density.getByLabel("Facet by").selectOption("source");
+    await density.getByLabel("Colour by").selectOption("groups");
+    await density.getByLabel("Bandwidth ×").fill("2");
+    await density.getByLabel("Fill").uncheck();
+    await expect(page.getByRole("figure", { name: "Density of beta by source and groups: 8 curves in 2 facets" })).toBeVisible();
+    await page.locator("section[data-kind=table]").getByLabel("Rows shown").selectOption("50");
+    await page.locator("section[data-kind=table]").getByRole("button", { name: "Move Table panel up" }).click();
+
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Link copied" })).toBeVisible();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toContain("#trace=example&fp=");
+    expect(link).toContain("q=beta[groups],%20sigma&g=posterior,prior");
+
+    const fresh = await context.newPage();
+    await fresh.goto(link);
+    await expectSameView(fresh);
+  });
+
+  test("a link to a local trace asks for it, applies the view when it matches, and says when it does not", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.goto("/");
+    await openFolder(page, fixture("grouped_regression.zarr"));
+    await runQuery(page, "intercept[groups]");
+    await page.locator("section[data-kind=density]").getByLabel("Facet by").selectOption("");
+    await page.getByRole("button", { name: "Copy link" }).click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toContain("local=grouped_regression.zarr&fp=");
+
+    const other = await context.newPage();
+    await other.goto(link);
+    const ask = other.getByRole("status").filter({ hasText: "Open the trace to see this view" });
+    await expect(ask).toContainText("This link shows a view of ‘grouped_regression.zarr’");
+    await openFolder(other, fixture("arviz", "centered_eight.zarr"));
+    const mismatch = other.getByRole("alert").filter({ hasText: "This is not the trace the link was made for" });
+    await expect(mismatch).toContainText("The link shows a view of ‘grouped_regression.zarr’, but ‘centered_eight.zarr’ has different groups, variables or shapes");
+    await expect(mismatch).toContainText("The linked view was not applied");
+    await expect(other.getByRole("combobox", { name: "Query" })).toHaveValue("theta[school]");
+    expect(other.url()).toBe(link);
+
+    // The same trace as a v3 zip has the same structure, so the view applies.
+    await openFile(other, fixture("grouped_regression.v3.zarr.zip"));
+    await expect(other.getByRole("combobox", { name: "Query" })).toHaveValue("intercept[groups]");
+    await expect(other.getByRole("figure", { name: "Density of intercept by groups: 4 curves" })).toBeVisible();
+    await expect(other.getByRole("alert")).toHaveCount(0);
+  });
+
+  test("a link to a trace served over HTTP reopens it by itself", async ({ page, context }) => {
+    await serveFixtures(page);
+    await page.goto("/");
+    await page.getByRole("textbox", { name: "Store URL" }).fill("/__fixtures/grouped_regression.zarr.zip");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await runQuery(page, "sigma");
+    await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
+    const link = page.url();
+    expect(link).toContain(`url=${encodeURIComponent("http://127.0.0.1:4319").replace(/%2F/g, "/")}/__fixtures/grouped_regression.zarr.zip`);
+    const fresh = await context.newPage();
+    await fresh.goto(link);
+    await expect(fresh.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
+    await expect(fresh.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.zarr.zip");
+  });
+});
+
+/** The view built in the Copy link test, as it must come back. */
+async function expectSameView(page: Page): Promise<void> {
+  const panels = page.locator("section.panel");
+  await expect(panels).toHaveCount(2);
+  await expect(panels.nth(0)).toHaveAttribute("data-kind", "table");
+  await expect(panels.nth(0).getByLabel("Rows shown")).toHaveValue("50");
+  await expect(panels.nth(0).locator("tbody tr")).toHaveCount(50);
+  await expect(page.getByRole("combobox", { name: "Query" })).toHaveValue("beta[groups], sigma");
+  const groups = page.getByRole("group", { name: "Groups to read from" });
+  await expect(groups.getByRole("button", { name: "prior", exact: true })).toHaveAttribute("aria-pressed", "true");
+  const density = panels.nth(1);
+  await expect(density.getByLabel("Facet by")).toHaveValue("source");
+  await expect(density.getByLabel("Colour by")).toHaveValue("groups");
+  await expect(density.getByLabel("Bandwidth ×")).toHaveValue("2");
+  await expect(density.getByLabel("Fill")).not.toBeChecked();
+  await expect(density.locator("figure.panel-figure")).toHaveAccessibleName("Density of beta by source and groups: 8 curves in 2 facets");
+  const { curves, facets } = await densityMarks(page);
+  expect(facets).toEqual(["posterior", "prior"]);
+  expect(curves).toEqual(["posterior · North", "posterior · South", "posterior · East", "posterior · West", "prior · North", "prior · South", "prior · East", "prior · West"]);
+  await expect(density.locator('g[aria-label="area"]')).toHaveCount(0);
+}
+
+test.describe("long loads", () => {
+  test("a slow load shows progress and can be cancelled, keeping what was open", async ({ page }) => {
+    let slow = 0;
+    await serveFixtures(page, () => slow);
+    await page.goto("/");
+    await page.getByRole("textbox", { name: "Store URL" }).fill("/__fixtures/grouped_regression.v3.zarr");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await expect(page.getByRole("figure", { name: /^Density of beta/ })).toBeVisible();
+
+    slow = 400;
+    await runQuery(page, "mu[obs_ind], sigma");
+    const progress = page.getByRole("status", { name: "Progress" });
+    await expect(progress).toContainText("Reading mu[obs_ind], sigma");
+    await expect(progress).toContainText(/\d of 2 arrays · [\d.]+ MB read/);
+    await progress.getByRole("button", { name: "Cancel" }).click();
+    await expect(progress).toHaveCount(0);
+    await expect(page.getByRole("figure", { name: /^Density of beta/ })).toBeVisible();
+    await expect(page.getByRole("alert")).toHaveCount(0);
+
+    await page.getByRole("textbox", { name: "Store URL" }).fill("/__fixtures/grouped_regression.zarr");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await expect(progress).toContainText("Opening");
+    await progress.getByRole("button", { name: "Cancel" }).click();
+    const cancelled = page.getByRole("status").filter({ hasText: "Opening cancelled" });
+    await expect(cancelled).toContainText("grouped_regression.v3.zarr is still open");
+    slow = 0;
+    await runQuery(page, "sigma");
+    await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3");
+  });
+
+  test("follows the system's dark theme", async ({ browser }) => {
+    const page = await browser.newPage({ colorScheme: "dark" });
+    await openExample(page);
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe("rgb(21, 23, 27)");
+    await page.screenshot({ path: "docs/drawscope-dark.png" });
+    await page.close();
+  });
+});

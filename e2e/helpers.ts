@@ -1,0 +1,82 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page } from "@playwright/test";
+
+export const FIXTURES = join(import.meta.dirname, "..", "..", "shared", "fixtures");
+export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
+
+/**
+ * Serve ../shared/fixtures at /__fixtures/… (ranges and 404s as a static server gives them),
+ * for Open URL and drops. `delay` is asked before each answer, to make loads slow on purpose.
+ */
+export async function serveFixtures(page: Page, delay: () => number = () => 0): Promise<void> {
+  await page.context().route("**/__fixtures/**", async (route) => {
+    const path = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__fixtures\//, ""));
+    const file = fixture(path);
+    const wait = delay();
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    if (!existsSync(file) || !statSync(file).isFile()) return route.fulfill({ status: 404, body: "not found" });
+    const range = route.request().headers()["range"];
+    if (!range) return route.fulfill({ path: file });
+    const bytes = readFileSync(file);
+    const [, from, to] = /bytes=(\d*)-(\d*)/.exec(range)!;
+    const start = from === "" ? bytes.length - Number(to) : Number(from);
+    const end = from === "" || to === "" ? bytes.length - 1 : Math.min(Number(to), bytes.length - 1);
+    return route.fulfill({
+      status: 206,
+      headers: { "content-range": `bytes ${start}-${end}/${bytes.length}`, "accept-ranges": "bytes", "content-type": "application/octet-stream" },
+      body: bytes.subarray(start, end + 1),
+    });
+  });
+}
+
+export async function openExample(page: Page): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Open the example" }).click();
+  await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.zarr.zip");
+}
+
+/** Pick a folder through the Open folder button's file chooser. */
+export async function openFolder(page: Page, path: string): Promise<void> {
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Open folder" }).click();
+  await (await chooser).setFiles(path);
+}
+
+export async function openFile(page: Page, path: string): Promise<void> {
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Open file" }).click();
+  await (await chooser).setFiles(path);
+}
+
+/** Drop a file on the page as a user dragging one in would (a File in a DataTransfer). */
+export async function dropFile(page: Page, fixturePath: string, name: string): Promise<void> {
+  await page.evaluate(
+    async ({ url, name }) => {
+      const blob = await (await fetch(url)).blob();
+      const data = new DataTransfer();
+      data.items.add(new File([blob], name, { type: "application/zip" }));
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    },
+    { url: `/__fixtures/${fixturePath}`, name },
+  );
+}
+
+export async function runQuery(page: Page, query: string): Promise<void> {
+  const input = page.getByRole("combobox", { name: "Query" });
+  await input.fill(query);
+  await input.press("Escape");
+  await input.press("Enter");
+}
+
+/** The first density figure, with its curves' labels and facet labels read off Plot's SVG. */
+export async function densityMarks(page: Page) {
+  const figure = page.locator("section[data-kind=density] figure.panel-figure").first();
+  return {
+    figure,
+    curves: await figure.locator('g[aria-description="density curves"] path').evaluateAll((paths) => paths.map((p) => p.getAttribute("aria-label"))),
+    facets: await figure.locator('g[aria-label="fy-axis tick label"] text').allTextContents(),
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { decodeView, encodeView } from "../src/state/url-codec.ts";
+import type { SharedView } from "../src/state/view.ts";
+
+const strip = (shared: SharedView) => ({ ...shared, view: { ...shared.view, panels: shared.view.panels.map(({ kind, options }) => ({ kind, options })) } });
+
+describe("view links", () => {
+  it("round-trips the query, groups, panels with options, the trace and its fingerprint", () => {
+    const shared: SharedView = {
+      trace: { kind: "url", url: "https://example.org/traces/run 1.zarr.zip?x=1&y=2#frag" },
+      fingerprint: "9be11432606fbec2",
+      view: {
+        query: "beta[groups], sigma; theta[school, year]",
+        groups: ["posterior", "prior"],
+        panels: [
+          { id: "a", kind: "density", options: { value: "beta", facet: "", color: "source", adjust: 1.5, fill: false } },
+          { id: "b", kind: "table", options: { rows: "50" } },
+        ],
+      },
+    };
+    const hash = encodeView(shared);
+    expect(hash).toContain("q=beta[groups],%20sigma%3B%20theta[school,%20year]");
+    expect(hash).toContain("panel=density;value=beta;facet=;color=source;adjust=1.5;fill=0");
+    const back = decodeView(hash)!;
+    expect(back.problems).toEqual([]);
+    expect(strip(back.shared)).toEqual(strip(shared));
+  });
+
+  it("keeps the example and local traces apart", () => {
+    const local = decodeView(encodeView({ trace: { kind: "local", label: "my trace.zarr" }, fingerprint: "00ff", view: { query: "sigma", groups: ["posterior"], panels: [] } }))!;
+    expect(local.shared.trace).toEqual({ kind: "local", label: "my trace.zarr" });
+    expect(local.shared.fingerprint).toBe("00ff");
+    expect(decodeView("#trace=example&q=sigma")!.shared.trace).toEqual({ kind: "example" });
+  });
+
+  it("says what in a link it could not use, and keeps the rest", () => {
+    const link = decodeView("#q=sigma&panel=violin;x=1&panel=density;adjust=99;bogus=2;fill=yes&panel=table;rows=7&zoom=3&trace=elsewhere")!;
+    expect(link.shared.view.query).toBe("sigma");
+    expect(link.shared.view.panels.map((p) => [p.kind, p.options])).toEqual([
+      ["density", {}],
+      ["table", {}],
+    ]);
+    expect(link.problems).toEqual([
+      "panel 1: there is no panel kind 'violin'; it was left out",
+      "panel 1 (Density): Bandwidth × must be a number from 0.1 to 10, not '99'; the default is used",
+      "panel 1 (Density): no option 'bogus'; it was ignored",
+      "panel 1 (Density): Fill must be 1 or 0, not 'yes'; the default is used",
+      "panel 2 (Table): Rows shown must be one of 10, 20, 50, 100, not '7'; the default is used",
+      "the link has an unknown part 'zoom'; it was ignored",
+      "the link names an unknown trace 'elsewhere'",
+    ]);
+  });
+
+  it("reports bad percent-encoding instead of throwing", () => {
+    const link = decodeView("#q=beta%E0%A4")!;
+    expect(link.problems).toEqual(["the link's 'q' is not valid percent-encoding: 'beta%E0%A4'"]);
+  });
+
+  it("finds no view in an empty fragment", () => {
+    expect(decodeView("")).toBeUndefined();
+    expect(decodeView("#")).toBeUndefined();
+  });
+});
