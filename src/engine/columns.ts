@@ -8,9 +8,13 @@ import { DataType, Field, type Table } from "apache-arrow";
 export type ColumnRole = "sample" | "dim" | "source" | "value";
 
 const ROLE_KEY = "drawscope:role";
+const DIMS_KEY = "drawscope:dims";
 
-export function roleField(name: string, type: DataType, role: ColumnRole): Field {
-  return new Field(name, type, false, new Map([[ROLE_KEY, role]]));
+/** A field with its role; a value field also names the dimensions its variable varies over. */
+export function roleField(name: string, type: DataType, role: ColumnRole, dims?: readonly string[]): Field {
+  const metadata = new Map<string, string>([[ROLE_KEY, role]]);
+  if (dims) metadata.set(DIMS_KEY, dims.join(","));
+  return new Field(name, type, false, metadata);
 }
 
 export interface TableColumn {
@@ -20,6 +24,8 @@ export interface TableColumn {
   type: string;
   /** True for number columns a density or interval can be drawn from. */
   numeric: boolean;
+  /** For a value: the dimensions (besides chain and draw) its variable varies over. */
+  dims: string[];
 }
 
 /** The table's columns with their roles; a field without a role counts as a value. */
@@ -29,6 +35,7 @@ export function tableColumns(table: Table): TableColumn[] {
     role: (f.metadata.get(ROLE_KEY) as ColumnRole | undefined) ?? "value",
     type: String(f.type),
     numeric: DataType.isFloat(f.type) || DataType.isInt(f.type),
+    dims: f.metadata.get(DIMS_KEY)?.split(",").filter((d) => d !== "") ?? [],
   }));
 }
 

@@ -139,7 +139,7 @@ function layoutOf(plans: readonly SourcePlan[], dims: readonly string[]): Layout
   const fields = [
     ...(source ? [roleField("source", source.type, "source")] : []),
     ...domains.map((d) => roleField(d.name, d.type, sampleDims.has(d.name) ? "sample" : "dim")),
-    ...plans[0].specs.map((s, i) => roleField(s.column, types[i], "value")),
+    ...plans[0].specs.map((s, i) => roleField(s.column, types[i], "value", s.dims)),
   ];
   return { schema: new Schema(fields), domains, valueTypes: types, source };
 }

@@ -63,13 +63,22 @@ interface StoredMetadata {
 }
 
 const metadataCache = new WeakMap<ZarrArray, Promise<StoredMetadata | undefined>>();
+const knownFormats = new WeakMap<ZarrArray, 2 | 3>();
+
+/** Record the Zarr format an array was opened as, so its metadata is read without probing. */
+export function rememberFormat(array: ZarrArray, format: 2 | 3): ZarrArray {
+  knownFormats.set(array, format);
+  return array;
+}
 
 /** The array's own metadata document, as its store serves it (for a decode worker to rebuild it). */
 function storedMetadata(array: ZarrArray): Promise<StoredMetadata | undefined> {
   let cached = metadataCache.get(array);
   if (!cached) {
     cached = (async () => {
-      for (const [format, name] of [[3, "zarr.json"], [2, ".zarray"]] as const) {
+      const names = [[3, "zarr.json"], [2, ".zarray"]] as const;
+      const known = knownFormats.get(array);
+      for (const [format, name] of known ? names.filter(([f]) => f === known) : names) {
         const bytes = await array.store.get(`${array.path}/${name}` as zarr.AbsolutePath);
         if (bytes) return { format, bytes, doc: JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown> };
       }

@@ -1,7 +1,7 @@
 import * as zarr from "zarrita";
 import { StoreError } from "./errors.ts";
 import type { DecodePool } from "./decode/pool.ts";
-import { readWhole, type ZarrArray } from "./read.ts";
+import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
 import type { TraceStore } from "./store/types.ts";
 
@@ -135,7 +135,8 @@ async function orAbsent<T>(open: Promise<T>, kind: "array" | "group", path: stri
 
 function openArray(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<ZarrArray | undefined> {
   const loc = root.resolve(path);
-  return orAbsent(format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array" }), "array", path);
+  const array = format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array" });
+  return orAbsent(array.then((a) => rememberFormat(a, format)), "array", path);
 }
 
 function openGroup(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<zarr.Group<Readable> | undefined> {

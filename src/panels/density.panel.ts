@@ -22,7 +22,8 @@ export const panel: PanelKind = {
     { key: "adjust", label: "Bandwidth ×", type: "number", min: 0.1, max: 10, step: 0.1, default: 1 },
     { key: "fill", label: "Fill", type: "boolean", default: true },
   ],
-  dimDefaults: (dims, source) => ({ facet: dims[0] ?? "", color: source ? "source" : (dims[0] ?? "") }),
+  // Facet by what the value varies over (a scalar such as sigma gets one curve), colour by source.
+  dimDefaults: ({ valueDims, source }) => ({ facet: valueDims[0] ?? "", color: source ? "source" : (valueDims[0] ?? "") }),
   render(table, options, { width }) {
     const value = String(options.value);
     let facet = String(options.facet);

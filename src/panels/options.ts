@@ -25,13 +25,20 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
   const notes: string[] = [];
   const columns = tableColumns(table);
   const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
-  const hasSource = columns.some((c) => c.role === "source");
-  const dimDefaults = kind.dimDefaults?.(dims, hasSource) ?? {};
-  for (const spec of kind.options) {
+  const source = columns.some((c) => c.role === "source");
+  // Value options first: dimension defaults depend on the value chosen.
+  const ordered = [...kind.options].sort((a, b) => Number(b.type === "value") - Number(a.type === "value"));
+  let dimDefaults: Record<string, string> | undefined;
+  for (const spec of ordered) {
     const value = stored[spec.key];
+    if (spec.type === "dim" && !dimDefaults) {
+      const firstValue = kind.options.find((o) => o.type === "value");
+      const valueDims = columns.find((c) => firstValue && c.name === options[firstValue.key])?.dims ?? dims;
+      dimDefaults = kind.dimDefaults?.({ dims, valueDims, source }) ?? {};
+    }
     if (spec.type === "value" || spec.type === "dim") {
       const choices = columnChoices(spec, table);
-      const fallback = spec.type === "value" ? (choices[0] ?? "") : (dimDefaults[spec.key] ?? choices[0] ?? "");
+      const fallback = spec.type === "value" ? (choices[0] ?? "") : (dimDefaults?.[spec.key] ?? choices[0] ?? "");
       const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type === "dim" && v === "" && spec.none !== undefined));
       options[spec.key] = allowed(value) ? value : allowed(fallback) ? fallback : "";
       if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no column '${value}'`);
@@ -39,7 +46,8 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
       options[spec.key] = value ?? spec.default;
     }
   }
-  return { options, notes };
+  // Keep the kind's option order for the form.
+  return { options: Object.fromEntries(kind.options.map((o) => [o.key, options[o.key]])), notes };
 }
 
 /** An option as text in a link. */

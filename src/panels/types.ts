@@ -13,6 +13,15 @@ export type OptionSpec =
   | { key: string; label: string; type: "number"; min: number; max: number; step: number; default: number }
   | { key: string; label: string; type: "boolean"; default: boolean };
 
+/** What dimension defaults are chosen from: the table's dims, and those of the chosen value. */
+export interface DimContext {
+  dims: readonly string[];
+  /** The dimensions the first value option's column varies over (sigma: none; beta: groups). */
+  valueDims: readonly string[];
+  /** True when groups are stacked (a `source` column). */
+  source: boolean;
+}
+
 export interface PanelContext {
   /** Width available to the figure, in CSS pixels. */
   width: number;
@@ -39,6 +48,6 @@ export interface PanelKind {
   order: number;
   options: readonly OptionSpec[];
   /** Dimension options' defaults for a table, when the first dimension is not the right one. */
-  dimDefaults?(dims: readonly string[], source: boolean): Record<string, string>;
+  dimDefaults?(table: DimContext): Record<string, string>;
   render(table: Table, options: PanelOptions, context: PanelContext): PanelFigure;
 }
