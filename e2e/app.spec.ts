@@ -36,26 +36,19 @@ test.describe("opening traces", () => {
     await page.screenshot({ path: "docs/drawscope.png", fullPage: true });
   });
 
-  test("a Zarr v2 folder from Open folder", async ({ page }) => {
-    await page.goto("/");
-    await openFolder(page, fixture("grouped_regression.zarr"));
-    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v2, consolidated");
-    await expectBetaSigma(page);
-  });
-
-  test("a Zarr v3 folder from Open folder", async ({ page }) => {
-    await page.goto("/");
-    await openFolder(page, fixture("grouped_regression.v3.zarr"));
-    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3, consolidated");
-    await expectBetaSigma(page);
-  });
-
-  test("a zipped v2 store from Open file", async ({ page }) => {
-    await page.goto("/");
-    await openFile(page, fixture("grouped_regression.zarr.zip"));
-    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.zarr.zip");
-    await expectBetaSigma(page);
-  });
+  const picked = [
+    { what: "a Zarr v2 folder from Open folder", open: openFolder, path: "grouped_regression.zarr", shows: "Zarr v2, consolidated" },
+    { what: "a Zarr v3 folder from Open folder", open: openFolder, path: "grouped_regression.v3.zarr", shows: "Zarr v3, consolidated" },
+    { what: "a zipped v2 store from Open file", open: openFile, path: "grouped_regression.zarr.zip", shows: "grouped_regression.zarr.zip" },
+  ];
+  for (const { what, open, path, shows } of picked) {
+    test(what, async ({ page }) => {
+      await page.goto("/");
+      await open(page, fixture(path));
+      await expect(page.getByRole("navigation", { name: "Trace" })).toContainText(shows);
+      await expectBetaSigma(page);
+    });
+  }
 
   test("a zipped v3 store dropped on the page", async ({ page }) => {
     await serveFixtures(page);

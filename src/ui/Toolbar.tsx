@@ -40,45 +40,40 @@ function CopyLink() {
   );
 }
 
+/** A button that opens the browser's picker (a hidden file input) and opens what was picked. */
+function PickButton(props: { label: string; inputLabel: string; accept?: string; directory?: boolean; pick: (files: FileList) => PickedTrace }) {
+  const openPicked = useOpenPicked();
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" onClick={() => input.current?.click()}>
+        {props.label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        aria-label={props.inputLabel}
+        accept={props.accept}
+        hidden
+        {...(props.directory ? { webkitdirectory: "" } : {})}
+        onChange={(e) => {
+          const files = e.currentTarget.files;
+          if (files) openPicked(() => props.pick(files));
+          e.currentTarget.value = "";
+        }}
+      />
+    </>
+  );
+}
+
 /** Ways to open a trace, and the share button. */
 export function Toolbar() {
   const { openExample, openUrl } = useActions();
-  const openPicked = useOpenPicked();
-  const folder = useRef<HTMLInputElement>(null);
-  const file = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState("");
   return (
     <div className="toolbar">
-      <button type="button" onClick={() => folder.current?.click()}>
-        Open folder
-      </button>
-      <input
-        ref={folder}
-        type="file"
-        aria-label="Zarr folder to open"
-        hidden
-        {...{ webkitdirectory: "" }}
-        onChange={(e) => {
-          const files = e.currentTarget.files;
-          if (files) openPicked(() => folderFromInput(files));
-          e.currentTarget.value = "";
-        }}
-      />
-      <button type="button" onClick={() => file.current?.click()}>
-        Open file
-      </button>
-      <input
-        ref={file}
-        type="file"
-        aria-label="Zipped Zarr store to open"
-        accept=".zip,.nc"
-        hidden
-        onChange={(e) => {
-          const files = e.currentTarget.files;
-          if (files) openPicked(() => fileFromInput(files));
-          e.currentTarget.value = "";
-        }}
-      />
+      <PickButton label="Open folder" inputLabel="Zarr folder to open" directory pick={folderFromInput} />
+      <PickButton label="Open file" inputLabel="Zipped Zarr store to open" accept=".zip,.nc" pick={fileFromInput} />
       <form
         className="url-form"
         onSubmit={(e) => {

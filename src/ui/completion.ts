@@ -69,7 +69,7 @@ export function completionsAt(query: string, caret: number, tree: TraceTree, gro
   const others = tree.groups.filter((g) => g.name !== defaultGroup).flatMap((g) => g.variables);
   const items = [
     ...ranked(own, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)),
-    ...ranked(tree.groups, (g) => g.name, typed).map((g) => ({ label: `${g.name}/`, insert: `${g.name}/`, detail: `group, ${g.variables.length} variables` })),
+    ...ranked(tree.groups, (g) => g.name, typed).map((g) => ({ label: `${g.name}/`, insert: `${g.name}/`, detail: `group, ${g.variables.length} variable${g.variables.length === 1 ? "" : "s"}` })),
     ...(typed ? ranked(others, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)) : []),
   ];
   return { from, to, items: items.slice(0, MAX_ITEMS) };
