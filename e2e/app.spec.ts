@@ -59,7 +59,7 @@ test.describe("opening traces", () => {
     await expectBetaSigma(page);
   });
 
-  test("a v3 folder and a zip served over HTTP, from Open URL", async ({ page }) => {
+  test("Zarr folders served over HTTP, from Open URL", async ({ page }) => {
     await serveFixtures(page);
     await page.goto("/");
     const url = page.getByRole("textbox", { name: "Store URL" });
@@ -134,7 +134,12 @@ test.describe("the query bar", () => {
     await input.pressSequentially("]");
     await input.press("Enter");
     await expect(page.getByRole("figure", { name: /^Density of mu by obs_ind: 96 curves$/ })).toBeVisible();
-    await expect(page.getByRole("figure", { name: /^Density of mu/ })).toContainText("96 levels of obs_ind are too many to facet: overlaid");
+    await expect(page.getByRole("figure", { name: /^Density of mu/ })).toContainText("96 levels of obs_ind are too many to facet: overlaid.");
+    // Posterior and prior together would be 192 curves: the panel draws the first 120 and says so.
+    await page.getByRole("group", { name: "Groups to read from" }).getByRole("button", { name: "prior", exact: true }).click();
+    const both = page.getByRole("figure", { name: "Density of mu by obs_ind and source: 120 curves" });
+    await expect(both).toContainText("Showing the first 120 of 192 curves");
+    expect((await densityMarks(page)).curves).toHaveLength(120);
   });
 
   test("clicking a variable in the trace browser inserts its spec", async ({ page }) => {

@@ -51,4 +51,16 @@ describe("splitting rows by labels", () => {
       expect([...values].sort()).toEqual(expected.sort());
     }
   });
+
+  it("gathers only the first groups up to a limit, and counts them all", async () => {
+    const table = await query("mu[obs_ind]", ["posterior", "prior"]);
+    const all = splitByLabels(table, numberColumn(table, "mu"), ["source", "obs_ind"]);
+    const some = splitByLabels(table, numberColumn(table, "mu"), ["source", "obs_ind"], 10);
+    expect(all.total).toBe(192);
+    expect(some.total).toBe(192);
+    expect(some.groups.map((g) => g.keys)).toEqual(all.groups.slice(0, 10).map((g) => g.keys));
+    expect(some.groups[9].values).toEqual(all.groups[9].values);
+    expect(all.groups[100].keys).toEqual(["prior", 4]);
+    expect(all.groups[100].values.length).toBe(400);
+  });
 });

@@ -10,6 +10,8 @@ const MAX_FACETS = 24;
 /** A legend with more entries than this says less than the curves' own labels on hover. */
 const MAX_LEGEND = 12;
 const POINTS = 256;
+/** Beyond this many curves a density panel is a smear that costs seconds: the rest are left out. */
+const MAX_CURVES = 120;
 
 export const panel: PanelKind = {
   kind: "density",
@@ -30,11 +32,14 @@ export const panel: PanelKind = {
     const color = String(options.color);
     const adjust = Number(options.adjust);
     const by = [...new Set([facet, color].filter((c) => c !== ""))];
-    const { groups, labels } = splitByLabels(table, numberColumn(table, value), by);
+    const { groups, labels, total } = splitByLabels(table, numberColumn(table, value), by, MAX_CURVES);
     const facetLabels = facet ? labels[by.indexOf(facet)] : [];
     const notes: string[] = [];
+    if (total > groups.length) {
+      notes.push(`Showing the first ${groups.length} of ${total} curves: facet or colour by another dimension, or narrow the query.`);
+    }
     if (facetLabels.length > MAX_FACETS) {
-      notes.push(`${facetLabels.length} levels of ${facet} are too many to facet: overlaid`);
+      notes.push(`${facetLabels.length} levels of ${facet} are too many to facet: overlaid.`);
       facet = "";
     }
     const colorLabels = color ? labels[by.indexOf(color)] : [];
