@@ -87,7 +87,24 @@ test.describe("opening traces", () => {
     await (await chooser).setFiles({ name: "notes.zip", mimeType: "application/zip", buffer: Buffer.from("hello") });
     const broken = page.getByRole("alert").filter({ hasText: "Could not open notes.zip" });
     await expect(broken).toContainText("notes.zip is not a readable zip file");
-    await expect(broken).toContainText("Open a Zarr folder (format 2 or 3) or a zip of one");
+    await expect(broken).toContainText("zip the Zarr folder and try again.");
+    await broken.getByRole("button", { name: "Dismiss" }).click();
+
+    // A server that cannot be reached, and one that answers with a web page instead of metadata.
+    await page.context().route("**/unreachable.zarr/**", (route) => route.abort("connectionrefused"));
+    await page.context().route("**/page.zarr/**", (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><p>Welcome</p>" }));
+    const url = page.getByRole("textbox", { name: "Store URL" });
+    await url.fill("/unreachable.zarr");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    const unreachable = page.getByRole("alert").filter({ hasText: "Could not open" });
+    await expect(unreachable).toContainText("cannot read zarr.json of http://127.0.0.1:4319/unreachable.zarr: Failed to fetch");
+    await expect(unreachable).toContainText("must allow this page to read it (CORS)");
+    await unreachable.getByRole("button", { name: "Dismiss" }).click();
+    await url.fill("/page.zarr");
+    await page.getByRole("button", { name: "Open URL" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Could not open" })).toContainText(
+      "http://127.0.0.1:4319/page.zarr has a zarr.json that is not JSON, so it is not Zarr metadata",
+    );
     await expectBetaSigma(page);
   });
 });
@@ -293,7 +310,8 @@ test.describe("long loads", () => {
 
     await page.getByRole("textbox", { name: "Store URL" }).fill("/__fixtures/grouped_regression.zarr");
     await page.getByRole("button", { name: "Open URL" }).click();
-    await expect(progress).toContainText("Opening");
+    await expect(progress).toContainText("Opening http://127.0.0.1:4319/__fixtures/grouped_regression.zarr");
+    await expect(progress).toContainText(/metadata: [1-9]\d* reads? · [\d.]+ MB/);
     await progress.getByRole("button", { name: "Cancel" }).click();
     const cancelled = page.getByRole("status").filter({ hasText: "Opening cancelled" });
     await expect(cancelled).toContainText("grouped_regression.v3.zarr is still open");

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
@@ -61,5 +62,36 @@ describe("extraction progress", () => {
     expect(last.chunksDone).toBe(last.chunksTotal);
     expect(seen.length).toBe(last.chunksTotal + 1);
     expect(last.bytesRead).toBeGreaterThan(1000);
+  });
+});
+
+describe("counting reads while a trace opens", () => {
+  it("reports every read and its bytes, and stops when told", async () => {
+    const { CountedStore } = await import("../src/engine/store/counting.ts");
+    const { openPathStore } = await import("../src/engine/store/node.ts");
+    const source = await openPathStore(join(FIXTURES, "grouped_regression.zarr"));
+    let calls = 0;
+    let bytes = 0;
+    const counted = new CountedStore({
+      get: async (key) => {
+        const got = await source.store.get(key);
+        calls++;
+        bytes += got?.byteLength ?? 0;
+        return got;
+      },
+    });
+    const seen: { reads: number; bytesRead: number }[] = [];
+    counted.onRead = (c) => seen.push(c);
+    const { openTrace } = await import("../src/engine/trace.ts");
+    const trace = await openTrace({ ...source, store: counted });
+    counted.onRead = undefined;
+    expect(seen.map((c) => c.reads)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen.at(-1)).toEqual({ reads: calls, bytesRead: bytes });
+    // The consolidated metadata and the coordinate arrays' chunks are read while opening.
+    const zmetadata = readFileSync(join(FIXTURES, "grouped_regression.zarr", ".zmetadata")).byteLength;
+    expect(bytes).toBeGreaterThan(zmetadata);
+    const before = seen.length;
+    await trace.extract("sigma");
+    expect(seen.length).toBe(before);
   });
 });

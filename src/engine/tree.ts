@@ -91,10 +91,34 @@ function dimensionNames(array: ZarrArray): string[] {
   return array.shape.map((_, k) => `dim_${k}`);
 }
 
+/** The store's top-level metadata document, if it has one; a StoreError when it cannot be read. */
+async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.store.get(`/${key}` as zarr.AbsolutePath);
+  } catch (error) {
+    throw new StoreError(
+      `cannot read ${key} of ${store.label}: ${(error as Error).message}. ` +
+        "Check the address and that the server is reachable; a server on another site must allow this page to read it (CORS).",
+      store.label,
+    );
+  }
+  if (bytes === undefined) return false;
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new StoreError(
+      `${store.label} has a ${key} that is not JSON, so it is not Zarr metadata (a web server may have answered with a page instead): ` +
+        "check that the address points at the Zarr folder itself.",
+      store.label,
+    );
+  }
+  return true;
+}
+
 async function detectFormat(store: TraceStore): Promise<2 | 3> {
-  const has = async (key: string) => (await store.store.get(key as zarr.AbsolutePath).catch(() => undefined)) !== undefined;
-  if (await has("/zarr.json")) return 3;
-  if ((await has("/.zgroup")) || (await has("/.zmetadata"))) return 2;
+  if (await topMetadata(store, "zarr.json")) return 3;
+  if ((await topMetadata(store, ".zgroup")) || (await topMetadata(store, ".zmetadata"))) return 2;
   throw new StoreError(
     `${store.label} is not a Zarr store: no zarr.json (format 3) or .zgroup/.zmetadata (format 2) at its top. ` +
       "Open the folder that holds the groups (posterior, sample_stats, ...), or a zip of it.",

@@ -1,10 +1,9 @@
 import type { Table } from "apache-arrow";
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { ExtractProgress } from "../engine/progress.ts";
 import type { TraceTree, VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
-import type { EngineErrorData, TraceSource } from "../worker/protocol.ts";
+import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
 import { decodeView } from "./url-codec.ts";
 import { DEFAULT_GROUPS, initialView, newPanel, type SharedView, type TraceRef, type ViewState } from "./view.ts";
 
@@ -30,7 +29,7 @@ export interface Notice {
 export interface Task {
   kind: "open" | "query";
   label: string;
-  progress?: ExtractProgress;
+  progress?: TaskProgress;
 }
 
 export interface AppState {
@@ -71,6 +70,11 @@ export const EXAMPLE_NAME = "grouped_regression.zarr.zip";
 
 function errorData(error: unknown): EngineErrorData {
   return error instanceof EngineError ? error.data : { name: "Error", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A message as a sentence, ending with a full stop. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
 }
 
 const isCancelled = (error: unknown) => error instanceof EngineError && error.cancelled;
@@ -140,8 +144,9 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
 
   const actions: AppActions = {
     async openSource(source, ref, label) {
-      const opening = track(engine.open(source));
-      set({ task: { kind: "open", label: `Opening ${label}…` } });
+      const task: Task = { kind: "open", label: `Opening ${label}…` };
+      const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } })));
+      set({ task });
       let opened;
       try {
         opened = await opening.result;
@@ -155,7 +160,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           notice: {
             tone: "error",
             title: `Could not open ${label}`,
-            text: `${errorData(error).message}.${stillOpen()} Open a Zarr folder (format 2 or 3) or a zip of one.`.replace("..", "."),
+            text: `${sentence(errorData(error).message)}${stillOpen()}`,
             actions: ["dismiss"],
           },
         });
@@ -293,7 +298,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     },
 
     rejectInput(message) {
-      set({ notice: { tone: "error", title: "Cannot open that", text: `${message}.${stillOpen()}`.replace("..", "."), actions: ["dismiss"] } });
+      set({ notice: { tone: "error", title: "Cannot open that", text: `${sentence(message)}${stillOpen()}`, actions: ["dismiss"] } });
     },
 
     dismissNotice() {

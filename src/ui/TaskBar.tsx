@@ -8,11 +8,16 @@ export function TaskBar() {
   const { cancelTask } = useActions();
   if (!task) return null;
   const p = task.progress;
-  const detail = p ? `${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read` : "reading metadata";
+  const detail = !p
+    ? "starting"
+    : p.kind === "extract"
+      ? `${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read`
+      : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;
+  const bar = p?.kind === "extract" ? { max: p.chunksTotal || 1, value: p.chunksDone } : {};
   return (
     <div className="taskbar" role="status" aria-label="Progress">
       <span className="task-label">{task.label}</span>
-      <progress max={p?.chunksTotal || undefined} value={p ? p.chunksDone : undefined} aria-label={task.label} />
+      <progress {...bar} aria-label={task.label} />
       <span className="task-detail">{detail}</span>
       <button type="button" onClick={cancelTask}>
         Cancel

@@ -1,5 +1,4 @@
 import { tableFromIPC, type Table } from "apache-arrow";
-import type { ExtractProgress } from "../engine/progress.ts";
 import {
   CANCELLED,
   type EngineErrorData,
@@ -8,6 +7,7 @@ import {
   type EngineResult,
   type ExtractedTable,
   type OpenedTrace,
+  type TaskProgress,
   type TraceSource,
 } from "./protocol.ts";
 
@@ -32,14 +32,14 @@ export interface EngineJob<T> {
 
 /** The UI's one way to the engine: typed requests to the worker; tables come back as Arrow IPC. */
 export interface EngineClient {
-  open(source: TraceSource): EngineJob<OpenedTrace>;
-  extract(query: string, groups: string[], onProgress?: (progress: ExtractProgress) => void): EngineJob<Table>;
+  open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
+  extract(query: string, groups: string[], onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
 }
 
 interface Pending {
   resolve: (result: EngineResult) => void;
   reject: (error: EngineError) => void;
-  onProgress?: (progress: ExtractProgress) => void;
+  onProgress?: (progress: TaskProgress) => void;
 }
 
 type Body<R = EngineRequest> = R extends { id: number } ? Omit<R, "id"> : never;
@@ -80,7 +80,7 @@ export function createEngineClient(worker: Worker): EngineClient {
   }
 
   return {
-    open: (source) => send<OpenedTrace>({ type: "open", source }),
+    open: (source, onProgress) => send<OpenedTrace>({ type: "open", source }, onProgress),
     extract(query, groups, onProgress) {
       const job = send<ExtractedTable>({ type: "extract", query, groups }, onProgress);
       return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };

@@ -3,6 +3,7 @@ import { tableToIPC } from "apache-arrow";
 import { DrawscopeError, SpecError } from "../engine/errors.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
+import { CountedStore } from "../engine/store/counting.ts";
 import { openDirectoryHandle } from "../engine/store/directory.ts";
 import { openFiles } from "../engine/store/files.ts";
 import type { TraceStore } from "../engine/store/types.ts";
@@ -10,7 +11,7 @@ import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { createBrowserDecodePool } from "./decode-pool.ts";
-import { CANCELLED, type EngineErrorData, type EngineRequest, type EngineResponse, type TraceSource } from "./protocol.ts";
+import { CANCELLED, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -48,19 +49,25 @@ function post(response: EngineResponse, transfer: Transferable[] = []): void {
   self.postMessage(response, transfer);
 }
 
-function progressReporter(id: number): (progress: ExtractProgress) => void {
+/** Post progress for request `id`, at most every PROGRESS_INTERVAL_MS unless `final`. */
+function progressReporter(id: number): (progress: TaskProgress, final?: boolean) => void {
   let last = 0;
-  return (progress) => {
+  return (progress, final = false) => {
     const now = performance.now();
-    if (now - last < PROGRESS_INTERVAL_MS && progress.chunksDone < progress.chunksTotal) return;
+    if (now - last < PROGRESS_INTERVAL_MS && !final) return;
     last = now;
     post({ id, type: "progress", progress });
   };
 }
 
 async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: AbortSignal): Promise<void> {
+  const report = progressReporter(request.id);
   if (request.type === "open") {
-    const opened = await openTrace(await storeOf(request.source), { pool });
+    const source = await storeOf(request.source);
+    const counted = new CountedStore(source.store);
+    counted.onRead = (count) => report({ kind: "open", ...count });
+    const opened = await openTrace({ ...source, store: counted }, { pool });
+    counted.onRead = undefined;
     signal.throwIfAborted();
     // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.
     trace = opened;
@@ -68,7 +75,8 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     return;
   }
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
-  const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress: progressReporter(request.id) });
+  const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
+  const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress });
   signal.throwIfAborted();
   const ipc = tableToIPC(table, "stream");
   post({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }, [ipc.buffer]);

@@ -1,6 +1,7 @@
 import type { FileEntry } from "../engine/store/files.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
+import type { ReadCount } from "../engine/store/counting.ts";
 import type { TraceTree } from "../engine/tree.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */
@@ -43,6 +44,9 @@ export type EngineResult = OpenedTrace | ExtractedTable;
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }
   | { id: number; type: "error"; error: EngineErrorData }
-  | { id: number; type: "progress"; progress: ExtractProgress };
+  | { id: number; type: "progress"; progress: TaskProgress };
+
+/** How far a request has got: an extraction counts arrays and chunks; an open, metadata reads. */
+export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount);
 
 export const CANCELLED = "CancelledError";
