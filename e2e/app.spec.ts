@@ -170,6 +170,10 @@ test.describe("the query bar", () => {
     await trace.getByRole("button", { name: "x[obs_ind] 96", exact: true }).click();
     await expect(input).toHaveValue("beta[groups], sigma, constant_data/x[obs_ind]");
     await expect(input).toBeFocused();
+    await trace.getByRole("button", { name: "sigma 4×400" }).focus();
+    await page.keyboard.press("/");
+    await expect(input).toBeFocused();
+    await expect(input).toHaveValue("beta[groups], sigma, constant_data/x[obs_ind]");
   });
 });
 

@@ -66,7 +66,7 @@ export interface AppActions {
 
 export type AppStore = StoreApi<AppState> & { actions: AppActions };
 
-export const EXAMPLE_NAME = "grouped_regression.zarr.zip";
+const EXAMPLE_NAME = "grouped_regression.zarr.zip";
 
 function errorData(error: unknown): EngineErrorData {
   return error instanceof EngineError ? error.data : { name: "Error", message: error instanceof Error ? error.message : String(error) };

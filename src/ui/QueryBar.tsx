@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
 import { QueryError } from "./QueryError.tsx";
@@ -78,6 +78,18 @@ export function QueryBar() {
 
   const options = useMemo(() => list?.items ?? [], [list]);
 
+  // "/" anywhere outside a form control jumps to the query, as in most search-first tools.
+  useEffect(() => {
+    const focusQuery = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || target.closest("input, select, textarea, [contenteditable]")) return;
+      e.preventDefault();
+      input.current?.focus();
+    };
+    window.addEventListener("keydown", focusQuery);
+    return () => window.removeEventListener("keydown", focusQuery);
+  }, []);
+
   return (
     <div className="query-bar">
       <form
@@ -141,7 +153,7 @@ export function QueryBar() {
         <QueryError error={queryError.error} query={queryError.query} />
       ) : (
         <p id="query-hint" className="hint muted">
-          Specs separated by commas, e.g. <code>beta[groups], sigma</code> or <code>posterior_predictive/y[obs_ind]</code>. Tab completes, Enter runs.
+          Specs separated by commas, e.g. <code>beta[groups], sigma</code> or <code>posterior_predictive/y[obs_ind]</code>. Tab completes, Enter runs, / comes back here.
         </p>
       )}
     </div>
