@@ -325,6 +325,22 @@ test.describe("long loads", () => {
     await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3");
   });
 
+  test("Cancel stops the example's download and leaves the page as it was", async ({ page }) => {
+    await page.route("**/examples/grouped_regression.zarr.zip", async (route) => {
+      await new Promise((r) => setTimeout(r, 3000));
+      await route.continue().catch(() => undefined);
+    });
+    await page.goto("/");
+    await page.getByRole("button", { name: "Open the example" }).click();
+    const progress = page.getByRole("status", { name: "Progress" });
+    await expect(progress).toContainText("Opening the example…");
+    await progress.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Opening cancelled" })).toContainText("The example was not opened.");
+    await expect(progress).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Open the example" })).toBeEnabled();
+    await expect(page.getByRole("navigation", { name: "Trace" })).toHaveCount(0);
+  });
+
   test("follows the system's dark theme", async ({ browser }) => {
     const page = await browser.newPage({ colorScheme: "dark" });
     await openExample(page);

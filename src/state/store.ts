@@ -115,6 +115,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   const store = createStore<AppState>(() => ({ view: initialView() }));
   const { getState: get, setState: set } = store;
   let job: EngineJob<unknown> | undefined;
+  /** The example's download, before the worker has it: Cancel stops it too. */
+  let download: AbortController | undefined;
 
   const setView = (change: Partial<ViewState>) => set({ view: { ...get().view, ...change } });
 
@@ -194,12 +196,23 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
 
     async openExample() {
       set({ task: { kind: "open", label: `Opening the example…` } });
+      // Opening replaces whatever the worker was doing.
+      job?.cancel();
+      download?.abort();
+      const controller = new AbortController();
+      download = controller;
       let blob: Blob;
       try {
-        const response = await fetch(exampleUrl);
+        const response = await fetch(exampleUrl, { signal: controller.signal });
         if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
         blob = await response.blob();
       } catch (error) {
+        if (controller.signal.aborted) {
+          if (download === controller) {
+            set({ task: undefined, notice: { tone: "info", title: "Opening cancelled", text: `The example was not opened.${stillOpen()}`, actions: ["dismiss"] } });
+          }
+          return;
+        }
         set({
           task: undefined,
           notice: {
@@ -211,6 +224,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         });
         return;
       }
+      download = undefined;
       await actions.openSource({ kind: "zip", blob, name: EXAMPLE_NAME }, { kind: "example" }, "the example");
     },
 
@@ -294,6 +308,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     },
 
     cancelTask() {
+      download?.abort();
       job?.cancel();
     },
 

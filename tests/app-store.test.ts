@@ -1,0 +1,110 @@
+import { join } from "node:path";
+import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { describe, expect, it } from "vitest";
+import { traceFingerprint } from "../src/engine/fingerprint.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import type { Trace } from "../src/engine/trace.ts";
+import { createAppStore } from "../src/state/store.ts";
+import { encodeView } from "../src/state/url-codec.ts";
+import { EngineError, type EngineClient, type EngineJob } from "../src/worker/client.ts";
+import { CANCELLED, type OpenedTrace } from "../src/worker/protocol.ts";
+import { FIXTURES } from "./golden.ts";
+
+const grouped = await openPath(join(FIXTURES, "grouped_regression.zarr"));
+const eight = await openPath(join(FIXTURES, "arviz", "centered_eight.zarr"));
+const FILE = { kind: "zip", blob: new Blob([]), name: "t.zip" } as const;
+
+/** An engine that answers from traces opened in Node; `hold` keeps the next extraction pending. */
+function fakeEngine(traces: Record<string, Trace>) {
+  let open: Trace | undefined;
+  const state = { hold: false, cancelled: 0 };
+  const job = <T>(work: () => Promise<T>): EngineJob<T> => {
+    let reject!: (e: Error) => void;
+    const result = new Promise<T>((res, rej) => {
+      reject = rej;
+      if (!state.hold) work().then(res, rej);
+    });
+    return { result, cancel: () => (state.cancelled++, reject(new EngineError({ name: CANCELLED, message: "cancelled" }))) };
+  };
+  const engine: EngineClient = {
+    open: (source) =>
+      job(async (): Promise<OpenedTrace> => {
+        open = traces[(source as { name: string }).name];
+        return { tree: open.tree, fingerprint: traceFingerprint(open.tree) };
+      }),
+    extract: (query, groups) =>
+      job(async (): Promise<Table> => {
+        try {
+          return tableFromIPC(tableToIPC(await open!.extract(query, { groups }), "stream"));
+        } catch (e) {
+          throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
+        }
+      }),
+  };
+  return { engine, state };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+describe("the app store", () => {
+  it("opens a trace with a first query drawn, and keeps the last good result when a query fails", async () => {
+    const { engine } = fakeEngine({ "a.zip": grouped });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    expect(store.getState().view.query).toBe("beta[groups]");
+    expect(store.getState().result?.table.numRows).toBe(6400);
+    store.actions.setQuery("beta[group]");
+    await store.actions.runQuery();
+    expect(store.getState().queryError?.error.message).toBe("'beta' has no dimension 'group' (its dimensions are groups): did you mean 'groups'?");
+    expect(store.getState().result?.query).toBe("beta[groups]");
+  });
+
+  it("stacks groups when a second one is picked, and reruns the query", async () => {
+    const { engine } = fakeEngine({ "a.zip": grouped });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    store.actions.toggleGroup("prior");
+    await settle();
+    expect(store.getState().view.groups).toEqual(["posterior", "prior"]);
+    expect(store.getState().result?.table.numRows).toBe(6400 + 1600);
+    store.actions.toggleGroup("posterior");
+    store.actions.toggleGroup("prior");
+    expect(store.getState().view.groups).toEqual(["prior"]);
+  });
+
+  it("a cancelled query leaves the previous result and no error", async () => {
+    const { engine, state } = fakeEngine({ "a.zip": grouped });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    state.hold = true;
+    store.actions.setQuery("sigma");
+    const running = store.actions.runQuery();
+    expect(store.getState().task?.label).toBe("Reading sigma");
+    store.actions.cancelTask();
+    await running;
+    expect(state.cancelled).toBe(1);
+    expect(store.getState()).toMatchObject({ task: undefined, queryError: undefined });
+    expect(store.getState().result?.query).toBe("beta[groups]");
+  });
+
+  it("applies a linked view to the matching trace, and holds it back from another", async () => {
+    const { engine } = fakeEngine({ "a.zip": grouped, "eight.zip": eight });
+    const store = createAppStore(engine, "/example.zip");
+    const link = encodeView({
+      trace: { kind: "local", label: "a.zip" },
+      fingerprint: traceFingerprint(grouped.tree),
+      view: { query: "sigma", groups: ["posterior"], panels: [{ id: "x", kind: "table", options: { rows: "10" } }] },
+    });
+    await store.actions.startFromLink(link);
+    expect(store.getState().notice?.title).toBe("Open the trace to see this view");
+    await store.actions.openSource({ ...FILE, name: "eight.zip" }, { kind: "local", label: "eight.zip" }, "eight.zip");
+    expect(store.getState().notice?.title).toBe("This is not the trace the link was made for");
+    expect(store.getState().view.query).toBe("theta[school]");
+    expect(store.getState().pendingLink).toBeDefined();
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    expect(store.getState()).toMatchObject({ notice: undefined, pendingLink: undefined });
+    expect(store.getState().view.query).toBe("sigma");
+    expect(store.getState().view.panels.map((p) => [p.kind, p.options])).toEqual([["table", { rows: "10" }]]);
+    expect(store.getState().result?.table.numRows).toBe(1600);
+  });
+});
