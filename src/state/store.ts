@@ -4,8 +4,8 @@ import type { TraceTree, VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
-import { decodeView } from "./url-codec.ts";
-import { DEFAULT_GROUPS, initialView, newPanel, type SharedView, type TraceRef, type ViewState } from "./view.ts";
+import { decodeView, type DecodedLink } from "./url-codec.ts";
+import { DEFAULT_GROUPS, initialView, newPanel, type TraceRef, type ViewState } from "./view.ts";
 
 export interface OpenedTraceState {
   tree: TraceTree;
@@ -40,7 +40,7 @@ export interface AppState {
   notice?: Notice;
   task?: Task;
   /** A linked view waiting for its trace (dropped by the user, or matching after a mismatch). */
-  pendingLink?: SharedView;
+  pendingLink?: DecodedLink;
 }
 
 export interface AppActions {
@@ -131,7 +131,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     return trace ? ` ${describeRef(trace.ref)} is still open.` : "";
   }
 
-  async function applyView(view: ViewState, problems: string[]) {
+  async function applyLink({ shared: { view }, problems }: DecodedLink) {
     set({
       view: { ...view, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
@@ -141,8 +141,6 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     });
     if (view.query) await actions.runQuery();
   }
-
-  const linkProblems = new WeakMap<SharedView, string[]>();
 
   const actions: AppActions = {
     async openSource(source, ref, label) {
@@ -171,18 +169,19 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       job = undefined;
       const pending = get().pendingLink;
       set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined });
-      if (pending && (!pending.fingerprint || pending.fingerprint === opened.fingerprint)) {
-        await applyView(pending.view, linkProblems.get(pending) ?? []);
+      const linked = pending?.shared;
+      if (pending && (!linked?.fingerprint || linked.fingerprint === opened.fingerprint)) {
+        await applyLink(pending);
         return;
       }
-      if (pending) {
+      if (linked) {
         set({
           notice: {
             tone: "error",
             title: "This is not the trace the link was made for",
             text:
-              `The link shows a view of ${describeRef(pending.trace)}, but ${describeRef(ref)} has different groups, variables or shapes ` +
-              `(fingerprint ${opened.fingerprint}, the link's is ${pending.fingerprint}). The linked view was not applied: ` +
+              `The link shows a view of ${describeRef(linked.trace)}, but ${describeRef(ref)} has different groups, variables or shapes ` +
+              `(fingerprint ${opened.fingerprint}, the link's is ${linked.fingerprint}). The linked view was not applied: ` +
               `open the matching trace, or apply the view anyway.`,
             actions: ["apply-link", "dismiss"],
             aboutLink: true,
@@ -235,15 +234,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     async startFromLink(hash) {
       const link = decodeView(hash);
       if (!link) return;
-      const { shared, problems } = link;
-      linkProblems.set(shared, problems);
-      set({ pendingLink: shared });
-      const { trace } = shared;
+      set({ pendingLink: link });
+      const { trace, fingerprint } = link.shared;
       if (trace?.kind === "example") return actions.openExample();
       if (trace?.kind === "url") return actions.openUrl(trace.url);
-      if (get().trace && (!shared.fingerprint || shared.fingerprint === get().trace?.fingerprint)) {
-        return applyView(shared.view, problems);
-      }
+      if (get().trace && (!fingerprint || fingerprint === get().trace?.fingerprint)) return applyLink(link);
       set({
         notice: {
           tone: "info",
@@ -323,7 +318,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
 
     async applyPendingLink() {
       const pending = get().pendingLink;
-      if (pending) await applyView(pending.view, linkProblems.get(pending) ?? []);
+      if (pending) await applyLink(pending);
     },
   };
 
