@@ -25,6 +25,11 @@ describe("panel options for a table", () => {
     expect(resolveOptions(density, { value: "sigma" }, table).options).toMatchObject({ facet: "", color: "" });
   });
 
+  it("draws data (no chain or draw) as one density over all its rows", async () => {
+    const table = await query("observed_data/y[obs_ind]");
+    expect(resolveOptions(density, {}, table).options).toMatchObject({ value: "y", facet: "", color: "" });
+  });
+
   it("colours by source when groups are stacked", async () => {
     const table = await query("beta[groups]", ["posterior", "prior"]);
     expect(resolveOptions(density, {}, table).options).toMatchObject({ facet: "groups", color: "source" });

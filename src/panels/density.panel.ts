@@ -24,8 +24,12 @@ export const panel: PanelKind = {
     { key: "adjust", label: "Bandwidth ×", type: "number", min: 0.1, max: 10, step: 0.1, default: 1 },
     { key: "fill", label: "Fill", type: "boolean", default: true },
   ],
-  // Facet by what the value varies over (a scalar such as sigma gets one curve), colour by source.
-  dimDefaults: ({ valueDims, source }) => ({ facet: valueDims[0] ?? "", color: source ? "source" : (valueDims[0] ?? "") }),
+  // Facet draws by what the value varies over (a scalar such as sigma gets one curve), colour by
+  // source. Data (observed y over obs_ind) has one value per label: its density is over all rows.
+  dimDefaults: ({ valueDims, source, sampled }) => {
+    const by = sampled ? (valueDims[0] ?? "") : "";
+    return { facet: by, color: source ? "source" : by };
+  },
   render(table, options, { width }) {
     const value = String(options.value);
     let facet = String(options.facet);

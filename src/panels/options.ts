@@ -26,6 +26,7 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
   const columns = tableColumns(table);
   const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
   const source = columns.some((c) => c.role === "source");
+  const sampled = columns.some((c) => c.role === "sample");
   // Value options first: dimension defaults depend on the value chosen.
   const ordered = [...kind.options].sort((a, b) => Number(b.type === "value") - Number(a.type === "value"));
   let dimDefaults: Record<string, string> | undefined;
@@ -34,7 +35,7 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
     if (spec.type === "dim" && !dimDefaults) {
       const firstValue = kind.options.find((o) => o.type === "value");
       const valueDims = columns.find((c) => firstValue && c.name === options[firstValue.key])?.dims ?? dims;
-      dimDefaults = kind.dimDefaults?.({ dims, valueDims, source }) ?? {};
+      dimDefaults = kind.dimDefaults?.({ dims, valueDims, source, sampled }) ?? {};
     }
     if (spec.type === "value" || spec.type === "dim") {
       const choices = columnChoices(spec, table);

@@ -20,6 +20,8 @@ export interface DimContext {
   valueDims: readonly string[];
   /** True when groups are stacked (a `source` column). */
   source: boolean;
+  /** True when rows are draws (chain, draw columns); data groups' variables have one value per label. */
+  sampled: boolean;
 }
 
 export interface PanelContext {
