@@ -36,6 +36,13 @@ test.describe("opening traces", () => {
     await page.screenshot({ path: "docs/drawscope.png", fullPage: true });
   });
 
+  test("/#trace=example opens the example straight away, with a first query drawn", async ({ page }) => {
+    await page.goto("/#trace=example");
+    await expect(page.getByRole("figure", { name: "Density of beta by groups: 4 curves in 4 facets" })).toBeVisible();
+    await expect(page.getByRole("combobox", { name: "Query" })).toHaveValue("beta[groups]");
+    await expect(page).toHaveURL(/#trace=example&fp=[0-9a-f]{16}&q=beta\[groups\]&panel=density&panel=table$/);
+  });
+
   const picked = [
     { what: "a Zarr v2 folder from Open folder", open: openFolder, path: "grouped_regression.zarr", shows: "Zarr v2, consolidated" },
     { what: "a Zarr v3 folder from Open folder", open: openFolder, path: "grouped_regression.v3.zarr", shows: "Zarr v3, consolidated" },

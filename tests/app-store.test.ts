@@ -87,6 +87,16 @@ describe("the app store", () => {
     expect(store.getState().result?.query).toBe("beta[groups]");
   });
 
+  it("a link naming only the trace opens it with a first query", async () => {
+    const { engine } = fakeEngine({ "a.zip": grouped });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.startFromLink("#local=a.zip");
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    expect(store.getState().view.query).toBe("beta[groups]");
+    expect(store.getState().view.panels.map((p) => p.kind)).toEqual(["density", "table"]);
+    expect(store.getState().result?.table.numRows).toBe(6400);
+  });
+
   it("applies a linked view to the matching trace, and holds it back from another", async () => {
     const { engine } = fakeEngine({ "a.zip": grouped, "eight.zip": eight });
     const store = createAppStore(engine, "/example.zip");

@@ -132,14 +132,17 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   }
 
   async function applyLink({ shared: { view }, problems }: DecodedLink) {
+    const tree = get().trace?.tree;
+    // A link that names only the trace (`#trace=example`) opens it as a fresh open would.
+    const query = view.query || (tree ? defaultQuery(tree, view.groups[0]) : "");
     set({
-      view: { ...view, panels: view.panels.length ? view.panels : initialView().panels },
+      view: { ...view, query, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
       notice: problems.length
         ? { tone: "info", title: "Parts of the link could not be used", text: problems.join(". ") + ".", actions: ["dismiss"] }
         : undefined,
     });
-    if (view.query) await actions.runQuery();
+    if (query) await actions.runQuery();
   }
 
   const actions: AppActions = {
