@@ -8,7 +8,9 @@ import { createAppStore } from "../src/state/store.ts";
 import { encodeView } from "../src/state/url-codec.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../src/worker/client.ts";
 import { CANCELLED, type OpenedTrace } from "../src/worker/protocol.ts";
+import { openTrace } from "../src/engine/trace.ts";
 import { FIXTURES } from "./golden.ts";
+import { dims, memoryStore, zarray } from "./memory-store.ts";
 
 const grouped = await openPath(join(FIXTURES, "grouped_regression.zarr"));
 const eight = await openPath(join(FIXTURES, "arviz", "centered_eight.zarr"));
@@ -57,6 +59,30 @@ describe("the app store", () => {
     await store.actions.runQuery();
     expect(store.getState().queryError?.error.message).toBe("'beta' has no dimension 'group' (its dimensions are groups): did you mean 'groups'?");
     expect(store.getState().result?.query).toBe("beta[groups]");
+  });
+
+  it("leaves a big first query for the user to run", async () => {
+    // 4 chains × 1000 draws × 1000 params, every chunk skipped as fill: 4,000,000 values.
+    const big = await openTrace(
+      memoryStore({
+        ".zgroup": { zarr_format: 2 },
+        "posterior/.zgroup": { zarr_format: 2 },
+        "posterior/theta/.zarray": zarray("<f8", [4, 1000, 1000], [1, 1000, 1000], 0),
+        "posterior/theta/.zattrs": dims("chain", "draw", "param"),
+      }),
+    );
+    const { engine } = fakeEngine({ "big.zip": big });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "big.zip" }, { kind: "local", label: "big.zip" }, "big.zip");
+    expect(store.getState().view.query).toBe("theta[param]");
+    expect(store.getState().result).toBeUndefined();
+    expect(store.getState().notice?.text).toBe(
+      "theta[param] is 4,000,000 values, so it was not read yet: press Enter in the query bar to read it, or ask for less.",
+    );
+    store.actions.setQuery("theta");
+    await store.actions.runQuery();
+    expect(store.getState().result?.table.numRows).toBe(4_000_000);
+    expect(store.getState().notice).toBeUndefined();
   });
 
   it("stacks groups when a second one is picked, and reruns the query", async () => {

@@ -5,7 +5,6 @@ import { openPath } from "../src/engine/store/node.ts";
 import { splitByLabels } from "../src/panels/groups.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
-import { numberColumn } from "../src/engine/columns.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
@@ -46,7 +45,7 @@ describe("panel options for a table", () => {
 describe("splitting rows by labels", () => {
   it("gives each group's draws in table order, matching the golden table", async () => {
     const table = await query("beta[groups]");
-    const { groups, labels } = splitByLabels(table, numberColumn(table, "beta"), ["groups"]);
+    const { groups, labels } = splitByLabels(table, "beta", ["groups"]);
     expect(labels).toEqual([["North", "South", "East", "West"]]);
     const golden = goldenCsv("grouped_regression.expected", "case01.csv.gz");
     const [g, b] = ["groups", "beta"].map((c) => golden.header.indexOf(c));
@@ -59,8 +58,8 @@ describe("splitting rows by labels", () => {
 
   it("gathers only the first groups up to a limit, and counts them all", async () => {
     const table = await query("mu[obs_ind]", ["posterior", "prior"]);
-    const all = splitByLabels(table, numberColumn(table, "mu"), ["source", "obs_ind"]);
-    const some = splitByLabels(table, numberColumn(table, "mu"), ["source", "obs_ind"], 10);
+    const all = splitByLabels(table, "mu", ["source", "obs_ind"]);
+    const some = splitByLabels(table, "mu", ["source", "obs_ind"], 10);
     expect(all.total).toBe(192);
     expect(some.total).toBe(192);
     expect(some.groups.map((g) => g.keys)).toEqual(all.groups.slice(0, 10).map((g) => g.keys));

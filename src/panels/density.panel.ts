@@ -1,8 +1,7 @@
 import * as Plot from "@observablehq/plot";
-import { numberColumn } from "../engine/columns.ts";
 import { BANDWIDTH_RULE, kde } from "../engine/stats/kde.ts";
 import { splitByLabels } from "./groups.ts";
-import { plotStyle, formatCount } from "./style.ts";
+import { formatCount, formatNumber, plotStyle } from "./style.ts";
 import type { PanelKind } from "./types.ts";
 
 /** More facets than this would be unreadable rows a few pixels high: curves are overlaid instead. */
@@ -36,14 +35,14 @@ export const panel: PanelKind = {
     const color = String(options.color);
     const adjust = Number(options.adjust);
     const by = [...new Set([facet, color].filter((c) => c !== ""))];
-    const { groups, labels, total } = splitByLabels(table, numberColumn(table, value), by, MAX_CURVES);
+    const { groups, labels, total } = splitByLabels(table, value, by, MAX_CURVES);
     const facetLabels = facet ? labels[by.indexOf(facet)] : [];
     const notes: string[] = [];
     if (total > groups.length) {
-      notes.push(`Showing the first ${groups.length} of ${total} curves: facet or colour by another dimension, or narrow the query.`);
+      notes.push(`Showing the first ${formatNumber(groups.length)} of ${formatNumber(total)} curves: facet or colour by another dimension, or narrow the query.`);
     }
     if (facetLabels.length > MAX_FACETS) {
-      notes.push(`${facetLabels.length} levels of ${facet} are too many to facet: overlaid.`);
+      notes.push(`${formatNumber(facetLabels.length)} levels of ${facet} are too many to facet: overlaid.`);
       facet = "";
     }
     const colorLabels = color ? labels[by.indexOf(color)] : [];

@@ -23,6 +23,8 @@ export interface Notice {
   actions: NoticeAction[];
   /** About a linked view: dismissing it also drops the view that waits for its trace. */
   aboutLink?: boolean;
+  /** Said until the next query has run. */
+  untilQuery?: boolean;
 }
 
 /** Work under way in the worker, shown as a progress bar with Cancel. */
@@ -93,15 +95,18 @@ function defaultGroups(tree: TraceTree): string[] {
   return sampled ? [sampled.name] : [...DEFAULT_GROUPS];
 }
 
+/** A first query runs by itself only when it is this small; a bigger one waits for Enter. */
+const AUTO_RUN_ROWS = 2_000_000;
+
 /** A first query worth drawing: the group's first variable with one small dimension, or its first. */
-function defaultQuery(tree: TraceTree, group: string): string {
+function defaultQuery(tree: TraceTree, group: string): { query: string; rows: number } {
   const variables = tree.groups.find((g) => g.name === group)?.variables ?? [];
   const small = variables.find((v) => {
     const dims = v.dims.filter((d) => !v.sampleDims.includes(d));
     return dims.length === 1 && v.shape[v.dims.indexOf(dims[0])] <= 24;
   });
   const first = small ?? variables[0];
-  return first ? specOf(first, group) : "";
+  return first ? { query: specOf(first, group), rows: first.shape.reduce((a, b) => a * b, 1) } : { query: "", rows: 0 };
 }
 
 function describeRef(ref: TraceRef | undefined): string {
@@ -134,7 +139,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   async function applyLink({ shared: { view }, problems }: DecodedLink) {
     const tree = get().trace?.tree;
     // A link that names only the trace (`#trace=example`) opens it as a fresh open would.
-    const query = view.query || (tree ? defaultQuery(tree, view.groups[0]) : "");
+    const query = view.query || (tree ? defaultQuery(tree, view.groups[0]).query : "");
     set({
       view: { ...view, query, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
@@ -192,8 +197,20 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         });
       }
       const groups = defaultGroups(opened.tree);
-      setView({ groups, query: defaultQuery(opened.tree, groups[0]) });
-      if (get().view.query) await actions.runQuery();
+      const first = defaultQuery(opened.tree, groups[0]);
+      setView({ groups, query: first.query });
+      if (first.query && first.rows <= AUTO_RUN_ROWS) await actions.runQuery();
+      else if (first.query && !get().notice) {
+        set({
+          notice: {
+            tone: "info",
+            title: "Ready to read",
+            text: `${first.query} is ${first.rows.toLocaleString("en-US")} values, so it was not read yet: press Enter in the query bar to read it, or ask for less.`,
+            actions: ["dismiss"],
+            untilQuery: true,
+          },
+        });
+      }
     },
 
     async openExample() {
@@ -267,7 +284,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         const table = await extracting.result;
         if (job !== extracting) return;
         job = undefined;
-        set({ result: { table, query, groups }, queryError: undefined, task: undefined });
+        set({ result: { table, query, groups }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
       } catch (error) {
         if (job !== extracting) return;
         job = undefined;
