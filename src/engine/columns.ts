@@ -53,19 +53,6 @@ export function numberBatches(table: Table, name: string): NumberColumn[] {
   });
 }
 
-/** A number column as one typed array (no copy when the table has a single batch). */
-export function numberColumn(table: Table, name: string): NumberColumn {
-  const parts = numberBatches(table, name);
-  if (parts.length === 1) return parts[0];
-  const out = new (parts[0].constructor as new (n: number) => NumberColumn)(table.numRows);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** Integer labels spanning at most this many values are coded through a lookup table. */
 const MAX_LOOKUP_SPAN = 1 << 22;
 
@@ -161,19 +148,4 @@ export class LabelCoder {
     }
     return out.subarray(0, n);
   }
-}
-
-/** A label column as codes into its distinct labels. */
-export interface LabelCodes {
-  codes: Int32Array;
-  labels: (string | number)[];
-}
-
-/** Encode a whole dimension (or source) column as integer codes (see LabelCoder). */
-export function labelCodes(table: Table, name: string): LabelCodes {
-  const coder = new LabelCoder(table, name);
-  const codes = new Int32Array(table.numRows);
-  let offset = 0;
-  for (let b = 0; b < coder.batchCount; b++) offset += coder.codeBatch(b, codes.subarray(offset)).length;
-  return { codes, labels: coder.labels };
 }

@@ -1,7 +1,7 @@
 import { SpecError } from "./errors.ts";
 import type { Spec } from "./spec.ts";
 import { nearestName } from "./suggest.ts";
-import { ARVIZ_GROUPS, type GroupInfo, type TraceTree, type VariableInfo } from "./tree.ts";
+import { ARVIZ_GROUPS, ownDims, type GroupInfo, type TraceTree, type VariableInfo } from "./tree.ts";
 
 /** A spec matched to the trace: the variable it names and the dimensions it spreads over. */
 export interface ResolvedSpec {
@@ -58,7 +58,7 @@ function resolveVariable(tree: TraceTree, spec: Spec, defaultGroup: string): Var
 }
 
 function resolveDims(spec: Spec, variable: VariableInfo): string[] {
-  const own = variable.dims.filter((d) => !variable.sampleDims.includes(d));
+  const own = ownDims(variable);
   if (spec.dims === null) return own;
   const label = quote(variable.name);
   const bracketStart = spec.dims[0].start;

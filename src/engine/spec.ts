@@ -19,7 +19,8 @@ export interface Spec {
   end: number;
 }
 
-const NAME_CHAR = /[^\s[\],/]/;
+/** A character of a group, variable or dimension name. */
+export const NAME_CHAR = /[^\s[\],/]/;
 
 /** Cursor over the query text; every error it raises carries the position it stopped at. */
 class Scanner {

@@ -19,6 +19,12 @@ export interface VariableInfo {
 }
 
 /** A dimension of a group with its labels (the coordinate's values, or 0..n-1 without one). */
+/** The dimensions a variable varies over besides the sample dims: what a spec's brackets name. */
+export function ownDims(variable: VariableInfo): string[] {
+  return variable.dims.filter((d) => !variable.sampleDims.includes(d));
+}
+
+/** A dimension of a group with its labels (the coordinate's values, or 0..n-1 without one). */
 export interface DimInfo {
   name: string;
   size: number;

@@ -1,6 +1,6 @@
 import type { Table } from "apache-arrow";
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { TraceTree, VariableInfo } from "../engine/tree.ts";
+import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
@@ -83,7 +83,7 @@ const isCancelled = (error: unknown) => error instanceof EngineError && error.ca
 
 /** A variable's spec as the query bar takes it: `[group/]name[dims]`. */
 export function specOf(variable: VariableInfo, defaultGroup: string): string {
-  const dims = variable.dims.filter((d) => !variable.sampleDims.includes(d));
+  const dims = ownDims(variable);
   const prefix = variable.group === defaultGroup ? "" : `${variable.group}/`;
   return `${prefix}${variable.name}${dims.length ? `[${dims.join(", ")}]` : ""}`;
 }
@@ -102,7 +102,7 @@ const AUTO_RUN_ROWS = 2_000_000;
 function defaultQuery(tree: TraceTree, group: string): { query: string; rows: number } {
   const variables = tree.groups.find((g) => g.name === group)?.variables ?? [];
   const small = variables.find((v) => {
-    const dims = v.dims.filter((d) => !v.sampleDims.includes(d));
+    const dims = ownDims(v);
     return dims.length === 1 && v.shape[v.dims.indexOf(dims[0])] <= 24;
   });
   const first = small ?? variables[0];
@@ -136,6 +136,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     return trace ? ` ${describeRef(trace.ref)} is still open.` : "";
   }
 
+  const cancelled = (what: string): Notice => ({ tone: "info", title: "Opening cancelled", text: `${what} was not opened.${stillOpen()}`, actions: ["dismiss"] });
+
   async function applyLink({ shared: { view }, problems }: DecodedLink) {
     const tree = get().trace?.tree;
     // A link that names only the trace (`#trace=example`) opens it as a fresh open would.
@@ -161,7 +163,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       } catch (error) {
         if (job === opening) set({ task: undefined });
         if (isCancelled(error)) {
-          if (job === opening) set({ notice: { tone: "info", title: "Opening cancelled", text: `${label} was not opened.${stillOpen()}`, actions: ["dismiss"] } });
+          if (job === opening) set({ notice: cancelled(label) });
           return;
         }
         set({
@@ -228,7 +230,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       } catch (error) {
         if (controller.signal.aborted) {
           if (download === controller) {
-            set({ task: undefined, notice: { tone: "info", title: "Opening cancelled", text: `The example was not opened.${stillOpen()}`, actions: ["dismiss"] } });
+            set({ task: undefined, notice: cancelled("The example") });
           }
           return;
         }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
 import { QueryError } from "./QueryError.tsx";
@@ -76,7 +76,7 @@ export function QueryBar() {
     }
   };
 
-  const options = useMemo(() => list?.items ?? [], [list]);
+  const options = list?.items ?? [];
 
   // "/" anywhere outside a form control jumps to the query, as in most search-first tools.
   useEffect(() => {

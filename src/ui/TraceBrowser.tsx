@@ -36,7 +36,7 @@ function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string
           return (
             <li key={v.name}>
               <button type="button" className="variable" title={`Insert ${spec} into the query`} onClick={() => insert(spec)}>
-                <span className="spec">{spec.replace(`${group.name}/`, "")}</span> <span className="shape">{shapeText(v)}</span>
+                <span className="spec">{specOf(v, group.name)}</span> <span className="shape">{shapeText(v)}</span>
               </button>
             </li>
           );

@@ -1,4 +1,5 @@
-import type { TraceTree, VariableInfo } from "../engine/tree.ts";
+import { NAME_CHAR } from "../engine/spec.ts";
+import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import { specOf } from "../state/store.ts";
 
 export interface Completion {
@@ -14,7 +15,10 @@ export interface Completions {
   items: Completion[];
 }
 
-const NAME_CHAR = /[^\s[\],/]/;
+const NAME = `${NAME_CHAR.source}+`;
+/** `[group/]name` just before a bracket, and `group/` just before the caret. */
+const SPEC_HEAD = new RegExp(`(?:(${NAME})/)?(${NAME})\\s*$`);
+const GROUP_PREFIX = new RegExp(`(${NAME})/$`);
 const MAX_ITEMS = 12;
 
 export function shapeText(variable: VariableInfo): string {
@@ -45,12 +49,12 @@ export function completionsAt(query: string, caret: number, tree: TraceTree, gro
   const open = before.lastIndexOf("[");
   if (open > before.lastIndexOf("]")) {
     // Inside brackets: the variable is the name (with its group) just before the bracket.
-    const head = /(?:([^\s[\],/]+)\/)?([^\s[\],/]+)\s*$/.exec(before.slice(0, open));
+    const head = SPEC_HEAD.exec(before.slice(0, open));
     const group = tree.groups.find((g) => g.name === (head?.[1] ?? defaultGroup));
     const variable = group?.variables.find((v) => v.name === head?.[2]);
     if (!variable) return { from, to, items: [] };
     const typedDims = new Set(before.slice(open + 1).split(",").map((d) => d.trim()));
-    const dims = variable.dims.filter((d) => !variable.sampleDims.includes(d) && !typedDims.has(d));
+    const dims = ownDims(variable).filter((d) => !typedDims.has(d));
     const items = ranked(dims, (d) => d, typed).map((d) => {
       const info = group!.dims.find((x) => x.name === d);
       return { label: d, insert: d, detail: `${info?.size ?? "?"} labels` };
@@ -58,7 +62,7 @@ export function completionsAt(query: string, caret: number, tree: TraceTree, gro
     return { from, to, items };
   }
 
-  const slash = /([^\s[\],/]+)\/$/.exec(before);
+  const slash = GROUP_PREFIX.exec(before);
   if (slash) {
     const group = tree.groups.find((g) => g.name === slash[1]);
     const variables = ranked(group?.variables ?? [], (v) => v.name, typed);

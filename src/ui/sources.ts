@@ -26,8 +26,8 @@ function fileTrace(file: File): PickedTrace {
 /** Files from `<input type=file webkitdirectory>`: paths start with the picked folder's name. */
 export function folderFromInput(files: FileList): PickedTrace {
   const entries: FileEntry[] = Array.from(files, (f) => ({ path: f.webkitRelativePath || f.name, blob: f }));
-  const name = entries[0]?.path.split("/")[0] ?? "folder";
   if (!entries.length) throw new UnsupportedInput("the picked folder is empty: pick the Zarr folder itself (e.g. trace.zarr)");
+  const name = entries[0].path.split("/")[0];
   return { source: { kind: "files", files: entries, name }, ref: { kind: "local", label: name }, label: name };
 }
 
