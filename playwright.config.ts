@@ -1,9 +1,12 @@
 import { defineConfig } from "@playwright/test";
 
-const PORT = 4319;
+// Defaults for `npm test`; a second checkout or a parallel run can take its own port and build.
+const PORT = Number(process.env.DRAWSCOPE_E2E_PORT ?? 4319);
+const DIST = process.env.DRAWSCOPE_E2E_DIST ?? "dist";
 
 export default defineConfig({
   testDir: "e2e",
+  outputDir: process.env.DRAWSCOPE_E2E_OUTPUT ?? "test-results",
   timeout: 60_000,
   reporter: [["list"]],
   use: {
@@ -16,7 +19,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
   },

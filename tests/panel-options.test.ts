@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
-import { splitByLabels } from "../src/panels/groups.ts";
+import { splitByLabels } from "../src/engine/split.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import { BANDWIDTH_RULE, kde } from "../engine/stats/kde.ts";
-import { splitByLabels } from "./groups.ts";
+import { splitByLabels } from "../engine/split.ts";
 import { formatCount, formatNumber, plotStyle } from "./style.ts";
 import type { PanelKind } from "./types.ts";
 

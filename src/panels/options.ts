@@ -7,6 +7,7 @@ export function columnChoices(spec: OptionSpec, table: Table): string[] {
   const columns = tableColumns(table);
   if (spec.type === "value") return columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name);
   if (spec.type === "dim") return columns.filter((c) => c.role === "dim" || c.role === "source").map((c) => c.name);
+  if (spec.type === "column") return columns.filter((c) => c.role !== "sample").map((c) => c.name);
   return [];
 }
 
@@ -32,15 +33,18 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
   let dimDefaults: Record<string, string> | undefined;
   for (const spec of ordered) {
     const value = stored[spec.key];
-    if (spec.type === "dim" && !dimDefaults) {
+    if ((spec.type === "dim" || spec.type === "column") && !dimDefaults) {
       const firstValue = kind.options.find((o) => o.type === "value");
       const valueDims = columns.find((c) => firstValue && c.name === options[firstValue.key])?.dims ?? dims;
       dimDefaults = kind.dimDefaults?.({ dims, valueDims, source, sampled }) ?? {};
     }
-    if (spec.type === "value" || spec.type === "dim") {
+    if (spec.type === "value" || spec.type === "dim" || spec.type === "column") {
       const choices = columnChoices(spec, table);
-      const fallback = spec.type === "value" ? (choices[0] ?? "") : (dimDefaults?.[spec.key] ?? choices[0] ?? "");
-      const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type === "dim" && v === "" && spec.none !== undefined));
+      const fallback =
+        spec.type === "value"
+          ? (choices[0] ?? "")
+          : (dimDefaults?.[spec.key] ?? (spec.type === "column" && spec.none !== undefined ? "" : (choices[0] ?? "")));
+      const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type !== "value" && v === "" && spec.none !== undefined));
       options[spec.key] = allowed(value) ? value : allowed(fallback) ? fallback : "";
       if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no column '${value}'`);
     } else {
@@ -67,6 +71,12 @@ export function parseOption(spec: OptionSpec, text: string): { value: OptionValu
       return text !== "" && Number.isFinite(value) && value >= spec.min && value <= spec.max
         ? { value }
         : { problem: `${spec.label} must be a number from ${spec.min} to ${spec.max}, not '${text}'` };
+    }
+    case "reference": {
+      const trimmed = text.trim();
+      return trimmed === "" || Number.isFinite(Number(trimmed))
+        ? { value: trimmed }
+        : { problem: `${spec.label} must be a number or empty (no line), not '${text}'` };
     }
     case "choice":
       return spec.choices.some((c) => c.value === text)

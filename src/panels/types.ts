@@ -9,6 +9,10 @@ export type OptionSpec =
   | { key: string; label: string; type: "value" }
   /** A dimension or source column, or "" for none when `none` names that choice. */
   | { key: string; label: string; type: "dim"; none?: string }
+  /** Any column but chain and draw: values, dims, the source, booleans; "" for none when `none` names it. */
+  | { key: string; label: string; type: "column"; none?: string }
+  /** An optional reference value: a number typed by the user, or "" for none. */
+  | { key: string; label: string; type: "reference"; default: string }
   | { key: string; label: string; type: "choice"; choices: readonly { value: string; label: string }[]; default: string }
   | { key: string; label: string; type: "number"; min: number; max: number; step: number; default: number }
   | { key: string; label: string; type: "boolean"; default: boolean };
@@ -29,6 +33,8 @@ export interface PanelContext {
   width: number;
   /** The query the table came from, for the figure's name. */
   query: string;
+  /** Change one of this panel's options from inside the figure (e.g. a click marks a reference line). */
+  setOption?: (key: string, value: OptionValue) => void;
 }
 
 /** What a panel draws: an element, the figure's accessible name, and a caption with the details. */
@@ -36,6 +42,8 @@ export interface PanelFigure {
   name: string;
   caption: string;
   node: Element;
+  /** A table the panel derived (e.g. contrast draws), offered for export beside the query's table. */
+  data?: { label: string; table: Table };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { resolveOptions } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
-import type { PanelFigure } from "../panels/types.ts";
+import type { OptionValue, PanelFigure } from "../panels/types.ts";
 import type { PanelState } from "../state/view.ts";
 import { useActions, useApp } from "./context.ts";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
@@ -35,11 +35,12 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
     const missing = kind.options.find((o) => o.type === "value" && resolved.options[o.key] === "");
     if (missing) return { problem: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` };
     try {
-      return { figure: kind.render(result.table, resolved.options, { width, query: result.query }) };
+      const setOption = (key: string, value: OptionValue) => setPanelOption(panel.id, key, value);
+      return { figure: kind.render(result.table, resolved.options, { width, query: result.query, setOption }) };
     } catch (error) {
       return { problem: `This panel could not be drawn: ${(error as Error).message}` };
     }
-  }, [kind, result, resolved, width]);
+  }, [kind, result, resolved, width, panel.id, setPanelOption]);
 
   useLayoutEffect(() => {
     const node = mount.current;

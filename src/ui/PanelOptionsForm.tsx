@@ -1,15 +1,40 @@
 import type { Table } from "apache-arrow";
-import { columnChoices } from "../panels/options.ts";
+import { useEffect, useState } from "react";
+import { columnChoices, parseOption } from "../panels/options.ts";
 import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "../panels/types.ts";
+
+/** A number or nothing; text that is neither stays in the box, marked invalid, until it is fixed. */
+function ReferenceInput({ spec, value, onChange }: { spec: OptionSpec; value: string; onChange: (v: OptionValue) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  const parsed = parseOption(spec, text);
+  return (
+    <input
+      type="text"
+      inputMode="decimal"
+      size={6}
+      placeholder="none"
+      value={text}
+      aria-invalid={"problem" in parsed}
+      title={"problem" in parsed ? parsed.problem : "A number draws a reference line; empty draws none"}
+      onChange={(e) => {
+        setText(e.target.value);
+        const next = parseOption(spec, e.target.value);
+        if ("value" in next) onChange(next.value);
+      }}
+    />
+  );
+}
 
 function Control({ spec, value, table, onChange }: { spec: OptionSpec; value: OptionValue; table?: Table; onChange: (v: OptionValue) => void }) {
   switch (spec.type) {
     case "value":
-    case "dim": {
+    case "dim":
+    case "column": {
       const choices = table ? columnChoices(spec, table) : [];
       return (
         <select value={String(value)} onChange={(e) => onChange(e.target.value)} disabled={!table}>
-          {spec.type === "dim" && spec.none !== undefined && <option value="">{spec.none}</option>}
+          {spec.type !== "value" && spec.none !== undefined && <option value="">{spec.none}</option>}
           {choices.map((c) => (
             <option key={c} value={c}>
               {c}
@@ -43,6 +68,8 @@ function Control({ spec, value, table, onChange }: { spec: OptionSpec; value: Op
           }}
         />
       );
+    case "reference":
+      return <ReferenceInput spec={spec} value={String(value)} onChange={onChange} />;
     case "boolean":
       return <input type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
   }

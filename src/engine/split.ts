@@ -1,5 +1,5 @@
 import type { Table } from "apache-arrow";
-import { LabelCoder, numberBatches } from "../engine/columns.ts";
+import { LabelCoder, numberBatches } from "./columns.ts";
 
 /** Rows of a table split by the labels of up to two columns (without building row objects). */
 export interface RowGroups {
