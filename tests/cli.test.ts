@@ -7,13 +7,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FIXTURES, expectSameRows, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
 
 const CLI = join(import.meta.dirname, "..", "src", "cli", "draws.ts");
+const SUMMARIZE = join(import.meta.dirname, "..", "src", "cli", "summarize.ts");
 const scratch = mkdtempSync(join(tmpdir(), "drawscope-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function draws(...args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+function command(script: string, args: string[]) {
+  const run = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
+const draws = (...args: string[]) => command(CLI, args);
+const summarize = (...args: string[]) => command(SUMMARIZE, args);
 
 describe("draws CLI", () => {
   for (const [expected, store] of [
@@ -84,5 +87,54 @@ describe("draws CLI", () => {
     expect(draws(join(FIXTURES, "grouped_regression.zarr"), "sigma", "--format", "json").stderr).toMatch(
       /^error: --format must be csv or arrow, not 'json'/,
     );
+  });
+});
+
+describe("summarize CLI", () => {
+  const store = join(FIXTURES, "grouped_regression.zarr");
+  interface Golden { specs: string[]; group: string; summary_of: string; summary: Record<string, number | string>[] }
+  const cases = JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", "cases.json"), "utf8")) as Golden[];
+  const close = (a: number, e: number) => Math.abs(a - e) <= 1e-12 * Math.max(Math.abs(a), Math.abs(e));
+
+  it("prints <by>, <value>, <value>_lower, <value>_upper equal to the golden median and 89% ETI", () => {
+    const golden = cases.find((c) => c.specs.join() === "beta[groups],sigma")!;
+    const run = summarize(store, "beta[groups], sigma", "--value", "beta");
+    expect(run.stderr).toBe("");
+    const { header, rows } = parseCsv(run.stdout);
+    expect(header).toEqual(["groups", "beta", "beta_lower", "beta_upper"]);
+    expect(rows.map((r) => r[0])).toEqual(["North", "South", "East", "West"]);
+    rows.forEach((r, i) => {
+      const want = golden.summary[i];
+      expect([close(Number(r[1]), want.median as number), close(Number(r[2]), want.eti_lower as number), close(Number(r[3]), want.eti_upper as number)]).toEqual([true, true, true]);
+    });
+  });
+
+  it("gives _<p> suffixes for several probabilities, and the mean with HDIs from another group", () => {
+    const golden = cases.find((c) => c.group === "prior")!;
+    const run = summarize(store, "beta[groups]", "--group", "prior", "--point", "mean", "--interval", "hdi", "--prob", "0.5,0.89");
+    const { header, rows } = parseCsv(run.stdout);
+    expect(header).toEqual(["groups", "beta", "beta_lower_0.5", "beta_upper_0.5", "beta_lower_0.89", "beta_upper_0.89"]);
+    rows.forEach((r, i) => {
+      const want = golden.summary[i];
+      expect([close(Number(r[1]), want.mean as number), close(Number(r[4]), want.hdi_lower as number), close(Number(r[5]), want.hdi_upper as number)]).toEqual([true, true, true]);
+    });
+  });
+
+  it("groups by the source when groups are stacked, or by what --by names", () => {
+    const stacked = parseCsv(summarize(store, "beta[groups]", "--group", "posterior", "--group", "prior").stdout);
+    expect(stacked.header).toEqual(["source", "groups", "beta", "beta_lower", "beta_upper"]);
+    expect(stacked.rows.length).toBe(8);
+    const overall = parseCsv(summarize(store, "beta[groups]", "--by", "").stdout);
+    expect(overall.header).toEqual(["beta", "beta_lower", "beta_upper"]);
+    expect(overall.rows.length).toBe(1);
+  });
+
+  it("says which option is wrong and what the query has", () => {
+    const twoValues = summarize(store, "beta[groups], sigma");
+    expect(twoValues.code).toBe(2);
+    expect(twoValues.stderr).toMatch(/^error: --value is needed to choose among beta, sigma\n\nusage: npm run -s summarize/);
+    expect(summarize(store, "sigma", "--by", "groups").stderr).toMatch(/^error: --by groups is not a dimension of this query; it has none\n/);
+    expect(summarize(store, "sigma", "--prob", "1.5").stderr).toMatch(/^error: --prob takes probabilities in \(0, 1\], comma-separated, e\.g\. 0\.5,0\.89; '1\.5' is not one\n/);
+    expect(summarize(store, "sigma", "--point", "max").stderr).toMatch(/^error: --point must be median, mean or mode, not 'max'\n/);
   });
 });

@@ -1,3 +1,54 @@
+import { DrawscopeError } from "../engine/errors.ts";
+import { INTERVAL_KINDS, POINT_KINDS, type IntervalKind, type PointKind } from "../engine/stats/summary.ts";
+
+/** A usage mistake on the command line; the message says what to type instead. */
+export class UsageError extends DrawscopeError {
+  override name = "UsageError";
+}
+
+/** Positional arguments and the values given to each `--flag` (repeatable), in order. */
+interface RawArgs {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+/** Split argv into positionals and `--flag VALUE` / `--flag=VALUE` pairs; every flag takes a value. */
+function readArgs(argv: readonly string[], known: readonly string[]): RawArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.includes(flag)) throw new UsageError(`unknown option ${arg}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+    flags.set(flag, [...(flags.get(flag) ?? []), value]);
+  }
+  return { positional, flags };
+}
+
+function storeAndSpecs(positional: readonly string[]): { store: string; specs: string[] } {
+  const [store, ...specs] = positional;
+  if (!store) throw new UsageError("missing the store: give the path of a Zarr folder or .zip, or a URL");
+  if (specs.length === 0) throw new UsageError("missing specs: name at least one variable, e.g. sigma or 'beta[groups]'");
+  return { store, specs };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not '${value}'`);
+  }
+  return value as T;
+}
+
+/** The last value given to a flag (a later flag overrides an earlier one). */
+const last = (args: RawArgs, flag: string) => args.flags.get(flag)?.at(-1);
+
 /** Command-line arguments of `draws`: a store, specs, and options. */
 export interface DrawsArgs {
   store: string;
@@ -7,56 +58,67 @@ export interface DrawsArgs {
   out?: string;
 }
 
-import { DrawscopeError } from "../engine/errors.ts";
-
-/** A usage mistake on the command line; the message says what to type instead. */
-export class UsageError extends DrawscopeError {
-  override name = "UsageError";
-}
-
-export const USAGE = `usage: npm run -s draws -- <store> <spec>... [--group NAME]... [--format csv|arrow] [--out FILE]
-
-  <store>   a Zarr folder (format 2 or 3), a .zip of one, or an http(s) URL
+const STORE_HELP = `  <store>   a Zarr folder (format 2 or 3), a .zip of one, or an http(s) URL
   <spec>    sigma | beta[groups] | theta[school, year] | constant_data/x ...
             several specs may share one argument: "beta[groups], sigma"
   --group   group to read specs from (default posterior); repeat to stack groups
-            with a 'source' column (e.g. --group posterior --group prior)
+            with a 'source' column (e.g. --group posterior --group prior)`;
+
+export const USAGE = `usage: npm run -s draws -- <store> <spec>... [--group NAME]... [--format csv|arrow] [--out FILE]
+
+${STORE_HELP}
   --format  csv (default) or arrow (Arrow IPC file)
   --out     write to FILE instead of standard output`;
 
 export function parseDrawsArgs(argv: readonly string[]): DrawsArgs {
-  const positional: string[] = [];
-  const groups: string[] = [];
-  let format: DrawsArgs["format"] = "csv";
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--group":
-        groups.push(value());
-        break;
-      case "--format": {
-        const f = value();
-        if (f !== "csv" && f !== "arrow") throw new UsageError(`--format must be csv or arrow, not '${f}'`);
-        format = f;
-        break;
-      }
-      case "--out":
-        out = value();
-        break;
-      default:
-        if (arg.startsWith("--")) throw new UsageError(`unknown option ${arg}`);
-        positional.push(arg);
-    }
-  }
-  const [store, ...specs] = positional;
-  if (!store) throw new UsageError("missing the store: give the path of a Zarr folder or .zip, or a URL");
-  if (specs.length === 0) throw new UsageError("missing specs: name at least one variable, e.g. sigma or 'beta[groups]'");
-  return { store, specs, groups, format, out };
+  const args = readArgs(argv, ["--group", "--format", "--out"]);
+  const format = oneOf("--format", last(args, "--format") ?? "csv", ["csv", "arrow"] as const);
+  return { ...storeAndSpecs(args.positional), groups: args.flags.get("--group") ?? [], format, out: last(args, "--out") };
+}
+
+/** Command-line arguments of `summarize`. */
+export interface SummarizeArgs {
+  store: string;
+  specs: string[];
+  groups: string[];
+  /** The value column; undefined when the table's only number column is meant. */
+  value?: string;
+  /** Grouping columns; undefined for the value's own dimensions (and the source). */
+  by?: string[];
+  probs: number[];
+  point: PointKind;
+  interval: IntervalKind;
+}
+
+export const SUMMARIZE_USAGE = `usage: npm run -s summarize -- <store> <spec>... --value COL [--by DIM,...] [--prob P,...]
+         [--point median|mean|mode] [--interval eti|hdi] [--group NAME]...
+
+${STORE_HELP}
+  --value     the number column to summarise (may be left out when there is only one)
+  --by        columns to group by, comma-separated (default: the value's own dimensions,
+              and 'source' when groups are stacked); --by '' for one summary of all rows
+  --prob      interval probabilities, comma-separated (default 0.89); with several, the
+              bound columns get _<p> suffixes (beta_lower_0.5, beta_upper_0.5, ...)
+  --point     median (default), mean, or mode (the peak of the kernel density)
+  --interval  eti (equal-tailed, default) or hdi (narrowest window of ceil(p·n) draws)
+
+  prints CSV: <by...>, <value>, <value>_lower, <value>_upper`;
+
+export function parseSummarizeArgs(argv: readonly string[]): SummarizeArgs {
+  const args = readArgs(argv, ["--group", "--value", "--by", "--prob", "--point", "--interval"]);
+  const by = last(args, "--by");
+  const probs = (last(args, "--prob") ?? "0.89").split(",").map((text) => {
+    const p = Number(text.trim());
+    if (text.trim() === "" || !(p > 0 && p <= 1)) throw new UsageError(`--prob takes probabilities in (0, 1], comma-separated, e.g. 0.5,0.89; '${text}' is not one`);
+    return p;
+  });
+  return {
+    ...storeAndSpecs(args.positional),
+    groups: args.flags.get("--group") ?? [],
+    value: last(args, "--value"),
+    by: by === undefined ? undefined : by.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+    probs,
+    point: oneOf("--point", last(args, "--point") ?? "median", POINT_KINDS),
+    interval: oneOf("--interval", last(args, "--interval") ?? "eti", INTERVAL_KINDS),
+  };
 }
