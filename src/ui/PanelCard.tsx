@@ -4,6 +4,7 @@ import { panelKind } from "../panels/registry.ts";
 import type { OptionValue, PanelFigure } from "../panels/types.ts";
 import type { PanelState } from "../state/view.ts";
 import { useActions, useApp } from "./context.ts";
+import { ExportMenu } from "./ExportMenu.tsx";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
 
 /** Width of an element, kept current as the layout changes. */
@@ -54,6 +55,7 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
       <header className="panel-header">
         <h3>{kind.title}</h3>
         <PanelOptionsForm kind={kind} options={resolved?.options ?? panel.options} table={result?.table} onChange={(key, value) => setPanelOption(panel.id, key, value)} />
+        <ExportMenu figure={drawn.figure} table={result?.table} query={result?.query} kind={panel.kind} />
         <div className="panel-tools">
           <button type="button" aria-label={`Move ${title} up`} title="Move up" disabled={index === 0} onClick={() => movePanel(panel.id, -1)}>
             ↑
