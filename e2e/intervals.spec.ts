@@ -1,0 +1,319 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { expect, test, type Locator } from "@playwright/test";
+import { splitByLabels } from "../src/engine/split.ts";
+import { sortedDraws } from "../src/engine/stats/summary.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import { dotQuantiles, layoutDots } from "../src/panels/dot-bins.ts";
+import { asBytes, dims, utf32, zarray } from "../tests/memory-store.ts";
+import { addPanel, fixture, openExample, openFolder, runQuery } from "./helpers.ts";
+
+const GROUPS = ["North", "South", "East", "West"];
+
+interface GoldenRow {
+  groups: string;
+  median: number;
+  eti_lower: number;
+  eti_upper: number;
+}
+interface GoldenCase {
+  group: string;
+  specs: string[];
+  summary: GoldenRow[];
+}
+const cases = JSON.parse(readFileSync(fixture("grouped_regression.expected", "cases.json"), "utf8")) as GoldenCase[];
+const golden = (group: string) => cases.find((c) => c.group === group && c.specs.join(", ") === (group === "prior" ? "beta[groups]" : "beta[groups], sigma"))!.summary;
+
+/** 3 significant digits, as the panels label values. */
+const three = (x: number) => String(Number(x.toPrecision(3)));
+const REL = 1e-12;
+const expectClose = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(REL * Math.abs(expected));
+
+
+interface Circle {
+  label: string;
+  cx: number;
+  cy: number;
+  r: number;
+  data: Record<string, number>;
+  /** The x scale applied to the circle's exact data-x or data-point value. */
+  scaled: number;
+}
+
+/** The circles of a mark group, with their exact data attributes and where the plot's x scale puts them. */
+async function circles(figure: Locator, description: string): Promise<Circle[]> {
+  return figure.locator(`g[aria-description="${description}"]`).evaluate((g) => {
+    const svg = (g as SVGElement).ownerSVGElement as SVGSVGElement & { scale(name: string): { apply(v: number): number } };
+    return Array.from(g.querySelectorAll("circle"), (c) => {
+      const data = Object.fromEntries(Object.entries(c.dataset).map(([k, v]) => [k, Number(v)]));
+      return {
+        label: c.getAttribute("aria-label") ?? "",
+        cx: Number(c.getAttribute("cx")),
+        cy: Number(c.getAttribute("cy")),
+        r: Number(c.getAttribute("r")),
+        data,
+        scaled: svg.scale("x").apply(data.x ?? data.point),
+      };
+    });
+  });
+}
+
+async function lines(figure: Locator, description: string) {
+  return figure.locator(`g[aria-description="${description}"] line`).evaluateAll((ls) =>
+    ls.map((l) => ({
+      label: l.getAttribute("aria-label") ?? "",
+      y: Number(l.getAttribute("y1")),
+      lower: Number(l.getAttribute("data-lower")),
+      upper: Number(l.getAttribute("data-upper")),
+    })),
+  );
+}
+
+const rowLabels = (figure: Locator) => figure.locator('g[aria-label="y-axis tick label"] text').allTextContents();
+
+test.describe("interval panel", () => {
+  test("a forest of the four groups: golden medians and 89% ETIs, sorting, a zero line", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups], sigma");
+    const panel = await addPanel(page, "interval");
+    const figure = panel.getByRole("figure", { name: "Intervals of beta by groups: 4 rows, median with 50% and 89% ETI" });
+    await expect(figure).toBeVisible();
+    expect(await rowLabels(figure)).toEqual(GROUPS);
+    const want = golden("posterior");
+    const points = await circles(figure, "points");
+    expect(points.map((p) => p.label)).toEqual(want.map((g) => `${g.groups}: ${three(g.median)} [${three(g.eti_lower)}, ${three(g.eti_upper)}]`));
+    points.forEach((p, i) => {
+      expectClose(p.data.point, want[i].median);
+      expect(Math.abs(p.cx - p.scaled)).toBeLessThan(0.01);
+    });
+    // Top to bottom in label order.
+    expect(points.map((p) => p.cy)).toEqual([...points.map((p) => p.cy)].sort((a, b) => a - b));
+    const outer = await lines(figure, "outer intervals");
+    outer.forEach((l, i) => {
+      expectClose(l.lower, want[i].eti_lower);
+      expectClose(l.upper, want[i].eti_upper);
+    });
+    expect(outer.map((l) => l.label)).toEqual(want.map((g) => `${g.groups}: 89% [${three(g.eti_lower)}, ${three(g.eti_upper)}]`));
+    const inner = await lines(figure, "inner intervals");
+    expect(inner).toHaveLength(4);
+    inner.forEach((l, i) => {
+      expect(l.lower).toBeGreaterThan(outer[i].lower);
+      expect(l.upper).toBeLessThan(outer[i].upper);
+    });
+    await expect(figure).toContainText("Point: median; thick line: 50% ETI, thin line: 89% ETI (equal-tailed intervals), from 1,600 draws per row. Rows in label order.");
+
+    await panel.getByLabel("Sort").selectOption("ascending");
+    await expect(figure).toContainText("Rows sorted by median, ascending.");
+    expect(await rowLabels(figure)).toEqual(["West", "North", "South", "East"]);
+    const sorted = await circles(figure, "points");
+    expect(sorted.map((p) => p.label.split(":")[0])).toEqual(["West", "North", "South", "East"]);
+    expect(sorted.map((p) => p.cy)).toEqual([...sorted.map((p) => p.cy)].sort((a, b) => a - b));
+    await panel.getByLabel("Sort").selectOption("descending");
+    await expect.poll(() => rowLabels(figure)).toEqual(["East", "South", "North", "West"]);
+
+    await expect(figure.locator('g[aria-description="reference line"]')).toHaveCount(0);
+    await panel.getByLabel("Reference").fill("0");
+    await expect(figure).toContainText("Dashed line at 0.");
+    const rule = figure.locator('g[aria-description="reference line"] line');
+    await expect(rule).toHaveCount(1);
+    const at = await rule.evaluate((l) => ({ x: Number(l.getAttribute("x1")), zero: ((l as SVGElement).ownerSVGElement as unknown as { scale(n: string): { apply(v: number): number } }).scale("x").apply(0) }));
+    expect(Math.abs(at.x - at.zero)).toBeLessThan(0.01);
+    expect(page.url()).toContain("panel=interval;sort=descending;ref=0");
+    await panel.screenshot({ path: "/tmp/forest-intervals.png" });
+
+    // A scalar is one row, named after itself.
+    await panel.getByRole("combobox", { name: /^Value/ }).selectOption("sigma");
+    const sigma = panel.getByRole("figure", { name: "Intervals of sigma: 1 row, median with 50% and 89% ETI" });
+    await expect(sigma).toBeVisible();
+    const [s] = cases.find((c) => c.specs.join() === "sigma")!.summary;
+    const [dot] = await circles(sigma, "points");
+    expect(dot.label).toBe(`sigma: ${three(s.median)} [${three(s.eti_lower)}, ${three(s.eti_upper)}]`);
+    expectClose(dot.data.point, s.median);
+  });
+
+  test("1,200 rows: one per label, labels never overlap, the body scrolls with its x axis in view", async ({ page }) => {
+    const store = thousandSiteStore();
+    try {
+      await page.goto("/");
+      await openFolder(page, store);
+      await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("sites.zarr");
+      await runQuery(page, "theta[site]");
+      const panel = await addPanel(page, "interval");
+      const figure = panel.getByRole("figure", { name: "Intervals of theta by site: 1,200 rows, median with 50% and 89% ETI" });
+      await expect(figure).toBeVisible();
+      const points = await circles(figure, "points");
+      expect(points).toHaveLength(1200);
+      // Site i's draws are i/100 plus a grid symmetric about 0: the median is i/100.
+      for (const i of [0, 1, 599, 1199]) {
+        expect(points[i].label.startsWith(`site ${String(i).padStart(4, "0")}: `)).toBe(true);
+        expect(Math.abs(points[i].data.point - i / 100)).toBeLessThan(1e-9);
+      }
+      const boxes = await figure.locator('g[aria-label="y-axis tick label"] text').evaluateAll((ts) =>
+        ts.map((t) => {
+          const b = t.getBoundingClientRect();
+          return { top: b.top, bottom: b.bottom, height: b.height };
+        }),
+      );
+      expect(boxes).toHaveLength(1200);
+      for (let i = 1; i < boxes.length; i++) expect(boxes[i].top).toBeGreaterThanOrEqual(boxes[i - 1].bottom);
+      expect(Math.min(...boxes.map((b) => b.height))).toBeGreaterThan(8);
+
+      const body = figure.locator(".row-chart-body");
+      const size = await body.evaluate((b) => ({ client: b.clientHeight, scroll: b.scrollHeight }));
+      expect(size.client).toBeLessThanOrEqual(640);
+      expect(size.scroll).toBeGreaterThan(1200 * 16);
+      await body.evaluate((b) => b.scrollTo(0, b.scrollHeight / 2));
+      const inView = await body.evaluate((b) => {
+        const box = b.getBoundingClientRect();
+        const axis = (name: string) => b.querySelector(`svg[aria-label="${name}"]`)!.getBoundingClientRect();
+        const top = axis("top x axis");
+        const bottom = axis("bottom x axis");
+        return { top: top.top - box.top, bottom: box.bottom - bottom.bottom, scrolled: b.scrollTop };
+      });
+      expect(inView.scrolled).toBeGreaterThan(5000);
+      expect(Math.abs(inView.top)).toBeLessThan(1);
+      expect(Math.abs(inView.bottom)).toBeLessThan(1);
+      await panel.screenshot({ path: "/tmp/forest-1200.png" });
+    } finally {
+      rmSync(dirname(store), { recursive: true, force: true });
+    }
+  });
+});
+
+test.describe("quantile dots", () => {
+  test("100 dots per group at the quantiles (i − 0.5)/100, in bins that never overlap", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups], sigma");
+    const panel = await addPanel(page, "dots");
+    const figure = panel.getByRole("figure", { name: "Quantile dots of beta by groups: 100 dots in each of 4 rows" });
+    await expect(figure).toBeVisible();
+    expect(await rowLabels(figure)).toEqual(GROUPS);
+    const trace = await openPath(fixture("grouped_regression.zarr"));
+    const { groups } = splitByLabels(await trace.extract(["beta[groups]", "sigma"]), "beta", ["groups"]);
+    const binWidth = Number(await figure.locator('g[aria-description="quantile dots"]').getAttribute("data-bin-width"));
+    expect(binWidth).toBeGreaterThan(0);
+    const dots = await circles(figure, "quantile dots");
+    expect(dots).toHaveLength(400);
+    const rowTops = await figure.locator('g[aria-description="quantile dots"]').evaluate((g) => {
+      const svg = (g as SVGElement).ownerSVGElement as SVGSVGElement & { scale(name: string): { apply(v: number): number } };
+      return [0, 1, 2, 3, 4].map((i) => svg.scale("y").apply(i - 0.5));
+    });
+    GROUPS.forEach((group, row) => {
+      const mine = dots.filter((d) => d.label.startsWith(`${group}: `));
+      expect(mine).toHaveLength(100);
+      const { probs, values } = dotQuantiles(sortedDraws(groups[row].values), 100);
+      const layout = layoutDots(values, binWidth);
+      mine.forEach((d, k) => {
+        expect(d.data.prob).toBe(probs[k]);
+        expect(d.data.quantile).toBe(values[k]);
+        // Each dot sits at its bin's position, drawn where the x scale puts that position.
+        expect(d.data.x).toBe(layout.x[k]);
+        expect(Math.abs(d.cx - d.scaled)).toBeLessThan(0.01);
+        // Every stack fits its row.
+        expect(d.cy - d.r).toBeGreaterThanOrEqual(rowTops[row]);
+        expect(d.cy + d.r).toBeLessThanOrEqual(rowTops[row + 1]);
+      });
+      // No two dots overlap: the closest pair is at least two radii apart.
+      let closest = Infinity;
+      for (let a = 0; a < mine.length; a++) {
+        for (let b = a + 1; b < mine.length; b++) closest = Math.min(closest, Math.hypot(mine[a].cx - mine[b].cx, mine[a].cy - mine[b].cy) - mine[a].r - mine[b].r);
+      }
+      expect(closest).toBeGreaterThanOrEqual(0);
+    });
+    await panel.screenshot({ path: "/tmp/forest-dots.png" });
+
+    await panel.getByLabel("Dots per row").fill("20");
+    await expect(panel.getByRole("figure", { name: "Quantile dots of beta by groups: 20 dots in each of 4 rows" })).toBeVisible();
+    expect(await circles(panel.locator("figure"), "quantile dots")).toHaveLength(80);
+  });
+});
+
+test.describe("prior vs posterior", () => {
+  test("without the prior it says how to add it; with it, both densities per group and intervals dodged by source", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups]");
+    const panel = await addPanel(page, "prior");
+    const alone = panel.getByRole("figure", { name: "Prior vs posterior of beta by groups: 1 source in 4 facets" });
+    await expect(alone).toContainText('pick both posterior and prior in "Groups to read from"');
+
+    await page.getByRole("group", { name: "Groups to read from" }).getByRole("button", { name: "prior", exact: true }).click();
+    const figure = panel.getByRole("figure", { name: "Prior vs posterior of beta by groups: 2 sources in 4 facets" });
+    await expect(figure).toBeVisible();
+    await expect(figure).not.toContainText("Groups to read from");
+    await expect(figure.locator('svg[aria-description="prior vs posterior facet"]')).toHaveCount(4);
+    expect(await figure.locator('svg[aria-description="prior vs posterior facet"]').evaluateAll((s) => s.map((e) => e.getAttribute("aria-label")))).toEqual(GROUPS);
+    const curves = await figure.locator('g[aria-description="density curves"] path').evaluateAll((ps) => ps.map((p) => p.getAttribute("aria-label")));
+    expect(curves).toEqual(GROUPS.flatMap((g) => [`${g} · posterior`, `${g} · prior`]));
+    const outer = await lines(figure, "outer intervals");
+    expect(outer.map((l) => l.label.split(":")[0])).toEqual(GROUPS.flatMap((g) => [`${g} · posterior`, `${g} · prior`]));
+    const post = golden("posterior");
+    const prior = golden("prior");
+    GROUPS.forEach((_, i) => {
+      const [p, q] = [outer[2 * i], outer[2 * i + 1]];
+      expectClose(p.lower, post[i].eti_lower);
+      expectClose(p.upper, post[i].eti_upper);
+      expectClose(q.lower, prior[i].eti_lower);
+      expectClose(q.upper, prior[i].eti_upper);
+      // Dodged: the posterior's line just under the curves, the prior's below it.
+      expect(q.y - p.y).toBeGreaterThan(8);
+    });
+    // The posterior stays readable beside the far wider prior: each curve reaches its own peak.
+    const heights = await figure.locator('g[aria-description="density curves"] path').evaluateAll((ps) =>
+      ps.map((p) => {
+        const { width, height } = (p as SVGPathElement).getBBox();
+        return { width, height };
+      }),
+    );
+    for (let i = 0; i < 8; i += 2) {
+      expect(Math.abs(heights[i].height - heights[i + 1].height)).toBeLessThan(3);
+      expect(heights[i].width).toBeGreaterThan(10);
+    }
+    await expect(figure).toContainText("Each curve is scaled to its own peak");
+    await panel.screenshot({ path: "/tmp/forest-prior.png" });
+
+    // The interval panel dodges the same two sources within each group's row.
+    const intervals = await addPanel(page, "interval");
+    const dodged = intervals.getByRole("figure", { name: "Intervals of beta by groups and source: 8 intervals in 4 rows, median with 50% and 89% ETI" });
+    await expect(dodged).toBeVisible();
+    const points = await circles(dodged, "points");
+    expect(points.map((p) => p.label.split(":")[0])).toEqual(GROUPS.flatMap((g) => [`${g} · posterior`, `${g} · prior`]));
+    for (let i = 0; i < 8; i += 2) expect(points[i + 1].cy - points[i].cy).toBeGreaterThan(6);
+    await intervals.screenshot({ path: "/tmp/forest-dodged.png" });
+  });
+});
+
+/**
+ * A Zarr v2 trace with theta[site] over 1,200 sites (labels "site 0000"…): 2 chains × 50 draws,
+ * site i's draws being i/100 plus an evenly spaced grid symmetric about 0.
+ */
+function thousandSiteStore(): string {
+  const root = join(mkdtempSync(join(tmpdir(), "drawscope-sites-")), "sites.zarr");
+  const sites = 1200;
+  const files: Record<string, Uint8Array | Record<string, unknown>> = {
+    ".zgroup": { zarr_format: 2 },
+    "posterior/.zgroup": { zarr_format: 2 },
+    "posterior/chain/.zarray": zarray("<i8", [2], [2]),
+    "posterior/chain/.zattrs": dims("chain"),
+    "posterior/chain/0": asBytes(new BigInt64Array([0n, 1n])),
+    "posterior/draw/.zarray": zarray("<i8", [50], [50]),
+    "posterior/draw/.zattrs": dims("draw"),
+    "posterior/draw/0": asBytes(BigInt64Array.from({ length: 50 }, (_, i) => BigInt(i))),
+    "posterior/site/.zarray": zarray("<U9", [sites], [sites]),
+    "posterior/site/.zattrs": dims("site"),
+    "posterior/site/0": utf32(Array.from({ length: sites }, (_, i) => `site ${String(i).padStart(4, "0")}`), 9),
+    "posterior/theta/.zarray": zarray("<f8", [2, 50, sites], [2, 50, sites]),
+    "posterior/theta/.zattrs": dims("chain", "draw", "site"),
+    "posterior/theta/0.0.0": asBytes(Float64Array.from({ length: 2 * 50 * sites }, (_, k) => {
+      const site = k % sites;
+      const draw = Math.floor(k / sites);
+      return site / 100 + (draw / 99 - 0.5) * (1 + (site % 7) / 10);
+    })),
+  };
+  for (const [key, content] of Object.entries(files)) {
+    const path = join(root, key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content instanceof Uint8Array ? content : JSON.stringify(content));
+  }
+  return root;
+}
