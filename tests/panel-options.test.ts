@@ -3,8 +3,9 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
 import { splitByLabels } from "../src/engine/split.ts";
-import { resolveOptions } from "../src/panels/options.ts";
+import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
+import type { PanelKind } from "../src/panels/types.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
@@ -13,14 +14,14 @@ const density = panelKind("density")!;
 
 describe("panel registry", () => {
   it("finds every *.panel.ts kind, in menu order", () => {
-    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "table"]);
+    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "table"]);
   });
 });
 
 describe("panel options for a table", () => {
   it("facets by the value's own dimension, and a scalar gets one curve", async () => {
     const table = await query("beta[groups], sigma");
-    expect(resolveOptions(density, {}, table)).toEqual({ options: { value: "beta", facet: "groups", color: "groups", adjust: 1, fill: true }, notes: [] });
+    expect(resolveOptions(density, {}, table)).toEqual({ options: { value: "beta", facet: "groups", color: "groups", layout: "facets", adjust: 1, bounds: "auto", fill: true, ref: "" }, notes: [] });
     expect(resolveOptions(density, { value: "sigma" }, table).options).toMatchObject({ facet: "", color: "" });
   });
 
@@ -37,7 +38,7 @@ describe("panel options for a table", () => {
   it("keeps the user's choices, and says which columns this table lacks", async () => {
     const table = await query("sigma");
     const resolved = resolveOptions(density, { value: "beta", facet: "groups", color: "", adjust: 2 }, table);
-    expect(resolved.options).toEqual({ value: "sigma", facet: "", color: "", adjust: 2, fill: true });
+    expect(resolved.options).toEqual({ value: "sigma", facet: "", color: "", layout: "facets", adjust: 2, bounds: "auto", fill: true, ref: "" });
     expect(resolved.notes).toEqual(["Value: this table has no column 'beta'", "Facet by: this table has no column 'groups'"]);
   });
 });
@@ -66,5 +67,49 @@ describe("splitting rows by labels", () => {
     expect(some.groups[9].values).toEqual(all.groups[9].values);
     expect(all.groups[100].keys).toEqual(["prior", 4]);
     expect(all.groups[100].values.length).toBe(400);
+  });
+});
+
+describe("level options", () => {
+  const kind: PanelKind = {
+    kind: "levels",
+    title: "Levels",
+    order: 0,
+    options: [
+      { key: "value", label: "Value", type: "value" },
+      { key: "against", label: "Against", type: "level", of: "dim" },
+      { key: "dim", label: "Dimension", type: "dim" },
+      { key: "maybe", label: "Maybe", type: "level", of: "dim", none: "none" },
+    ],
+    render: () => {
+      throw new Error("not drawn in these tests");
+    },
+  };
+
+  it("offers the levels of the chosen dimension, and none for no dimension", async () => {
+    const table = await query("beta[groups], mu[obs_ind]");
+    const level = kind.options[1];
+    expect(columnChoices(level, table, { dim: "groups" })).toEqual(["North", "South", "East", "West"]);
+    // Number labels come as text, in ascending order.
+    expect(columnChoices(level, table, { dim: "obs_ind" }).slice(0, 3)).toEqual(["0", "1", "2"]);
+    expect(columnChoices(level, table, { dim: "obs_ind" })).toHaveLength(96);
+    expect(columnChoices(level, table, { dim: "" })).toEqual([]);
+    expect(columnChoices(level, table)).toEqual([]);
+  });
+
+  it("default to the first level (or none), keep a valid choice, and note an invalid one", async () => {
+    const table = await query("beta[groups]");
+    expect(resolveOptions(kind, {}, table)).toEqual({ options: { value: "beta", against: "North", dim: "groups", maybe: "" }, notes: [] });
+    expect(resolveOptions(kind, { against: "West", maybe: "East" }, table).options).toMatchObject({ against: "West", maybe: "East" });
+    const stacked = await query("sigma", ["posterior", "prior"]);
+    const resolved = resolveOptions(kind, { against: "West" }, stacked);
+    expect(resolved.options).toMatchObject({ dim: "source", against: "posterior" });
+    expect(resolved.notes).toEqual(["Against: 'West' is not a level of source"]);
+  });
+
+  it("read any text from a link (levels are checked against the table) and write it back as it is", () => {
+    const level = kind.options[1];
+    expect(parseOption(level, "North West")).toEqual({ value: "North West" });
+    expect(formatOption(level, "3")).toBe("3");
   });
 });

@@ -1,10 +1,28 @@
 import type { Table } from "apache-arrow";
-import { tableColumns } from "../engine/columns.ts";
+import { LabelCoder, tableColumns } from "../engine/columns.ts";
 import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "./types.ts";
 
-/** The choices a column option has for this table, in the table's column order. */
-export function columnChoices(spec: OptionSpec, table: Table): string[] {
+/** Levels per table and column: a number dimension's levels take a pass over its rows, and the form asks on every change. */
+const levelCache = new WeakMap<Table, Map<string, string[]>>();
+
+function levelsOf(table: Table, column: string): string[] {
+  let byColumn = levelCache.get(table);
+  if (!byColumn) levelCache.set(table, (byColumn = new Map()));
+  let levels = byColumn.get(column);
+  if (!levels) byColumn.set(column, (levels = new LabelCoder(table, column).labels.map(String)));
+  return levels;
+}
+
+/**
+ * The choices a column option has for this table, in the table's column order; for a level
+ * option, the levels of the dimension `options` chose for it.
+ */
+export function columnChoices(spec: OptionSpec, table: Table, options: PanelOptions = {}): string[] {
   const columns = tableColumns(table);
+  if (spec.type === "level") {
+    const dim = options[spec.of];
+    return typeof dim === "string" && columns.some((c) => c.name === dim) ? levelsOf(table, dim) : [];
+  }
   if (spec.type === "value") return columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name);
   if (spec.type === "dim") return columns.filter((c) => c.role === "dim" || c.role === "source").map((c) => c.name);
   if (spec.type === "column") return columns.filter((c) => c.role !== "sample").map((c) => c.name);
@@ -28,8 +46,9 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
   const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
   const source = columns.some((c) => c.role === "source");
   const sampled = columns.some((c) => c.role === "sample");
-  // Value options first: dimension defaults depend on the value chosen.
-  const ordered = [...kind.options].sort((a, b) => Number(b.type === "value") - Number(a.type === "value"));
+  // Value options first: dimension defaults depend on the value chosen; levels last, as they depend on a dimension.
+  const rank = (spec: OptionSpec) => (spec.type === "value" ? 0 : spec.type === "level" ? 2 : 1);
+  const ordered = [...kind.options].sort((a, b) => rank(a) - rank(b));
   let dimDefaults: Record<string, string> | undefined;
   for (const spec of ordered) {
     const value = stored[spec.key];
@@ -47,6 +66,11 @@ export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Tab
       const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type !== "value" && v === "" && spec.none !== undefined));
       options[spec.key] = allowed(value) ? value : allowed(fallback) ? fallback : "";
       if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no column '${value}'`);
+    } else if (spec.type === "level") {
+      const choices = columnChoices(spec, table, options);
+      const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (v === "" && spec.none !== undefined));
+      options[spec.key] = allowed(value) ? value : spec.none !== undefined ? "" : (choices[0] ?? "");
+      if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: '${value}' is not a level of ${options[spec.of] || "the chosen dimension"}`);
     } else {
       options[spec.key] = value ?? spec.default;
     }
@@ -83,7 +107,7 @@ export function parseOption(spec: OptionSpec, text: string): { value: OptionValu
         ? { value: text }
         : { problem: `${spec.label} must be one of ${spec.choices.map((c) => c.value).join(", ")}, not '${text}'` };
     default:
-      // Column names are checked against the table when the panel is drawn.
+      // Column names and levels are checked against the table when the panel is drawn.
       return { value: text };
   }
 }

@@ -11,6 +11,8 @@ export type OptionSpec =
   | { key: string; label: string; type: "dim"; none?: string }
   /** Any column but chain and draw: values, dims, the source, booleans; "" for none when `none` names it. */
   | { key: string; label: string; type: "column"; none?: string }
+  /** A level (as text) of the dimension chosen in option `of`, e.g. a contrast's reference; the first level by default. */
+  | { key: string; label: string; type: "level"; of: string; none?: string }
   /** An optional reference value: a number typed by the user, or "" for none. */
   | { key: string; label: string; type: "reference"; default: string }
   | { key: string; label: string; type: "choice"; choices: readonly { value: string; label: string }[]; default: string }

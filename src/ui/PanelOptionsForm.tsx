@@ -26,7 +26,7 @@ function ReferenceInput({ spec, value, onChange }: { spec: OptionSpec; value: st
   );
 }
 
-function Control({ spec, value, table, onChange }: { spec: OptionSpec; value: OptionValue; table?: Table; onChange: (v: OptionValue) => void }) {
+function Control({ spec, value, table, options, onChange }: { spec: OptionSpec; value: OptionValue; table?: Table; options: PanelOptions; onChange: (v: OptionValue) => void }) {
   switch (spec.type) {
     case "value":
     case "dim":
@@ -41,6 +41,19 @@ function Control({ spec, value, table, onChange }: { spec: OptionSpec; value: Op
             </option>
           ))}
           {table && !choices.includes(String(value)) && value !== "" && <option value={String(value)}>{String(value)}</option>}
+        </select>
+      );
+    }
+    case "level": {
+      const levels = table ? columnChoices(spec, table, options) : [];
+      return (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} disabled={!table}>
+          {spec.none !== undefined && <option value="">{spec.none}</option>}
+          {levels.map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
         </select>
       );
     }
@@ -92,7 +105,7 @@ export function PanelOptionsForm({
       {kind.options.map((spec) => (
         <label key={spec.key} className={spec.type === "boolean" ? "check" : undefined}>
           {spec.label}
-          <Control spec={spec} value={options[spec.key] ?? ""} table={table} onChange={(v) => onChange(spec.key, v)} />
+          <Control spec={spec} value={options[spec.key] ?? ""} table={table} options={options} onChange={(v) => onChange(spec.key, v)} />
         </label>
       ))}
     </div>

@@ -24,7 +24,7 @@ export class ContrastError extends DrawscopeError {
   override name = "ContrastError";
 }
 
-/** Guards the level × row matrix the contrast is built on. */
+/** Guards the level × row matrix the contrast is built on, and the rows it gives. */
 const MAX_CELLS = 64_000_000;
 
 /** The pairs (minuend, subtrahend) of level indices a mode compares, in display order. */
@@ -65,8 +65,9 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   const coders = keyColumns.map((c) => new LabelCoder(table, c.name));
   const sizes = coders.map((c) => c.labels.length);
   const keyCount = sizes.reduce((a, b) => a * b, 1);
-  if (keyCount * levels.length > MAX_CELLS) {
-    throw new ContrastError(`${levels.length} levels × ${keyCount} draws is too many to contrast at once: narrow the query`);
+  if (keyCount * Math.max(levels.length, pairs.length) > MAX_CELLS) {
+    const what = pairs.length > levels.length ? `${pairs.length} contrasts` : `${levels.length} levels`;
+    throw new ContrastError(`${what} × ${keyCount} draws is too many to contrast at once: compare against one reference, or narrow the query`);
   }
   // valueAt[level * keyCount + key]; NaN where a level has no row for that key.
   const valueAt = new Float64Array(levels.length * keyCount).fill(NaN);

@@ -1,0 +1,146 @@
+import * as Plot from "@observablehq/plot";
+import { tableColumns } from "../engine/columns.ts";
+import type { ContrastMode } from "../engine/stats/contrast.ts";
+import type { IntervalKind, PointKind } from "../engine/stats/summary.ts";
+import { contrastRows, type ContrastRow } from "./contrast-rows.ts";
+import { formatCount, formatNumber, plotStyle } from "./style.ts";
+import type { PanelKind } from "./types.ts";
+
+const MODE_WORDS: Record<ContrastMode, string> = { reference: "against a reference", pairs: "all pairs", previous: "each vs the previous" };
+
+/** Three significant digits: enough to read an interval, short enough for a row's label. */
+const short = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
+
+/** A probability to two decimals, without rounding a near-certainty to a certainty. */
+export function formatProbability(p: number): string {
+  if (Number.isNaN(p)) return "n/a";
+  if (p > 0.99 && p < 1) return "> 0.99";
+  if (p > 0 && p < 0.01) return "< 0.01";
+  return p.toFixed(2);
+}
+
+const percent = (p: number) => `${Number((p * 100).toFixed(1))}%`;
+
+export const panel: PanelKind = {
+  kind: "contrast",
+  title: "Contrasts",
+  order: 40,
+  options: [
+    { key: "value", label: "Value", type: "value" },
+    { key: "dim", label: "Between", type: "dim" },
+    {
+      key: "mode",
+      label: "Compare",
+      type: "choice",
+      choices: (Object.keys(MODE_WORDS) as ContrastMode[]).map((m) => ({ value: m, label: MODE_WORDS[m] })),
+      default: "reference",
+    },
+    { key: "level", label: "Reference", type: "level", of: "dim" },
+    { key: "point", label: "Point", type: "choice", choices: ["median", "mean", "mode"].map((v) => ({ value: v, label: v })), default: "median" },
+    { key: "interval", label: "Interval", type: "choice", choices: [{ value: "eti", label: "ETI" }, { value: "hdi", label: "HDI" }], default: "eti" },
+    { key: "prob", label: "Prob", type: "number", min: 0.01, max: 1, step: 0.01, default: 0.89 },
+    // 0 draws no inner interval.
+    { key: "inner", label: "Inner prob", type: "number", min: 0, max: 0.99, step: 0.01, default: 0.5 },
+  ],
+  // Compare the levels of what the value varies over; a scalar's sources (posterior − prior) when stacked.
+  dimDefaults: ({ valueDims, source }): Record<string, string> => {
+    const dim = valueDims[0] ?? (source ? "source" : undefined);
+    return dim ? { dim } : {};
+  },
+  render(table, options, { width }) {
+    const value = String(options.value);
+    const dim = String(options.dim);
+    const mode = String(options.mode) as ContrastMode;
+    const point = String(options.point) as PointKind;
+    const interval = String(options.interval) as IntervalKind;
+    const prob = Number(options.prob);
+    const inner = Number(options.inner);
+    const notes: string[] = [];
+    const probs = [prob];
+    if (inner > 0 && inner < prob) probs.push(inner);
+    else if (inner > 0) notes.push(`The inner probability ${inner} is not below ${prob}: no inner interval.`);
+    const reference = mode === "reference" ? String(options.level) : undefined;
+    const { draws, rows } = contrastRows(table, { value, dim, mode, reference, point, interval, probs });
+
+    const columns = tableColumns(table);
+    const valueDims = columns.find((c) => c.name === value)?.dims ?? [];
+    if (columns.find((c) => c.name === dim)?.role === "dim" && !valueDims.includes(dim)) {
+      notes.push(`${value} does not vary over ${dim}, so its contrasts are zero.`);
+    }
+    const labels = [...new Set(rows.map((r) => r.label))];
+    const sources = [...new Set(rows.flatMap((r) => (r.source === undefined ? [] : [r.source])))];
+    const stacked = sources.length > 0;
+    const intervalName = `${percent(prob)} ${interval.toUpperCase()}`;
+    const describe = (r: ContrastRow) => {
+      const [outer] = r.summary.intervals;
+      const where = r.source === undefined ? r.label : `${r.label} (${r.source})`;
+      return `${where}: ${point} ${short(r.summary.point)}, ${intervalName} [${short(outer.lower)}, ${short(outer.upper)}], P(>0) = ${formatProbability(r.above / r.summary.n)} (${formatNumber(r.above)} of ${formatNumber(r.summary.n)} draws)`;
+    };
+    // Stacked groups are dodged: one facet row per contrast, one line per source inside it.
+    const y = (r: ContrastRow) => (stacked ? r.source : r.label);
+    const fy = stacked ? (r: ContrastRow) => r.label : undefined;
+    const stroke = stacked ? (r: ContrastRow) => r.source : "currentColor";
+    const rowHeight = stacked ? 10 + 16 * sources.length : 28;
+    const labelWidth = Math.min(220, 16 + 7 * Math.max(...labels.map((l) => l.length), 4));
+    const node = Plot.plot({
+      ...plotStyle,
+      width,
+      height: 50 + labels.length * rowHeight,
+      marginLeft: labelWidth,
+      marginRight: 110,
+      x: { label: `difference in ${value}`, grid: true },
+      y: stacked ? { axis: null, domain: sources } : { label: null, domain: labels },
+      fy: stacked ? { label: null, domain: labels, padding: 0.15, axis: "left" } : undefined,
+      color: stacked ? { type: "categorical", domain: sources, legend: true } : undefined,
+      marks: [
+        Plot.ruleX([0], { strokeDasharray: "4,3", strokeOpacity: 0.7, ariaDescription: "zero line" }),
+        Plot.ruleY(rows, {
+          y,
+          fy,
+          x1: (r: ContrastRow) => r.summary.intervals[0].lower,
+          x2: (r: ContrastRow) => r.summary.intervals[0].upper,
+          stroke,
+          strokeWidth: 1.5,
+          ariaLabel: describe,
+          ariaDescription: "contrast intervals",
+          title: describe,
+        }),
+        probs.length > 1
+          ? Plot.ruleY(rows, {
+              y,
+              fy,
+              x1: (r: ContrastRow) => r.summary.intervals[1].lower,
+              x2: (r: ContrastRow) => r.summary.intervals[1].upper,
+              stroke,
+              strokeWidth: 4,
+              ariaHidden: "true",
+            })
+          : null,
+        Plot.dot(rows, { x: (r: ContrastRow) => r.summary.point, y, fy, fill: stroke, r: 3.5, ariaHidden: "true" }),
+        Plot.text(rows, {
+          y,
+          fy,
+          text: (r: ContrastRow) => `P(>0) = ${formatProbability(r.above / r.summary.n)}`,
+          frameAnchor: "right",
+          textAnchor: "start",
+          dx: 10,
+          fill: stacked ? stroke : "currentColor",
+          ariaDescription: "P(>0)",
+        }),
+      ],
+    });
+    const against = mode === "reference" ? ` vs ${reference}` : `, ${MODE_WORDS[mode]}`;
+    // Every row has the same number of draws unless some are NaN.
+    const n = rows.length > 0 && rows.every((r) => r.summary.n === rows[0].summary.n) ? rows[0].summary.n : undefined;
+    return {
+      name: `Contrasts of ${value} between ${dim}${against}: ${formatCount(rows.length, "row")}`,
+      caption: [
+        `Within-draw differences of ${value}: ${point} and ${intervalName}${probs.length > 1 ? ` (thick: ${percent(inner)})` : ""}` +
+          `${n === undefined ? "" : ` of ${formatCount(n, "draw")} each`}; P(>0) is the share of a contrast's draws above zero. Dashed line at zero.`,
+        ...notes,
+      ].join(" "),
+      node,
+      data: { label: "Contrast draws", table: draws },
+    };
+  },
+};
