@@ -1,0 +1,256 @@
+import { quantileInPlace } from "./quantile.ts";
+
+/**
+ * A density on a regular grid: the estimate at (x0 + i·dx, y0 + j·dy) is `density[j·nx + i]`.
+ */
+export interface Grid2d {
+  nx: number;
+  ny: number;
+  x0: number;
+  y0: number;
+  dx: number;
+  dy: number;
+  density: Float64Array;
+  /** The Gaussian kernel's standard deviation along each axis. */
+  bandwidthX: number;
+  bandwidthY: number;
+  /** Pairs the estimate is built from (pairs with a NaN or an infinity are left out). */
+  n: number;
+}
+
+export interface Density2dOptions {
+  /** Grid points along each axis; 128 by default. */
+  points?: number;
+  /** Multiplies the rule-of-thumb bandwidths (ignored when `bandwidth` is given). */
+  adjust?: number;
+  bandwidth?: readonly [number, number];
+}
+
+/** How the 2-D bandwidths are chosen, in words for the UI. */
+export const BANDWIDTH_RULE_2D = "Scott's rule per axis, min(sd, IQR/1.34)·n^(-1/6)";
+
+/** Scott's normal reference rule for two dimensions, on a robust spread. `scratch` is reordered. */
+function scott2d(scratch: Float64Array): number {
+  const n = scratch.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += scratch[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (scratch[i] - mean) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const iqr = quantileInPlace(scratch, 0.75) - quantileInPlace(scratch, 0.25);
+  const spread = Math.min(sd, iqr / 1.34) || sd || Math.abs(scratch[0]) || 1;
+  return spread * n ** (-1 / 6);
+}
+
+/** Samples of a Gaussian with standard deviation `h` at multiples of `step`, cut at four h. */
+function kernel(h: number, step: number, points: number): Float64Array {
+  const reach = Math.min(points - 1, Math.ceil((4 * h) / step));
+  const k = new Float64Array(reach + 1);
+  const scale = 1 / (h * Math.sqrt(2 * Math.PI));
+  for (let j = 0; j <= reach; j++) k[j] = scale * Math.exp(-0.5 * ((j * step) / h) ** 2);
+  return k;
+}
+
+/**
+ * Gaussian product-kernel KDE of (x, y) pairs: bilinear binning onto the grid, then the kernel
+ * applied along x and along y (it is separable), so O(n + points²·kernel width). The grid spans
+ * the data and three bandwidths either side on each axis.
+ */
+export function density2d(x: ArrayLike<number>, y: ArrayLike<number>, options: Density2dOptions = {}): Grid2d {
+  const points = options.points ?? 128;
+  const length = Math.min(x.length, y.length);
+  const fx = new Float64Array(length);
+  const fy = new Float64Array(length);
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      fx[n] = x[i];
+      fy[n++] = y[i];
+    }
+  }
+  const density = new Float64Array(points * points);
+  if (n === 0) return { nx: points, ny: points, x0: 0, y0: 0, dx: 1, dy: 1, density, bandwidthX: NaN, bandwidthY: NaN, n };
+  const xs = fx.subarray(0, n);
+  const ys = fy.subarray(0, n);
+  const adjust = options.adjust ?? 1;
+  const [hx, hy] = options.bandwidth ?? [scott2d(xs.slice()) * adjust, scott2d(ys.slice()) * adjust];
+  const [xMin, xMax] = extent(xs);
+  const [yMin, yMax] = extent(ys);
+  const x0 = xMin - 3 * hx;
+  const y0 = yMin - 3 * hy;
+  const dx = (xMax - xMin + 6 * hx) / (points - 1);
+  const dy = (yMax - yMin + 6 * hy) / (points - 1);
+
+  const counts = new Float64Array(points * points);
+  for (let k = 0; k < n; k++) {
+    const px = (xs[k] - x0) / dx;
+    const py = (ys[k] - y0) / dy;
+    const i = Math.min(points - 2, Math.floor(px));
+    const j = Math.min(points - 2, Math.floor(py));
+    const wx = px - i;
+    const wy = py - j;
+    const at = j * points + i;
+    counts[at] += (1 - wx) * (1 - wy);
+    counts[at + 1] += wx * (1 - wy);
+    counts[at + points] += (1 - wx) * wy;
+    counts[at + points + 1] += wx * wy;
+  }
+
+  const kx = kernel(hx, dx, points);
+  const ky = kernel(hy, dy, points);
+  const along = new Float64Array(points * points);
+  for (let j = 0; j < points; j++) {
+    const row = j * points;
+    for (let i = 0; i < points; i++) {
+      let sum = counts[row + i] * kx[0];
+      for (let k = 1; k < kx.length; k++) {
+        if (i - k >= 0) sum += counts[row + i - k] * kx[k];
+        if (i + k < points) sum += counts[row + i + k] * kx[k];
+      }
+      along[row + i] = sum;
+    }
+  }
+  for (let j = 0; j < points; j++) {
+    for (let i = 0; i < points; i++) {
+      let sum = along[j * points + i] * ky[0];
+      for (let k = 1; k < ky.length; k++) {
+        if (j - k >= 0) sum += along[(j - k) * points + i] * ky[k];
+        if (j + k < points) sum += along[(j + k) * points + i] * ky[k];
+      }
+      density[j * points + i] = sum / n;
+    }
+  }
+  return { nx: points, ny: points, x0, y0, dx, dy, density, bandwidthX: hx, bandwidthY: hy, n };
+}
+
+function extent(values: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  return [min, max];
+}
+
+/**
+ * Density levels whose upper sets hold the given shares of the estimated mass (highest density
+ * regions): a 0.5 level's contour encloses the densest half of the draws.
+ */
+export function massThresholds(grid: Grid2d, shares: readonly number[]): number[] {
+  const sorted = grid.density.slice().sort().reverse();
+  let total = 0;
+  for (let i = 0; i < sorted.length; i++) total += sorted[i];
+  return shares.map((share) => {
+    if (total === 0) return NaN;
+    let sum = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      sum += sorted[i];
+      if (sum >= share * total) return sorted[i];
+    }
+    return sorted[sorted.length - 1];
+  });
+}
+
+/** One contour line: x and y of its vertices, in data coordinates; closed when first equals last. */
+export interface Polyline {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/**
+ * The lines where the grid's density crosses `level`, by marching squares with linear
+ * interpolation along cell edges; cell segments are joined into polylines. An ambiguous cell
+ * (a saddle) is resolved by the mean of its corners.
+ */
+export function contourLines(grid: Grid2d, level: number): Polyline[] {
+  const { nx, ny, density: v } = grid;
+  // Every crossing lies on a grid edge: edge 2·node is the one to the right of a node, 2·node+1 the one above.
+  const crossingX = new Map<number, number>();
+  const crossingY = new Map<number, number>();
+  const point = (edge: number): number => {
+    if (!crossingX.has(edge)) {
+      const node = edge >> 1;
+      const i = node % nx;
+      const j = (node - i) / nx;
+      const next = edge & 1 ? node + nx : node + 1;
+      const t = (level - v[node]) / (v[next] - v[node]);
+      crossingX.set(edge, grid.x0 + (i + (edge & 1 ? 0 : t)) * grid.dx);
+      crossingY.set(edge, grid.y0 + (j + (edge & 1 ? t : 0)) * grid.dy);
+    }
+    return edge;
+  };
+  const ends: number[] = [];
+  for (let j = 0; j < ny - 1; j++) {
+    for (let i = 0; i < nx - 1; i++) {
+      const a = j * nx + i;
+      const va = v[a] > level;
+      const vb = v[a + 1] > level;
+      const vc = v[a + nx + 1] > level;
+      const vd = v[a + nx] > level;
+      const bottom = 2 * a;
+      const left = 2 * a + 1;
+      const top = 2 * (a + nx);
+      const right = 2 * (a + 1) + 1;
+      const crossed: number[] = [];
+      if (va !== vb) crossed.push(bottom);
+      if (vb !== vc) crossed.push(right);
+      if (vd !== vc) crossed.push(top);
+      if (va !== vd) crossed.push(left);
+      if (crossed.length === 2) {
+        ends.push(point(crossed[0]), point(crossed[1]));
+      } else if (crossed.length === 4) {
+        const centre = (v[a] + v[a + 1] + v[a + nx + 1] + v[a + nx]) / 4 > level;
+        // Corners a and c joined through the centre cut off b and d; otherwise a and c are cut off.
+        if (va === centre) ends.push(point(bottom), point(right), point(top), point(left));
+        else ends.push(point(left), point(bottom), point(right), point(top));
+      }
+    }
+  }
+  return joinSegments(ends).map((edges) => ({
+    x: Float64Array.from(edges, (e) => crossingX.get(e)!),
+    y: Float64Array.from(edges, (e) => crossingY.get(e)!),
+  }));
+}
+
+/** Chains of edge ids from segments given as consecutive pairs; each edge joins at most two segments. */
+function joinSegments(ends: readonly number[]): number[][] {
+  const segments = ends.length / 2;
+  const at = new Map<number, number[]>();
+  for (let s = 0; s < segments; s++) {
+    for (const e of [ends[2 * s], ends[2 * s + 1]]) {
+      const list = at.get(e);
+      if (list) list.push(s);
+      else at.set(e, [s]);
+    }
+  }
+  const used = new Uint8Array(segments);
+  // From edge `from` leaving segment `s`, walk on until the chain ends or closes.
+  const walk = (s: number, from: number, chain: number[]): void => {
+    let edge = from;
+    let current = s;
+    for (;;) {
+      const next = at.get(edge)!.find((t) => t !== current && !used[t]);
+      if (next === undefined) return;
+      used[next] = 1;
+      edge = ends[2 * next] === edge ? ends[2 * next + 1] : ends[2 * next];
+      chain.push(edge);
+      current = next;
+    }
+  };
+  const chains: number[][] = [];
+  for (let s = 0; s < segments; s++) {
+    if (used[s]) continue;
+    used[s] = 1;
+    const forward = [ends[2 * s], ends[2 * s + 1]];
+    walk(s, forward[1], forward);
+    if (forward[forward.length - 1] !== forward[0]) {
+      const backward: number[] = [];
+      walk(s, forward[0], backward);
+      forward.unshift(...backward.reverse());
+    }
+    chains.push(forward);
+  }
+  return chains;
+}
