@@ -104,13 +104,13 @@ test.describe("opening traces", () => {
     await url.fill("/unreachable.zarr");
     await page.getByRole("button", { name: "Open URL" }).click();
     const unreachable = page.getByRole("alert").filter({ hasText: "Could not open" });
-    await expect(unreachable).toContainText("cannot read zarr.json of http://127.0.0.1:4319/unreachable.zarr: Failed to fetch");
+    await expect(unreachable).toContainText(`cannot read zarr.json of ${new URL(page.url()).origin}/unreachable.zarr: Failed to fetch`);
     await expect(unreachable).toContainText("must allow this page to read it (CORS)");
     await unreachable.getByRole("button", { name: "Dismiss" }).click();
     await url.fill("/page.zarr");
     await page.getByRole("button", { name: "Open URL" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Could not open" })).toContainText(
-      "http://127.0.0.1:4319/page.zarr has a zarr.json that is not JSON, so it is not Zarr metadata",
+      `${new URL(page.url()).origin}/page.zarr has a zarr.json that is not JSON, so it is not Zarr metadata`,
     );
     await expectBetaSigma(page);
   });
@@ -270,7 +270,7 @@ test.describe("panels and shared views", () => {
     await runQuery(page, "sigma");
     await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
     const link = page.url();
-    expect(link).toContain(`url=${encodeURIComponent("http://127.0.0.1:4319").replace(/%2F/g, "/")}/__fixtures/grouped_regression.zarr.zip`);
+    expect(link).toContain(`url=${encodeURIComponent(new URL(page.url()).origin).replace(/%2F/g, "/")}/__fixtures/grouped_regression.zarr.zip`);
     const fresh = await context.newPage();
     await fresh.goto(link);
     await expect(fresh.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
@@ -321,7 +321,7 @@ test.describe("long loads", () => {
 
     await page.getByRole("textbox", { name: "Store URL" }).fill("/__fixtures/grouped_regression.zarr");
     await page.getByRole("button", { name: "Open URL" }).click();
-    await expect(progress).toContainText("Opening http://127.0.0.1:4319/__fixtures/grouped_regression.zarr");
+    await expect(progress).toContainText(`Opening ${new URL(page.url()).origin}/__fixtures/grouped_regression.zarr`);
     await expect(progress).toContainText(/metadata: [1-9]\d* reads? · [\d.]+ MB/);
     await progress.getByRole("button", { name: "Cancel" }).click();
     const cancelled = page.getByRole("status").filter({ hasText: "Opening cancelled" });

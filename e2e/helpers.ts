@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export const FIXTURES = join(import.meta.dirname, "..", "..", "shared", "fixtures");
 export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
@@ -79,4 +79,11 @@ export async function densityMarks(page: Page) {
     curves: await figure.locator('g[aria-description="density curves"] path').evaluateAll((paths) => paths.map((p) => p.getAttribute("aria-label"))),
     facets: await figure.locator('g[aria-label="fy-axis tick label"] text').allTextContents(),
   };
+}
+
+/** Add a panel of `kind` through the "Add panel" control; the new panel's section. */
+export async function addPanel(page: Page, kind: string): Promise<Locator> {
+  await page.getByLabel("Panel kind").selectOption(kind);
+  await page.getByRole("button", { name: "Add panel" }).click();
+  return page.locator(`section.panel[data-kind=${kind}]`).last();
 }

@@ -1,4 +1,5 @@
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, cpSync, createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
@@ -193,5 +194,19 @@ describe("Zarr v3 details", () => {
     let worst = 0;
     for (let i = 0; i < table.numRows; i++) worst = Math.max(worst, Math.abs(theta[i] - (mu[i] + tau[i] * thetaT[i])));
     expect(worst).toBeLessThan(1e-9);
+  });
+});
+
+describe("a v2 folder without consolidated metadata", () => {
+  it("opens from its listing, skipping the folder's own .zattrs and .zgroup", async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), "drawscope-unconsolidated-")), "trace.zarr");
+    cpSync(join(FIXTURES, "grouped_regression.zarr"), copy, { recursive: true });
+    chmodSync(copy, 0o755);
+    rmSync(join(copy, ".zmetadata"), { force: true });
+    expect(readdirSync(copy)).toContain(".zattrs");
+    const trace = await openPath(copy);
+    expect(trace.tree.consolidated).toBe(false);
+    expect(trace.tree.groups.map((g) => g.name)).toContain("posterior");
+    await expectBetaIntercept(trace);
   });
 });

@@ -149,7 +149,8 @@ async function childPaths(
       .map((p) => p.slice(prefix.length));
     return { names: [...new Set(names)], listed: true };
   }
-  if (listing) return { names: await listing(parent), listed: true };
+  // A folder also lists its own metadata files (.zattrs, .zgroup, zarr.json): they are not children.
+  if (listing) return { names: (await listing(parent)).filter((n) => !n.startsWith(".") && n !== "zarr.json"), listed: true };
   return { names: parent === "" ? ARVIZ_GROUPS : [], listed: false };
 }
 

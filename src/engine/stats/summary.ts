@@ -145,17 +145,31 @@ export function mode(sorted: Float64Array): number {
   const finite = sorted.filter(Number.isFinite);
   if (finite.length === 0) return NaN;
   if (finite[0] === finite[finite.length - 1]) return finite[0];
-  const { x, density, bandwidth } = kde(finite, { points: 2048 });
+  const { x, density, bandwidth } = kde(finite, { points: 512 });
   let best = 0;
   for (let i = 1; i < density.length; i++) if (density[i] > density[best]) best = i;
   let lo = x[Math.max(0, best - 1)];
   let hi = x[Math.min(x.length - 1, best + 1)];
   const ratio = (Math.sqrt(5) - 1) / 2;
-  while (hi - lo > bandwidth * 1e-6) {
-    const a = hi - ratio * (hi - lo);
-    const b = lo + ratio * (hi - lo);
-    if (densityAt(finite, a, bandwidth) >= densityAt(finite, b, bandwidth)) hi = b;
-    else lo = a;
+  let a = hi - ratio * (hi - lo);
+  let b = lo + ratio * (hi - lo);
+  let fa = densityAt(finite, a, bandwidth);
+  let fb = densityAt(finite, b, bandwidth);
+  // Each step keeps one of the two inner points: one kernel sum per step.
+  while (hi - lo > bandwidth * 1e-5) {
+    if (fa >= fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - ratio * (hi - lo);
+      fa = densityAt(finite, a, bandwidth);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + ratio * (hi - lo);
+      fb = densityAt(finite, b, bandwidth);
+    }
   }
   return (lo + hi) / 2;
 }
