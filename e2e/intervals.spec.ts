@@ -175,6 +175,15 @@ test.describe("interval panel", () => {
       expect(Math.abs(inView.top)).toBeLessThan(1);
       expect(Math.abs(inView.bottom)).toBeLessThan(1);
       await panel.screenshot({ path: "/tmp/forest-1200.png" });
+
+      // The SVG export holds every row, not only those scrolled into view, and the view stays put.
+      await panel.getByRole("button", { name: "Export", exact: true }).click();
+      const download = page.waitForEvent("download");
+      await panel.getByRole("button", { name: "Figure as SVG", exact: true }).click();
+      const svg = readFileSync((await (await download).path())!, "utf8");
+      expect(Number(/<svg[^>]* height="([\d.]+)"/.exec(svg)![1])).toBeGreaterThan(1200 * 16);
+      for (const i of [0, 600, 1199]) expect(svg).toContain(`>site ${String(i).padStart(4, "0")}<`);
+      expect(await body.evaluate((b) => b.scrollTop)).toBe(inView.scrolled);
     } finally {
       rmSync(dirname(store), { recursive: true, force: true });
     }

@@ -38,7 +38,7 @@ function messageOf(error: unknown): string {
  * `wasmUrl` (the app passes the URL of its bundled copy); Node resolves the package's CommonJS
  * build, which compiles its wasm when it is imported, so `wasmUrl` is not needed there.
  */
-export function loadParquet(wasmUrl?: string | URL): Promise<ParquetWasm> {
+function loadParquet(wasmUrl?: string | URL): Promise<ParquetWasm> {
   loading ??= (async () => {
     const wasm = await import("parquet-wasm");
     // The web build's default export is its initialiser; the CommonJS build's is module.exports.

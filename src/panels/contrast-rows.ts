@@ -5,7 +5,7 @@ import { ContrastError, contrastDraws, contrastPairs, type ContrastMode } from "
 import { checkProbs, sortedDraws, summarizeSorted, type Summary, type SummaryOptions } from "../engine/stats/summary.ts";
 
 /** More contrasts than this are a wall of rows and, for all pairs, millions of differences. */
-export const MAX_CONTRASTS = 200;
+const MAX_CONTRASTS = 200;
 
 export interface ContrastRequest extends SummaryOptions {
   value: string;

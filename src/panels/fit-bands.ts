@@ -11,7 +11,7 @@ export class FitError extends DrawscopeError {
 }
 
 /** More groups than this are not groups but a continuous variable. */
-export const MAX_GROUPS = 12;
+const MAX_GROUPS = 12;
 
 export interface FitRequest {
   /** The variable with draws (mu, posterior_predictive/y). */

@@ -11,7 +11,7 @@ export class ExportError extends DrawscopeError {
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** PNGs are drawn at twice the figure's CSS size, whatever the screen: sharp on any display, the same file everywhere. */
-export const PNG_SCALE = 2;
+const PNG_SCALE = 2;
 
 /**
  * Style properties copied from the page onto an exported SVG's elements, so the file does not
@@ -189,6 +189,37 @@ function drawInto(out: SVGSVGElement, element: Element, origin: DOMRect, measure
  * system's font, which has no file to embed; the PNG export carries the exact glyphs.
  */
 export function figureToSvg(node: Element): FigureSvg {
+  return unrolled(node, () => drawFigure(node));
+}
+
+/**
+ * Run `build` with the figure's scroll boxes opened to their full height and sticky parts put
+ * back in flow, so a long forest exports every row rather than the rows in view; restored after.
+ */
+function unrolled<T>(node: Element, build: () => T): T {
+  const changed = [node, ...node.querySelectorAll("*")].flatMap((element) => {
+    if (!(element instanceof HTMLElement)) return [];
+    const style = getComputedStyle(element);
+    const scrolls = /auto|scroll/.test(style.overflowY) && element.scrollHeight > element.clientHeight;
+    if (!scrolls && style.position !== "sticky") return [];
+    return [{ element, css: element.style.cssText, scrollTop: element.scrollTop, scrolls }];
+  });
+  for (const { element, scrolls } of changed) {
+    if (scrolls) element.style.setProperty("max-height", "none");
+    if (scrolls) element.style.setProperty("overflow-y", "visible");
+    else element.style.setProperty("position", "static");
+  }
+  try {
+    return build();
+  } finally {
+    for (const { element, css, scrollTop } of changed) {
+      element.style.cssText = css;
+      element.scrollTop = scrollTop;
+    }
+  }
+}
+
+function drawFigure(node: Element): FigureSvg {
   const origin = node.getBoundingClientRect();
   const { width, height } = origin;
   if (width === 0 || height === 0) throw new ExportError("the figure is not on screen (it has no size), so it cannot be exported");

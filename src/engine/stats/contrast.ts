@@ -7,8 +7,6 @@ import { buildTable, float64Data, labelData, type BuiltColumn } from "../table-b
 /** Which levels are compared: each against one reference, every pair, or each against the one before. */
 export type ContrastMode = "reference" | "pairs" | "previous";
 
-export const CONTRAST_MODES: readonly ContrastMode[] = ["reference", "pairs", "previous"];
-
 export interface ContrastOptions {
   /** The number column to difference. */
   value: string;

@@ -174,7 +174,7 @@ export function mode(sorted: Float64Array): number {
   return (lo + hi) / 2;
 }
 
-export function pointOf(sorted: Float64Array, kind: PointKind): number {
+function pointOf(sorted: Float64Array, kind: PointKind): number {
   if (kind === "mean") return mean(sorted);
   if (kind === "mode") return mode(sorted);
   return sortedQuantile(sorted, 0.5);
@@ -184,10 +184,6 @@ export function pointOf(sorted: Float64Array, kind: PointKind): number {
 export function summarizeSorted(sorted: Float64Array, options: SummaryOptions): Summary {
   const interval = options.interval === "hdi" ? hdi : eti;
   return { point: pointOf(sorted, options.point), intervals: options.probs.map((p) => interval(sorted, p)), n: sorted.length };
-}
-
-export function summarizeDraws(values: ArrayLike<number>, options: SummaryOptions): Summary {
-  return summarizeSorted(sortedDraws(values), options);
 }
 
 export interface GroupedSummary {
