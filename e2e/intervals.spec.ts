@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { expect, test, type Locator } from "@playwright/test";
 import { splitByLabels } from "../src/engine/split.ts";
 import { sortedDraws } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { dotQuantiles, layoutDots } from "../src/panels/dot-bins.ts";
-import { asBytes, dims, utf32, zarray } from "../tests/memory-store.ts";
+import { asBytes, dims, sampleCoordinates, utf32, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 import { addPanel, fixture, openExample, openFolder, runQuery } from "./helpers.ts";
 
 const GROUPS = ["North", "South", "East", "West"];
@@ -297,17 +296,11 @@ test.describe("prior vs posterior", () => {
  * site i's draws being i/100 plus an evenly spaced grid symmetric about 0.
  */
 function thousandSiteStore(): string {
-  const root = join(mkdtempSync(join(tmpdir(), "drawscope-sites-")), "sites.zarr");
   const sites = 1200;
-  const files: Record<string, Uint8Array | Record<string, unknown>> = {
+  return writeStoreFolder("sites.zarr", {
     ".zgroup": { zarr_format: 2 },
     "posterior/.zgroup": { zarr_format: 2 },
-    "posterior/chain/.zarray": zarray("<i8", [2], [2]),
-    "posterior/chain/.zattrs": dims("chain"),
-    "posterior/chain/0": asBytes(new BigInt64Array([0n, 1n])),
-    "posterior/draw/.zarray": zarray("<i8", [50], [50]),
-    "posterior/draw/.zattrs": dims("draw"),
-    "posterior/draw/0": asBytes(BigInt64Array.from({ length: 50 }, (_, i) => BigInt(i))),
+    ...sampleCoordinates("posterior", 2, 50),
     "posterior/site/.zarray": zarray("<U9", [sites], [sites]),
     "posterior/site/.zattrs": dims("site"),
     "posterior/site/0": utf32(Array.from({ length: sites }, (_, i) => `site ${String(i).padStart(4, "0")}`), 9),
@@ -318,11 +311,5 @@ function thousandSiteStore(): string {
       const draw = Math.floor(k / sites);
       return site / 100 + (draw / 99 - 0.5) * (1 + (site % 7) / 10);
     })),
-  };
-  for (const [key, content] of Object.entries(files)) {
-    const path = join(root, key);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content instanceof Uint8Array ? content : JSON.stringify(content));
-  }
-  return root;
+  });
 }

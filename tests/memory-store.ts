@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { AbsolutePath } from "@zarrita/storage";
 import { listKeys } from "../src/engine/store/entries.ts";
 import type { TraceStore } from "../src/engine/store/types.ts";
@@ -32,3 +35,33 @@ export function zarray(dtype: string, shape: number[], chunks: number[], fill: u
 }
 
 export const dims = (...names: string[]) => ({ _ARRAY_DIMENSIONS: names });
+
+/** A group's `chain` and `draw` coordinates (0 … n-1, int64), as store files. */
+export function sampleCoordinates(group: string, chains: number, draws: number): Record<string, Content> {
+  const index = (n: number) => asBytes(BigInt64Array.from({ length: n }, (_, i) => BigInt(i)));
+  return {
+    [`${group}/chain/.zarray`]: zarray("<i8", [chains], [chains]),
+    [`${group}/chain/.zattrs`]: dims("chain"),
+    [`${group}/chain/0`]: index(chains),
+    [`${group}/draw/.zarray`]: zarray("<i8", [draws], [draws]),
+    [`${group}/draw/.zattrs`]: dims("draw"),
+    [`${group}/draw/0`]: index(draws),
+  };
+}
+
+/**
+ * Write store files into a new folder `name` in a fresh temporary directory and return its path;
+ * `consolidated` also writes the `.zmetadata` of every JSON document, as xarray does.
+ */
+export function writeStoreFolder(name: string, files: Record<string, Content>, consolidated = false): string {
+  const root = join(mkdtempSync(join(tmpdir(), "drawscope-store-")), name);
+  const metadata: Record<string, unknown> = {};
+  for (const [key, content] of Object.entries(files)) {
+    const path = join(root, key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content instanceof Uint8Array ? content : JSON.stringify(content));
+    if (!(content instanceof Uint8Array)) metadata[key] = content;
+  }
+  if (consolidated) writeFileSync(join(root, ".zmetadata"), JSON.stringify({ zarr_consolidated_format: 1, metadata }));
+  return root;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
 import { DTypeError, StoreError } from "../src/engine/errors.ts";
 import { openTrace } from "../src/engine/trace.ts";
-import { asBytes, dims, memoryStore, utf32, zarray } from "./memory-store.ts";
+import { asBytes, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 /**
  * A small v2 trace without consolidated metadata: 2 chains x 5 draws x 3 schools, float32 values
@@ -16,12 +16,7 @@ function syntheticFiles() {
   const files: Record<string, Uint8Array | Record<string, unknown>> = {
     ".zgroup": { zarr_format: 2 },
     "posterior/.zgroup": { zarr_format: 2 },
-    "posterior/chain/.zarray": zarray("<i8", [2], [2]),
-    "posterior/chain/.zattrs": dims("chain"),
-    "posterior/chain/0": asBytes(new BigInt64Array([0n, 1n])),
-    "posterior/draw/.zarray": zarray("<i8", [5], [5]),
-    "posterior/draw/.zattrs": dims("draw"),
-    "posterior/draw/0": asBytes(new BigInt64Array([0n, 1n, 2n, 3n, 4n])),
+    ...sampleCoordinates("posterior", 2, 5),
     "posterior/school/.zarray": zarray("<U3", [3], [3]),
     "posterior/school/.zattrs": dims("school"),
     "posterior/school/0": utf32(["A", "Bé", "C"], 3),
