@@ -1,7 +1,7 @@
 import type { Table } from "apache-arrow";
 import { LabelCoder, numberBatches, tableColumns, type TableColumn } from "../engine/columns.ts";
 import { DrawscopeError } from "../engine/errors.ts";
-import { splitByLabels } from "../engine/split.ts";
+import { RowKeys, splitByLabels } from "../engine/split.ts";
 import { buildTable, float64Data, labelData, type BuiltColumn } from "../engine/table-build.ts";
 import { checkProbs, eti, sortedDraws, sortedQuantile, type Interval } from "../engine/stats/summary.ts";
 
@@ -60,48 +60,14 @@ export interface FitBands {
   notes: string[];
 }
 
-/** Each row's observation key over label columns, numbered as splitByLabels numbers them (first column outermost). */
-class ObservationKeys {
-  readonly coders: LabelCoder[];
-  readonly sizes: number[];
-  readonly count: number;
-  readonly #positions: Map<string | number, number>[];
-  readonly #scratch: Int32Array;
-  readonly #keys: Int32Array;
-
-  constructor(table: Table, by: readonly string[]) {
-    this.coders = by.map((name) => new LabelCoder(table, name));
-    this.sizes = this.coders.map((c) => c.labels.length);
-    this.count = this.sizes.reduce((a, b) => a * b, 1);
-    this.#positions = this.coders.map((c) => new Map(c.labels.map((l, i) => [l, i])));
-    const longest = table.batches.reduce((a, b) => Math.max(a, b.numRows), 0);
-    this.#scratch = new Int32Array(longest);
-    this.#keys = new Int32Array(longest);
-  }
-
-  /** The keys of batch `b`'s rows (valid until the next call). */
-  batch(b: number, n: number): Int32Array {
-    const keys = this.#keys.fill(0, 0, n);
-    this.coders.forEach((coder, k) => {
-      const codes = coder.codeBatch(b, this.#scratch);
-      for (let i = 0; i < n; i++) keys[i] = keys[i] * this.sizes[k] + codes[i];
-    });
-    return keys.subarray(0, n);
-  }
-
-  keyOf(labels: readonly (string | number)[]): number {
-    return labels.reduce<number>((key, label, k) => key * this.sizes[k] + this.#positions[k].get(label)!, 0);
-  }
-}
-
 /** A number column per observation: its first row's value, its mean, and whether it varies within an observation. */
-function perObservation(table: Table, column: string, keys: ObservationKeys): { first: Float64Array; mean: Float64Array; varies: boolean } {
+function perObservation(table: Table, column: string, keys: RowKeys): { first: Float64Array; mean: Float64Array; varies: boolean } {
   const first = new Float64Array(keys.count).fill(NaN);
   const sum = new Float64Array(keys.count);
   const count = new Int32Array(keys.count);
   let varies = false;
   numberBatches(table, column).forEach((values, b) => {
-    const k = keys.batch(b, values.length);
+    const k = keys.batch(b);
     for (let i = 0; i < values.length; i++) {
       const key = k[i];
       const v = values[i];
@@ -115,13 +81,13 @@ function perObservation(table: Table, column: string, keys: ObservationKeys): { 
 }
 
 /** A label column per observation: its first row's label code, and whether it varies within one. */
-function labelPerObservation(table: Table, coder: LabelCoder, keys: ObservationKeys): { codes: Int32Array; varies: boolean } {
+function labelPerObservation(table: Table, coder: LabelCoder, keys: RowKeys): { codes: Int32Array; varies: boolean } {
   const codes = new Int32Array(keys.count).fill(-1);
   const scratch = new Int32Array(table.batches.reduce((a, b) => Math.max(a, b.numRows), 0));
   let varies = false;
   for (let b = 0; b < coder.batchCount; b++) {
     const n = table.batches[b].numRows;
-    const k = keys.batch(b, n);
+    const k = keys.batch(b);
     const c = coder.codeBatch(b, scratch);
     for (let i = 0; i < n; i++) {
       if (codes[k[i]] < 0) codes[k[i]] = c[i];
@@ -132,13 +98,13 @@ function labelPerObservation(table: Table, coder: LabelCoder, keys: ObservationK
 }
 
 /** Data (one value per observation) of a few integer codes, such as group_idx. */
-function looksLikeGroupCodes(table: Table, column: string, keys: ObservationKeys): boolean {
+function looksLikeGroupCodes(table: Table, column: string, keys: RowKeys): boolean {
   const { first, varies } = perObservation(table, column, keys);
   return !varies && first.every(Number.isInteger) && new Set(first).size <= MAX_GROUPS;
 }
 
 /** The x column when the user leaves it to the panel. */
-function autoX(table: Table, request: FitRequest, values: TableColumn[], keys: ObservationKeys, by: readonly string[]): string {
+function autoX(table: Table, request: FitRequest, values: TableColumn[], keys: RowKeys, by: readonly string[]): string {
   const named = values.find((c) => c.name === "x" || c.name.endsWith("/x"));
   if (named) return named.name;
   // Data (one value per observation) that is not a small-integer code such as group_idx.
@@ -153,7 +119,7 @@ function autoX(table: Table, request: FitRequest, values: TableColumn[], keys: O
 }
 
 /** The observed column when the user leaves it to the panel ("" when there is none). */
-function autoObserved(table: Table, values: TableColumn[], keys: ObservationKeys): string {
+function autoObserved(table: Table, values: TableColumn[], keys: RowKeys): string {
   const observed = values.find((c) => c.name.startsWith("observed_data/"));
   if (observed) return observed.name;
   const y = values.find((c) => c.name === "y");
@@ -175,7 +141,7 @@ export function fitBands(table: Table, request: FitRequest): FitBands {
   if (drawsColumn.dims.length === 0) throw new FitError(`${request.draws} has no observation dimension: choose a variable over observations, e.g. mu[obs_ind]`);
   const source = columns.find((c) => c.role === "source")?.name;
   const by = [...(source ? [source] : []), ...drawsColumn.dims];
-  const keys = new ObservationKeys(table, by);
+  const keys = new RowKeys(table, by);
   const notes: string[] = [];
   const values = columns.filter((c) => c.role === "value" && c.numeric && c.name !== request.draws);
 
@@ -273,10 +239,9 @@ export function fitBands(table: Table, request: FitRequest): FitBands {
  * `request.spaghetti` single draws, evenly spread over chains and draws (the same draws for every
  * observation), each as one value per observation in the order of `keysInOrder`.
  */
-function spaghettiLines(table: Table, request: FitRequest, samples: readonly string[], keys: ObservationKeys, keysInOrder: readonly number[]): FitBands["spaghetti"] {
-  const sampleCoders = samples.map((name) => new LabelCoder(table, name));
-  const sizes = sampleCoders.map((c) => c.labels.length);
-  const total = sizes.reduce((a, b) => a * b, 1);
+function spaghettiLines(table: Table, request: FitRequest, samples: readonly string[], keys: RowKeys, keysInOrder: readonly number[]): FitBands["spaghetti"] {
+  const sampleKeys = new RowKeys(table, samples);
+  const total = sampleKeys.count;
   const count = Math.min(Math.max(0, Math.floor(request.spaghetti)), total);
   if (count === 0) return [];
   const pickOf = new Int32Array(total).fill(-1);
@@ -287,28 +252,16 @@ function spaghettiLines(table: Table, request: FitRequest, samples: readonly str
     picked.push(sample);
   }
   const lines = picked.map(() => new Float64Array(keys.count).fill(NaN));
-  const scratch = new Int32Array(table.batches.reduce((a, b) => Math.max(a, b.numRows), 0));
-  const sampleOf = new Int32Array(scratch.length);
   numberBatches(table, request.draws).forEach((values, b) => {
-    const n = values.length;
-    sampleOf.fill(0, 0, n);
-    sampleCoders.forEach((coder, k) => {
-      const codes = coder.codeBatch(b, scratch);
-      for (let i = 0; i < n; i++) sampleOf[i] = sampleOf[i] * sizes[k] + codes[i];
-    });
-    const k = keys.batch(b, n);
-    for (let i = 0; i < n; i++) {
+    const sampleOf = sampleKeys.batch(b);
+    const k = keys.batch(b);
+    for (let i = 0; i < values.length; i++) {
       const p = pickOf[sampleOf[i]];
       if (p >= 0) lines[p][k[i]] = values[i];
     }
   });
   return picked.map((sample, p) => {
-    const labels: string[] = [];
-    let rest = sample;
-    for (let k = sampleCoders.length - 1; k >= 0; k--) {
-      labels.unshift(`${samples[k]} ${sampleCoders[k].labels[rest % sizes[k]]}`);
-      rest = Math.floor(rest / sizes[k]);
-    }
+    const labels = sampleKeys.labelsOf(sample).map((label, k) => `${samples[k]} ${label}`);
     return { label: labels.join(", "), values: Float64Array.from(keysInOrder, (key) => lines[p][key]) };
   });
 }

@@ -2,6 +2,7 @@ import type { Table } from "apache-arrow";
 import { dictionaryData, indexArrayFor, indexTypeFor, stringDictionary } from "../arrow-build.ts";
 import { LabelCoder, numberBatches, tableColumns } from "../columns.ts";
 import { DrawscopeError } from "../errors.ts";
+import { RowKeys } from "../split.ts";
 import { buildTable, float64Data, labelData, type BuiltColumn } from "../table-build.ts";
 
 /** Which levels are compared: each against one reference, every pair, or each against the one before. */
@@ -60,9 +61,8 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   if (levels.length < 2) throw new ContrastError(`'${dim}' has only ${levels.length} level here: a contrast needs two`);
   const pairs = contrastPairs(levels, options.mode, options.reference);
 
-  const coders = keyColumns.map((c) => new LabelCoder(table, c.name));
-  const sizes = coders.map((c) => c.labels.length);
-  const keyCount = sizes.reduce((a, b) => a * b, 1);
+  const keys = new RowKeys(table, keyColumns.map((c) => c.name));
+  const keyCount = keys.count;
   if (keyCount * Math.max(levels.length, pairs.length) > MAX_CELLS) {
     const what = pairs.length > levels.length ? `${pairs.length} contrasts` : `${levels.length} levels`;
     throw new ContrastError(`${what} × ${keyCount} draws is too many to contrast at once: compare against one reference, or narrow the query`);
@@ -73,19 +73,12 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   const batches = numberBatches(table, value);
   const longest = batches.reduce((a, b) => Math.max(a, b.length), 0);
   const levelCodes = new Int32Array(longest);
-  const scratch = new Int32Array(longest);
-  const keys = new Int32Array(longest);
   for (let b = 0; b < batches.length; b++) {
-    const n = batches[b].length;
-    keys.fill(0, 0, n);
-    coders.forEach((coder, k) => {
-      const codes = coder.codeBatch(b, scratch);
-      for (let i = 0; i < n; i++) keys[i] = keys[i] * sizes[k] + codes[i];
-    });
+    const rowKeys = keys.batch(b);
     const lv = level.codeBatch(b, levelCodes);
     const values = batches[b];
-    for (let i = 0; i < n; i++) {
-      const cell = lv[i] * keyCount + keys[i];
+    for (let i = 0; i < values.length; i++) {
+      const cell = lv[i] * keyCount + rowKeys[i];
       valueAt[cell] = values[i];
       present[cell] = 1;
     }
@@ -94,18 +87,14 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   // Rows: contrast by contrast, key by key, only where both levels have the key.
   let rows = 0;
   for (const [a, c] of pairs) for (let key = 0; key < keyCount; key++) rows += present[a * keyCount + key] & present[c * keyCount + key];
-  const keyCodes = coders.map(() => new Int32Array(rows));
+  const keyCodes = keys.coders.map(() => new Int32Array(rows));
   const contrastCodes = new Int32Array(rows);
   const differences = new Float64Array(rows);
   let row = 0;
   pairs.forEach(([a, c], p) => {
     for (let key = 0; key < keyCount; key++) {
       if (!(present[a * keyCount + key] & present[c * keyCount + key])) continue;
-      let rest = key;
-      for (let k = coders.length - 1; k >= 0; k--) {
-        keyCodes[k][row] = rest % sizes[k];
-        rest = Math.floor(rest / sizes[k]);
-      }
+      keyCodes.forEach((codes, k) => (codes[row] = keys.codeOf(key, k)));
       contrastCodes[row] = p;
       differences[row] = valueAt[a * keyCount + key] - valueAt[c * keyCount + key];
       row++;
@@ -117,7 +106,7 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   const indices = indexArrayFor(indexType, rows);
   indices.set(contrastCodes);
   const { type, dictionary } = stringDictionary(labels, indexType);
-  const out: BuiltColumn[] = keyColumns.map((c, k) => ({ name: c.name, role: c.role, data: labelData(coders[k].labels, keyCodes[k]) }));
+  const out: BuiltColumn[] = keyColumns.map((c, k) => ({ name: c.name, role: c.role, data: labelData(keys.coders[k].labels, keyCodes[k]) }));
   out.push({ name: "contrast", role: "dim", data: dictionaryData(type, indices, dictionary) });
   out.push({ name: value, role: "value", data: float64Data(differences), dims: [...valueDims.filter((d) => d !== dim), "contrast"] });
   return buildTable(out);
