@@ -130,4 +130,36 @@ test.describe("the seed's eight plots, built through the UI on the example", () 
     }
     await panel.screenshot({ path: join(DOCS, "seed-8-contours.png") });
   });
+
+  test("a link carries every panel's options: the same plots come back in a new page", async ({ page, context }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups], sigma");
+    const interval = await addPanel(page, "interval");
+    await interval.getByLabel("Sort").selectOption("ascending");
+    await interval.getByRole("combobox", { name: "Interval", exact: true }).selectOption("hdi");
+    await interval.getByLabel("Reference").fill("0");
+    const contrast = await addPanel(page, "contrast");
+    await contrast.getByLabel("Compare").selectOption("reference");
+    await contrast.getByLabel(/^Reference/).selectOption("East");
+    const pairs = await addPanel(page, "pairs");
+    await pairs.getByRole("combobox", { name: "x", exact: true }).selectOption("beta");
+    await pairs.getByRole("combobox", { name: "y", exact: true }).selectOption("groups");
+    await pairs.getByRole("combobox", { name: "Colour by", exact: true }).selectOption("sigma");
+    const names = [
+      "Intervals of beta by groups: 4 rows, median with 50% and 89% HDI",
+      "Contrasts of beta between groups vs East: 3 rows",
+      "Pairs of beta and groups: 6,400 points, coloured by sigma",
+    ];
+    for (const name of names) await expect(page.getByRole("figure", { name })).toBeVisible();
+    const sorted = async (p: Page) => ariaLabels(p.getByRole("figure", { name: names[0] }), 'g[aria-description="points"] circle');
+    const order = await sorted(page);
+    expect(order.map((l) => l!.split(":")[0])).toEqual(["West", "North", "South", "East"]);
+    await expect(page).toHaveURL(/panel=interval;[^&]*sort=ascending/);
+
+    const fresh = await context.newPage();
+    await fresh.goto(page.url());
+    for (const name of names) await expect(fresh.getByRole("figure", { name })).toBeVisible();
+    expect(await sorted(fresh)).toEqual(order);
+    await expect(fresh.getByRole("figure", { name: names[0] }).locator('g[aria-description="reference line"] line')).toHaveCount(1);
+  });
 });
