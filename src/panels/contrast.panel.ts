@@ -1,15 +1,12 @@
 import * as Plot from "@observablehq/plot";
 import { tableColumns } from "../engine/columns.ts";
 import type { ContrastMode } from "../engine/stats/contrast.ts";
-import type { IntervalKind, PointKind } from "../engine/stats/summary.ts";
 import { contrastRows, type ContrastRow } from "./contrast-rows.ts";
+import { formatProb, formatValue, INTERVAL_OPTION, intervalKind, POINT_OPTION, pointKind } from "./intervals.ts";
 import { formatCount, formatNumber, plotStyle } from "./style.ts";
 import type { PanelKind } from "./types.ts";
 
 const MODE_WORDS: Record<ContrastMode, string> = { reference: "against a reference", pairs: "all pairs", previous: "each vs the previous" };
-
-/** Three significant digits: enough to read an interval, short enough for a row's label. */
-const short = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 
 /** A probability to two decimals, without rounding a near-certainty to a certainty. */
 export function formatProbability(p: number): string {
@@ -18,8 +15,6 @@ export function formatProbability(p: number): string {
   if (p > 0 && p < 0.01) return "< 0.01";
   return p.toFixed(2);
 }
-
-const percent = (p: number) => `${Number((p * 100).toFixed(1))}%`;
 
 export const panel: PanelKind = {
   kind: "contrast",
@@ -36,8 +31,8 @@ export const panel: PanelKind = {
       default: "reference",
     },
     { key: "level", label: "Reference", type: "level", of: "dim" },
-    { key: "point", label: "Point", type: "choice", choices: ["median", "mean", "mode"].map((v) => ({ value: v, label: v })), default: "median" },
-    { key: "interval", label: "Interval", type: "choice", choices: [{ value: "eti", label: "ETI" }, { value: "hdi", label: "HDI" }], default: "eti" },
+    POINT_OPTION,
+    INTERVAL_OPTION,
     { key: "prob", label: "Prob", type: "number", min: 0.01, max: 1, step: 0.01, default: 0.89 },
     // 0 draws no inner interval.
     { key: "inner", label: "Inner prob", type: "number", min: 0, max: 0.99, step: 0.01, default: 0.5 },
@@ -51,8 +46,8 @@ export const panel: PanelKind = {
     const value = String(options.value);
     const dim = String(options.dim);
     const mode = String(options.mode) as ContrastMode;
-    const point = String(options.point) as PointKind;
-    const interval = String(options.interval) as IntervalKind;
+    const point = pointKind(options.point);
+    const interval = intervalKind(options.interval);
     const prob = Number(options.prob);
     const inner = Number(options.inner);
     const notes: string[] = [];
@@ -70,11 +65,11 @@ export const panel: PanelKind = {
     const labels = [...new Set(rows.map((r) => r.label))];
     const sources = [...new Set(rows.flatMap((r) => (r.source === undefined ? [] : [r.source])))];
     const stacked = sources.length > 0;
-    const intervalName = `${percent(prob)} ${interval.toUpperCase()}`;
+    const intervalName = `${formatProb(prob)} ${interval.toUpperCase()}`;
     const describe = (r: ContrastRow) => {
       const [outer] = r.summary.intervals;
       const where = r.source === undefined ? r.label : `${r.label} (${r.source})`;
-      return `${where}: ${point} ${short(r.summary.point)}, ${intervalName} [${short(outer.lower)}, ${short(outer.upper)}], P(>0) = ${formatProbability(r.above / r.summary.n)} (${formatNumber(r.above)} of ${formatNumber(r.summary.n)} draws)`;
+      return `${where}: ${point} ${formatValue(r.summary.point)}, ${intervalName} [${formatValue(outer.lower)}, ${formatValue(outer.upper)}], P(>0) = ${formatProbability(r.above / r.summary.n)} (${formatNumber(r.above)} of ${formatNumber(r.summary.n)} draws)`;
     };
     // Stacked groups are dodged: one facet row per contrast, one line per source inside it.
     const y = (r: ContrastRow) => (stacked ? r.source : r.label);
@@ -135,7 +130,7 @@ export const panel: PanelKind = {
     return {
       name: `Contrasts of ${value} between ${dim}${against}: ${formatCount(rows.length, "row")}`,
       caption: [
-        `Within-draw differences of ${value}: ${point} and ${intervalName}${probs.length > 1 ? ` (thick: ${percent(inner)})` : ""}` +
+        `Within-draw differences of ${value}: ${point} and ${intervalName}${probs.length > 1 ? ` (thick: ${formatProb(inner)})` : ""}` +
           `${n === undefined ? "" : ` of ${formatCount(n, "draw")} each`}; P(>0) is the share of a contrast's draws above zero. Dashed line at zero.`,
         ...notes,
       ].join(" "),

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
-import { autoBounds, BANDWIDTH_RULE, kde, type Density, type KdeBounds } from "../engine/stats/kde.ts";
+import { autoBounds, kde, type Density, type KdeBounds } from "../engine/stats/kde.ts";
 import { splitByLabels } from "../engine/split.ts";
-import { formatCount, formatNumber, plotStyle } from "./style.ts";
+import { autoBoundsText, formatCount, formatNumber, kdeDescription, plotStyle } from "./style.ts";
 import type { OptionValue, PanelKind } from "./types.ts";
 
 /** More facets than this would be unreadable rows a few pixels high: curves are overlaid instead. */
@@ -203,8 +203,8 @@ function arrange(chosen: Layout, facet: string, color: string, groups: { keys: (
  */
 function boundsFor(choice: string, samples: Float64Array[], value: string): { bounds: KdeBounds; text: string } {
   if (choice === "auto") {
-    const { bounds, reason } = autoBounds(samples, value);
-    return { bounds, text: `${bounds.lower === 0 ? "bounded below at 0" : "not bounded"}: ${reason}` };
+    const auto = autoBounds(samples, value);
+    return { bounds: auto.bounds, text: autoBoundsText(auto) };
   }
   const chosen = BOUND_CHOICES[choice]?.bounds ?? {};
   let min = Infinity;
@@ -323,18 +323,11 @@ export const panel: PanelKind = {
     if (bounds.upper !== undefined) node.setAttribute("data-upper", String(bounds.upper));
     if (setOption) markReferenceOnClick(node, setOption);
 
-    const bandwidths = curves.map((c) => c.estimate.bandwidth).filter(Number.isFinite);
-    const bw =
-      bandwidths.length === 0
-        ? "no finite draws"
-        : bandwidths.length === 1
-          ? `bandwidth ${bandwidths[0].toPrecision(3)}`
-          : `bandwidths ${Math.min(...bandwidths).toPrecision(3)}–${Math.max(...bandwidths).toPrecision(3)}`;
     const arranged = split === "" ? "" : layout === "ridgeline" ? ` in ${formatCount(levels.length, "ridge")}` : ` in ${formatCount(levels.length, "facet")}`;
     const markHint = reference === undefined ? "Click the plot to mark a reference line." : `Reference line at ${refText} (click the plot to move it).`;
     return {
       name: `Density of ${value}${by.length ? ` by ${by.join(" and ")}` : ""}: ${formatCount(curves.length, "curve")}${arranged}`,
-      caption: [`Gaussian KDE, ${bw}${adjust !== 1 ? ` (× ${adjust})` : ""}; ${BANDWIDTH_RULE}; ${boundsText}.`, markHint, ...notes].join(" "),
+      caption: [kdeDescription(curves.map((c) => c.estimate.bandwidth), adjust, boundsText), markHint, ...notes].join(" "),
       node,
     };
   },

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { tableColumns } from "../engine/columns.ts";
 import { splitByLabels } from "../engine/split.ts";
-import { BANDWIDTH_RULE, kde, type Density } from "../engine/stats/kde.ts";
+import { autoBounds, kde, type Density } from "../engine/stats/kde.ts";
 import { sortedDraws, sortedQuantile, summarizeSorted, summaryTable, type GroupedSummary, type Summary } from "../engine/stats/summary.ts";
 import {
   extentOf,
@@ -20,7 +20,7 @@ import {
   rowLabel,
   type IntervalItem,
 } from "./intervals.ts";
-import { formatCount, formatNumber, plotStyle } from "./style.ts";
+import { autoBoundsText, formatCount, formatNumber, kdeDescription, plotStyle } from "./style.ts";
 import type { PanelKind } from "./types.ts";
 
 /** More facets than this are too many small plots to compare: the rest are left out. */
@@ -82,6 +82,10 @@ export const panel: PanelKind = {
     const by = source ? [...facetDims, source] : facetDims;
     const { groups, labels } = splitByLabels(table, value, by);
     const sources = source ? labels[by.length - 1].map(String) : [""];
+    // The density panel's automatic bounds, over both sources: a positive parameter (sigma, tau)
+    // has no prior or posterior mass below 0.
+    const auto = autoBounds(groups.map((g) => g.values), value);
+    const bounds = auto.bounds;
     const focus = sources.includes(POSTERIOR) ? POSTERIOR : sources[0];
 
     // One facet per level of the facet dims, holding each source's draws.
@@ -100,7 +104,7 @@ export const panel: PanelKind = {
       facets[at].parts.push({
         source: source ? String(g.keys[by.length - 1]) : "",
         sorted,
-        density: kde(g.values, { points: POINTS, adjust }),
+        density: kde(sorted, { points: POINTS, adjust, ...bounds }),
         summary: summarizeSorted(sorted, { point, interval, probs }),
       });
     }
@@ -195,7 +199,7 @@ export const panel: PanelKind = {
     if (!source) notes.push(`Only one group is read: pick both posterior and prior in "Groups to read from" to compare them.`);
     if (shown.length < facets.length) notes.push(`Showing the first ${formatNumber(shown.length)} of ${formatNumber(facets.length)} facets.`);
     const split = facetDims.length ? ` by ${facetDims.join(" and ")}` : "";
-    const bandwidths = facets.flatMap((f) => f.parts.map((p) => p.density.bandwidth)).filter(Number.isFinite);
+    const bandwidths = facets.flatMap((f) => f.parts.map((p) => p.density.bandwidth));
     return {
       name: `Prior vs posterior of ${value}${split}: ${formatCount(sources.length, "source")} in ${formatCount(shown.length, "facet")}`,
       caption: [
@@ -207,7 +211,7 @@ export const panel: PanelKind = {
           ? `Each facet's x axis spans the ${focus}'s central ${RANGE_PROB * 100}% (wider curves run off the edges).`
           : `Each facet's x axis spans the central ${RANGE_PROB * 100}% of every source.`,
         `Below the curves: ${point} with ${intervalsPhrase(probs, interval)}${source ? ", one line per source" : ""}.`,
-        `Gaussian KDE${bandwidths.length ? `, bandwidths ${Math.min(...bandwidths).toPrecision(3)}–${Math.max(...bandwidths).toPrecision(3)}` : ""}${adjust !== 1 ? ` (× ${adjust})` : ""}; ${BANDWIDTH_RULE}.`,
+        kdeDescription(bandwidths, adjust, autoBoundsText(auto)),
       ].join(" "),
       node,
       data: { label: "Interval summary", table: summaryTable(summary) },
