@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { traceFingerprint } from "../src/engine/fingerprint.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import type { Trace } from "../src/engine/trace.ts";
@@ -42,6 +43,12 @@ function fakeEngine(traces: Record<string, Trace>) {
           throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
         }
       }),
+    diagnose: (scope, onRows) =>
+      job(() =>
+        open!.diagnose(scope, { onBlock: (block) => onRows(tableFromIPC(tableToIPC(diagnosticsTable(block), "stream"))) }).catch((e: Error) => {
+          throw new EngineError({ name: e.name, message: e.message });
+        }),
+      ),
   };
   return { engine, state };
 }

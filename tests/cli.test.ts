@@ -138,3 +138,37 @@ describe("summarize CLI", () => {
     expect(summarize(store, "sigma", "--point", "max").stderr).toMatch(/^error: --point must be median, mean or mode, not 'max'\n/);
   });
 });
+
+describe("diagnose CLI", () => {
+  const DIAGNOSE = join(import.meta.dirname, "..", "src", "cli", "diagnose.ts");
+  const diagnose = (...args: string[]) => command(DIAGNOSE, args);
+  const golden = (name: string) =>
+    JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, number | string>[];
+
+  it("prints R posterior's diagnostics for beta, intercept and sigma, one row per element", () => {
+    const run = diagnose(join(FIXTURES, "grouped_regression.v3.zarr.zip"), "beta[groups], intercept", "sigma");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const { header, rows } = parseCsv(run.stdout);
+    const stats = ["mean", "sd", "median", "mad", "q5", "q95", "rhat", "ess_bulk", "ess_tail", "mcse_mean", "mcse_sd"];
+    expect(header).toEqual(["variable", "groups", ...stats]);
+    const expected = ["beta", "intercept", "sigma"].flatMap((name) => golden(name).map((row) => ({ name, row })));
+    expect(rows.map((r) => `${r[0]}[${r[1]}]`)).toEqual(expected.map(({ name, row }) => `${name}[${row.groups ?? ""}]`));
+    rows.forEach((cells, i) => {
+      stats.forEach((stat, j) => {
+        const want = expected[i].row[stat] as number;
+        // 1e-6 relative: the issue's tolerance against posterior 1.4.
+        expect(Math.abs(Number(cells[2 + j]) - want)).toBeLessThanOrEqual(1e-6 * Math.abs(want));
+      });
+    });
+  });
+
+  it("takes a label selection and says what is wrong with a spec", () => {
+    const run = diagnose(join(FIXTURES, "grouped_regression.zarr"), "beta[groups=East]");
+    expect(run.code).toBe(0);
+    expect(parseCsv(run.stdout).rows.map((r) => r.slice(0, 2))).toEqual([["beta", "East"]]);
+    const wrong = diagnose(join(FIXTURES, "grouped_regression.zarr"), "constant_data/x");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("constant_data/x has no variables with draws to diagnose");
+  });
+});

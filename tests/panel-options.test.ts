@@ -14,7 +14,7 @@ const density = panelKind("density")!;
 
 describe("panel registry", () => {
   it("finds every *.panel.ts kind, in menu order", () => {
-    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "table"]);
+    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "trace", "rank", "sampler", "table"]);
   });
 });
 

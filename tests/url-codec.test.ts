@@ -26,6 +26,31 @@ describe("view links", () => {
     expect(strip(back.shared)).toEqual(strip(shared));
   });
 
+  it("round-trips the diagnostics table: its scope, and only the settings that differ from the defaults", () => {
+    const shared: SharedView = {
+      trace: { kind: "example" },
+      view: {
+        query: "beta[groups=North|East], sample_stats/diverging",
+        groups: ["posterior"],
+        panels: [],
+        diagnostics: { scope: "posterior", filter: "^beta\\[(North|South)", sort: "rhat", descending: true, rhat: 1.05, ess: 400, limit: 20 },
+      },
+    };
+    const hash = encodeView(shared);
+    expect(hash).toContain("q=beta[groups=North%7CEast],%20sample_stats/diverging");
+    expect(hash).toContain("diag=posterior;filter=%5Ebeta%5C[(North%7CSouth);sort=rhat;descending=1;rhat=1.05;limit=20");
+    const back = decodeView(hash)!;
+    expect(back.problems).toEqual([]);
+    expect(back.shared.view.diagnostics).toEqual(shared.view.diagnostics);
+    expect(back.shared.view.query).toBe(shared.view.query);
+    const bad = decodeView("#trace=example&diag=query;rhat=high;colour=red")!;
+    expect(bad.shared.view.diagnostics).toEqual({ scope: "query", filter: "", sort: "index", descending: false, rhat: 1.01, ess: 400, limit: 0 });
+    expect(bad.problems).toEqual([
+      "the diagnostics table's 'rhat' must be a number ≥ 0, not 'high'; the default is used",
+      "the diagnostics table has no setting 'colour'; it was ignored",
+    ]);
+  });
+
   it("keeps the example and local traces apart", () => {
     const local = decodeView(encodeView({ trace: { kind: "local", label: "my trace.zarr" }, fingerprint: "00ff", view: { query: "sigma", groups: ["posterior"], panels: [] } }))!;
     expect(local.shared.trace).toEqual({ kind: "local", label: "my trace.zarr" });

@@ -122,3 +122,23 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeArgs {
     interval: oneOf("--interval", last(args, "--interval") ?? "eti", INTERVAL_KINDS),
   };
 }
+
+/** Command-line arguments of `diagnose`. */
+export interface DiagnoseArgs {
+  store: string;
+  specs: string[];
+  groups: string[];
+}
+
+export const DIAGNOSE_USAGE = `usage: npm run -s diagnose -- <store> <spec>... [--group NAME]...
+
+${STORE_HELP}; several groups add a 'group' column
+            a spec may select labels: 'beta[groups=North|South]'
+
+  prints CSV, one row per scalar element: variable, <dims...>, mean, sd, median, mad, q5, q95,
+  rhat, ess_bulk, ess_tail, mcse_mean, mcse_sd (as R's posterior package; NA where it gives NA)`;
+
+export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
+  const args = readArgs(argv, ["--group"]);
+  return { ...storeAndSpecs(args.positional), groups: args.flags.get("--group") ?? [] };
+}

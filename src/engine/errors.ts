@@ -20,7 +20,7 @@ export class DTypeError extends DrawscopeError {
   override name = "DTypeError";
 }
 
-export type SpecErrorKind = "syntax" | "unknown-group" | "unknown-variable" | "dims" | "duplicate";
+export type SpecErrorKind = "syntax" | "unknown-group" | "unknown-variable" | "dims" | "label" | "duplicate";
 
 /**
  * A query the trace cannot answer. `start`/`end` index the offending text in the query string

@@ -73,7 +73,11 @@ function intersect(lists: readonly Label[][]): Label[] {
 
 function planSource(opened: OpenedTree, specs: ResolvedSpec[], group: string, dims: readonly string[]): SourcePlan {
   const labels = dims.map((dim) =>
-    intersect(specs.filter((s) => s.variable.dims.includes(dim)).map((s) => labelsOf(opened, s.variable.group, dim))),
+    intersect(
+      specs
+        .filter((s) => s.variable.dims.includes(dim))
+        .flatMap((s) => [labelsOf(opened, s.variable.group, dim), ...(s.selections.has(dim) ? [s.selections.get(dim)!] : [])]),
+    ),
   );
   return { group, specs, labels };
 }
@@ -177,11 +181,12 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
 }
 
 /**
- * True when every spec reads an array of the same group with the same dimensions, shape and
- * chunking: then each chunk becomes one record batch, its decoded buffers used as the columns.
+ * True when every spec reads the whole of an array of the same group with the same dimensions,
+ * shape and chunking: then each chunk becomes one record batch, its decoded buffers the columns.
  */
 function chunkAligned(plan: SourcePlan, arrays: readonly ZarrArray[]): boolean {
   const [first] = plan.specs;
+  if (plan.specs.some((s) => s.selections.size > 0)) return false;
   const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   return plan.specs.every(
     (s, i) =>

@@ -2,7 +2,7 @@
 export { DrawscopeError, DTypeError, SpecError, StoreError, type SpecErrorKind } from "./errors.ts";
 export { parseQuery, parseSpec, type Spec, type Token } from "./spec.ts";
 export { openTrace, type OpenOptions, type Trace } from "./trace.ts";
-export { DecodePool, type DecodePort } from "./decode/pool.ts";
+export { WorkPool, type WorkPort } from "./pool/pool.ts";
 export type { ExtractOptions } from "./extract.ts";
 export type { DimInfo, GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
 export type { TraceStore } from "./store/types.ts";

@@ -1,7 +1,7 @@
 import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
 import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
-import type { DecodePool } from "./decode/pool.ts";
+import type { WorkPool } from "./pool/pool.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -49,7 +49,7 @@ export interface ReadOptions {
   /** Told about every chunk read, with its stored size. */
   progress?: ReadProgress;
   /** Workers to decode large chunks on; without one, chunks decode on this thread. */
-  pool?: DecodePool;
+  pool?: WorkPool;
 }
 
 /** Chunks smaller than this decode on the calling thread: a round trip to a worker costs more. */

@@ -1,3 +1,4 @@
+import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { Spec } from "./spec.ts";
 import { nearestName } from "./suggest.ts";
@@ -11,6 +12,8 @@ export interface ResolvedSpec {
   dims: string[];
   /** The name of the value column in the tidy table. */
   column: string;
+  /** Dimensions restricted to some of their labels (`beta[groups=North]`), with those labels. */
+  selections: Map<string, Label[]>;
 }
 
 const quote = (s: string) => `'${s}'`;
@@ -105,6 +108,34 @@ function resolveDims(spec: Spec, variable: VariableInfo): string[] {
   return spec.dims.map((d) => d.text);
 }
 
+/** The labels each `dim=label|…` of a spec selects, checked against the dimension's labels. */
+function resolveSelections(tree: TraceTree, spec: Spec, variable: VariableInfo): Map<string, Label[]> {
+  const selections = new Map<string, Label[]>();
+  for (const { dim, labels } of spec.selections) {
+    if (selections.has(dim.text)) throw new SpecError("label", `labels of ${quote(dim.text)} are chosen twice: write them once, separated by '|'`, dim.start, dim.end);
+    const known = findGroup(tree, variable.group)?.dims.find((d) => d.name === dim.text)?.labels ?? [];
+    const byText = new Map<string, Label>(known.map((l) => [String(l), l]));
+    selections.set(
+      dim.text,
+      labels.map((token) => {
+        const label = byText.get(token.text);
+        if (label !== undefined) return label;
+        const texts = [...byText.keys()];
+        const suggestion = nearestName(token.text, texts);
+        const shown = texts.length > 12 ? `${texts.slice(0, 12).join(", ")}, … ${texts.length - 12} more` : listOf(texts);
+        throw new SpecError(
+          "label",
+          `${quote(dim.text)} has no label ${quote(token.text)} (its labels are ${shown})${didYouMean(suggestion)}`,
+          token.start,
+          token.end,
+          suggestion,
+        );
+      }),
+    );
+  }
+  return selections;
+}
+
 /** Match each spec to a variable of the trace; specs without a group prefix read `defaultGroup`. */
 export function resolveSpecs(tree: TraceTree, specs: readonly Spec[], defaultGroup: string): ResolvedSpec[] {
   const resolved: ResolvedSpec[] = [];
@@ -118,7 +149,7 @@ export function resolveSpecs(tree: TraceTree, specs: readonly Spec[], defaultGro
     }
     const column = columns.has(variable.name) ? `${variable.group}/${variable.name}` : variable.name;
     columns.add(column);
-    resolved.push({ spec, variable, dims, column });
+    resolved.push({ spec, variable, dims, column, selections: resolveSelections(tree, spec, variable) });
   }
   return resolved;
 }

@@ -7,20 +7,31 @@ export interface Token {
   end: number;
 }
 
+/** `dim=label` or `dim=label|label…` in brackets: only those labels of the dimension. */
+export interface Selection {
+  dim: Token;
+  labels: Token[];
+}
+
 /**
- * One parsed spec: `[group/]name[dim, ...]`. `dims` is null when the spec has no brackets
- * (all of the variable's dimensions are meant).
+ * One parsed spec: `[group/]name[dim, dim=label, ...]`. `dims` is null when the spec has no
+ * brackets (all of the variable's dimensions are meant).
  */
 export interface Spec {
   group: Token | null;
   name: Token;
   dims: Token[] | null;
+  /** The dimensions restricted to some of their labels, each also among `dims`. */
+  selections: Selection[];
   start: number;
   end: number;
 }
 
 /** A character of a group, variable or dimension name. */
 export const NAME_CHAR = /[^\s[\],/]/;
+
+/** A character of a dimension name or an unquoted label: `=` and `|` separate those. */
+export const DIM_CHAR = /[^\s[\],/=|]/;
 
 /** Cursor over the query text; every error it raises carries the position it stopped at. */
 class Scanner {
@@ -38,9 +49,9 @@ class Scanner {
   peek(): string | undefined {
     return this.pos < this.end ? this.text[this.pos] : undefined;
   }
-  name(): Token | null {
+  name(chars = NAME_CHAR): Token | null {
     const start = this.pos;
-    while (this.pos < this.end && NAME_CHAR.test(this.text[this.pos])) this.pos++;
+    while (this.pos < this.end && chars.test(this.text[this.pos])) this.pos++;
     return this.pos > start ? { text: this.text.slice(start, this.pos), start, end: this.pos } : null;
   }
   fail(message: string, start = this.pos, end = Math.min(this.end, start + 1)): never {
@@ -70,13 +81,39 @@ export function splitQuery(query: string): { start: number; end: number }[] {
   return pieces;
 }
 
-function parseDims(s: Scanner): Token[] {
+/** A label after `=`: a run of name characters, or "quoted" (for labels with spaces or commas). */
+function parseLabel(s: Scanner, dim: Token): Token {
+  s.skipSpace();
+  if (s.peek() === '"') {
+    const open = s.pos;
+    const close = s.text.indexOf('"', open + 1);
+    if (close < 0 || close >= s.end) s.fail(`the label quoted at position ${open + 1} is never closed: add '"'`, open, s.end);
+    s.pos = close + 1;
+    return { text: s.text.slice(open + 1, close), start: open, end: close + 1 };
+  }
+  const label = s.name(DIM_CHAR);
+  if (!label) s.fail(`expected a label of '${dim.text}' after '=' but found ${s.describeHere()}`);
+  return label;
+}
+
+function parseSelection(s: Scanner, dim: Token): Selection {
+  const labels: Token[] = [];
+  do {
+    s.pos++;
+    labels.push(parseLabel(s, dim));
+    s.skipSpace();
+  } while (s.peek() === "|");
+  return { dim, labels };
+}
+
+function parseDims(s: Scanner): { dims: Token[]; selections: Selection[] } {
   const open = s.pos;
   s.pos++;
   const dims: Token[] = [];
+  const selections: Selection[] = [];
   for (;;) {
     s.skipSpace();
-    const dim = s.name();
+    const dim = s.name(DIM_CHAR);
     if (!dim) {
       if (s.peek() === "]" && dims.length === 0) {
         s.fail("empty brackets: name the dimensions to spread over, or drop the brackets for all of them", open, s.pos + 1);
@@ -86,10 +123,11 @@ function parseDims(s: Scanner): Token[] {
     }
     dims.push(dim);
     s.skipSpace();
+    if (s.peek() === "=") selections.push(parseSelection(s, dim));
     const c = s.peek();
     if (c === "]") {
       s.pos++;
-      return dims;
+      return { dims, selections };
     }
     if (c === ",") {
       s.pos++;
@@ -117,14 +155,15 @@ export function parseSpec(query: string, start = 0, end = query.length): Spec {
   }
   s.skipSpace();
   let dims: Token[] | null = null;
-  if (s.peek() === "[") dims = parseDims(s);
+  let selections: Selection[] = [];
+  if (s.peek() === "[") ({ dims, selections } = parseDims(s));
   s.skipSpace();
   if (s.peek() !== undefined) {
     const rest = query.slice(s.pos, end).trimEnd();
     const hint = s.peek() === "]" ? "an unmatched ']'" : `unexpected '${rest}'`;
     s.fail(`${hint} after '${query.slice(specStart, s.pos).trim()}': separate specs with commas`, s.pos, s.pos + rest.length);
   }
-  return { group, name, dims, start: specStart, end: s.pos };
+  return { group, name, dims, selections, start: specStart, end: s.pos };
 }
 
 /** Parse a comma-separated query such as `beta[groups], sigma` into specs. */

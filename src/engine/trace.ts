@@ -1,5 +1,6 @@
 import type { Table } from "apache-arrow";
-import type { DecodePool } from "./decode/pool.ts";
+import { diagnoseScope, type DiagnoseOptions, type DiagnosticsScope } from "./diagnose.ts";
+import type { WorkPool } from "./pool/pool.ts";
 import { joinDraws, type ExtractOptions } from "./extract.ts";
 import type { TraceStore } from "./store/types.ts";
 import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
@@ -8,11 +9,13 @@ import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
 export interface Trace {
   readonly tree: TraceTree;
   extract(query: string | readonly string[], options?: ExtractOptions): Promise<Table>;
+  /** Diagnostics of every element of a scope, block by block; resolves to the number of elements. */
+  diagnose(scope: DiagnosticsScope, options: Omit<DiagnoseOptions, "pool">): Promise<number>;
 }
 
 export interface OpenOptions {
   /** Workers to decode large chunks on (one per core is best); without, decoding is in-thread. */
-  pool?: DecodePool;
+  pool?: WorkPool;
 }
 
 export async function openTrace(store: TraceStore, options: OpenOptions = {}): Promise<Trace> {
@@ -20,5 +23,6 @@ export async function openTrace(store: TraceStore, options: OpenOptions = {}): P
   return {
     tree: opened.tree,
     extract: (query, options) => joinDraws(opened, query, options),
+    diagnose: (scope, options) => diagnoseScope(opened, scope, { ...options, pool: opened.pool }),
   };
 }

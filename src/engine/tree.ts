@@ -1,6 +1,6 @@
 import * as zarr from "zarrita";
 import { StoreError } from "./errors.ts";
-import type { DecodePool } from "./decode/pool.ts";
+import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
 import type { TraceStore } from "./store/types.ts";
@@ -78,7 +78,7 @@ export interface OpenedTree {
   tree: TraceTree;
   arrays: Map<string, ZarrArray>;
   /** Workers that decode large chunks, when the platform provides them. */
-  pool?: DecodePool;
+  pool?: WorkPool;
 }
 
 function dtypeName(array: ZarrArray): string {
@@ -235,7 +235,7 @@ async function describeGroup(
 }
 
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
-export async function openTree(source: TraceStore, pool?: DecodePool): Promise<OpenedTree> {
+export async function openTree(source: TraceStore, pool?: WorkPool): Promise<OpenedTree> {
   const format = await detectFormat(source);
   const base = withFixedLengthUtf32(source.store);
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr

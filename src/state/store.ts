@@ -3,9 +3,22 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
-import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
+import { CANCELLED, type EngineErrorData, type TaskProgress, type TraceSource } from "../worker/protocol.ts";
+import type { DiagnosticsScope } from "../engine/diagnose.ts";
+import { selectionSpec } from "../engine/diagnostics-output.ts";
+import { parseSpec } from "../engine/spec.ts";
+import { DiagnosticsRows } from "./diagnostics-rows.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
-import { DEFAULT_GROUPS, initialView, newPanel, type TraceRef, type ViewState } from "./view.ts";
+import {
+  DEFAULT_DIAGNOSTICS,
+  DEFAULT_GROUPS,
+  initialView,
+  newPanel,
+  QUERY_SCOPE,
+  type DiagnosticsView,
+  type TraceRef,
+  type ViewState,
+} from "./view.ts";
 
 export interface OpenedTraceState {
   tree: TraceTree;
@@ -34,8 +47,22 @@ export interface Task {
   progress?: TaskProgress;
 }
 
+/** The diagnostics table's rows, streaming in from the worker. */
+export interface DiagnosticsState {
+  /** What was asked for, in words (`group posterior`, `query beta[groups]`). */
+  label: string;
+  rows: DiagnosticsRows;
+  /** Bumped on every appended block, so views re-render (the rows object itself is mutable). */
+  version: number;
+  done: number;
+  total: number;
+  running: boolean;
+  error?: EngineErrorData;
+}
+
 export interface AppState {
   view: ViewState;
+  diagnostics?: DiagnosticsState;
   trace?: OpenedTraceState;
   result?: { table: Table; query: string; groups: string[] };
   queryError?: { error: EngineErrorData; query: string };
@@ -60,6 +87,16 @@ export interface AppActions {
   movePanel(id: string, delta: -1 | 1): void;
   setPanelOption(id: string, key: string, value: OptionValue): void;
   cancelTask(): void;
+  /** Show the diagnostics table for a scope (a group's name or QUERY_SCOPE; a sensible default without). */
+  showDiagnostics(scope?: string): void;
+  hideDiagnostics(): void;
+  /** Change how the table is shown; a new scope computes it again. */
+  setDiagnosticsView(change: Partial<DiagnosticsView>): void;
+  /** The 20 rows with the highest R-hat, one click away. */
+  showWorstRhat(): void;
+  cancelDiagnostics(): void;
+  /** Open rows of the diagnostics table in the panels: query just those elements, with trace and density panels. */
+  openElements(rows: readonly number[]): Promise<void>;
   /** Something the user handed over cannot be opened (said before the worker sees it). */
   rejectInput(message: string): void;
   dismissNotice(): void;
@@ -109,6 +146,33 @@ function defaultQuery(tree: TraceTree, group: string): { query: string; rows: nu
   return first ? { query: specOf(first, group), rows: first.shape.reduce((a, b) => a * b, 1) } : { query: "", rows: 0 };
 }
 
+/** The default scope of the diagnostics table: the posterior, or else the first group with draws. */
+function defaultDiagnosticsScope(tree: TraceTree): string {
+  return defaultGroups(tree)[0];
+}
+
+/** Panels a clicked row opens in: its trace first, then its density. */
+const ELEMENT_PANELS = ["trace", "density"];
+
+/**
+ * The query that reads some rows of the diagnostics table: one spec per variable selecting the
+ * labels its rows have (so two rows of theta[school, year] may bring a few neighbours along).
+ */
+export function elementsQuery(specs: readonly { group: string; spec: string }[], defaultGroup: string): string {
+  const byVariable = new Map<string, { name: string; dims: string[]; labels: string[][] }>();
+  for (const { group, spec } of specs) {
+    const parsed = parseSpec(spec);
+    const key = `${group === defaultGroup ? "" : `${group}/`}${parsed.name.text}`;
+    const dims = parsed.selections.map((s) => s.dim.text);
+    let entry = byVariable.get(key);
+    if (!entry) byVariable.set(key, (entry = { name: key, dims, labels: dims.map(() => []) }));
+    parsed.selections.forEach((s, k) => {
+      for (const label of s.labels) if (!entry.labels[k].includes(label.text)) entry.labels[k].push(label.text);
+    });
+  }
+  return [...byVariable.values()].map((v) => selectionSpec(v.name, v.dims, v.labels)).join(", ");
+}
+
 function describeRef(ref: TraceRef | undefined): string {
   if (!ref) return "a trace";
   if (ref.kind === "example") return `the example (${EXAMPLE_NAME})`;
@@ -120,6 +184,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   const store = createStore<AppState>(() => ({ view: initialView() }));
   const { getState: get, setState: set } = store;
   let job: EngineJob<unknown> | undefined;
+  /** The diagnostics run: apart from `job`, so reading a query does not stop it. */
+  let diagnosing: EngineJob<number> | undefined;
   /** The example's download, before the worker has it: Cancel stops it too. */
   let download: AbortController | undefined;
 
@@ -150,7 +216,55 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         : undefined,
     });
     if (query) await actions.runQuery();
+    if (view.diagnostics && get().diagnostics?.label !== diagnosticsScope(view.diagnostics.scope)?.label) runDiagnostics();
   }
+
+  function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {
+    if (scope !== QUERY_SCOPE) return { scope: { kind: "group", group: scope }, label: `every variable of ${scope}` };
+    const ran = get().result;
+    const query = ran?.query ?? get().view.query;
+    if (!query) return undefined;
+    const groups = ran?.groups ?? get().view.groups;
+    return { scope: { kind: "query", query, groups }, label: query };
+  }
+
+  /** (Re)compute the diagnostics table for the view's scope, streaming rows into the state. */
+  function runDiagnostics(): void {
+    diagnosing?.cancel();
+    diagnosing = undefined;
+    const view = get().view.diagnostics;
+    if (!view || !get().trace) return;
+    const asked = diagnosticsScope(view.scope);
+    if (!asked) {
+      set({ diagnostics: undefined });
+      return;
+    }
+    const state: DiagnosticsState = { label: asked.label, rows: new DiagnosticsRows(), version: 0, done: 0, total: 0, running: true };
+    set({ diagnostics: state });
+    const update = (change: Partial<DiagnosticsState>) => {
+      if (diagnosing === running) set({ diagnostics: { ...get().diagnostics!, ...change } });
+    };
+    const running = engine.diagnose(
+      asked.scope,
+      (rows) => {
+        if (diagnosing !== running) return;
+        const current = get().diagnostics!;
+        current.rows.append(rows);
+        update({ version: current.version + 1 });
+      },
+      (progress) => progress.kind === "diagnose" && update({ done: progress.done, total: progress.total }),
+    );
+    diagnosing = running;
+    running.result.then(
+      (total) => update({ running: false, done: total, total }),
+      (error) => update({ running: false, error: isCancelled(error) ? { name: CANCELLED, message: "stopped before every row was computed" } : errorData(error) }),
+    );
+  }
+
+  const setDiagnostics = (change: Partial<DiagnosticsView>) => {
+    const current = get().view.diagnostics;
+    if (current) setView({ diagnostics: { ...current, ...change } });
+  };
 
   const actions: AppActions = {
     async openSource(source, ref, label) {
@@ -178,7 +292,9 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       }
       job = undefined;
       const pending = get().pendingLink;
-      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined });
+      diagnosing?.cancel();
+      diagnosing = undefined;
+      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined, diagnostics: undefined });
       const linked = pending?.shared;
       if (pending && (!linked?.fingerprint || linked.fingerprint === opened.fingerprint)) {
         await applyLink(pending);
@@ -200,7 +316,9 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       }
       const groups = defaultGroups(opened.tree);
       const first = defaultQuery(opened.tree, groups[0]);
-      setView({ groups, query: first.query });
+      const table = get().view.diagnostics;
+      setView({ groups, query: first.query, diagnostics: table && { ...table, scope: defaultDiagnosticsScope(opened.tree) } });
+      if (table) runDiagnostics();
       if (first.query && first.rows <= AUTO_RUN_ROWS) await actions.runQuery();
       else if (first.query && !get().notice) {
         set({
@@ -287,6 +405,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         if (job !== extracting) return;
         job = undefined;
         set({ result: { table, query, groups }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
+        if (get().view.diagnostics?.scope === QUERY_SCOPE && get().diagnostics?.label !== query) runDiagnostics();
       } catch (error) {
         if (job !== extracting) return;
         job = undefined;
@@ -327,6 +446,48 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     cancelTask() {
       download?.abort();
       job?.cancel();
+    },
+
+    showDiagnostics(scope) {
+      const { trace, view } = get();
+      if (!trace) return;
+      const chosen = scope ?? view.diagnostics?.scope ?? defaultDiagnosticsScope(trace.tree);
+      const same = view.diagnostics?.scope === chosen && get().diagnostics;
+      setView({ diagnostics: { ...DEFAULT_DIAGNOSTICS, ...view.diagnostics, scope: chosen } });
+      if (!same) runDiagnostics();
+    },
+
+    hideDiagnostics() {
+      diagnosing?.cancel();
+      diagnosing = undefined;
+      setView({ diagnostics: undefined });
+      set({ diagnostics: undefined });
+    },
+
+    setDiagnosticsView(change) {
+      const before = get().view.diagnostics?.scope;
+      setDiagnostics(change);
+      if (change.scope !== undefined && change.scope !== before) runDiagnostics();
+    },
+
+    showWorstRhat: () => setDiagnostics({ sort: "rhat", descending: true, limit: 20, filter: "" }),
+
+    cancelDiagnostics() {
+      diagnosing?.cancel();
+    },
+
+    async openElements(rows) {
+      const table = get().diagnostics?.rows;
+      if (!table || !rows.length) return;
+      const picked = rows.map((r) => ({ group: table.group(r), spec: table.spec(r) }));
+      const group = picked[0].group;
+      let query = elementsQuery(picked, group);
+      const stats = get().trace?.tree.groups.find((g) => g.name === "sample_stats");
+      if (group === "posterior" && stats?.variables.some((v) => v.name === "diverging")) query += ", sample_stats/diverging";
+      const panels = get().view.panels;
+      const missing = ELEMENT_PANELS.filter((kind) => !panels.some((p) => p.kind === kind)).map((kind) => newPanel(kind));
+      setView({ query, groups: [group], panels: [...missing, ...panels] });
+      await actions.runQuery();
     },
 
     rejectInput(message) {

@@ -1,17 +1,18 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_GROUPS, newPanel, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import { DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):
  * `#trace=example&fp=…&q=beta[groups],%20sigma&g=posterior,prior&panel=density;facet=groups&panel=table`.
- * A panel is its kind, then `;key=value` per option the user set.
+ * A panel is its kind, then `;key=value` per option the user set. The diagnostics table is
+ * `diag=<scope>` then `;key=value` per setting that is not the default.
  */
 
 /** Percent-encode, but leave the characters specs are made of readable. */
 function encode(text: string): string {
-  return encodeURIComponent(text).replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",").replace(/%2F/g, "/");
+  return encodeURIComponent(text).replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2C/g, ",").replace(/%2F/g, "/").replace(/%3D/g, "=");
 }
 
 function decode(text: string, what: string, problems: string[]): string | undefined {
@@ -60,6 +61,37 @@ function decodePanel(raw: string, position: number, problems: string[]): PanelSt
   return newPanel(kind.kind, options);
 }
 
+function encodeDiagnostics(table: DiagnosticsView): string {
+  const parts = [encode(table.scope)];
+  const defaults: Record<string, unknown> = DEFAULT_DIAGNOSTICS;
+  for (const [key, value] of Object.entries(table)) {
+    if (key === "scope" || value === defaults[key]) continue;
+    parts.push(`${key}=${encode(typeof value === "boolean" ? (value ? "1" : "0") : String(value))}`);
+  }
+  return parts.join(";");
+}
+
+function decodeDiagnostics(raw: string, problems: string[]): DiagnosticsView | undefined {
+  const [scopeText, ...parts] = raw.split(";");
+  const scope = decode(scopeText, "diagnostics scope", problems);
+  if (!scope) return undefined;
+  const table: DiagnosticsView = { ...DEFAULT_DIAGNOSTICS, scope };
+  for (const part of parts) {
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const text = decode(part.slice(eq + 1), `diagnostics setting '${key}'`, problems);
+    if (text === undefined) continue;
+    if (key === "filter" || key === "sort") table[key] = text;
+    else if (key === "descending") table.descending = text === "1";
+    else if (key === "rhat" || key === "ess" || key === "limit") {
+      const number = Number(text);
+      if (text !== "" && Number.isFinite(number) && number >= 0) table[key] = number;
+      else problems.push(`the diagnostics table's '${key}' must be a number ≥ 0, not '${text}'; the default is used`);
+    } else problems.push(`the diagnostics table has no setting '${key}'; it was ignored`);
+  }
+  return table;
+}
+
 export function encodeView(shared: SharedView): string {
   const params: string[] = [];
   const { trace, fingerprint, view } = shared;
@@ -70,6 +102,7 @@ export function encodeView(shared: SharedView): string {
   if (view.query) params.push(`q=${encode(view.query)}`);
   if (view.groups.join() !== DEFAULT_GROUPS.join()) params.push(`g=${view.groups.map(encode).join(",")}`);
   for (const panel of view.panels) params.push(`panel=${encodePanel(panel)}`);
+  if (view.diagnostics) params.push(`diag=${encodeDiagnostics(view.diagnostics)}`);
   return params.length ? `#${params.join("&")}` : "";
 }
 
@@ -93,6 +126,11 @@ export function decodeView(hash: string): DecodedLink | undefined {
     if (key === "panel") {
       const panel = decodePanel(raw, shared.view.panels.length + 1, problems);
       if (panel) shared.view.panels.push(panel);
+      known = true;
+      continue;
+    }
+    if (key === "diag") {
+      shared.view.diagnostics = decodeDiagnostics(raw, problems);
       known = true;
       continue;
     }

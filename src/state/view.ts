@@ -7,12 +7,35 @@ export interface PanelState {
   options: PanelOptions;
 }
 
+/** How the diagnostics table is shown: what it covers, its order, filter and flag thresholds. */
+export interface DiagnosticsView {
+  /** QUERY_SCOPE for the query's variables, or a group's name for all of its sampled variables. */
+  scope: string;
+  /** A regular expression (or plain text) matched against element names such as `theta[Choate, 2019]`. */
+  filter: string;
+  /** "index" (the trace's order), "element", or a diagnostic's name. */
+  sort: string;
+  descending: boolean;
+  /** Rows with R-hat above this are flagged. */
+  rhat: number;
+  /** Rows with bulk or tail ESS below this are flagged. */
+  ess: number;
+  /** Only the first rows after sorting and filtering (0 for all): "the worst 20 by R-hat". */
+  limit: number;
+}
+
+export const QUERY_SCOPE = "query";
+
+export const DEFAULT_DIAGNOSTICS: Omit<DiagnosticsView, "scope"> = { filter: "", sort: "index", descending: false, rhat: 1.01, ess: 400, limit: 0 };
+
 /** Everything a link restores. */
 export interface ViewState {
   query: string;
   /** Groups that specs without a group prefix read from; several stack with a `source` column. */
   groups: string[];
   panels: PanelState[];
+  /** The diagnostics table, when it is shown. */
+  diagnostics?: DiagnosticsView;
 }
 
 /** Where the trace of a view came from: the bundled example, a URL, or a file only the user has. */

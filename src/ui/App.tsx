@@ -1,4 +1,5 @@
 import { useApp } from "./context.ts";
+import { DiagnosticsTable } from "./DiagnosticsTable.tsx";
 import { DropTarget } from "./DropTarget.tsx";
 import { EmptyState } from "./EmptyState.tsx";
 import { NoticeBanner } from "./NoticeBanner.tsx";
@@ -28,6 +29,7 @@ export function App() {
         {open ? (
           <>
             <QueryBar />
+            <DiagnosticsTable />
             <PanelList />
           </>
         ) : (

@@ -22,6 +22,18 @@ function GroupPicker() {
   );
 }
 
+/** Shows or hides the diagnostics table (R-hat, ESS, ... of every element in scope). */
+function DiagnosticsButton() {
+  const shown = useApp((s) => s.view.diagnostics !== undefined);
+  const trace = useApp((s) => s.trace);
+  const { showDiagnostics, hideDiagnostics } = useActions();
+  return (
+    <button type="button" aria-pressed={shown} disabled={!trace} title="Convergence diagnostics (R-hat, ESS, MCSE) of every element" onClick={() => (shown ? hideDiagnostics() : showDiagnostics())}>
+      Diagnostics
+    </button>
+  );
+}
+
 /** The query bar: specs with completion of group, variable and dim names; Enter runs the query. */
 export function QueryBar() {
   const query = useApp((s) => s.view.query);
@@ -147,6 +159,7 @@ export function QueryBar() {
         <button type="submit" disabled={!trace}>
           Run
         </button>
+        <DiagnosticsButton />
       </form>
       <GroupPicker />
       {queryError ? (

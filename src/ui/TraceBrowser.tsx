@@ -1,4 +1,5 @@
 import type { DimInfo, GroupInfo } from "../engine/tree.ts";
+import { SAMPLER_VARIABLES } from "../panels/sampler-data.ts";
 import { specOf } from "../state/store.ts";
 import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
@@ -58,12 +59,45 @@ function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string
   );
 }
 
+/** ArviZ's groups of sampler statistics: sample_stats, warmup_sample_stats, sample_stats_prior. */
+const isSamplerGroup = (name: string): boolean => /(^|_)sample_stats(_|$)/.test(name);
+
+/** One click to the sampler panel: a query of the group's sampler statistics, and the panel if there is none. */
+function SamplerQuery({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string }) {
+  const { setQuery, addPanel, runQuery } = useActions();
+  const hasPanel = useApp((s) => s.view.panels.some((p) => p.kind === "sampler"));
+  const specs = SAMPLER_VARIABLES.flatMap((name) => {
+    const variable = group.variables.find((v) => v.name === name);
+    return variable ? [specOf(variable, defaultGroup)] : [];
+  });
+  if (specs.length === 0) return null;
+  const query = specs.join(", ");
+  return (
+    <button
+      type="button"
+      className="sampler-query"
+      style={{ width: "100%", margin: "2px 0 4px" }}
+      title={`Query ${query} and show the Sampler statistics panel`}
+      onClick={() => {
+        setQuery(query);
+        if (!hasPanel) addPanel("sampler");
+        void runQuery();
+      }}
+    >
+      Sampler statistics of {group.name}
+    </button>
+  );
+}
+
 /** The open trace: its groups, their variables with dims and shapes, and coordinate labels. */
 export function TraceBrowser() {
   const trace = useApp((s) => s.trace);
   const defaultGroup = useApp((s) => s.view.groups[0]);
   if (!trace) return null;
   const { tree } = trace;
+  // The sampler's own statistics are not model quantities: they are listed apart, after the model's groups.
+  const sampler = tree.groups.filter((g) => isSamplerGroup(g.name));
+  const model = tree.groups.filter((g) => !isSamplerGroup(g.name));
   return (
     <nav aria-label="Trace" className="trace-browser">
       <h2 title={tree.label}>{tree.label}</h2>
@@ -71,9 +105,22 @@ export function TraceBrowser() {
         Zarr v{tree.zarrFormat}
         {tree.consolidated ? ", consolidated" : ""} · {tree.groups.length} groups
       </p>
-      {tree.groups.map((g) => (
+      {model.map((g) => (
         <Group key={g.name} group={g} defaultGroup={defaultGroup} />
       ))}
+      {sampler.length > 0 && (
+        <section aria-labelledby="sampler-groups" className="sampler-groups">
+          <h3 id="sampler-groups" style={{ fontSize: 13, margin: "12px 0 4px", paddingTop: 8, borderTop: "1px solid var(--line)" }}>
+            Sampler
+          </h3>
+          {sampler.map((g) => (
+            <div key={g.name}>
+              <SamplerQuery group={g} defaultGroup={defaultGroup} />
+              <Group group={g} defaultGroup={defaultGroup} />
+            </div>
+          ))}
+        </section>
+      )}
     </nav>
   );
 }

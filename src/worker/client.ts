@@ -1,6 +1,8 @@
 import { tableFromIPC, type Table } from "apache-arrow";
+import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import {
   CANCELLED,
+  type DiagnosedScope,
   type EngineErrorData,
   type EngineRequest,
   type EngineResponse,
@@ -34,12 +36,15 @@ export interface EngineJob<T> {
 export interface EngineClient {
   open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
   extract(query: string, groups: string[], onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
+  /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
+  diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: TaskProgress) => void): EngineJob<number>;
 }
 
 interface Pending {
   resolve: (result: EngineResult) => void;
   reject: (error: EngineError) => void;
   onProgress?: (progress: TaskProgress) => void;
+  onRows?: (ipc: Uint8Array) => void;
 }
 
 type Body<R = EngineRequest> = R extends { id: number } ? Omit<R, "id"> : never;
@@ -55,15 +60,19 @@ export function createEngineClient(worker: Worker): EngineClient {
       waiter.onProgress?.(message.progress);
       return;
     }
+    if (message.type === "rows") {
+      waiter.onRows?.(message.ipc);
+      return;
+    }
     pending.delete(message.id);
     if (message.type === "result") waiter.resolve(message.result);
     else waiter.reject(new EngineError(message.error));
   };
 
-  function send<T extends EngineResult>(request: Body, onProgress?: Pending["onProgress"]): EngineJob<T> {
+  function send<T extends EngineResult>(request: Body, onProgress?: Pending["onProgress"], onRows?: Pending["onRows"]): EngineJob<T> {
     const id = nextId++;
     const result = new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress });
+      pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress, onRows });
       worker.postMessage({ ...request, id });
     });
     return {
@@ -84,6 +93,10 @@ export function createEngineClient(worker: Worker): EngineClient {
     extract(query, groups, onProgress) {
       const job = send<ExtractedTable>({ type: "extract", query, groups }, onProgress);
       return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };
+    },
+    diagnose(scope, onRows, onProgress) {
+      const job = send<DiagnosedScope>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));
+      return { result: job.result.then((r) => r.elements), cancel: job.cancel };
     },
   };
 }

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
-import { tableToIPC } from "apache-arrow";
+import { tableToIPC, type Table } from "apache-arrow";
+import { diagnosticsTable } from "../engine/diagnostics-output.ts";
 import { DrawscopeError, SpecError } from "../engine/errors.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
@@ -10,13 +11,13 @@ import type { TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
-import { createBrowserDecodePool } from "./decode-pool.ts";
+import { createBrowserWorkPool } from "./work-pool.ts";
 import { CANCELLED, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
-const pool = createBrowserDecodePool();
+const pool = createBrowserWorkPool();
 const running = new Map<number, AbortController>();
 
 /** Progress messages at most this often: enough for a smooth bar, few enough not to flood the UI. */
@@ -49,6 +50,11 @@ function post(response: EngineResponse, transfer: Transferable[] = []): void {
   self.postMessage(response, transfer);
 }
 
+/** A table as an Arrow IPC stream whose buffer moves to the page with the message. */
+function ipcOf(table: Table): Uint8Array {
+  return tableToIPC(table, "stream");
+}
+
 /** Post progress for request `id`, at most every PROGRESS_INTERVAL_MS unless `final`. */
 function progressReporter(id: number): (progress: TaskProgress, final?: boolean) => void {
   let last = 0;
@@ -75,6 +81,15 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     return;
   }
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
+  if (request.type === "diagnose") {
+    const elements = await trace.diagnose(request.scope, {
+      signal,
+      onBlock: (block) => post({ id: request.id, type: "rows", ipc: ipcOf(diagnosticsTable(block)) }),
+      onProgress: (done, total) => report({ kind: "diagnose", done, total }, done === total),
+    });
+    post({ id: request.id, type: "result", result: { elements } });
+    return;
+  }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
   const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress });
   signal.throwIfAborted();

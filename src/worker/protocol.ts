@@ -1,4 +1,5 @@
 import type { FileEntry } from "../engine/store/files.ts";
+import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import type { ReadCount } from "../engine/store/counting.ts";
@@ -14,6 +15,8 @@ export type TraceSource =
 export type EngineRequest =
   | { id: number; type: "open"; source: TraceSource }
   | { id: number; type: "extract"; query: string; groups: string[] }
+  /** Diagnostics of every element in scope, streamed back as `rows` messages while they are computed. */
+  | { id: number; type: "diagnose"; scope: DiagnosticsScope }
   /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
   | { id: number; type: "cancel"; target: number };
 
@@ -39,14 +42,25 @@ export interface ExtractedTable {
   numRows: number;
 }
 
-export type EngineResult = OpenedTrace | ExtractedTable;
+export interface DiagnosedScope {
+  /** How many elements the scope has: every one of them was sent in a `rows` message. */
+  elements: number;
+}
+
+export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope;
 
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }
   | { id: number; type: "error"; error: EngineErrorData }
-  | { id: number; type: "progress"; progress: TaskProgress };
+  | { id: number; type: "progress"; progress: TaskProgress }
+  /** Rows of a diagnostics table (see engine/diagnostics-output.ts) as an Arrow IPC stream, transferred. */
+  | { id: number; type: "rows"; ipc: Uint8Array };
 
 /** How far a request has got: an extraction counts arrays and chunks; an open, metadata reads. */
-export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount);
+export type TaskProgress =
+  | ({ kind: "extract" } & ExtractProgress)
+  | ({ kind: "open" } & ReadCount)
+  /** Elements diagnosed of the scope's total. */
+  | { kind: "diagnose"; done: number; total: number };
 
 export const CANCELLED = "CancelledError";

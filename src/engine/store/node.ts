@@ -2,8 +2,8 @@ import { openAsBlob } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { createNodeDecodePool } from "../decode/node.ts";
-import type { DecodePool } from "../decode/pool.ts";
+import { createNodeWorkPool } from "../pool/node.ts";
+import type { WorkPool } from "../pool/pool.ts";
 import { StoreError } from "../errors.ts";
 import { openTrace, type Trace } from "../trace.ts";
 import type { TraceStore } from "./types.ts";
@@ -23,10 +23,10 @@ export async function openPathStore(path: string): Promise<TraceStore> {
   return openZipBlob(await openAsBlob(path), path);
 }
 
-let sharedPool: DecodePool | undefined;
+let sharedPool: WorkPool | undefined;
 
 /** Node only: open a trace by path or URL; large chunks decode on a shared pool of worker threads. */
 export async function openPath(path: string): Promise<Trace> {
-  sharedPool ??= createNodeDecodePool();
+  sharedPool ??= createNodeWorkPool();
   return openTrace(await openPathStore(path), { pool: sharedPool });
 }

@@ -1,12 +1,12 @@
-import { DecodePool, type DecodeReply } from "../engine/decode/pool.ts";
+import { WorkPool, type WorkReply } from "../engine/pool/pool.ts";
 
 /** A pool of Web Workers decoding chunks for the engine worker, up to one per core. */
-export function createBrowserDecodePool(size = navigator.hardwareConcurrency || 2): DecodePool {
-  return new DecodePool(() => {
-    const worker = new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" });
+export function createBrowserWorkPool(size = navigator.hardwareConcurrency || 2): WorkPool {
+  return new WorkPool(() => {
+    const worker = new Worker(new URL("./pool.worker.ts", import.meta.url), { type: "module" });
     return {
       post: (request, transfer) => worker.postMessage(request, transfer),
-      onReply: (handler) => worker.addEventListener("message", (event: MessageEvent<DecodeReply>) => handler(event.data)),
+      onReply: (handler) => worker.addEventListener("message", (event: MessageEvent<WorkReply>) => handler(event.data)),
       onFailure: (handler) => worker.addEventListener("error", (event) => handler(event.message || "the decode worker did not start")),
       // A browser worker never keeps anything alive: nothing to do.
       busy: () => undefined,

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { DecodePool, type DecodeReply } from "./pool.ts";
+import { WorkPool, type WorkReply } from "./pool.ts";
 
 const WORKER = new URL("./node-worker.ts", import.meta.url).href;
 
@@ -14,13 +14,13 @@ function bootstrap(): string {
 }
 
 /** A decode pool of worker threads, up to one per core; they keep the process alive only while busy. */
-export function createNodeDecodePool(size = availableParallelism()): DecodePool {
+export function createNodeWorkPool(size = availableParallelism()): WorkPool {
   const source = bootstrap();
-  return new DecodePool(() => {
+  return new WorkPool(() => {
     const worker = new Worker(source, { eval: true });
     return {
       post: (request, transfer) => worker.postMessage(request, transfer),
-      onReply: (handler) => worker.on("message", (reply: DecodeReply) => handler(reply)),
+      onReply: (handler) => worker.on("message", (reply: WorkReply) => handler(reply)),
       onFailure: (handler) => worker.on("error", (error: Error) => handler(error.message)),
       busy: (active) => (active ? worker.ref() : worker.unref()),
       terminate: () => void worker.terminate(),

@@ -1,18 +1,18 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
-import { DecodePool, type DecodePort, type DecodeReply, type DecodeRequest } from "../src/engine/decode/pool.ts";
-import { serveDecodes } from "../src/engine/decode/serve.ts";
+import { WorkPool, type WorkPort, type WorkReply, type WorkRequest } from "../src/engine/pool/pool.ts";
+import { serveWork } from "../src/engine/pool/serve.ts";
 import { StoreError } from "../src/engine/errors.ts";
 import { openPathStore } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
 import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
 
 /** A decode "worker" on this thread, running the real worker body; it records what it was sent. */
-function inThreadPort(received: DecodeRequest[]): DecodePort {
-  let toWorker: (request: DecodeRequest) => void = () => undefined;
-  let toPool: (reply: DecodeReply) => void = () => undefined;
-  serveDecodes(
+function inThreadPort(received: WorkRequest[]): WorkPort {
+  let toWorker: (request: WorkRequest) => void = () => undefined;
+  let toPool: (reply: WorkReply) => void = () => undefined;
+  serveWork(
     (handler) => (toWorker = handler),
     (reply) => toPool(reply),
   );
@@ -27,16 +27,16 @@ function inThreadPort(received: DecodeRequest[]): DecodePort {
 
 describe("decode pool", () => {
   it("decodes large chunks on its workers, with the same values", async () => {
-    const received: DecodeRequest[] = [];
+    const received: WorkRequest[] = [];
     const spawned: number[] = [];
-    const pool = new DecodePool(() => (spawned.push(1), inThreadPort(received)), 2);
+    const pool = new WorkPool(() => (spawned.push(1), inThreadPort(received)), 2);
     for (const store of ["grouped_regression.zarr", "grouped_regression.v3.zarr"]) {
       const trace = await openTrace(await openPathStore(join(FIXTURES, store)), { pool });
       const table = await trace.extract("mu[obs_ind]");
       expectSameRows(parseCsv(toCsv(table)), goldenCsv("grouped_regression.expected", "case03.csv.gz"), 3);
     }
     // mu is 4 chunks of 2 x 200 x 96 float64 per store; the small coordinate chunks stay on this thread.
-    expect(received.map((r) => `${r.job.where} ${r.job.coords.join(".")}`).sort()).toEqual(
+    expect(received.map((r) => ("job" in r ? `${r.job.where} ${r.job.coords.join(".")}` : "diagnose")).sort()).toEqual(
       ["0.0.0", "0.1.0", "1.0.0", "1.1.0"].flatMap((c) => [`/posterior/mu ${c}`, `/posterior/mu ${c}`]),
     );
     // Workers start only while all running ones are busy, and never more than the pool's size.
@@ -46,7 +46,7 @@ describe("decode pool", () => {
 
   it("rejects a dead worker's jobs with the reason", async () => {
     let fail: (message: string) => void = () => undefined;
-    const pool = new DecodePool(
+    const pool = new WorkPool(
       () => ({
         post: () => fail("out of memory"),
         onReply: () => undefined,
@@ -59,7 +59,7 @@ describe("decode pool", () => {
     const job = { format: 2 as const, metadata: new Uint8Array(), coords: [0], bytes: new Uint8Array(8), asBool: false, where: "/posterior/x" };
     const error = await pool.decode(job).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as Error).message).toBe("a decode worker failed: out of memory");
-    await expect(pool.decode(job)).rejects.toThrow("every decode worker has failed");
+    expect((error as Error).message).toBe("a pool worker failed: out of memory");
+    await expect(pool.decode(job)).rejects.toThrow("every pool worker has failed");
   });
 });

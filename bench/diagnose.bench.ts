@@ -1,0 +1,154 @@
+/**
+ * The full diagnostics table for 10,000 parameters × 4 chains × 1,000 draws: drawscope (open the
+ * store, read the draws, compute every row on a pool of one worker per core) against R posterior's
+ * `summarise_draws` with the same measures on the same draws, when Rscript and posterior are
+ * installed. The goal: drawscope at least 20 times faster. Also checks that both agree.
+ *
+ *   npx tsx bench/diagnose.bench.ts [--runs=N] [--params=N]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const PARAMS = arg("params", 10_000);
+const RUNS = arg("runs", 3);
+const CHAINS = 4;
+const DRAWS = 1000;
+const GOAL = 20;
+
+/** A reproducible uniform stream on (0, 1) (mulberry32). */
+function uniforms(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 2 ** 32;
+  };
+}
+
+/**
+ * Draws of PARAMS parameters, parameter-major (for R) and in the store's (chain, draw, param)
+ * order: AR(1) chains with autocorrelation from 0 to 0.95 across parameters, and every 50th
+ * parameter with one chain shifted, so R-hat and ESS span good and bad values.
+ */
+function makeDraws(): { byParam: Float64Array; byDraw: Float64Array } {
+  const uniform = uniforms(2026);
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const byParam = new Float64Array(PARAMS * CHAINS * DRAWS);
+  const byDraw = new Float64Array(PARAMS * CHAINS * DRAWS);
+  for (let p = 0; p < PARAMS; p++) {
+    const rho = (0.95 * (p % 100)) / 99;
+    const scale = Math.sqrt(1 - rho * rho);
+    for (let c = 0; c < CHAINS; c++) {
+      const shift = p % 50 === 0 && c === 0 ? 0.5 : 0;
+      let x = normal();
+      for (let d = 0; d < DRAWS; d++) {
+        x = rho * x + scale * normal();
+        const v = p * 0.01 + shift + x;
+        byParam[(p * CHAINS + c) * DRAWS + d] = v;
+        byDraw[(c * DRAWS + d) * PARAMS + p] = v;
+      }
+    }
+  }
+  return { byParam, byDraw };
+}
+
+function writeStore(byDraw: Float64Array): string {
+  const chunk = Math.min(PARAMS, 2500);
+  const files: Record<string, Uint8Array | Record<string, unknown>> = {
+    ".zgroup": { zarr_format: 2 },
+    "posterior/.zgroup": { zarr_format: 2 },
+    ...sampleCoordinates("posterior", CHAINS, DRAWS),
+    "posterior/param/.zarray": zarray("<i8", [PARAMS], [PARAMS]),
+    "posterior/param/.zattrs": dims("param"),
+    "posterior/param/0": asBytes(BigInt64Array.from({ length: PARAMS }, (_, i) => BigInt(i))),
+    "posterior/theta/.zarray": zarray("<f8", [CHAINS, DRAWS, PARAMS], [1, DRAWS, chunk]),
+    "posterior/theta/.zattrs": dims("chain", "draw", "param"),
+  };
+  for (let c = 0; c < CHAINS; c++) {
+    for (let k = 0; k * chunk < PARAMS; k++) {
+      const block = new Float64Array(DRAWS * chunk);
+      for (let d = 0; d < DRAWS; d++) {
+        for (let j = 0; j < chunk; j++) block[d * chunk + j] = byDraw[(c * DRAWS + d) * PARAMS + k * chunk + j];
+      }
+      files[`posterior/theta/${c}.0.${k}`] = asBytes(block);
+    }
+  }
+  return writeStoreFolder("diagnose-bench.zarr", files, true);
+}
+
+async function drawscopeTable(store: string): Promise<{ seconds: number; stats: Float64Array }> {
+  const start = performance.now();
+  const trace = await openPath(store);
+  const stats = new Float64Array(PARAMS * DIAGNOSTIC_NAMES.length);
+  await trace.diagnose(
+    { kind: "group", group: "posterior" },
+    { onBlock: (block) => stats.set(block.stats, block.index * DIAGNOSTIC_NAMES.length) },
+  );
+  return { seconds: (performance.now() - start) / 1000, stats };
+}
+
+function hasR(): boolean {
+  try {
+    execFileSync("Rscript", ["-e", "suppressMessages(library(posterior))"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The largest relative difference between R's table and drawscope's, over every value. */
+function largestDifference(csv: string, stats: Float64Array): { difference: number; where: string } {
+  const [header, ...lines] = csv.trim().split("\n");
+  const columns = header.split(",").map((h) => h.replace(/"/g, ""));
+  let worst = { difference: 0, where: "" };
+  lines.forEach((line, p) => {
+    const cells = line.split(",");
+    DIAGNOSTIC_NAMES.forEach((name, j) => {
+      const r = Number(cells[columns.indexOf(name)]);
+      const ours = stats[p * DIAGNOSTIC_NAMES.length + j];
+      // R's NA is NaN here; a value where the other has none is the worst difference there is.
+      const difference = Number.isNaN(r) || Number.isNaN(ours) ? (Number.isNaN(r) === Number.isNaN(ours) ? 0 : Infinity) : Math.abs(ours - r) / Math.max(Math.abs(r), 1e-300);
+      if (difference > worst.difference) worst = { difference, where: `${name} of theta[${p}]` };
+    });
+  });
+  return worst;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+const { byParam, byDraw } = makeDraws();
+const store = writeStore(byDraw);
+print(`diagnostics of ${PARAMS.toLocaleString("en-US")} parameters × ${CHAINS}×${DRAWS} draws, ${availableParallelism()} workers`);
+await drawscopeTable(store);
+const runs: number[] = [];
+let stats: Float64Array = new Float64Array();
+for (let r = 0; r < RUNS; r++) {
+  const run = await drawscopeTable(store);
+  runs.push(run.seconds);
+  stats = run.stats;
+}
+const ours = median(runs);
+print(`drawscope (open, read, compute): median ${ours.toFixed(2)} s over ${RUNS} runs (${runs.map((s) => s.toFixed(2)).join(", ")})`);
+if (hasR()) {
+  const dir = mkdtempSync(join(tmpdir(), "drawscope-r-"));
+  writeFileSync(join(dir, "draws.f64"), asBytes(byParam));
+  const seconds = Number(
+    execFileSync("Rscript", [join(import.meta.dirname, "summarise_draws.R"), join(dir, "draws.f64"), `${PARAMS}`, `${CHAINS}`, `${DRAWS}`, join(dir, "r.csv")], { encoding: "utf8" }).trim(),
+  );
+  const { difference, where } = largestDifference(readFileSync(join(dir, "r.csv"), "utf8"), stats);
+  print(`R posterior summarise_draws (same measures): ${seconds.toFixed(2)} s`);
+  print(`largest relative difference from R: ${difference.toExponential(2)} (${where})`);
+  print(`ratio R / drawscope: ${(seconds / ours).toFixed(1)}× (goal ≥ ${GOAL}×)`);
+} else {
+  print("R posterior is not installed (Debian: apt-get install r-cran-posterior): no ratio");
+}
+process.exit(0);

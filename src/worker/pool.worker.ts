@@ -1,0 +1,11 @@
+/// <reference lib="webworker" />
+import type { WorkRequest } from "../engine/pool/pool.ts";
+import { serveWork } from "../engine/pool/serve.ts";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Browser decode worker: decodes chunks for the engine worker's pool. */
+serveWork(
+  (handler) => (self.onmessage = (event: MessageEvent<WorkRequest>) => handler(event.data)),
+  (message, transfer) => self.postMessage(message, transfer),
+);
