@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+import { uniforms } from "../src/engine/stats/random.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const PARAMS = arg("params", 10_000);
@@ -20,18 +21,6 @@ const RUNS = arg("runs", 3);
 const CHAINS = 4;
 const DRAWS = 1000;
 const GOAL = 20;
-
-/** A reproducible uniform stream on (0, 1) (mulberry32). */
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 2 ** 32;
-  };
-}
 
 /**
  * Draws of PARAMS parameters, parameter-major (for R) and in the store's (chain, draw, param)

@@ -7,24 +7,13 @@
  *   npx tsx bench/kde.bench.ts [--runs=N]
  */
 import { autoBounds, kde } from "../src/engine/stats/kde.ts";
+import { uniforms } from "../src/engine/stats/random.ts";
 
 const VARIABLES = 1000;
 const DRAWS = 4000;
 const POINTS = 512;
 const WARMUP = 3;
 const GOAL_RATIO = 0.5;
-
-/** A reproducible uniform stream on (0, 1) (mulberry32). */
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 2 ** 32;
-  };
-}
 
 function normal(uniform: () => number): number {
   return Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());

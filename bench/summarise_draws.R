@@ -13,5 +13,6 @@ d <- as_draws_array(x)
 elapsed <- system.time(
   s <- summarise_draws(d, mean, sd, median, mad, quantile2, rhat, ess_bulk, ess_tail, mcse_mean, mcse_sd)
 )[["elapsed"]]
-write.csv(s, args[5], row.names = FALSE)
+# Plain vectors: summarise_draws' columns are pillar numbers, which write.csv cannot convert.
+write.csv(as.data.frame(lapply(s, function(column) as.vector(unclass(column)))), args[5], row.names = FALSE)
 cat(elapsed, "\n")

@@ -3,9 +3,10 @@
  * through Playwright): how smoothly it scrolls with the wheel (frame times), and how long a sort
  * and a regex filter over all rows take to show.
  *
- *   tsx bench/summary-table.bench.ts [--elements=N] [--wheels=N] [--port=P]
+ *   tsx bench/summary-table.bench.ts [--elements=N] [--chains=C] [--draws=D] [--wheels=N] [--port=P]
  *
- * The store (`theta[param]`, 2 chains × 16 draws per element) is generated in a temporary folder;
+ * The store (`theta[param]`, by default 100,000 elements of 2 chains × 16 draws; `--elements=10000
+ * --chains=4 --draws=1000` times the issue's table in the browser) is generated in a temporary folder;
  * the app is built into a temporary folder too, so `dist/` and other runs are left alone.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -91,12 +92,14 @@ async function timeToFrame(page: Page, event: string, action: () => Promise<void
 
 async function main(): Promise<void> {
   const elements = option("elements", 100_000);
+  const chains = option("chains", 2);
+  const draws = option("draws", 16);
   const wheels = option("wheels", 200);
   const port = option("port", 4337);
   const dist = mkdtempSync(join(tmpdir(), "drawscope-summary-bench-"));
   const build = spawnSync("npx", ["vite", "build", "--outDir", dist, "--logLevel", "warn"], { cwd: REPO, stdio: "inherit" });
   if (build.status !== 0) throw new Error("vite build failed");
-  const store = writeWideStore(elements, 2, 16);
+  const store = writeWideStore(elements, chains, draws);
   const stop = await startServer(dist, port);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(
       [
-        `Diagnostics table of ${total} (2 chains × 16 draws each), Chromium headless, 1280×900`,
+        `Diagnostics table of ${total} (${chains} chains × ${draws} draws each), Chromium headless, 1280×900`,
         `  computed and streamed in: ${(computed / 1000).toFixed(1)} s`,
         `  wheel scrolling, ${wheels} events of 100 px (${scrolled.toLocaleString("en-US")} px): ${frames.length} frames`,
         `    frame time median ${ms(quantile(sorted, 0.5))}   p90 ${ms(quantile(sorted, 0.9))}   max ${ms(sorted.at(-1)!)}   frames > 33 ms: ${sorted.filter((f) => f > 33.4).length}`,

@@ -71,6 +71,9 @@ export const ARVIZ_GROUPS = [
   "warmup_log_likelihood",
 ];
 
+/** ArviZ's groups of sampler statistics (sample_stats, warmup_sample_stats, sample_stats_prior): not model quantities. */
+export const isSamplerGroup = (name: string): boolean => /(^|_)sample_stats(_|$)/.test(name);
+
 const DEFAULT_SAMPLE_DIMS = ["chain", "draw"];
 
 /** An opened trace's structure and the zarrita arrays behind it. */

@@ -6,6 +6,7 @@
  */
 import { averageRanks } from "../engine/stats/rank.ts";
 import type { ElementDraws } from "./chain-draws.ts";
+import { uniforms } from "../engine/stats/random.ts";
 
 /** One element's ranks per chain (finite draws only) and the number of finite draws ranked. */
 export interface ChainRanks {
@@ -86,18 +87,6 @@ export function hypergeometricCdf(population: number, successes: number, draws: 
     cdf[x] = x >= hi ? 1 : running;
   }
   return cdf;
-}
-
-/** A seeded uniform generator on [0, 1) (mulberry32): the band is the same on every draw. */
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A simultaneous band for the ECDF differences of several chains' fractional ranks. */

@@ -1,5 +1,5 @@
 import { useDeferredValue, useId, useMemo, useState } from "react";
-import type { TraceTree } from "../engine/tree.ts";
+import { isSamplerGroup, type TraceTree } from "../engine/tree.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { DiagnosticsState } from "../state/store.ts";
 import { QUERY_SCOPE, type DiagnosticsView } from "../state/view.ts";
@@ -16,8 +16,7 @@ const WORST = 20;
 /** The groups a table can cover: those with draws, the model's first, then the sampler's. */
 function scopeGroups(tree: TraceTree | undefined): { model: string[]; sampler: string[] } {
   const sampled = (tree?.groups ?? []).filter((g) => g.sampleDims.includes("draw")).map((g) => g.name);
-  const isSampler = (name: string) => name.includes("sample_stats");
-  return { model: sampled.filter((g) => !isSampler(g)), sampler: sampled.filter(isSampler) };
+  return { model: sampled.filter((g) => !isSamplerGroup(g)), sampler: sampled.filter(isSamplerGroup) };
 }
 
 function ScopeSelect({ scope, query }: { scope: string; query: string }) {

@@ -1,4 +1,4 @@
-import type { DimInfo, GroupInfo } from "../engine/tree.ts";
+import { isSamplerGroup, type DimInfo, type GroupInfo } from "../engine/tree.ts";
 import { SAMPLER_VARIABLES } from "../panels/sampler-data.ts";
 import { specOf } from "../state/store.ts";
 import { shapeText } from "./completion.ts";
@@ -59,9 +59,6 @@ function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string
   );
 }
 
-/** ArviZ's groups of sampler statistics: sample_stats, warmup_sample_stats, sample_stats_prior. */
-const isSamplerGroup = (name: string): boolean => /(^|_)sample_stats(_|$)/.test(name);
-
 /** One click to the sampler panel: a query of the group's sampler statistics, and the panel if there is none. */
 function SamplerQuery({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string }) {
   const { setQuery, addPanel, runQuery } = useActions();
@@ -76,7 +73,6 @@ function SamplerQuery({ group, defaultGroup }: { group: GroupInfo; defaultGroup:
     <button
       type="button"
       className="sampler-query"
-      style={{ width: "100%", margin: "2px 0 4px" }}
       title={`Query ${query} and show the Sampler statistics panel`}
       onClick={() => {
         setQuery(query);
@@ -110,7 +106,7 @@ export function TraceBrowser() {
       ))}
       {sampler.length > 0 && (
         <section aria-labelledby="sampler-groups" className="sampler-groups">
-          <h3 id="sampler-groups" style={{ fontSize: 13, margin: "12px 0 4px", paddingTop: 8, borderTop: "1px solid var(--line)" }}>
+          <h3 id="sampler-groups">
             Sampler
           </h3>
           {sampler.map((g) => (

@@ -2,7 +2,6 @@ import { DrawscopeError, StoreError } from "../errors.ts";
 import { exclusive, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
 import type { DrawBlock } from "../stats/diagnose-block.ts";
 
-
 /** The messages between a pool and its workers: decode a chunk, or diagnose a block of scalars. */
 export type WorkRequest = { id: number; job: DecodeJob } | { id: number; diagnose: DrawBlock };
 export type WorkReply = { id: number; chunk: DecodedChunk } | { id: number; diagnostics: Float64Array } | { id: number; error: string };
