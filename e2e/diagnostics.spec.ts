@@ -90,6 +90,10 @@ test.describe("the diagnostics table", () => {
     expect(heights.length).toBeLessThan(60);
     expect(new Set(heights)).toEqual(new Set([26]));
 
+    // The element column fits the longest name: nothing is cut with an ellipsis.
+    const cut = await grid(page).locator("td.diag-element").evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).length);
+    expect(cut).toBe(0);
+
     const rows = await allRows(page);
     // The trace's order: beta, intercept, mu, sigma, each over its labels in order.
     expect(rows.map((r) => r[0])).toEqual(POSTERIOR);
@@ -149,6 +153,12 @@ test.describe("the diagnostics table", () => {
     await filter.fill("MU\\[9\\d\\]");
     await expect(grid(page)).toHaveAttribute("aria-rowcount", "7");
     await expect(section(page).locator(".diag-filter-problem")).toHaveCount(0);
+    // Nothing matches: said under the grid, with the way back.
+    await filter.fill("^theta");
+    await expect(grid(page)).toHaveAttribute("aria-rowcount", "1");
+    await expect(section(page).locator(".diag-empty")).toHaveText("No element matches the filter “^theta”. Change the filter or the thresholds, or show All rows.");
+    await filter.fill("^beta");
+    await expect(section(page).locator(".diag-empty")).toHaveCount(0);
 
     await section(page).getByRole("button", { name: "Worst 20 by R-hat" }).click();
     await expect(filter).toHaveValue("");

@@ -51,6 +51,8 @@ const elements = (rows: DiagnosticsRows, order: ArrayLike<number>) => Array.from
 describe("the diagnostics rows of the example's posterior", () => {
   it("hold every element, with R's values for beta", () => {
     expect(posterior.length).toBe(105);
+    // "intercept[North]" and "intercept[South]": what the element column is sized for.
+    expect(posterior.longestElement).toBe(16);
     golden("beta").forEach((g) => {
       const row = rowOf(posterior, `beta[${g.groups}]`);
       expect(posterior.stat("rhat")[row]).toBeCloseTo(g.rhat, 8);

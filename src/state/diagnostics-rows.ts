@@ -15,6 +15,7 @@ export class DiagnosticsRows {
   readonly #variable: string[] = [];
   readonly #element: string[] = [];
   readonly #spec: string[] = [];
+  #longestElement = 0;
 
   get length(): number {
     return this.#length;
@@ -51,7 +52,13 @@ export class DiagnosticsRows {
       const column = table.getChild(name)!;
       for (let i = 0; i < n; i++) into.push(String(column.get(i)));
     }
+    for (let i = this.#length; i < this.#length + n; i++) this.#longestElement = Math.max(this.#longestElement, this.#element[i].length);
     this.#length += n;
+  }
+
+  /** The number of characters of the longest element name, for sizing its column. */
+  get longestElement(): number {
+    return this.#longestElement;
   }
 
   /** A diagnostic's values for rows 0..length-1 (a view: do not keep it across appends). */

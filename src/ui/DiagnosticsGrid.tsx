@@ -7,6 +7,12 @@ import type { SortKey, Thresholds } from "./diagnostics-view.ts";
 export const ROW_HEIGHT = 26;
 /** Rows rendered beyond each edge of the view, so a fast wheel never shows a blank strip. */
 const OVERSCAN = 10;
+/** Element names are 13px monospace: about this many px a character. */
+const NAME_CHAR_PX = 7.9;
+/** Longer names are cut with an ellipsis (the full name and spec are in the cell's tooltip). */
+const NAME_CHARS_MAX = 60;
+/** The flag marker and the cell's padding. */
+const NAME_EXTRA_PX = 32;
 
 export interface RowClick {
   row: number;
@@ -172,7 +178,8 @@ export function DiagnosticsGrid(props: GridProps) {
         aria-multiselectable="true"
         aria-activedescendant={current >= 0 ? `diag-row-${shown[current]}` : undefined}
         tabIndex={0}
-        className="diag-table"
+        className={groupColumn ? "diag-table with-group" : "diag-table"}
+        style={{ "--element-width": `${Math.ceil(Math.min(rows.longestElement, NAME_CHARS_MAX) * NAME_CHAR_PX) + NAME_EXTRA_PX}px` } as React.CSSProperties}
         onKeyDown={onKeyDown}
       >
         <colgroup>

@@ -131,6 +131,13 @@ function useShownRows(state: DiagnosticsState | undefined, view: DiagnosticsView
   return { sort, shown, flags, flagged, problem: named.problem, groupColumn };
 }
 
+/** Why no row is shown though the table has rows. */
+function emptyText(filter: string, flaggedOnly: boolean): string {
+  if (filter && flaggedOnly) return `No flagged element matches the filter “${filter}”.`;
+  if (filter) return `No element matches the filter “${filter}”.`;
+  return "No element is flagged.";
+}
+
 /** Rows picked with ctrl/cmd- and shift-click, belonging to one computation of the table. */
 interface Selection {
   rows?: DiagnosticsState["rows"];
@@ -261,6 +268,11 @@ function DiagnosticsSection({ view }: { view: DiagnosticsView }) {
           onOpen={(row) => void openElements(picked.has(row) && picked.size > 1 ? [...picked] : [row])}
           onToggle={toggleRow}
         />
+      )}
+      {state && !state.running && total > 0 && shown.length === 0 && (
+        <p className="diag-empty" role="status">
+          {emptyText(view.filter, flaggedOnly)} Change the filter or the thresholds, or show <strong>All rows</strong>.
+        </p>
       )}
       <p className="muted diag-hint">Click a row to open its trace and density; ctrl/⌘-click or shift-click to pick several, Space picks with the keyboard, Enter opens.</p>
     </section>
