@@ -7,12 +7,12 @@ import type { SortKey, Thresholds } from "./diagnostics-view.ts";
 export const ROW_HEIGHT = 26;
 /** Rows rendered beyond each edge of the view, so a fast wheel never shows a blank strip. */
 const OVERSCAN = 10;
-/** Element names are 13px monospace: about this many px a character. */
-const NAME_CHAR_PX = 7.9;
+/** Element names are 13px monospace: about this many px a character (0.6 em). */
+const NAME_CHAR_PX = 7.83;
 /** Longer names are cut with an ellipsis (the full name and spec are in the cell's tooltip). */
 const NAME_CHARS_MAX = 60;
-/** The flag marker and the cell's padding. */
-const NAME_EXTRA_PX = 32;
+/** The flag marker (16px) and the cell's padding (8px). */
+const NAME_EXTRA_PX = 24;
 
 export interface RowClick {
   row: number;
