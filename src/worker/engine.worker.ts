@@ -50,9 +50,10 @@ function post(response: EngineResponse, transfer: Transferable[] = []): void {
   self.postMessage(response, transfer);
 }
 
-/** A table as an Arrow IPC stream whose buffer moves to the page with the message. */
-function ipcOf(table: Table): Uint8Array {
-  return tableToIPC(table, "stream");
+/** Post a table as an Arrow IPC stream whose buffer moves to the page (transferred, not copied). */
+function postTable(table: Table, message: (ipc: Uint8Array) => EngineResponse): void {
+  const ipc = tableToIPC(table, "stream");
+  post(message(ipc), [ipc.buffer]);
 }
 
 /** Post progress for request `id`, at most every PROGRESS_INTERVAL_MS unless `final`. */
@@ -84,7 +85,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
   if (request.type === "diagnose") {
     const elements = await trace.diagnose(request.scope, {
       signal,
-      onBlock: (block) => post({ id: request.id, type: "rows", ipc: ipcOf(diagnosticsTable(block)) }),
+      onBlock: (block) => postTable(diagnosticsTable(block), (ipc) => ({ id: request.id, type: "rows", ipc })),
       onProgress: (done, total) => report({ kind: "diagnose", done, total }, done === total),
     });
     post({ id: request.id, type: "result", result: { elements } });
@@ -93,8 +94,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
   const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress });
   signal.throwIfAborted();
-  const ipc = tableToIPC(table, "stream");
-  post({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }, [ipc.buffer]);
+  postTable(table, (ipc) => ({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }));
 }
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {
