@@ -9,36 +9,13 @@
  * The clock starts at the keydown's own timestamp and stops after the frame that shows the new
  * figure (a task queued from requestAnimationFrame runs after that frame's paint).
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium, option, quantile, startPreview } from "./browser.ts";
 
-const REPO = resolve(import.meta.dirname, "..");
 const PORT = 4320;
 const GOAL_MS = 150;
 const QUERY = "beta[groups], sigma";
 const FIGURE = "Density of beta by groups: 4 curves in 4 facets";
-
-function option(name: string, fallback: number): number {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split("=")[1]) : fallback;
-}
-
-async function startServer(): Promise<() => void> {
-  const server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"], { cwd: REPO, stdio: "ignore" });
-  let exited = false;
-  server.on("exit", () => (exited = true));
-  for (;;) {
-    if (exited) throw new Error(`vite preview could not serve on port ${PORT}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return () => server.kill();
-}
 
 /** Type `query`, press Enter, and resolve with ms from the keydown to the frame showing `figure`. */
 async function enterToPaint(page: Page, query: string, figure: string): Promise<number> {
@@ -61,19 +38,10 @@ async function enterToPaint(page: Page, query: string, figure: string): Promise<
   return measured;
 }
 
-function quantile(sorted: number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[lo + 1] ?? sorted[lo]) - sorted[lo]);
-}
-
 async function main(): Promise<void> {
   const runs = option("runs", 30);
-  const stop = await startServer();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  const stop = await startPreview(PORT);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`http://127.0.0.1:${PORT}/`);

@@ -9,41 +9,13 @@
  * --chains=4 --draws=1000` times the issue's table in the browser) is generated in a temporary folder;
  * the app is built into a temporary folder too, so `dist/` and other runs are left alone.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { writeWideStore } from "../e2e/wide-store.ts";
-
-const REPO = resolve(import.meta.dirname, "..");
-
-function option(name: string, fallback: number): number {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split("=")[1]) : fallback;
-}
-
-async function startServer(dist: string, port: number): Promise<() => void> {
-  const server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", dist], { cwd: REPO, stdio: "ignore" });
-  let exited = false;
-  server.on("exit", () => (exited = true));
-  for (;;) {
-    if (exited) throw new Error(`vite preview could not serve on port ${port}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return () => server.kill();
-}
-
-function quantile(sorted: number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[lo + 1] ?? sorted[lo]) - sorted[lo]);
-}
+import { launchChromium, option, quantile, REPO, startPreview } from "./browser.ts";
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -100,11 +72,8 @@ async function main(): Promise<void> {
   const build = spawnSync("npx", ["vite", "build", "--outDir", dist, "--logLevel", "warn"], { cwd: REPO, stdio: "inherit" });
   if (build.status !== 0) throw new Error("vite build failed");
   const store = writeWideStore(elements, chains, draws);
-  const stop = await startServer(dist, port);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  const stop = await startPreview(port, dist);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/`);

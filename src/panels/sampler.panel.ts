@@ -28,7 +28,16 @@ const ENERGY_BINS = 40;
 const ACCEPTANCE_BINS = 20;
 const MARGIN = { left: 56, right: 16, top: 16, bottom: 40 };
 
-const figureHeight = (width: number) => Math.round(Math.max(240, Math.min(380, width * 0.42)));
+/** What every sampler figure shares: the style, its size for the panel's width, the margins. */
+const frame = (width: number) => ({
+  ...plotStyle,
+  width,
+  height: Math.round(Math.max(240, Math.min(380, width * 0.42))),
+  marginLeft: MARGIN.left,
+  marginRight: MARGIN.right,
+  marginTop: MARGIN.top,
+  marginBottom: MARGIN.bottom,
+});
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "NaN");
 const chainList = (items: readonly { chain: string; text: string }[]) => items.map((i) => `chain ${i.chain} ${i.text}`).join(", ");
 
@@ -101,13 +110,7 @@ function energyFigure(series: readonly ChainSeries[], display: string, width: nu
       { colour: TRANSITION_COLOUR, text: "energy transition ΔE − mean" },
     ]),
     Plot.plot({
-      ...plotStyle,
-      width,
-      height: figureHeight(width),
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
+      ...frame(width),
       x: { label: "energy − mean", labelArrow: "none" },
       y: { label: "density", grid: true },
       marks: [...marks, Plot.ruleY([0], { strokeOpacity: 0.4 }), ...bfmiMarks(energy)],
@@ -137,13 +140,7 @@ function depthFigure(series: readonly ChainSeries[], chains: readonly string[], 
   node.append(
     chainLegend(chains, shown),
     Plot.plot({
-      ...plotStyle,
-      width,
-      height: figureHeight(width),
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
+      ...frame(width),
       fx: { label: "tree depth", labelArrow: "none", axis: "bottom", padding: 0.2 },
       x: { domain: shown, axis: null },
       y: { label: "draws", grid: true },
@@ -179,13 +176,7 @@ function stepSizeFigure(series: readonly ChainSeries[], chains: readonly string[
   node.append(
     chainLegend(chains, series.map((s) => s.chain)),
     Plot.plot({
-      ...plotStyle,
-      width,
-      height: figureHeight(width),
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
+      ...frame(width),
       x: { label: "draw", labelArrow: "none" },
       // Step sizes of chains may differ by orders of magnitude: then a log scale.
       y: { label: "step size", grid: true, type: logScale ? "log" : "linear", inset: 8 },
@@ -217,13 +208,9 @@ function acceptanceFigure(series: readonly ChainSeries[], chains: readonly strin
   node.append(
     chainLegend(chains, shown),
     Plot.plot({
-      ...plotStyle,
-      width,
-      height: figureHeight(width),
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
+      ...frame(width),
+      // Room for the chain labels above the facets.
       marginTop: 28,
-      marginBottom: MARGIN.bottom,
       fx: { domain: shown, label: null, tickFormat: (c: string) => `chain ${c}`, axis: "top", padding: 0.15 },
       x: { domain: [0, 1], label: "acceptance rate", labelArrow: "none", ticks: 3 },
       y: { label: "draws", grid: true },
