@@ -151,6 +151,9 @@ function defaultDiagnosticsScope(tree: TraceTree): string {
   return defaultGroups(tree)[0];
 }
 
+/** While diagnostics stream in, the table shows new rows at most this often. */
+const ROWS_SHOWN_MS = 150;
+
 /** Panels a clicked row opens in: its trace first, then its density. */
 const ELEMENT_PANELS = ["trace", "density"];
 
@@ -244,20 +247,27 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     const update = (change: Partial<DiagnosticsState>) => {
       if (diagnosing === running) set({ diagnostics: { ...get().diagnostics!, ...change } });
     };
+    // Rows are appended as they come, but shown (re-sorted, re-filtered) at most every
+    // ROWS_SHOWN_MS: a new version per block would sort the whole table once per block.
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const showRows = (change: Partial<DiagnosticsState> = {}) => {
+      clearTimeout(pending);
+      pending = undefined;
+      if (diagnosing === running) update({ ...change, version: get().diagnostics!.version + 1 });
+    };
     const running = engine.diagnose(
       asked.scope,
       (rows) => {
         if (diagnosing !== running) return;
-        const current = get().diagnostics!;
-        current.rows.append(rows);
-        update({ version: current.version + 1 });
+        get().diagnostics!.rows.append(rows);
+        pending ??= setTimeout(showRows, ROWS_SHOWN_MS);
       },
-      (progress) => progress.kind === "diagnose" && update({ done: progress.done, total: progress.total }),
+      (progress) => update({ done: progress.done, total: progress.total }),
     );
     diagnosing = running;
     running.result.then(
-      (total) => update({ running: false, done: total, total }),
-      (error) => update({ running: false, error: isCancelled(error) ? { name: CANCELLED, message: "stopped before every row was computed" } : errorData(error) }),
+      (total) => showRows({ running: false, done: total, total }),
+      (error) => showRows({ running: false, error: isCancelled(error) ? { name: CANCELLED, message: "stopped before every row was computed" } : errorData(error) }),
     );
   }
 

@@ -12,9 +12,7 @@ export function TaskBar() {
     ? "starting"
     : p.kind === "extract"
       ? `${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read`
-      : p.kind === "diagnose"
-        ? `${p.done.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} elements`
-        : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;
+      : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;
   const bar = p?.kind === "extract" ? { max: p.chunksTotal || 1, value: p.chunksDone } : {};
   return (
     <div className="taskbar" role="status" aria-label="Progress">

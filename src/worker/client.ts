@@ -3,6 +3,7 @@ import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import {
   CANCELLED,
   type DiagnosedScope,
+  type DiagnoseProgress,
   type EngineErrorData,
   type EngineRequest,
   type EngineResponse,
@@ -37,13 +38,13 @@ export interface EngineClient {
   open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
   extract(query: string, groups: string[], onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
   /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
-  diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: TaskProgress) => void): EngineJob<number>;
+  diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<number>;
 }
 
 interface Pending {
   resolve: (result: EngineResult) => void;
   reject: (error: EngineError) => void;
-  onProgress?: (progress: TaskProgress) => void;
+  onProgress?: (progress: TaskProgress | DiagnoseProgress) => void;
   onRows?: (ipc: Uint8Array) => void;
 }
 
@@ -69,10 +70,11 @@ export function createEngineClient(worker: Worker): EngineClient {
     else waiter.reject(new EngineError(message.error));
   };
 
-  function send<T extends EngineResult>(request: Body, onProgress?: Pending["onProgress"], onRows?: Pending["onRows"]): EngineJob<T> {
+  /** Send a request; the worker reports progress of the request's own kind (P). */
+  function send<T extends EngineResult, P extends TaskProgress | DiagnoseProgress>(request: Body, onProgress?: (progress: P) => void, onRows?: Pending["onRows"]): EngineJob<T> {
     const id = nextId++;
     const result = new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress, onRows });
+      pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress: onProgress as Pending["onProgress"], onRows });
       worker.postMessage({ ...request, id });
     });
     return {
@@ -89,13 +91,13 @@ export function createEngineClient(worker: Worker): EngineClient {
   }
 
   return {
-    open: (source, onProgress) => send<OpenedTrace>({ type: "open", source }, onProgress),
+    open: (source, onProgress) => send<OpenedTrace, TaskProgress>({ type: "open", source }, onProgress),
     extract(query, groups, onProgress) {
-      const job = send<ExtractedTable>({ type: "extract", query, groups }, onProgress);
+      const job = send<ExtractedTable, TaskProgress>({ type: "extract", query, groups }, onProgress);
       return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };
     },
     diagnose(scope, onRows, onProgress) {
-      const job = send<DiagnosedScope>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));
+      const job = send<DiagnosedScope, DiagnoseProgress>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));
       return { result: job.result.then((r) => r.elements), cancel: job.cancel };
     },
   };

@@ -12,7 +12,7 @@ import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
-import { CANCELLED, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
+import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -57,7 +57,7 @@ function postTable(table: Table, message: (ipc: Uint8Array) => EngineResponse): 
 }
 
 /** Post progress for request `id`, at most every PROGRESS_INTERVAL_MS unless `final`. */
-function progressReporter(id: number): (progress: TaskProgress, final?: boolean) => void {
+function progressReporter(id: number): (progress: TaskProgress | DiagnoseProgress, final?: boolean) => void {
   let last = 0;
   return (progress, final = false) => {
     const now = performance.now();

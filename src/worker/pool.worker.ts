@@ -4,7 +4,7 @@ import { serveWork } from "../engine/pool/serve.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** Browser decode worker: decodes chunks for the engine worker's pool. */
+/** Browser pool worker: decodes chunks and diagnoses blocks for the engine worker's pool. */
 serveWork(
   (handler) => (self.onmessage = (event: MessageEvent<WorkRequest>) => handler(event.data)),
   (message, transfer) => self.postMessage(message, transfer),

@@ -52,15 +52,18 @@ export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope;
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }
   | { id: number; type: "error"; error: EngineErrorData }
-  | { id: number; type: "progress"; progress: TaskProgress }
+  | { id: number; type: "progress"; progress: TaskProgress | DiagnoseProgress }
   /** Rows of a diagnostics table (see engine/diagnostics-output.ts) as an Arrow IPC stream, transferred. */
   | { id: number; type: "rows"; ipc: Uint8Array };
 
 /** How far a request has got: an extraction counts arrays and chunks; an open, metadata reads. */
-export type TaskProgress =
-  | ({ kind: "extract" } & ExtractProgress)
-  | ({ kind: "open" } & ReadCount)
-  /** Elements diagnosed of the scope's total. */
-  | { kind: "diagnose"; done: number; total: number };
+export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount);
+
+/** How far a diagnose request has got: elements diagnosed of the scope's total (shown in the table, not the task bar). */
+export interface DiagnoseProgress {
+  kind: "diagnose";
+  done: number;
+  total: number;
+}
 
 export const CANCELLED = "CancelledError";

@@ -13,7 +13,7 @@ function bootstrap(): string {
   return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(WORKER)}); });`;
 }
 
-/** A decode pool of worker threads, up to one per core; they keep the process alive only while busy. */
+/** A work pool of worker threads, up to one per core; they keep the process alive only while busy. */
 export function createNodeWorkPool(size = availableParallelism()): WorkPool {
   const source = bootstrap();
   return new WorkPool(() => {
