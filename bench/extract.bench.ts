@@ -5,7 +5,7 @@
  *   npx tsx bench/extract.bench.ts [--runs=N] [--chunks=C,D,P]
  *
  * Builds theta (chain, draw, param) = 4 x 1000 x 10,000 float64 in a temporary folder as a Zarr v2
- * store (Blosc LZ4, as xarray writes it) and as Zarr v3 (zstd, via ../shared/tools/to_zarr_v3.py),
+ * store (Blosc LZ4, as xarray writes it) and as Zarr v3 (zstd, via bench/to_zarr_v3.py),
  * then times each reader on each store in a process of its own so that peak RSS is per reader.
  * Needs Debian's python3-zarr (installed with apt-get when missing); xarray is optional.
  * Progress goes to stderr, the report to stdout.
@@ -19,7 +19,7 @@ import { bytesOnDisk, type Compressor, readThetaLayout, type ThetaLayout } from 
 
 const REPO = resolve(import.meta.dirname, "..");
 const PYTHON = "/usr/bin/python3";
-const CONVERTER = resolve(REPO, "../shared/tools/to_zarr_v3.py");
+const CONVERTER = resolve(REPO, "bench/to_zarr_v3.py");
 const GOAL_FLOOR_RATIO = 1.5;
 const GOAL_XARRAY_SPEEDUP = 4;
 // Summing 40M doubles in a different order moves the last digits only; a lost or doubled value moves it by ~1.

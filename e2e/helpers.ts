@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Locator, type Page } from "@playwright/test";
 
-export const FIXTURES = join(import.meta.dirname, "..", "..", "shared", "fixtures");
+export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
 
 /**
- * Serve ../shared/fixtures at /__fixtures/… (ranges and 404s as a static server gives them),
+ * Serve fixtures/ at /__fixtures/… (ranges and 404s as a static server gives them),
  * for Open URL and drops. `delay` is asked before each answer, to make loads slow on purpose.
  */
 export async function serveFixtures(page: Page, delay: () => number = () => 0): Promise<void> {
@@ -43,10 +43,11 @@ export async function openFolder(page: Page, path: string): Promise<void> {
   await (await chooser).setFiles(path);
 }
 
-export async function openFile(page: Page, path: string): Promise<void> {
+/** Pick a file through Open file: a path, or a file made in the test (name, type and bytes). */
+export async function openFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
   const chooser = page.waitForEvent("filechooser");
   await page.getByRole("button", { name: "Open file" }).click();
-  await (await chooser).setFiles(path);
+  await (await chooser).setFiles(file);
 }
 
 /** Drop a file on the page as a user dragging one in would (a File in a DataTransfer). */
@@ -86,4 +87,23 @@ export async function addPanel(page: Page, kind: string): Promise<Locator> {
   await page.getByLabel("Panel kind").selectOption(kind);
   await page.getByRole("button", { name: "Add panel" }).click();
   return page.locator(`section.panel[data-kind=${kind}]`).last();
+}
+
+const GROUPS = ["North", "South", "East", "West"];
+
+/** `beta[groups], sigma` on an open grouped_regression trace: one density per group, and the table. */
+export async function expectBetaSigma(page: Page): Promise<void> {
+  await runQuery(page, "beta[groups], sigma");
+  const density = page.getByRole("figure", { name: "Density of beta by groups: 4 curves in 4 facets" });
+  await expect(density).toBeVisible();
+  const { curves, facets } = await densityMarks(page);
+  expect(curves).toEqual(GROUPS);
+  expect(facets).toEqual(GROUPS);
+  const table = page.getByRole("figure", { name: "Tidy table of beta[groups], sigma: 6,400 rows, 5 columns" });
+  await expect(table.locator("thead th span")).toHaveText(["chain", "draw", "groups", "beta", "sigma"]);
+  // chain 0, draw 0, North in the golden table: beta 0.35074762718133845, sigma 0.47830134586249906.
+  const first = table.locator("tbody tr").first().locator("td");
+  await expect(first).toHaveText(["0", "0", "North", "0.350748", "0.478301"]);
+  await expect(first.nth(3)).toHaveAttribute("title", "0.35074762718133845");
+  await expect(first.nth(4)).toHaveAttribute("title", "0.47830134586249906");
 }

@@ -1,4 +1,4 @@
-// The eight plots of the seed page (../shared/docs/semantics.md), each built on the example
+// The eight plots of the seed page (docs/semantics.md), each built on the example
 // through the UI as a user would, asserted by its marks, and photographed for the README.
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";

@@ -5,7 +5,7 @@
 # JSON text holds exactly the doubles R computed on. NA is written "NA", NaN "NaN", infinities
 # "Inf"/"-Inf".
 #
-# The statistics are what summarise_draws() and ../shared/tools/diagnostics.R compute: base
+# The statistics are what summarise_draws() computes (as for fixtures/*.expected/diag_*.json): base
 # mean, sd, median and mad; quantile2() for q5/q95 (quantile(type = 7) for draws without NA,
 # and NA instead of quantile()'s error when there is one); rhat, ess_bulk, ess_tail, mcse_mean,
 # mcse_sd.

@@ -7,7 +7,7 @@ import { FIXTURES } from "./golden.ts";
 
 /**
  * E-BFMI per chain computed with numpy (1.24) from the stores read by zarr-python, as ArviZ's `bfmi`
- * does (mean squared difference over the variance with ddof = 1), in ../shared/fixtures:
+ * does (mean squared difference over the variance with ddof = 1), in fixtures/:
  *
  *   /usr/bin/python3 -c "import zarr, numpy as np; e = zarr.open('grouped_regression.zarr', mode='r')['sample_stats/energy'][:];
  *     print([repr(float(x)) for x in np.square(np.diff(e, axis=1)).mean(axis=1) / np.var(e, axis=1, ddof=1)])"

@@ -79,7 +79,7 @@ describe("diagnoseDraws against R posterior 1.4 (scripts/diagnostics-goldens.R)"
   });
 });
 
-describe("the example's diagnostics against ../shared diag_*.json", () => {
+describe("the example's diagnostics against R posterior's diag_*.json", () => {
   const golden = (name: string) =>
     JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, GoldenValue>[];
 

@@ -3,7 +3,8 @@ import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { expect } from "vitest";
 
-export const FIXTURES = join(import.meta.dirname, "..", "..", "shared", "fixtures");
+/** The repository's traces and goldens (fixtures/README.md says where each came from). */
+export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 
 export interface GoldenCase {
   group: string;

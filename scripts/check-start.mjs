@@ -1,0 +1,78 @@
+// The README's first command, checked as a user would see it: `npm start` serves the app, and
+// /#trace=example in Debian's Chromium opens the bundled example and draws its panels.
+//
+//   node scripts/check-start.mjs [--screenshot FILE]
+//
+// Exits 1 with what went wrong when the server does not start, the page reports an error, or the
+// example's density and table do not appear within a minute.
+import { spawn } from "node:child_process";
+import { chromium } from "playwright-core";
+
+const TIMEOUT_MS = 60_000;
+const screenshotAt = process.argv.indexOf("--screenshot");
+const screenshot = screenshotAt > 0 ? process.argv[screenshotAt + 1] : undefined;
+
+function fail(message) {
+  process.stderr.write(`check-start: ${message}\n`);
+  process.exitCode = 1;
+}
+
+/** `npm start` in its own process group (npm, the shell, vite), and the URL vite says it serves. */
+function start() {
+  const server = spawn("npm", ["start"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start served nothing within ${TIMEOUT_MS / 1000} s:\n${output}`)), TIMEOUT_MS);
+    const read = (data) => {
+      output += data;
+      // Vite colours its banner; the address is what follows "Local:".
+      const local = /Local:\s+(?:\x1b\[[0-9;]*m)*(http:\/\/\S+?\/)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
+      if (local) {
+        clearTimeout(timer);
+        resolve(local[1]);
+      }
+    };
+    server.stdout.on("data", read);
+    server.stderr.on("data", read);
+    server.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (${code}) before serving:\n${output}`));
+    });
+  });
+  return { url, stop: () => process.kill(-server.pid, "SIGTERM") };
+}
+
+const server = start();
+const began = Date.now();
+let browser;
+try {
+  const base = await server.url;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(`${base}#trace=example`);
+  const density = page.getByRole("figure", { name: "Density of beta by groups: 4 curves in 4 facets" });
+  const table = page.getByRole("figure", { name: "Tidy table of beta[groups]: 6,400 rows, 4 columns" });
+  await density.waitFor({ timeout: TIMEOUT_MS });
+  await table.waitFor({ timeout: TIMEOUT_MS });
+  const curves = await density.locator('g[aria-description="density curves"] path').count();
+  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  if (curves !== 4) fail(`the example's density has ${curves} curves, not 4`);
+  if (problems.length) fail(problems.join("\n"));
+  if (!process.exitCode) {
+    const seconds = ((Date.now() - began) / 1000).toFixed(1);
+    process.stdout.write(`check-start: npm start served ${base}; #trace=example drew the example's density (4 curves) and table in ${seconds} s\n`);
+  }
+} catch (error) {
+  fail(error.message);
+} finally {
+  await browser?.close();
+  server.stop();
+}
