@@ -10,6 +10,7 @@ import { openDirectoryHandle } from "../src/engine/store/directory.ts";
 import { openFiles } from "../src/engine/store/files.ts";
 import { rewriteZarrJson } from "../src/engine/store/fixed-length-utf32.ts";
 import { openPath } from "../src/engine/store/node.ts";
+import { WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
 import { openUrl } from "../src/engine/store/url.ts";
 import { openZipBlob } from "../src/engine/store/zip.ts";
 import { openTrace } from "../src/engine/trace.ts";
@@ -125,6 +126,83 @@ describe("stores served over HTTP (loopback server with range requests)", () => 
       "'ftp://example.org/x.zarr' is not an http(s) URL: only stores served over HTTP can be opened by address",
     );
     await expect(openUrl("trace.zarr")).rejects.toThrow("'trace.zarr' is not a URL: give a full address such as https://example.org/trace.zarr");
+  });
+});
+
+describe("a zip from a server that ignores range requests", () => {
+  const ZIP = readFileSync(join(FIXTURES, "grouped_regression.v3.zarr.zip"));
+  const LARGE = WHOLE_ZIP_LIMIT + 1_000_000;
+  let server: Server;
+  let base: string;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = new URL(req.url!, "http://x").pathname;
+      requests.push(`${req.method} ${path} ${req.headers.range ?? ""}`);
+      if (path === "/small.zip") {
+        // Range or not, the whole file with 200, as a plain static server without range support does.
+        res.writeHead(200, { "Content-Length": ZIP.byteLength });
+        res.end(req.method === "HEAD" ? undefined : ZIP);
+      } else if (path === "/unsized.zip") {
+        // Sent chunked: no Content-Length, not even to HEAD.
+        res.writeHead(200, { "Transfer-Encoding": "chunked" });
+        if (req.method === "HEAD") res.end();
+        else {
+          res.write(ZIP.subarray(0, 1000));
+          res.end(ZIP.subarray(1000));
+        }
+      } else if (path === "/large.zip") {
+        res.writeHead(200, { "Content-Length": LARGE });
+        // Starts the body and never finishes it: the reader must stop reading, not wait for it all.
+        if (req.method === "HEAD") res.end();
+        else res.write(new Uint8Array(65536));
+      } else if (path === "/short.zip") {
+        const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
+        res.writeHead(range ? 206 : 200, { "Content-Length": range ? 10 : ZIP.byteLength });
+        res.end(req.method === "HEAD" ? undefined : ZIP.subarray(0, 10));
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("reads a small zip from the one whole answer, then from memory", async () => {
+    requests.length = 0;
+    await expectBetaIntercept(await openTrace(await openUrl(`${base}/small.zip`)));
+    expect(requests.filter((r) => r.startsWith("GET"))).toHaveLength(1);
+  });
+
+  it("reads a zip whose size the server does not give", async () => {
+    await expectBetaIntercept(await openTrace(await openUrl(`${base}/unsized.zip`)));
+  });
+
+  it("refuses a large one at once, saying that the server has no range requests and what to do", async () => {
+    const url = `${base}/large.zip`;
+    const error = await openUrl(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^${url.replace(/\./g, "\\.")} is 65 MB, and the server does not answer HTTP range requests: asked for \\d+ bytes, it sent the whole file\\. ` +
+          "drawscope reads a zip over HTTP by ranges and downloads it whole only up to 64 MB\\. " +
+          "Serve it from a server that supports range requests \\(Accept-Ranges: bytes\\), serve the unzipped Zarr folder instead, " +
+          "or download the zip and use Open file\\.$",
+      ),
+    );
+  });
+
+  it("says when an answer to a range request is short", async () => {
+    const url = `${base}/short.zip`;
+    const error = await openUrl(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/short\.zip: the server answered a request for \d+ bytes at offset \d+ with 10 bytes \(HTTP 206\)/);
+  });
+
+  it("says when there is no file at the address", async () => {
+    await expect(openUrl(`${base}/gone.zip`)).rejects.toThrow(/^cannot read the size of http:\/\/127\.0\.0\.1:\d+\/gone\.zip: the server answered HTTP 404 Not Found \(no file at that address\)\.$/);
   });
 });
 

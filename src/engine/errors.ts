@@ -3,6 +3,10 @@ export class DrawscopeError extends Error {
   override name = "DrawscopeError";
 }
 
+/** What to check when a server cannot be read at all (a network error, or a refused cross-origin read). */
+export const SERVER_REACH_HINT =
+  "Check the address and that the server is reachable; a server on another site must allow this page to read it (CORS).";
+
 /** A store that cannot be opened or read: not Zarr, missing metadata, a corrupt zip. */
 export class StoreError extends DrawscopeError {
   override name = "StoreError";

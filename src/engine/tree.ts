@@ -1,5 +1,5 @@
 import * as zarr from "zarrita";
-import { StoreError } from "./errors.ts";
+import { SERVER_REACH_HINT, StoreError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
@@ -107,8 +107,7 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
     bytes = await store.store.get(`/${key}` as zarr.AbsolutePath);
   } catch (error) {
     throw new StoreError(
-      `cannot read ${key} of ${store.label}: ${(error as Error).message}. ` +
-        "Check the address and that the server is reachable; a server on another site must allow this page to read it (CORS).",
+      `cannot read ${key} of ${store.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`,
       store.label,
     );
   }

@@ -1,6 +1,5 @@
+import { megabytes } from "../engine/units.ts";
 import { useActions, useApp } from "./context.ts";
-
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 
 /** Progress of the open or query under way (arrays and bytes read), with Cancel. */
 export function TaskBar() {

@@ -73,7 +73,7 @@ export function Toolbar() {
   return (
     <div className="toolbar">
       <PickButton label="Open folder" inputLabel="Zarr folder to open" directory pick={folderFromInput} />
-      <PickButton label="Open file" inputLabel="Zipped Zarr store to open" accept=".zip,.nc" pick={fileFromInput} />
+      <PickButton label="Open file" inputLabel="Zipped Zarr store to open" accept=".zip,.nc,.csv" pick={fileFromInput} />
       <form
         className="url-form"
         onSubmit={(e) => {

@@ -1,6 +1,6 @@
 import FetchStore from "@zarrita/storage/fetch";
-import { HTTPRangeReader } from "@zarrita/storage/zip";
 import { StoreError } from "../errors.ts";
+import { HttpZipReader } from "./http-zip.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
 
@@ -15,6 +15,6 @@ export async function openUrl(url: string): Promise<TraceStore> {
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new StoreError(`'${url}' is not an http(s) URL: only stores served over HTTP can be opened by address`);
   }
-  if (parsed.pathname.toLowerCase().endsWith(".zip")) return openZip(new HTTPRangeReader(parsed), url);
+  if (parsed.pathname.toLowerCase().endsWith(".zip")) return openZip(new HttpZipReader(parsed, url), url);
   return { store: new FetchStore(parsed.href.replace(/\/+$/, "")), label: url };
 }

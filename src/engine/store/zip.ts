@@ -1,15 +1,16 @@
 import ZipFileStore, { BlobReader } from "@zarrita/storage/zip";
-import { StoreError } from "../errors.ts";
+import { DrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
 import type { TraceStore } from "./types.ts";
 
-type Reader = ConstructorParameters<typeof ZipFileStore>[0];
+/** What a zip is read through: its length, and bytes by offset. */
+export type ZipReader = ConstructorParameters<typeof ZipFileStore>[0];
 
 /**
  * A zipped Zarr store, at the zip's root or inside one top folder; `__MACOSX/` and `._*` entries
  * are ignored. Entries are read by range, so a large zip is never loaded whole.
  */
-export async function openZip(reader: Reader, label: string): Promise<TraceStore> {
+export async function openZip(reader: ZipReader, label: string): Promise<TraceStore> {
   let keys: string[] = [];
   const store = new ZipFileStore(reader, {
     transformEntries(entries) {
@@ -21,6 +22,8 @@ export async function openZip(reader: Reader, label: string): Promise<TraceStore
   try {
     await store.has("/");
   } catch (cause) {
+    // The reader's own errors (an unreachable server, one without range requests) say it better.
+    if (cause instanceof DrawscopeError) throw cause;
     throw new StoreError(`${label} is not a readable zip file (${(cause as Error).message}); zip the Zarr folder and try again`);
   }
   return { store, list: listKeys(keys), label };

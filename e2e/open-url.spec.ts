@@ -1,0 +1,75 @@
+// Open URL against real servers on another origin: what a server must allow (CORS, and range
+// requests for a zip), and what the user is told when it does not.
+import { expect, test, type Page } from "@playwright/test";
+import { WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
+import { startFixtureServer, type FixtureServer, type ServerKind } from "./fixture-server.ts";
+import { expectBetaSigma, openExample } from "./helpers.ts";
+
+let server: FixtureServer | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(kind: ServerKind): Promise<FixtureServer> {
+  server = await startFixtureServer(kind, WHOLE_ZIP_LIMIT + 1_000_000);
+  return server;
+}
+
+async function openUrl(page: Page, url: string): Promise<void> {
+  await page.getByRole("textbox", { name: "Store URL" }).fill(url);
+  await page.getByRole("button", { name: "Open URL" }).click();
+}
+
+const notice = (page: Page) => page.getByRole("alert").filter({ hasText: "Could not open" });
+
+test("a zip on another site with CORS and range requests opens by ranges, never downloaded whole", async ({ page }) => {
+  const { base, requests } = await serve({ ranges: true, cors: true });
+  await page.goto("/");
+  await openUrl(page, `${base}/grouped_regression.zarr.zip`);
+  await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("grouped_regression.zarr.zip");
+  await expectBetaSigma(page);
+  const gets = requests.filter((r) => r.startsWith("GET"));
+  expect(gets.length).toBeGreaterThan(0);
+  expect(gets.filter((r) => !/ bytes=\d+-\d+$/.test(r))).toEqual([]);
+});
+
+test("a small zip from a server without range requests is read from one whole download", async ({ page }) => {
+  const { base, requests } = await serve({ ranges: false, cors: true });
+  await page.goto("/");
+  await openUrl(page, `${base}/grouped_regression.v3.zarr.zip`);
+  await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("Zarr v3");
+  await expectBetaSigma(page);
+  expect(requests.filter((r) => r.startsWith("GET"))).toHaveLength(1);
+});
+
+test("a large zip from a server without range requests is refused at once, saying why and what to do", async ({ page }) => {
+  const { base } = await serve({ ranges: false, cors: true });
+  await openExample(page);
+  await openUrl(page, `${base}/large.zip`);
+  const refused = notice(page);
+  await expect(refused).toContainText(
+    `${base}/large.zip is 65 MB, and the server does not answer HTTP range requests: asked for 65557 bytes, it sent the whole file. ` +
+      "drawscope reads a zip over HTTP by ranges and downloads it whole only up to 64 MB. Serve it from a server that supports range " +
+      "requests (Accept-Ranges: bytes), serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+  );
+  await expect(refused).toContainText("the example (grouped_regression.zarr.zip) is still open");
+  await refused.getByRole("button", { name: "Dismiss" }).click();
+  await expectBetaSigma(page);
+});
+
+test("a server on another site that does not allow this page (no CORS) is named as the likely cause", async ({ page }) => {
+  const { base } = await serve({ ranges: true, cors: false });
+  await openExample(page);
+  await openUrl(page, `${base}/grouped_regression.zarr.zip`);
+  await expect(notice(page)).toContainText(
+    `cannot read the size of ${base}/grouped_regression.zarr.zip: Failed to fetch. Check the address and that the server is reachable; ` +
+      "a server on another site must allow this page to read it (CORS).",
+  );
+  await notice(page).getByRole("button", { name: "Dismiss" }).click();
+  await openUrl(page, `${base}/grouped_regression.zarr`);
+  await expect(notice(page)).toContainText(`cannot read zarr.json of ${base}/grouped_regression.zarr: Failed to fetch.`);
+  await expect(notice(page)).toContainText("must allow this page to read it (CORS)");
+  await notice(page).getByRole("button", { name: "Dismiss" }).click();
+  await expectBetaSigma(page);
+});

@@ -1,0 +1,120 @@
+import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
+import { megabytes } from "../units.ts";
+import type { ZipReader } from "./zip.ts";
+
+/**
+ * A zip that a server ignoring range requests sends whole is kept, up to this size, and read from
+ * memory: the example and most single-model traces fit. Larger ones are refused, since every read
+ * would download the whole file again.
+ */
+export const WHOLE_ZIP_LIMIT = 64_000_000;
+
+/**
+ * A zip served over HTTP(S), read by range requests so that a large zip is never downloaded whole.
+ * Servers are checked rather than trusted: one that answers a range request with the whole file
+ * (200 instead of 206) is detected, its small zips kept from that answer and large ones refused
+ * with a message that says so; a short answer is an error, never a silently shifted read.
+ */
+export class HttpZipReader implements ZipReader {
+  #length?: number;
+  #whole?: Uint8Array<ArrayBuffer>;
+
+  constructor(
+    private readonly url: URL,
+    private readonly label: string,
+  ) {}
+
+  async getLength(): Promise<number> {
+    if (this.#length !== undefined) return this.#length;
+    const response = await this.#fetch({ method: "HEAD" }, "the size");
+    const length = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (Number.isInteger(length) && length >= 0) {
+      this.#length = length;
+      return length;
+    }
+    // No size in the headers (a compressed or chunked answer): the zip can only be had whole.
+    const whole = await this.#readWhole(await this.#fetch({}, "the whole file"), undefined);
+    return whole.byteLength;
+  }
+
+  async read(offset: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (this.#whole) return this.#whole.subarray(offset, offset + size);
+    if (size === 0) return new Uint8Array(0);
+    const response = await this.#fetch({ headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
+    if (response.status === 200) {
+      const whole = await this.#readWhole(response, size);
+      return whole.subarray(offset, offset + size);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.status !== 206 || bytes.byteLength !== size) {
+      throw new StoreError(
+        `${this.label}: the server answered a request for ${size} bytes at offset ${offset} with ${bytes.byteLength} bytes ` +
+          `(HTTP ${response.status}), so the zip cannot be read reliably. Serve the unzipped Zarr folder instead, or download the zip and use Open file.`,
+        this.label,
+      );
+    }
+    return bytes;
+  }
+
+  /** The whole zip from an answer that carries all of it; refused above WHOLE_ZIP_LIMIT. */
+  async #readWhole(response: Response, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    const size = Number.isFinite(declared) ? declared : this.#length;
+    if (size !== undefined && size > WHOLE_ZIP_LIMIT) {
+      await response.body?.cancel();
+      throw this.#tooLargeWithoutRanges(size, askedFor);
+    }
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    const reader = response.body!.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      received += part.value.byteLength;
+      if (received > WHOLE_ZIP_LIMIT) {
+        await reader.cancel();
+        throw this.#tooLargeWithoutRanges(undefined, askedFor);
+      }
+      chunks.push(part.value);
+    }
+    const whole = new Uint8Array(received);
+    let at = 0;
+    for (const chunk of chunks) {
+      whole.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    this.#whole = whole;
+    this.#length = received;
+    return whole;
+  }
+
+  #tooLargeWithoutRanges(size: number | undefined, askedFor: number | undefined): StoreError {
+    const what = size === undefined ? `more than ${megabytes(WHOLE_ZIP_LIMIT)}` : megabytes(size);
+    const why =
+      askedFor === undefined
+        ? "the server does not say the zip's size, so drawscope cannot read it by HTTP range requests"
+        : `the server does not answer HTTP range requests: asked for ${askedFor} bytes, it sent the whole file`;
+    return new StoreError(
+      `${this.label} is ${what}, and ${why}. drawscope reads a zip over HTTP by ranges and downloads it whole only up to ` +
+        `${megabytes(WHOLE_ZIP_LIMIT)}. Serve it from a server that supports range requests (Accept-Ranges: bytes), ` +
+        "serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+      this.label,
+    );
+  }
+
+  async #fetch(init: RequestInit, what: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, init);
+    } catch (error) {
+      throw new StoreError(`cannot read ${what} of ${this.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, this.label);
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      const missing = response.status === 404 ? " (no file at that address)" : "";
+      throw new StoreError(
+        `cannot read ${what} of ${this.label}: the server answered HTTP ${response.status} ${response.statusText}${missing}.`,
+        this.label,
+      );
+    }
+    return response;
+  }
+}
