@@ -66,9 +66,9 @@ test.describe("opening traces", () => {
     await openExample(page);
     // An HDF5 signature is all a NetCDF-4 file needs to be told apart here.
     await openFile(page, { name: "grouped_regression.nc", mimeType: "application/x-netcdf", buffer: Buffer.from("\x89HDF\r\n\x1a\n", "latin1") });
-    const notice = page.getByRole("alert").filter({ hasText: "Cannot open that" });
+    const notice = page.getByRole("alert").filter({ hasText: "Could not open grouped_regression.nc" });
     await expect(notice).toContainText("grouped_regression.nc is a NetCDF file, which drawscope cannot read yet");
-    await expect(notice).toContainText("the example (grouped_regression.zarr.zip) is still open");
+    await expect(notice).toContainText("Still open: the example (grouped_regression.zarr.zip).");
     await notice.getByRole("button", { name: "Dismiss" }).click();
 
     await openFile(page, { name: "notes.zip", mimeType: "application/zip", buffer: Buffer.from("hello") });
@@ -305,7 +305,7 @@ test.describe("long loads", () => {
     await expect(progress).toContainText(/metadata: [1-9]\d* reads? · [\d.]+ MB/);
     await progress.getByRole("button", { name: "Cancel" }).click();
     const cancelled = page.getByRole("status").filter({ hasText: "Opening cancelled" });
-    await expect(cancelled).toContainText("grouped_regression.v3.zarr is still open");
+    await expect(cancelled).toContainText(`Still open: ${new URL(page.url()).origin}/__fixtures/grouped_regression.v3.zarr.`);
     slow = 0;
     await runQuery(page, "sigma");
     await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();

@@ -28,7 +28,7 @@ export async function startFixtureServer(kind: ServerKind, largeBytes: number): 
     const path = decodeURIComponent(new URL(req.url!, "http://x").pathname);
     requests.push(`${req.method} ${path} ${req.headers.range ?? ""}`.trimEnd());
     const cors: Record<string, string> = kind.cors
-      ? { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Range", "Access-Control-Expose-Headers": "Content-Range" }
+      ? { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Range" }
       : {};
     if (req.method === "OPTIONS") return res.writeHead(204, cors).end();
     if (path === "/large.zip") {

@@ -53,7 +53,7 @@ test("a large zip from a server without range requests is refused at once, sayin
       "drawscope reads a zip over HTTP by ranges and downloads it whole only up to 64 MB. Serve it from a server that supports range " +
       "requests (Accept-Ranges: bytes), serve the unzipped Zarr folder instead, or download the zip and use Open file.",
   );
-  await expect(refused).toContainText("the example (grouped_regression.zarr.zip) is still open");
+  await expect(refused).toContainText("Still open: the example (grouped_regression.zarr.zip).");
   await refused.getByRole("button", { name: "Dismiss" }).click();
   await expectBetaSigma(page);
 });

@@ -220,6 +220,18 @@ describe("zips", () => {
     expect((error as Error).message).toMatch(/^notes\.txt is not a readable zip file \(.+\); zip the Zarr folder and try again$/);
   });
 
+  it("names NetCDF and CSV files (traces not read yet) and says what to do instead", async () => {
+    const hdf5 = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const netcdf = `is a NetCDF file, which drawscope cannot read yet. Save the trace as Zarr in Python (idata.to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
+    await expect(openZipBlob(new Blob([hdf5]), "trace.nc")).rejects.toThrow(`trace.nc ${netcdf}`);
+    await expect(openZipBlob(new Blob([hdf5]), "trace.zip")).rejects.toThrow(`trace.zip ${netcdf}`);
+    await expect(openZipBlob(new Blob(["CDF\x01\0\0\0\0"]), "classic.nc")).rejects.toThrow(`classic.nc ${netcdf}`);
+    const csv = `is a CSV file (CmdStan's output?), which drawscope cannot read yet. Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
+    await expect(openZipBlob(new Blob(["# model = grouped_model\nlp__,accept_stat__\n"]), "output_1.csv")).rejects.toThrow(`output_1.csv ${csv}`);
+    await expect(openZipBlob(new Blob(["lp__,accept_stat__\n-3.1,0.9\n"]), "draws")).rejects.toThrow(`draws ${csv}`);
+    await expect(openZipBlob(new Blob(["x,y\n1,2\n"]), "notes.txt")).rejects.toThrow(/^notes\.txt is not a readable zip file/);
+  });
+
   it("says when a path does not exist", async () => {
     await expect(openPath(join(FIXTURES, "nope.zarr"))).rejects.toThrow(
       `${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one`,

@@ -202,7 +202,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
 
   function stillOpen(): string {
     const { trace } = get();
-    return trace ? ` ${describeRef(trace.ref)} is still open.` : "";
+    return trace ? ` Still open: ${describeRef(trace.ref)}.` : "";
   }
 
   const cancelled = (what: string): Notice => ({ tone: "info", title: "Opening cancelled", text: `${what} was not opened.${stillOpen()}`, actions: ["dismiss"] });

@@ -15,16 +15,6 @@ export class UnsupportedInput extends Error {
 }
 
 function fileTrace(file: File): PickedTrace {
-  if (/\.nc$/i.test(file.name)) {
-    throw new UnsupportedInput(
-      `${file.name} is a NetCDF file, which drawscope cannot read yet. Save the trace as Zarr in Python (idata.to_zarr("trace.zarr")) and open that folder, or a zip of it.`,
-    );
-  }
-  if (/\.csv$/i.test(file.name)) {
-    throw new UnsupportedInput(
-      `${file.name} is a CSV file (CmdStan's output?), which drawscope cannot read yet. Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) and open that folder, or a zip of it.`,
-    );
-  }
   return { source: { kind: "zip", blob: file, name: file.name }, ref: { kind: "local", label: file.name }, label: file.name };
 }
 

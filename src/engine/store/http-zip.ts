@@ -17,7 +17,8 @@ export const WHOLE_ZIP_LIMIT = 64_000_000;
  */
 export class HttpZipReader implements ZipReader {
   #length?: number;
-  #whole?: Uint8Array<ArrayBuffer>;
+  /** The whole zip, once a server sent all of it: shared by reads that overlap its download. */
+  #whole?: Promise<Uint8Array<ArrayBuffer>>;
 
   constructor(
     private readonly url: URL,
@@ -33,17 +34,18 @@ export class HttpZipReader implements ZipReader {
       return length;
     }
     // No size in the headers (a compressed or chunked answer): the zip can only be had whole.
-    const whole = await this.#readWhole(await this.#fetch({}, "the whole file"), undefined);
-    return whole.byteLength;
+    this.#whole = this.#readWhole(await this.#fetch({}, "the whole file"), undefined);
+    return (await this.#whole).byteLength;
   }
 
   async read(offset: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.#whole) return this.#whole.subarray(offset, offset + size);
+    if (this.#whole) return (await this.#whole).subarray(offset, offset + size);
     if (size === 0) return new Uint8Array(0);
     const response = await this.#fetch({ headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
     if (response.status === 200) {
-      const whole = await this.#readWhole(response, size);
-      return whole.subarray(offset, offset + size);
+      if (this.#whole) await response.body?.cancel();
+      else this.#whole = this.#readWhole(response, size);
+      return (await this.#whole).subarray(offset, offset + size);
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (response.status !== 206 || bytes.byteLength !== size) {
@@ -81,7 +83,6 @@ export class HttpZipReader implements ZipReader {
       whole.set(chunk, at);
       at += chunk.byteLength;
     }
-    this.#whole = whole;
     this.#length = received;
     return whole;
   }

@@ -1,6 +1,7 @@
 import ZipFileStore, { BlobReader } from "@zarrita/storage/zip";
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
+import { notAZipReason } from "./not-a-zip.ts";
 import type { TraceStore } from "./types.ts";
 
 /** What a zip is read through: its length, and bytes by offset. */
@@ -24,6 +25,12 @@ export async function openZip(reader: ZipReader, label: string): Promise<TraceSt
   } catch (cause) {
     // The reader's own errors (an unreachable server, one without range requests) say it better.
     if (cause instanceof DrawscopeError) throw cause;
+    const head = await reader
+      .getLength()
+      .then((length) => reader.read(0, Math.min(8, length)))
+      .catch(() => new Uint8Array());
+    const reason = notAZipReason(head, label);
+    if (reason) throw new StoreError(reason, label);
     throw new StoreError(`${label} is not a readable zip file (${(cause as Error).message}); zip the Zarr folder and try again`);
   }
   return { store, list: listKeys(keys), label };
