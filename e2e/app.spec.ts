@@ -67,7 +67,7 @@ test.describe("opening traces", () => {
     // An HDF5 signature is all a NetCDF-4 file needs to be told apart here.
     await openFile(page, { name: "grouped_regression.nc", mimeType: "application/x-netcdf", buffer: Buffer.from("\x89HDF\r\n\x1a\n", "latin1") });
     const notice = page.getByRole("alert").filter({ hasText: "Could not open grouped_regression.nc" });
-    await expect(notice).toContainText("grouped_regression.nc is a NetCDF file, which drawscope cannot read yet");
+    await expect(notice).toContainText("grouped_regression.nc is a NetCDF-4 or HDF5 file (ArviZ's to_netcdf writes these), which drawscope cannot read yet");
     await expect(notice).toContainText("Still open: the example (grouped_regression.zarr.zip).");
     await notice.getByRole("button", { name: "Dismiss" }).click();
 

@@ -39,10 +39,24 @@ function start() {
       reject(new Error(`npm start exited (${code}) before serving:\n${output}`));
     });
   });
-  return { url, stop: () => process.kill(-server.pid, "SIGTERM") };
+  const stop = () => {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // Already gone: it exited on its own, which `url` has reported.
+    }
+  };
+  return { url, stop };
 }
 
 const server = start();
+// Interrupted: take the server's whole process group down too, not just this script.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    server.stop();
+    process.exit(1);
+  });
+}
 const began = Date.now();
 let browser;
 try {

@@ -1,5 +1,6 @@
-// `npm test`: type-check, unit tests (Vitest), build, browser tests (Playwright on Debian's
-// Chromium), then one closing line over both runners: "tests: N passed, N failed".
+// `npm test`: type-check, unit tests (Vitest), the README's `npm start` until the example draws
+// (scripts/check-start.mjs, counted as one test), build, browser tests (Playwright on Debian's
+// Chromium), then one closing line over them all: "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,14 +18,15 @@ const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")
 
 const typed = step("npx", ["tsc", "--noEmit"]);
 const unitOk = step("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${REPORTS}/unit.json`]);
+const startOk = step("node", ["scripts/check-start.mjs"]);
 const built = step("npm", ["run", "-s", "build"]);
 const e2eOk = built && step("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${REPORTS}/e2e.json` });
 
 const unit = read(`${REPORTS}/unit.json`);
 const e2e = read(`${REPORTS}/e2e.json`);
-const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (startOk ? 1 : 0);
 // A runner that produced no report failed before counting: count it as one failure.
-const failed = (unit ? unit.numFailedTests : 1) + (e2e ? e2e.stats.unexpected + e2e.stats.flaky : 1) + (typed ? 0 : 1);
+const failed = (unit ? unit.numFailedTests : 1) + (e2e ? e2e.stats.unexpected + e2e.stats.flaky : 1) + (typed ? 0 : 1) + (startOk ? 0 : 1);
 rmSync(REPORTS, { recursive: true, force: true });
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);
-process.exit(typed && unitOk && e2eOk ? 0 : 1);
+process.exit(typed && unitOk && startOk && e2eOk ? 0 : 1);

@@ -10,7 +10,7 @@ import { openDirectoryHandle } from "../src/engine/store/directory.ts";
 import { openFiles } from "../src/engine/store/files.ts";
 import { rewriteZarrJson } from "../src/engine/store/fixed-length-utf32.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
+import { HttpZipReader, WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
 import { openUrl } from "../src/engine/store/url.ts";
 import { openZipBlob } from "../src/engine/store/zip.ts";
 import { openTrace } from "../src/engine/trace.ts";
@@ -151,6 +151,40 @@ describe("a zip from a server that ignores range requests", () => {
           res.write(ZIP.subarray(0, 1000));
           res.end(ZIP.subarray(1000));
         }
+      } else if (path === "/unsized-ranged.zip") {
+        // No Content-Length to HEAD, but ranges with their Content-Range.
+        const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
+        if (req.method === "HEAD" || !range) {
+          res.writeHead(200, { "Transfer-Encoding": "chunked" });
+          res.end(req.method === "HEAD" ? undefined : ZIP);
+        } else {
+          const [start, end] = [Number(range[1]), Math.min(Number(range[2]), ZIP.byteLength - 1)];
+          res.writeHead(206, { "Content-Length": end - start + 1, "Content-Range": `bytes ${start}-${end}/${ZIP.byteLength}` });
+          res.end(ZIP.subarray(start, end + 1));
+        }
+      } else if (path === "/large-unsized.zip") {
+        // Chunked, no size anywhere, and more than the limit: the reader must stop once past it.
+        res.writeHead(200, { "Transfer-Encoding": "chunked" });
+        if (req.method === "HEAD") res.end();
+        else {
+          const block = new Uint8Array(1 << 20);
+          let sent = 0;
+          const more = () => {
+            while (sent <= WHOLE_ZIP_LIMIT + (2 << 20) && res.write(block)) sent += block.byteLength;
+            if (sent <= WHOLE_ZIP_LIMIT + (2 << 20)) res.once("drain", more);
+            else res.end();
+          };
+          more();
+        }
+      } else if (path === "/truncated.zip") {
+        // Says the whole size to HEAD, ignores ranges, then sends less than it said (chunked, so nothing looks wrong in transit).
+        res.writeHead(200, req.method === "HEAD" ? { "Content-Length": ZIP.byteLength } : { "Transfer-Encoding": "chunked" });
+        res.end(req.method === "HEAD" ? undefined : ZIP.subarray(0, 1000));
+      } else if (path === "/broken.zip") {
+        // The connection drops in the middle of the whole file.
+        res.writeHead(200, { "Content-Length": ZIP.byteLength });
+        if (req.method === "HEAD") res.end();
+        else res.write(ZIP.subarray(0, 1000), () => res.destroy());
       } else if (path === "/large.zip") {
         res.writeHead(200, { "Content-Length": LARGE });
         // Starts the body and never finishes it: the reader must stop reading, not wait for it all.
@@ -178,6 +212,42 @@ describe("a zip from a server that ignores range requests", () => {
 
   it("reads a zip whose size the server does not give", async () => {
     await expectBetaIntercept(await openTrace(await openUrl(`${base}/unsized.zip`)));
+  });
+
+  it("learns the size from a one-byte range when HEAD does not give it, then reads by ranges", async () => {
+    requests.length = 0;
+    await expectBetaIntercept(await openTrace(await openUrl(`${base}/unsized-ranged.zip`)));
+    expect(requests).toContain("GET /unsized-ranged.zip bytes=0-0");
+    expect(requests.filter((r) => r.startsWith("GET") && !r.includes("bytes="))).toEqual([]);
+  });
+
+  it("serves overlapping reads from one whole download, with the right bytes", async () => {
+    const reader = new HttpZipReader(new URL(`${base}/small.zip`), "small.zip");
+    expect(await reader.getLength()).toBe(ZIP.byteLength);
+    const [a, b] = await Promise.all([reader.read(0, 16), reader.read(1000, 32)]);
+    expect(a).toEqual(new Uint8Array(ZIP.subarray(0, 16)));
+    expect(b).toEqual(new Uint8Array(ZIP.subarray(1000, 1032)));
+    expect(await reader.read(2000, 8)).toEqual(new Uint8Array(ZIP.subarray(2000, 2008)));
+  });
+
+  it("stops a download of unknown size once it passes the limit", async () => {
+    const error = await openUrl(`${base}/large-unsized.zip`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/large-unsized\.zip is more than 64 MB, and the server does not answer HTTP range requests: asked for 1 byte, it sent the whole file\./,
+    );
+  });
+
+  it("says when a whole download ends short of the size the server gave, or breaks off", async () => {
+    const short = await openUrl(`${base}/truncated.zip`).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(StoreError);
+    expect((short as Error).message).toBe(
+      `${base}/truncated.zip: the server sent 1000 bytes for a file it said has ${ZIP.byteLength}, so the zip cannot be read reliably. ` +
+        "Serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+    );
+    const broken = await openUrl(`${base}/broken.zip`).catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(StoreError);
+    expect((broken as Error).message).toMatch(/^cannot read the whole file of http:\/\/127\.0\.0\.1:\d+\/broken\.zip: the download broke off after 1000 bytes \(.+\)\. /);
   });
 
   it("refuses a large one at once, saying that the server has no range requests and what to do", async () => {
@@ -220,16 +290,24 @@ describe("zips", () => {
     expect((error as Error).message).toMatch(/^notes\.txt is not a readable zip file \(.+\); zip the Zarr folder and try again$/);
   });
 
-  it("names NetCDF and CSV files (traces not read yet) and says what to do instead", async () => {
+  it("names NetCDF, HDF5, CmdStan CSV and web pages by their first bytes, and says what to do instead", async () => {
     const hdf5 = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    const netcdf = `is a NetCDF file, which drawscope cannot read yet. Save the trace as Zarr in Python (idata.to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
-    await expect(openZipBlob(new Blob([hdf5]), "trace.nc")).rejects.toThrow(`trace.nc ${netcdf}`);
-    await expect(openZipBlob(new Blob([hdf5]), "trace.zip")).rejects.toThrow(`trace.zip ${netcdf}`);
-    await expect(openZipBlob(new Blob(["CDF\x01\0\0\0\0"]), "classic.nc")).rejects.toThrow(`classic.nc ${netcdf}`);
-    const csv = `is a CSV file (CmdStan's output?), which drawscope cannot read yet. Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
-    await expect(openZipBlob(new Blob(["# model = grouped_model\nlp__,accept_stat__\n"]), "output_1.csv")).rejects.toThrow(`output_1.csv ${csv}`);
-    await expect(openZipBlob(new Blob(["lp__,accept_stat__\n-3.1,0.9\n"]), "draws")).rejects.toThrow(`draws ${csv}`);
-    await expect(openZipBlob(new Blob(["x,y\n1,2\n"]), "notes.txt")).rejects.toThrow(/^notes\.txt is not a readable zip file/);
+    const toZarr = `which drawscope cannot read yet. Save the trace as Zarr in Python (idata.to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
+    await expect(openZipBlob(new Blob([hdf5]), "trace.nc")).rejects.toThrow(`trace.nc is a NetCDF-4 or HDF5 file (ArviZ's to_netcdf writes these), ${toZarr}`);
+    await expect(openZipBlob(new Blob([hdf5]), "trace.zip")).rejects.toThrow(/^trace\.zip is a NetCDF-4 or HDF5 file/);
+    await expect(openZipBlob(new Blob(["CDF\x02\0\0\0\0"]), "classic.nc")).rejects.toThrow(`classic.nc is a NetCDF file, ${toZarr}`);
+    const cmdstan = "# stan_version_major = 2\n# stan_version_minor = 37\n# model = grouped_regression_model\n";
+    await expect(openZipBlob(new Blob([cmdstan]), "output_1.csv")).rejects.toThrow(
+      `output_1.csv is CmdStan's CSV output, which drawscope cannot read yet. Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) and open that folder, or a zip of it.`,
+    );
+    await expect(openZipBlob(new Blob(["lp__,accept_stat__\n-3.1,0.9\n"]), "draws")).rejects.toThrow(/^draws is CmdStan's CSV output/);
+    await expect(openZipBlob(new Blob(["chain,draw,sigma\n0,0,0.4\n"]), "sigma.csv")).rejects.toThrow(
+      "sigma.csv is a CSV file, not a zip: drawscope opens Zarr stores (a folder, or a zip of one).",
+    );
+    await expect(openZipBlob(new Blob(["\n  <!DOCTYPE html><html><p>Welcome</p>"]), "https://x.org/t.zip")).rejects.toThrow(
+      "https://x.org/t.zip is a web page (HTML), not a zip: check that the address points at the .zip file itself.",
+    );
+    await expect(openZipBlob(new Blob(["# Notes\n\nSome text"]), "notes.md")).rejects.toThrow(/^notes\.md is not a readable zip file/);
   });
 
   it("says when a path does not exist", async () => {

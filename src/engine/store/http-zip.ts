@@ -9,6 +9,12 @@ import type { ZipReader } from "./zip.ts";
  */
 export const WHOLE_ZIP_LIMIT = 64_000_000;
 
+/** A byte count from a header, if it is one. */
+function byteCount(text: string | null | undefined): number | undefined {
+  const n = Number(text ?? Number.NaN);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 /**
  * A zip served over HTTP(S), read by range requests so that a large zip is never downloaded whole.
  * Servers are checked rather than trusted: one that answers a range request with the whole file
@@ -27,41 +33,57 @@ export class HttpZipReader implements ZipReader {
 
   async getLength(): Promise<number> {
     if (this.#length !== undefined) return this.#length;
-    const response = await this.#fetch({ method: "HEAD" }, "the size");
-    const length = Number(response.headers.get("content-length") ?? Number.NaN);
-    if (Number.isInteger(length) && length >= 0) {
-      this.#length = length;
-      return length;
+    const head = await this.#fetch({ method: "HEAD" }, "the size");
+    this.#length = byteCount(head.headers.get("content-length"));
+    if (this.#length !== undefined) return this.#length;
+    // No size in the answer to HEAD (a chunked or compressed answer): a one-byte range tells it.
+    const probe = await this.#fetch({ headers: { Range: "bytes=0-0" } }, "the size");
+    if (probe.status === 200) {
+      this.#whole = this.#readWhole(probe, 1);
+      return (await this.#whole).byteLength;
     }
-    // No size in the headers (a compressed or chunked answer): the zip can only be had whole.
+    await probe.body?.cancel();
+    this.#length = byteCount(/\/(\d+)$/.exec(probe.headers.get("content-range") ?? "")?.[1]);
+    if (this.#length !== undefined) return this.#length;
+    // Content-Range hidden from this page (another site that does not expose it): only whole.
     this.#whole = this.#readWhole(await this.#fetch({}, "the whole file"), undefined);
     return (await this.#whole).byteLength;
   }
 
   async read(offset: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.#whole) return (await this.#whole).subarray(offset, offset + size);
+    if (this.#whole) return this.#slice(await this.#whole, offset, size);
     if (size === 0) return new Uint8Array(0);
     const response = await this.#fetch({ headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
     if (response.status === 200) {
       if (this.#whole) await response.body?.cancel();
       else this.#whole = this.#readWhole(response, size);
-      return (await this.#whole).subarray(offset, offset + size);
+      return this.#slice(await this.#whole, offset, size);
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (response.status !== 206 || bytes.byteLength !== size) {
-      throw new StoreError(
-        `${this.label}: the server answered a request for ${size} bytes at offset ${offset} with ${bytes.byteLength} bytes ` +
-          `(HTTP ${response.status}), so the zip cannot be read reliably. Serve the unzipped Zarr folder instead, or download the zip and use Open file.`,
-        this.label,
-      );
+      throw this.#unreliable(`answered a request for ${size} bytes at offset ${offset} with ${bytes.byteLength} bytes (HTTP ${response.status})`);
     }
     return bytes;
   }
 
+  #slice(whole: Uint8Array<ArrayBuffer>, offset: number, size: number): Uint8Array<ArrayBuffer> {
+    if (offset + size > whole.byteLength) {
+      throw this.#unreliable(`sent ${whole.byteLength} bytes, too few for a read of ${size} bytes at offset ${offset}`);
+    }
+    return whole.subarray(offset, offset + size);
+  }
+
+  #unreliable(what: string): StoreError {
+    return new StoreError(
+      `${this.label}: the server ${what}, so the zip cannot be read reliably. ` +
+        "Serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+      this.label,
+    );
+  }
+
   /** The whole zip from an answer that carries all of it; refused above WHOLE_ZIP_LIMIT. */
   async #readWhole(response: Response, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
-    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-    const size = Number.isFinite(declared) ? declared : this.#length;
+    const size = byteCount(response.headers.get("content-length")) ?? this.#length;
     if (size !== undefined && size > WHOLE_ZIP_LIMIT) {
       await response.body?.cancel();
       throw this.#tooLargeWithoutRanges(size, askedFor);
@@ -69,7 +91,14 @@ export class HttpZipReader implements ZipReader {
     const chunks: Uint8Array[] = [];
     let received = 0;
     const reader = response.body!.getReader();
-    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    const next = () =>
+      reader.read().catch((error: unknown) => {
+        throw new StoreError(
+          `cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`,
+          this.label,
+        );
+      });
+    for (let part = await next(); !part.done; part = await next()) {
       received += part.value.byteLength;
       if (received > WHOLE_ZIP_LIMIT) {
         await reader.cancel();
@@ -83,6 +112,9 @@ export class HttpZipReader implements ZipReader {
       whole.set(chunk, at);
       at += chunk.byteLength;
     }
+    if (this.#length !== undefined && received !== this.#length) {
+      throw this.#unreliable(`sent ${received} bytes for a file it said has ${this.#length}`);
+    }
     this.#length = received;
     return whole;
   }
@@ -92,7 +124,7 @@ export class HttpZipReader implements ZipReader {
     const why =
       askedFor === undefined
         ? "the server does not say the zip's size, so drawscope cannot read it by HTTP range requests"
-        : `the server does not answer HTTP range requests: asked for ${askedFor} bytes, it sent the whole file`;
+        : `the server does not answer HTTP range requests: asked for ${askedFor} byte${askedFor === 1 ? "" : "s"}, it sent the whole file`;
     return new StoreError(
       `${this.label} is ${what}, and ${why}. drawscope reads a zip over HTTP by ranges and downloads it whole only up to ` +
         `${megabytes(WHOLE_ZIP_LIMIT)}. Serve it from a server that supports range requests (Accept-Ranges: bytes), ` +
@@ -110,9 +142,11 @@ export class HttpZipReader implements ZipReader {
     }
     if (!response.ok) {
       await response.body?.cancel();
+      // HTTP/2 answers carry no status text.
+      const status = [response.status, response.statusText].filter(Boolean).join(" ");
       const missing = response.status === 404 ? " (no file at that address)" : "";
       throw new StoreError(
-        `cannot read ${what} of ${this.label}: the server answered HTTP ${response.status} ${response.statusText}${missing}.`,
+        `cannot read ${what} of ${this.label}: the server answered HTTP ${status}${missing}.`,
         this.label,
       );
     }

@@ -1,7 +1,7 @@
 import ZipFileStore, { BlobReader } from "@zarrita/storage/zip";
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
-import { notAZipReason } from "./not-a-zip.ts";
+import { notAZipReason, SNIFF_BYTES } from "./not-a-zip.ts";
 import type { TraceStore } from "./types.ts";
 
 /** What a zip is read through: its length, and bytes by offset. */
@@ -27,7 +27,7 @@ export async function openZip(reader: ZipReader, label: string): Promise<TraceSt
     if (cause instanceof DrawscopeError) throw cause;
     const head = await reader
       .getLength()
-      .then((length) => reader.read(0, Math.min(8, length)))
+      .then((length) => reader.read(0, Math.min(SNIFF_BYTES, length)))
       .catch(() => new Uint8Array());
     const reason = notAZipReason(head, label);
     if (reason) throw new StoreError(reason, label);
