@@ -293,7 +293,8 @@ test.describe("long loads", () => {
     await runQuery(page, "mu[obs_ind], sigma");
     const progress = page.getByRole("status", { name: "Progress" });
     await expect(progress).toContainText("Reading mu[obs_ind], sigma");
-    await expect(progress).toContainText(/\d of 2 arrays · [\d.]+ MB read/);
+    // mu is 4 chunks in the v3 store, sigma 1.
+    await expect(progress).toContainText(/\d of 5 chunks · \d of 2 arrays · [\d.]+ MB read/);
     await progress.getByRole("button", { name: "Cancel" }).click();
     await expect(progress).toHaveCount(0);
     await expect(page.getByRole("figure", { name: /^Density of beta/ })).toBeVisible();

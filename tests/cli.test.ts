@@ -65,6 +65,16 @@ describe("draws CLI", () => {
     expect(table.get(0)!.toJSON()).toEqual({ chain: 0, draw: 0, groups: "North", beta: 0.35074762718133845, intercept: -1.3222219758110829 });
   });
 
+  it("--stats prints the chunks, arrays and bytes read, the rows and the time", () => {
+    // mu (4 × 400 × 96) is stored in 2 × 2 chunks along chain and draw, each holding every obs_ind.
+    const one = draws(join(FIXTURES, "grouped_regression.zarr"), "mu[obs_ind=5]", "--stats");
+    expect(one.code).toBe(0);
+    expect(one.stdout.split("\n")).toHaveLength(1 + 1600 + 1);
+    expect(one.stderr).toMatch(/^read 4 chunks of 1 array, [\d.]+ MB; 1,600 rows in \d+\.\d s\n$/);
+    const joined = draws(join(FIXTURES, "grouped_regression.zarr"), "mu[obs_ind], sigma", "--stats", "--format", "arrow", "--out", join(scratch, "mu.arrow"));
+    expect(joined.stderr).toMatch(/^read 5 chunks of 2 arrays, [\d.]+ MB; 153,600 rows in \d+\.\d s\n$/);
+  });
+
   it("prints spec errors with the query underlined, exit code 2", () => {
     const run = draws(join(FIXTURES, "grouped_regression.zarr"), "beta[group], sigma");
     expect(run.code).toBe(2);

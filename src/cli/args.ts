@@ -6,20 +6,29 @@ export class UsageError extends DrawscopeError {
   override name = "UsageError";
 }
 
-/** Positional arguments and the values given to each `--flag` (repeatable), in order. */
+/** Positional arguments, the values given to each `--flag` (repeatable) in order, and the switches given. */
 interface RawArgs {
   positional: string[];
   flags: Map<string, string[]>;
+  switches: Set<string>;
 }
 
-/** Split argv into positionals and `--flag VALUE` / `--flag=VALUE` pairs; every flag takes a value. */
-function readArgs(argv: readonly string[], known: readonly string[]): RawArgs {
+/**
+ * Split argv into positionals, `--flag VALUE` / `--flag=VALUE` pairs for the `known` flags, and
+ * the `switches` (flags without a value).
+ */
+function readArgs(argv: readonly string[], known: readonly string[], switches: readonly string[] = []): RawArgs {
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith("--")) {
       positional.push(arg);
+      continue;
+    }
+    if (switches.includes(arg)) {
+      given.add(arg);
       continue;
     }
     const eq = arg.indexOf("=");
@@ -29,7 +38,7 @@ function readArgs(argv: readonly string[], known: readonly string[]): RawArgs {
     if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
     flags.set(flag, [...(flags.get(flag) ?? []), value]);
   }
-  return { positional, flags };
+  return { positional, flags, switches: given };
 }
 
 function storeAndSpecs(positional: readonly string[]): { store: string; specs: string[] } {
@@ -56,6 +65,8 @@ export interface DrawsArgs {
   groups: string[];
   format: "csv" | "arrow";
   out?: string;
+  /** Print what was read (chunks, bytes, rows, time) to standard error. */
+  stats: boolean;
 }
 
 const STORE_HELP = `  <store>   a Zarr folder (format 2 or 3), a .zip of one, or an http(s) URL
@@ -64,16 +75,23 @@ const STORE_HELP = `  <store>   a Zarr folder (format 2 or 3), a .zip of one, or
   --group   group to read specs from (default posterior); repeat to stack groups
             with a 'source' column (e.g. --group posterior --group prior)`;
 
-export const USAGE = `usage: npm run -s draws -- <store> <spec>... [--group NAME]... [--format csv|arrow] [--out FILE]
+export const USAGE = `usage: npm run -s draws -- <store> <spec>... [--group NAME]... [--format csv|arrow] [--out FILE] [--stats]
 
 ${STORE_HELP}
   --format  csv (default) or arrow (Arrow IPC file)
-  --out     write to FILE instead of standard output`;
+  --out     write to FILE instead of standard output
+  --stats   print the arrays, chunks and bytes read, the rows and the time to standard error`;
 
 export function parseDrawsArgs(argv: readonly string[]): DrawsArgs {
-  const args = readArgs(argv, ["--group", "--format", "--out"]);
+  const args = readArgs(argv, ["--group", "--format", "--out"], ["--stats"]);
   const format = oneOf("--format", last(args, "--format") ?? "csv", ["csv", "arrow"] as const);
-  return { ...storeAndSpecs(args.positional), groups: args.flags.get("--group") ?? [], format, out: last(args, "--out") };
+  return {
+    ...storeAndSpecs(args.positional),
+    groups: args.flags.get("--group") ?? [],
+    format,
+    out: last(args, "--out"),
+    stats: args.switches.has("--stats"),
+  };
 }
 
 /** Command-line arguments of `summarize`. */

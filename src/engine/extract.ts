@@ -23,7 +23,9 @@ import { ProgressCounter, type ExtractProgress } from "./progress.ts";
 import { allocateLike, type ColumnData, type NumericData } from "./column-data.ts";
 import { dimDomain, sourceDomain, type DimDomain, type Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
-import { chunkCoords, chunkGrid, chunkRegion, copyChunkInto, cStrides, readChunk, readWhole, type ReadOptions, type ZarrArray } from "./read.ts";
+import { mapLimit } from "./limit.ts";
+import { chunkCoords, chunkGrid, chunkRegion, copyChunkInto, cStrides, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
+import { planSelection, readSelection, type SelectionPlan } from "./read-selection.ts";
 import { findGroup, resolveSpecs, unknownGroup, type ResolvedSpec } from "./resolve.ts";
 import { repeatAxis } from "./repeat.ts";
 import { parseQueries } from "./spec.ts";
@@ -166,20 +168,6 @@ function batchOf(layout: Layout, sourceIndex: number, length: number, dimColumns
   return new RecordBatch(layout.schema, struct);
 }
 
-/** Run `task` over `items` with at most `limit` in flight; results keep the items' order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /**
  * True when every spec reads the whole of an array of the same group with the same dimensions,
  * shape and chunking: then each chunk becomes one record batch, its decoded buffers the columns.
@@ -266,13 +254,21 @@ function gather(source: ColumnData, offsets: readonly Uint32Array[], total: numb
   return out;
 }
 
+/** Per axis of a variable, the indices of the output's labels along it, in output order. */
+function picksOf(opened: OpenedTree, plan: SourcePlan, dims: readonly string[], variable: ResolvedSpec["variable"]): Int32Array[] {
+  return variable.dims.map((dim) => {
+    const position = new Map(labelsOf(opened, variable.group, dim).map((l, j) => [l, j]));
+    return Int32Array.from(plan.labels[dims.indexOf(dim)], (l) => position.get(l)!);
+  });
+}
+
 async function joinedBatch(
-  opened: OpenedTree,
   layout: Layout,
   plan: SourcePlan,
   sourceIndex: number,
   dims: readonly string[],
   arrays: readonly ZarrArray[],
+  selections: readonly SelectionPlan[],
   read: ReadOptions,
 ): Promise<RecordBatch> {
   const sizes = plan.labels.map((l) => l.length);
@@ -285,17 +281,18 @@ async function joinedBatch(
   });
   const values = await Promise.all(
     plan.specs.map(async ({ variable }, i) => {
-      const whole = await readWhole(arrays[i], read);
-      const strides = cStrides(variable.shape);
+      const picked = await readSelection(arrays[i], selections[i], read, readConcurrency(read));
+      // The picks are in output order along each of the variable's axes: when those axes are the
+      // output's, in its order, they are the column; otherwise broadcast over the missing ones.
+      if (variable.dims.length === dims.length && variable.dims.every((d, k) => d === dims[k])) return picked;
+      const strides = cStrides(variable.dims.map((d) => sizes[dims.indexOf(d)]));
       const offsets = dims.map((dim, k) => {
         const axis = variable.dims.indexOf(dim);
         const out = new Uint32Array(sizes[k]);
-        if (axis < 0) return out;
-        const position = new Map(labelsOf(opened, variable.group, dim).map((l, j) => [l, j]));
-        plan.labels[k].forEach((l, j) => (out[j] = position.get(l)! * strides[axis]));
+        if (axis >= 0) for (let j = 0; j < out.length; j++) out[j] = j * strides[axis];
         return out;
       });
-      return gather(whole, offsets, total);
+      return gather(picked, offsets, total);
     }),
   );
   return batchOf(layout, sourceIndex, total, dimColumns, values);
@@ -320,14 +317,24 @@ export async function joinDraws(opened: OpenedTree, queries: string | readonly s
   });
   const plans = resolved.map((specsOfSource, i) => planSource(opened, specsOfSource, groups[i], dims));
   const layout = layoutOf(plans, dims);
-  const batches: RecordBatch[] = [];
-  const arraysOf = (plan: SourcePlan) => plan.specs.map((s) => opened.arrays.get(`${s.variable.group}/${s.variable.name}`)!);
-  const progress = options.onProgress && new ProgressCounter(plans.flatMap(arraysOf), options.onProgress);
+  // Before reading anything: per source, whole chunks as batches, or per variable the chunks
+  // holding the elements the query picks.
+  const reads = plans.map((plan) => {
+    const arrays = plan.specs.map((s) => opened.arrays.get(`${s.variable.group}/${s.variable.name}`)!);
+    const selections = chunkAligned(plan, arrays)
+      ? undefined
+      : plan.specs.map((s, i) => planSelection(arrays[i], picksOf(opened, plan, dims, s.variable)));
+    return { plan, arrays, selections };
+  });
+  const chunkReads = reads.flatMap(({ arrays, selections }) =>
+    arrays.map((a, i) => [a, selections ? selections[i].chunkCount : chunkGrid(a).reduce((x, y) => x * y, 1)] as const),
+  );
+  const progress = options.onProgress && new ProgressCounter(chunkReads, options.onProgress);
   const read: ReadOptions = { signal: options.signal, pool: opened.pool, progress };
-  for (const [sourceIndex, plan] of plans.entries()) {
-    const arrays = arraysOf(plan);
-    if (chunkAligned(plan, arrays)) batches.push(...(await chunkBatches(layout, plan, sourceIndex, dims, arrays, read)));
-    else batches.push(await joinedBatch(opened, layout, plan, sourceIndex, dims, arrays, read));
+  const batches: RecordBatch[] = [];
+  for (const [sourceIndex, { plan, arrays, selections }] of reads.entries()) {
+    if (selections) batches.push(await joinedBatch(layout, plan, sourceIndex, dims, arrays, selections, read));
+    else batches.push(...(await chunkBatches(layout, plan, sourceIndex, dims, arrays, read)));
   }
   return new Table(layout.schema, batches);
 }

@@ -1,4 +1,4 @@
-import { chunkGrid, type ReadProgress, type ZarrArray } from "./read.ts";
+import type { ReadProgress, ZarrArray } from "./read.ts";
 
 /** How far an extraction has got: arrays fully read, chunks read, and stored bytes read. */
 export interface ExtractProgress {
@@ -14,18 +14,18 @@ export class ProgressCounter implements ReadProgress {
   readonly #remaining = new Map<ZarrArray, number>();
   readonly #state: ExtractProgress;
 
+  /** `reads`: each array with the number of chunk reads planned from it (an array read twice counts twice). */
   constructor(
-    arrays: Iterable<ZarrArray>,
+    reads: Iterable<readonly [ZarrArray, number]>,
     private readonly report: (progress: ExtractProgress) => void,
   ) {
     let chunksTotal = 0;
-    for (const array of arrays) {
-      if (this.#remaining.has(array)) continue;
-      const chunks = chunkGrid(array).reduce((a, b) => a * b, 1);
-      this.#remaining.set(array, chunks);
+    for (const [array, chunks] of reads) {
+      this.#remaining.set(array, (this.#remaining.get(array) ?? 0) + chunks);
       chunksTotal += chunks;
     }
-    this.#state = { arraysDone: 0, arraysTotal: this.#remaining.size, chunksDone: 0, chunksTotal, bytesRead: 0 };
+    const arraysDone = [...this.#remaining.values()].filter((n) => n === 0).length;
+    this.#state = { arraysDone, arraysTotal: this.#remaining.size, chunksDone: 0, chunksTotal, bytesRead: 0 };
     report({ ...this.#state });
   }
 

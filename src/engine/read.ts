@@ -170,7 +170,8 @@ export function copyChunkInto(
   }
 }
 
-function copyRun(out: ColumnData, dst: number, src: ColumnData, from: number, length: number): void {
+/** Copy `length` consecutive values of `src` from `from` into `out` at `dst`. */
+export function copyRun(out: ColumnData, dst: number, src: ColumnData, from: number, length: number): void {
   if (out.kind === "string") {
     const s = src.data as string[];
     for (let i = 0; i < length; i++) out.data[dst + i] = s[from + i];

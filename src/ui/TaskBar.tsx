@@ -10,7 +10,7 @@ export function TaskBar() {
   const detail = !p
     ? "starting"
     : p.kind === "extract"
-      ? `${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read`
+      ? `${p.chunksDone} of ${p.chunksTotal} chunks · ${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read`
       : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;
   const bar = p?.kind === "extract" ? { max: p.chunksTotal || 1, value: p.chunksDone } : {};
   return (

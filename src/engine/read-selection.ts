@@ -1,0 +1,114 @@
+import { allocateLike, type ColumnData } from "./column-data.ts";
+import type { DecodedChunk } from "./decode/job.ts";
+import { StoreError } from "./errors.ts";
+import { mapLimit } from "./limit.ts";
+import { copyRun, cStrides, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
+
+/** Where one chunk's picked elements go along one axis: output positions, and offsets inside the chunk. */
+interface AxisPart {
+  out: Int32Array;
+  within: Int32Array;
+  /** Consecutive in both, so the part copies as one run when the axis is the chunk's contiguous one. */
+  run: boolean;
+}
+
+/** The picks along one axis, split by the chunk that holds them; chunk indices ascending. */
+export interface AxisPlan {
+  chunks: number[];
+  parts: Map<number, AxisPart>;
+}
+
+/** Split the indices an axis picks (in output order) by the chunk of `chunkSize` that holds each. */
+function planAxis(indices: ArrayLike<number>, chunkSize: number): AxisPlan {
+  const byChunk = new Map<number, { out: number[]; within: number[] }>();
+  for (let j = 0; j < indices.length; j++) {
+    const c = Math.floor(indices[j] / chunkSize);
+    let part = byChunk.get(c);
+    if (!part) byChunk.set(c, (part = { out: [], within: [] }));
+    part.out.push(j);
+    part.within.push(indices[j] - c * chunkSize);
+  }
+  const parts = new Map<number, AxisPart>();
+  for (const [c, { out, within }] of byChunk) {
+    const run = out.every((o, i) => o - out[0] === i && within[i] - within[0] === i);
+    parts.set(c, { out: Int32Array.from(out), within: Int32Array.from(within), run });
+  }
+  return { chunks: [...parts.keys()].sort((a, b) => a - b), parts };
+}
+
+/** What reading a selection of an array takes: per axis, its chunks and picks; the output's shape. */
+export interface SelectionPlan {
+  axes: AxisPlan[];
+  shape: number[];
+  /** How many chunks the selection touches (each is read once). */
+  chunkCount: number;
+}
+
+/** Plan reading the elements `picks` names (`picks[a]`: indices along axis a, in the order wanted). */
+export function planSelection(array: ZarrArray, picks: readonly ArrayLike<number>[]): SelectionPlan {
+  const axes = picks.map((p, a) => planAxis(p, array.chunks[a]));
+  const shape = picks.map((p) => p.length);
+  const chunkCount = shape.every((n) => n > 0) ? axes.reduce((n, a) => n * a.chunks.length, 1) : kindProbe(array).length;
+  return { axes, shape, chunkCount };
+}
+
+/** For a selection of nothing (an empty join): the one chunk read to learn the values' kind. */
+function kindProbe(array: ZarrArray): number[][] {
+  return array.shape.every((n) => n > 0) ? [array.shape.map(() => 0)] : [];
+}
+
+/** Every chunk a selection touches: the product of each axis' chunks, in C order. */
+export function selectionChunks(plan: SelectionPlan): number[][] {
+  let out: number[][] = [[]];
+  for (const axis of plan.axes) out = out.flatMap((prefix) => axis.chunks.map((c) => [...prefix, c]));
+  return out;
+}
+
+/** Copy the picked elements of one decoded chunk into `out`, a C-ordered grid of the picks. */
+function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedChunk, parts: readonly AxisPart[]): void {
+  const rank = parts.length;
+  if (rank === 0) {
+    copyRun(out, 0, chunk.values, 0, 1);
+    return;
+  }
+  const last = rank - 1;
+  const inner = parts[last];
+  const src = chunk.values.data as ArrayLike<unknown>;
+  const dst = out.data as unknown[];
+  const asRun = inner.run && chunk.stride[last] === 1;
+  const idx = new Array<number>(rank).fill(0);
+  const outer = parts.slice(0, last).reduce((n, p) => n * p.out.length, 1);
+  for (let r = 0; r < outer; r++) {
+    let dstBase = 0;
+    let srcBase = 0;
+    for (let k = 0; k < last; k++) {
+      dstBase += parts[k].out[idx[k]] * outStrides[k];
+      srcBase += parts[k].within[idx[k]] * chunk.stride[k];
+    }
+    if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
+    else for (let i = 0; i < inner.out.length; i++) dst[dstBase + inner.out[i]] = src[srcBase + inner.within[i] * chunk.stride[last]];
+    for (let k = last - 1; k >= 0; k--) {
+      if (++idx[k] < parts[k].out.length) break;
+      idx[k] = 0;
+    }
+  }
+}
+
+/**
+ * Read a planned selection into one C-ordered grid of the plan's shape. Only the chunks holding
+ * picked elements are read, `concurrency` at a time, and each is copied from and dropped, so
+ * memory is the output plus the chunks in flight.
+ */
+export async function readSelection(array: ZarrArray, plan: SelectionPlan, read: ReadOptions, concurrency: number): Promise<ColumnData> {
+  const total = plan.shape.reduce((a, b) => a * b, 1);
+  const strides = cStrides(plan.shape);
+  let out: ColumnData | undefined;
+  const chunks = total > 0 ? selectionChunks(plan) : kindProbe(array);
+  await mapLimit(chunks, concurrency, async (coords) => {
+    const chunk = await readChunk(array, coords, read);
+    out ??= allocateLike(chunk.values, total);
+    if (total > 0) scatter(out, strides, chunk, coords.map((c, a) => plan.axes[a].parts.get(c)!));
+  });
+  if (!out) throw new StoreError(`${array.path} has no elements`, array.path);
+  return out;
+}

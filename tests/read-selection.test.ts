@@ -1,0 +1,137 @@
+import type { AbsolutePath } from "@zarrita/storage";
+import { describe, expect, it } from "vitest";
+import { toCsv } from "../src/engine/csv.ts";
+import type { ExtractProgress } from "../src/engine/progress.ts";
+import type { ZarrArray } from "../src/engine/read.ts";
+import { planSelection, selectionChunks } from "../src/engine/read-selection.ts";
+import { openTrace } from "../src/engine/trace.ts";
+import { asBytes, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
+
+const CHAINS = 2;
+const DRAWS = 10;
+const PARAMS = ["p0", "p1", "p2", "p3", "p4", "p5", "p6"];
+/** theta[chain, draw, param] = its indices as digits, so every row can be checked against its labels. */
+const theta = (c: number, d: number, p: number) => c * 1000 + d * 10 + p;
+/** w[param] over five of the params, in another order and chunking than theta's. */
+const W_PARAMS = ["p4", "p3", "p2", "p1", "p0"];
+const w = (label: string) => 100 + Number(label.slice(1));
+
+/** theta in chunks of 1 × 4 × 3 (edge chunks of 2 draws and 1 param), uncompressed. */
+function files() {
+  const out: Record<string, Uint8Array | Record<string, unknown>> = {
+    ".zgroup": { zarr_format: 2 },
+    "posterior/.zgroup": { zarr_format: 2 },
+    ...sampleCoordinates("posterior", CHAINS, DRAWS),
+    "posterior/param/.zarray": zarray("<U2", [PARAMS.length], [PARAMS.length]),
+    "posterior/param/.zattrs": dims("param"),
+    "posterior/param/0": utf32(PARAMS, 2),
+    "posterior/theta/.zarray": zarray("<f8", [CHAINS, DRAWS, PARAMS.length], [1, 4, 3]),
+    "posterior/theta/.zattrs": dims("chain", "draw", "param"),
+    "constant_data/.zgroup": { zarr_format: 2 },
+    "constant_data/.zattrs": { sample_dims: [] },
+    "constant_data/param/.zarray": zarray("<U2", [W_PARAMS.length], [W_PARAMS.length]),
+    "constant_data/param/.zattrs": dims("param"),
+    "constant_data/param/0": utf32(W_PARAMS, 2),
+    "constant_data/w/.zarray": zarray("<f8", [W_PARAMS.length], [3]),
+    "constant_data/w/.zattrs": dims("param"),
+    "constant_data/w/0": asBytes(Float64Array.from(W_PARAMS.slice(0, 3), w)),
+    "constant_data/w/1": asBytes(Float64Array.from([...W_PARAMS.slice(3), "p9"], (l, i) => (i < 2 ? w(l) : 0))),
+  };
+  for (let c = 0; c < CHAINS; c++) {
+    for (let dc = 0; dc < 3; dc++) {
+      for (let pc = 0; pc < 3; pc++) {
+        const chunk = new Float64Array(4 * 3);
+        for (let d = 0; d < 4; d++) for (let p = 0; p < 3; p++) chunk[d * 3 + p] = theta(c, dc * 4 + d, pc * 3 + p);
+        out[`posterior/theta/${c}.${dc}.${pc}`] = asBytes(chunk);
+      }
+    }
+  }
+  return out;
+}
+
+/** The trace, and the chunk keys of theta and w read since the last `reads.length = 0`. */
+async function countedTrace() {
+  const source = memoryStore(files());
+  const reads: string[] = [];
+  const get = source.store.get.bind(source.store);
+  const store = {
+    ...source,
+    store: {
+      get: (key: AbsolutePath) => {
+        if (/\/(theta|w)\/\d/.test(key)) reads.push(key.slice(1));
+        return get(key);
+      },
+    },
+  };
+  return { trace: await openTrace(store), reads };
+}
+
+const keys = (chains: number[], drawChunks: number[], paramChunks: number[]) =>
+  chains.flatMap((c) => drawChunks.flatMap((dc) => paramChunks.map((pc) => `posterior/theta/${c}.${dc}.${pc}`))).sort();
+
+/** Rows as `chain,draw,param,values...` whose theta (and w) must match the labels. */
+function wrongRows(csv: string): string[] {
+  return csv
+    .trim()
+    .split("\n")
+    .slice(1)
+    .filter((row) => {
+      const [c, d, param, value, wValue] = row.split(",");
+      const rightW = wValue === undefined || Number(wValue) === w(param);
+      return Number(value) !== theta(Number(c), Number(d), PARAMS.indexOf(param)) || !rightW;
+    });
+}
+
+describe("selection plans: which chunks a query reads", () => {
+  it("splits picks by chunk along each axis, edge chunks included, in any order", () => {
+    const array = { shape: [CHAINS, DRAWS, 7], chunks: [1, 4, 3] } as unknown as ZarrArray;
+    const plan = planSelection(array, [[0, 1], [9, 0, 5], [6]]);
+    expect(plan.shape).toEqual([2, 3, 1]);
+    expect(plan.axes.map((a) => a.chunks)).toEqual([[0, 1], [0, 1, 2], [2]]);
+    expect(plan.chunkCount).toBe(6);
+    const draws = plan.axes[1].parts;
+    expect([2, 0, 1].map((c) => [...draws.get(c)!.out, ...draws.get(c)!.within])).toEqual([[0, 1], [1, 0], [2, 1]]);
+    expect(selectionChunks(plan)).toEqual([
+      [0, 0, 2],
+      [0, 1, 2],
+      [0, 2, 2],
+      [1, 0, 2],
+      [1, 1, 2],
+      [1, 2, 2],
+    ]);
+  });
+
+  it("a selection of two params reads only the chunks that hold them", async () => {
+    const { trace, reads } = await countedTrace();
+    const progress: ExtractProgress[] = [];
+    const table = await trace.extract("theta[param=p6|p0]", { onProgress: (p) => progress.push(p) });
+    expect([...reads].sort()).toEqual(keys([0, 1], [0, 1, 2], [0, 2]));
+    expect(table.numRows).toBe(CHAINS * DRAWS * 2);
+    expect(wrongRows(toCsv(table))).toEqual([]);
+    expect(progress.at(-1)).toMatchObject({ chunksDone: 12, chunksTotal: 12, arraysDone: 1, arraysTotal: 1 });
+  });
+
+  it("one label reads one column of chunks", async () => {
+    const { trace, reads } = await countedTrace();
+    const table = await trace.extract("theta[param=p4]");
+    expect([...reads].sort()).toEqual(keys([0, 1], [0, 1, 2], [1]));
+    expect(toCsv(table).trim().split("\n").slice(0, 3)).toEqual(["chain,draw,param,theta", "0,0,p4,4", "0,1,p4,14"]);
+  });
+
+  it("a join of differently chunked variables reads the chunks holding the joined labels", async () => {
+    const { trace, reads } = await countedTrace();
+    const table = await trace.extract("theta[param], constant_data/w[param]");
+    // w has p0..p4 only: theta's last param chunk (p6) is never read, w's both chunks are.
+    expect([...reads].sort()).toEqual([...keys([0, 1], [0, 1, 2], [0, 1]), "constant_data/w/0", "constant_data/w/1"].sort());
+    expect(table.numRows).toBe(CHAINS * DRAWS * 5);
+    expect(wrongRows(toCsv(table))).toEqual([]);
+  });
+
+  it("a join that picks nothing gives no rows and reads one chunk per variable, for the column types", async () => {
+    const { trace, reads } = await countedTrace();
+    const table = await trace.extract("theta[param=p6], constant_data/w[param]");
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.slice(3).map((f) => `${f.name}:${f.type}`)).toEqual(["theta:Float64", "w:Float64"]);
+    expect(reads).toHaveLength(2);
+  });
+});
