@@ -112,6 +112,22 @@ test.describe("the query bar", () => {
     await expect(page.getByRole("alert")).toHaveCount(0);
   });
 
+  test("a query over the memory budget is refused at once; a larger budget runs it and goes in the link", async ({ page }) => {
+    await page.goto("/#trace=example&q=mu[obs_ind],%20sigma&mem=1");
+    const refusal = page.getByRole("alert").filter({ hasText: "over the memory budget" });
+    await expect(refusal).toHaveText(
+      "mu[obs_ind], sigma would make a table of 153,600 rows × 28 bytes = 4.3 MB, over the memory budget of 1.0 MB. " +
+        "Narrow it: pick labels (e.g. mu[obs_ind=0|1]) or fewer specs, or raise the budget.",
+    );
+    const budget = page.getByRole("spinbutton", { name: "Memory budget in MB" });
+    await expect(budget).toHaveValue("1");
+    await budget.fill("10");
+    await budget.press("Enter");
+    await expect(page.getByRole("figure", { name: /^Tidy table of mu\[obs_ind\], sigma: 153,600 rows/ })).toBeVisible();
+    await expect(refusal).toHaveCount(0);
+    await expect(page).toHaveURL(/&mem=10(&|$)/);
+  });
+
   test("completes variables, dims and groups from the keyboard", async ({ page }) => {
     await openExample(page);
     const input = page.getByRole("combobox", { name: "Query" });

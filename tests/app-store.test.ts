@@ -35,10 +35,10 @@ function fakeEngine(traces: Record<string, Trace>) {
         open = traces[(source as { name: string }).name];
         return { tree: open.tree, fingerprint: traceFingerprint(open.tree) };
       }),
-    extract: (query, groups) =>
+    extract: (query, groups, budget) =>
       job(async (): Promise<Table> => {
         try {
-          return tableFromIPC(tableToIPC(await open!.extract(query, { groups }), "stream"));
+          return tableFromIPC(tableToIPC(await open!.extract(query, { groups, budget }), "stream"));
         } catch (e) {
           throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
         }

@@ -1,6 +1,7 @@
 import type { AbsolutePath } from "@zarrita/storage";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
+import { BudgetError } from "../src/engine/errors.ts";
 import type { ExtractProgress } from "../src/engine/progress.ts";
 import type { ZarrArray } from "../src/engine/read.ts";
 import { planSelection, selectionChunks } from "../src/engine/read-selection.ts";
@@ -125,6 +126,19 @@ describe("selection plans: which chunks a query reads", () => {
     expect([...reads].sort()).toEqual([...keys([0, 1], [0, 1, 2], [0, 1]), "constant_data/w/0", "constant_data/w/1"].sort());
     expect(table.numRows).toBe(CHAINS * DRAWS * 5);
     expect(wrongRows(toCsv(table))).toEqual([]);
+  });
+
+  it("a query over the memory budget is refused before anything is read, with its size and how to narrow it", async () => {
+    const { trace, reads } = await countedTrace();
+    // 2 × 10 × 5 rows × (chain 4 + draw 4 + param 1 + theta 8 + w 8 bytes) = 2,500 bytes.
+    await expect(trace.extract("theta[param], constant_data/w[param]", { budget: 2000 })).rejects.toThrow(
+      new BudgetError(
+        "theta[param], constant_data/w[param] would make a table of 100 rows × 25 bytes = 0.0 MB, over the memory budget of 0.0 MB. " +
+          "Narrow it: pick labels (e.g. theta[param=p0|p1]) or fewer specs, or raise the budget.",
+      ),
+    );
+    expect(reads).toEqual([]);
+    expect((await trace.extract("theta[param], constant_data/w[param]", { budget: 2500 })).numRows).toBe(100);
   });
 
   it("a join that picks nothing gives no rows and reads one chunk per variable, for the column types", async () => {

@@ -51,6 +51,16 @@ describe("view links", () => {
     ]);
   });
 
+  it("keeps a memory budget other than the default, and says when one is not a number of megabytes", () => {
+    const view = { query: "mu[obs]", groups: ["posterior"], panels: [] };
+    expect(encodeView({ view: { ...view, budgetMB: 250 } })).toBe("#q=mu[obs]&mem=250");
+    expect(encodeView({ view: { ...view, budgetMB: 1000 } })).toBe("#q=mu[obs]");
+    expect(decodeView("#q=mu[obs]&mem=250")!.shared.view.budgetMB).toBe(250);
+    const bad = decodeView("#q=mu[obs]&mem=lots")!;
+    expect(bad.shared.view.budgetMB).toBeUndefined();
+    expect(bad.problems).toEqual(["the memory budget 'lots' is not a number of megabytes; 1000 MB applies"]);
+  });
+
   it("keeps the example and local traces apart", () => {
     const local = decodeView(encodeView({ trace: { kind: "local", label: "my trace.zarr" }, fingerprint: "00ff", view: { query: "sigma", groups: ["posterior"], panels: [] } }))!;
     expect(local.shared.trace).toEqual({ kind: "local", label: "my trace.zarr" });

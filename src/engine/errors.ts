@@ -43,3 +43,8 @@ export class SpecError extends DrawscopeError {
     super(message);
   }
 }
+
+/** A query whose table would not fit the memory budget; refused before anything is read. */
+export class BudgetError extends DrawscopeError {
+  override name = "BudgetError";
+}

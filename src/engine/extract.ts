@@ -22,7 +22,10 @@ import { roleField } from "./columns.ts";
 import { ProgressCounter, type ExtractProgress } from "./progress.ts";
 import { allocateLike, type ColumnData, type NumericData } from "./column-data.ts";
 import { dimDomain, sourceDomain, type DimDomain, type Label } from "./domain.ts";
-import { SpecError } from "./errors.ts";
+import { BudgetError, SpecError } from "./errors.ts";
+import { selectionSpec } from "./diagnostics-output.ts";
+import { bytesPerRow, describeSize } from "./table-size.ts";
+import { megabytes } from "./units.ts";
 import { mapLimit } from "./limit.ts";
 import { chunkCoords, chunkGrid, chunkRegion, copyChunkInto, cStrides, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
 import { planSelection, readSelection, type SelectionPlan } from "./read-selection.ts";
@@ -37,6 +40,8 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Called as chunks are read: arrays and chunks done of the query's total, bytes read. */
   onProgress?: (progress: ExtractProgress) => void;
+  /** Bytes the table may take; a query over it is refused before anything is read. */
+  budget?: number;
 }
 
 /** One source group's part of a query: its specs resolved, and each output dimension's labels. */
@@ -298,6 +303,25 @@ async function joinedBatch(
   return batchOf(layout, sourceIndex, total, dimColumns, values);
 }
 
+/** Refuse a query whose table would take more than `budget` bytes, saying how to narrow it. */
+function checkBudget(query: string, layout: Layout, plans: readonly SourcePlan[], budget: number): void {
+  const rows = plans.reduce((n, p) => n + p.labels.reduce((a, l) => a * l.length, 1), 0);
+  const rowBytes = layout.schema.fields.reduce((b, f) => b + bytesPerRow(f.type), 0);
+  if (rows * rowBytes <= budget) return;
+  // An example selection: two labels of the first non-sample dimension that has more.
+  const [first] = plans;
+  const labelsOf = (dim: string) => first.labels[layout.domains.findIndex((d) => d.name === dim)];
+  const example = first.specs.flatMap(({ variable, dims }) => {
+    const dim = dims.find((d) => labelsOf(d).length > 2);
+    const name = variable.group === first.group ? variable.name : `${variable.group}/${variable.name}`;
+    return dim ? [selectionSpec(name, [dim], [labelsOf(dim).slice(0, 2)])] : [];
+  })[0];
+  throw new BudgetError(
+    `${query} would make a table of ${describeSize(rows, rowBytes)}, over the memory budget of ${megabytes(budget)}. ` +
+      `Narrow it: pick labels${example ? ` (e.g. ${example})` : ""} or fewer specs, or raise the budget.`,
+  );
+}
+
 /**
  * Extract a query (`beta[groups], sigma`, or several such strings) into one tidy Arrow table:
  * `[source,] chain, draw, dims..., values...`. Variables are inner-joined on shared dimensions
@@ -317,6 +341,7 @@ export async function joinDraws(opened: OpenedTree, queries: string | readonly s
   });
   const plans = resolved.map((specsOfSource, i) => planSource(opened, specsOfSource, groups[i], dims));
   const layout = layoutOf(plans, dims);
+  if (options.budget !== undefined) checkBudget(query, layout, plans, options.budget);
   // Before reading anything: per source, whole chunks as batches, or per variable the chunks
   // holding the elements the query picks.
   const reads = plans.map((plan) => {

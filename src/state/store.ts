@@ -10,6 +10,7 @@ import { parseSpec } from "../engine/spec.ts";
 import { DiagnosticsRows } from "./diagnostics-rows.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
 import {
+  DEFAULT_BUDGET_MB,
   DEFAULT_DIAGNOSTICS,
   DEFAULT_GROUPS,
   initialView,
@@ -82,6 +83,8 @@ export interface AppActions {
   setQuery(query: string): void;
   insertSpec(spec: string): void;
   toggleGroup(group: string): void;
+  /** Megabytes a query's table may take; the current query runs again under it. */
+  setBudget(megabytes: number): void;
   addPanel(kind: string): void;
   removePanel(id: string): void;
   movePanel(id: string, delta: -1 | 1): void;
@@ -406,7 +409,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       const { view, trace } = get();
       if (!trace) return;
       const { query, groups } = view;
-      const extracting = track(engine.extract(query, groups, (progress) => {
+      const budget = (view.budgetMB ?? DEFAULT_BUDGET_MB) * 1e6;
+      const extracting = track(engine.extract(query, groups, budget, (progress) => {
         if (job === extracting) set({ task: { kind: "query", label: `Reading ${query}`, progress } });
       }));
       set({ task: { kind: "query", label: `Reading ${query}` } });
@@ -429,6 +433,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     insertSpec(spec) {
       const query = get().view.query.replace(/[\s,]*$/, "");
       setView({ query: query ? `${query}, ${spec}` : spec });
+    },
+
+    setBudget(megabytes) {
+      setView({ budgetMB: megabytes === DEFAULT_BUDGET_MB ? undefined : megabytes });
+      if (get().result || get().queryError) void actions.runQuery();
     },
 
     toggleGroup(group) {

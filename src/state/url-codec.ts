@@ -1,7 +1,7 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):
@@ -103,6 +103,7 @@ export function encodeView(shared: SharedView): string {
   if (view.groups.join() !== DEFAULT_GROUPS.join()) params.push(`g=${view.groups.map(encode).join(",")}`);
   for (const panel of view.panels) params.push(`panel=${encodePanel(panel)}`);
   if (view.diagnostics) params.push(`diag=${encodeDiagnostics(view.diagnostics)}`);
+  if (view.budgetMB !== undefined && view.budgetMB !== DEFAULT_BUDGET_MB) params.push(`mem=${view.budgetMB}`);
   return params.length ? `#${params.join("&")}` : "";
 }
 
@@ -153,6 +154,12 @@ export function decodeView(hash: string): DecodedLink | undefined {
       case "q":
         shared.view.query = value;
         break;
+      case "mem": {
+        const mb = Number(value);
+        if (value.trim() !== "" && mb > 0 && Number.isFinite(mb)) shared.view.budgetMB = mb;
+        else problems.push(`the memory budget '${value}' is not a number of megabytes; ${DEFAULT_BUDGET_MB} MB applies`);
+        break;
+      }
       case "g":
         shared.view.groups = value.split(",").filter((g) => g !== "");
         if (!shared.view.groups.length) shared.view.groups = [...DEFAULT_GROUPS];

@@ -36,7 +36,12 @@ export interface ViewState {
   panels: PanelState[];
   /** The diagnostics table, when it is shown. */
   diagnostics?: DiagnosticsView;
+  /** Megabytes a query's table may take in the browser, when not DEFAULT_BUDGET_MB. */
+  budgetMB?: number;
 }
+
+/** What a query's table may take by default: well inside what a browser tab can hold. */
+export const DEFAULT_BUDGET_MB = 1000;
 
 /** Where the trace of a view came from: the bundled example, a URL, or a file only the user has. */
 export type TraceRef = { kind: "example" } | { kind: "url"; url: string } | { kind: "local"; label: string };

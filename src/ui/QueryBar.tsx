@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
+import { DEFAULT_BUDGET_MB } from "../state/view.ts";
 import { QueryError } from "./QueryError.tsx";
 
 /** Groups with draws that specs without a prefix can read from; several stack with `source`. */
@@ -19,6 +20,40 @@ function GroupPicker() {
         </button>
       ))}
     </div>
+  );
+}
+
+/** The most memory a query's table may take; a larger query is refused before anything is read. */
+function BudgetInput() {
+  const budget = useApp((s) => s.view.budgetMB ?? DEFAULT_BUDGET_MB);
+  const { setBudget } = useActions();
+  const [text, setText] = useState(String(budget));
+  useEffect(() => setText(String(budget)), [budget]);
+  const commit = () => {
+    const megabytes = Number(text);
+    if (text.trim() !== "" && megabytes > 0 && Number.isFinite(megabytes)) {
+      if (megabytes !== budget) setBudget(megabytes);
+    } else setText(String(budget));
+  };
+  return (
+    <label className="budget" title="The most memory a query's table may take in this page; a larger query is refused before anything is read">
+      Budget
+      <input
+        type="number"
+        min={1}
+        step={100}
+        value={text}
+        aria-label="Memory budget in MB"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key !== "Enter") return;
+          e.preventDefault();
+          commit();
+        }}
+      />
+      MB
+    </label>
   );
 }
 
@@ -160,6 +195,7 @@ export function QueryBar() {
           Run
         </button>
         <DiagnosticsButton />
+        <BudgetInput />
       </form>
       <GroupPicker />
       {queryError ? (

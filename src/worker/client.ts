@@ -36,7 +36,7 @@ export interface EngineJob<T> {
 /** The UI's one way to the engine: typed requests to the worker; tables come back as Arrow IPC. */
 export interface EngineClient {
   open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
-  extract(query: string, groups: string[], onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
+  extract(query: string, groups: string[], budget: number, onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
   /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
   diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<number>;
 }
@@ -92,8 +92,8 @@ export function createEngineClient(worker: Worker): EngineClient {
 
   return {
     open: (source, onProgress) => send<OpenedTrace, TaskProgress>({ type: "open", source }, onProgress),
-    extract(query, groups, onProgress) {
-      const job = send<ExtractedTable, TaskProgress>({ type: "extract", query, groups }, onProgress);
+    extract(query, groups, budget, onProgress) {
+      const job = send<ExtractedTable, TaskProgress>({ type: "extract", query, groups, budget }, onProgress);
       return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };
     },
     diagnose(scope, onRows, onProgress) {

@@ -92,7 +92,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     return;
   }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
-  const table = await trace.extract(request.query, { groups: request.groups, signal, onProgress });
+  const table = await trace.extract(request.query, { groups: request.groups, budget: request.budget, signal, onProgress });
   signal.throwIfAborted();
   postTable(table, (ipc) => ({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }));
 }

@@ -14,7 +14,8 @@ export type TraceSource =
 
 export type EngineRequest =
   | { id: number; type: "open"; source: TraceSource }
-  | { id: number; type: "extract"; query: string; groups: string[] }
+  /** `budget`: bytes the table may take; a query over it is refused before anything is read. */
+  | { id: number; type: "extract"; query: string; groups: string[]; budget: number }
   /** Diagnostics of every element in scope, streamed back as `rows` messages while they are computed. */
   | { id: number; type: "diagnose"; scope: DiagnosticsScope }
   /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
