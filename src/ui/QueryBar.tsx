@@ -41,7 +41,7 @@ function BudgetInput() {
       <input
         type="number"
         min={1}
-        step={100}
+        step="any"
         value={text}
         aria-label="Memory budget in MB"
         onChange={(e) => setText(e.target.value)}
@@ -195,9 +195,11 @@ export function QueryBar() {
           Run
         </button>
         <DiagnosticsButton />
-        <BudgetInput />
       </form>
-      <GroupPicker />
+      <div className="query-options">
+        <GroupPicker />
+        <BudgetInput />
+      </div>
       {queryError ? (
         <QueryError error={queryError.error} query={queryError.query} />
       ) : (
