@@ -26,7 +26,7 @@ const unit = read(`${REPORTS}/unit.json`);
 const e2e = read(`${REPORTS}/e2e.json`);
 const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (startOk ? 1 : 0);
 // A runner that produced no report failed before counting: count it as one failure.
-const failed = (unit ? unit.numFailedTests : 1) + (e2e ? e2e.stats.unexpected + e2e.stats.flaky : 1) + (typed ? 0 : 1) + (startOk ? 0 : 1);
+const failed = (unit ? unit.numFailedTests : 1) + (e2e ? e2e.stats.unexpected + e2e.stats.flaky || (e2eOk ? 0 : 1) : 1) + (typed ? 0 : 1) + (startOk ? 0 : 1);
 rmSync(REPORTS, { recursive: true, force: true });
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);
 process.exit(typed && unitOk && startOk && e2eOk ? 0 : 1);
