@@ -1,5 +1,5 @@
 import { Bool, DataType, Dictionary, Utf8 } from "apache-arrow";
-import { megabytes } from "./units.ts";
+import { formatNumber, megabytes } from "./units.ts";
 
 /**
  * Bytes a row of a text column takes, as an estimate (its 4-byte offset and a short label): the
@@ -17,5 +17,5 @@ export function bytesPerRow(type: DataType): number {
 
 /** "400,000,000 rows × 20 bytes = 8000 MB". */
 export function describeSize(rows: number, rowBytes: number): string {
-  return `${rows.toLocaleString("en")} rows × ${Number(rowBytes.toFixed(2))} bytes = ${megabytes(rows * rowBytes)}`;
+  return `${formatNumber(rows)} rows × ${Number(rowBytes.toFixed(2))} bytes = ${megabytes(rows * rowBytes)}`;
 }

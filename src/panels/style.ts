@@ -5,15 +5,8 @@ export const plotStyle = {
   style: { background: "transparent", color: "inherit", fontSize: "12px", fontFamily: "inherit" },
 } as const;
 
-const numbers = new Intl.NumberFormat("en-US");
-
-export function formatCount(n: number, noun: string): string {
-  return `${numbers.format(n)} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-export function formatNumber(n: number): string {
-  return numbers.format(n);
-}
+// The engine's messages and the panels count alike.
+export { formatCount, formatNumber } from "../engine/units.ts";
 
 /** How a panel's density curves were estimated, for its caption: bandwidths, factor, rule and bounds. */
 export function kdeDescription(bandwidths: readonly number[], adjust: number, bounds: string): string {
