@@ -1,6 +1,7 @@
 import type { Label } from "./domain.ts";
 import { DrawscopeError, SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
+import { mapLimit } from "./limit.ts";
 import { cStrides, readWhole, type ZarrArray } from "./read.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { parseQuery } from "./spec.ts";
@@ -122,15 +123,6 @@ function gatherDraws(source: ArrayLike<number>, offsets: Float64Array, from: num
   return out;
 }
 
-/** Run `task` over `count` items with at most `limit` in flight. */
-async function forEachLimit(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
-}
-
 /**
  * Compute the diagnostics of every element a scope covers, variable by variable, in blocks of
  * elements spread over the pool's workers (on this thread without a pool). Returns the number of
@@ -159,7 +151,7 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
     const blocks = Math.ceil(count / perBlock);
     const first = index;
     index += count;
-    await forEachLimit(blocks, Math.max(2, 2 * (pool?.size ?? 0)), async (b) => {
+    await mapLimit(Array.from({ length: blocks }, (_, b) => b), Math.max(2, 2 * (pool?.size ?? 0)), async (b) => {
       signal?.throwIfAborted();
       const from = b * perBlock;
       const to = Math.min(count, from + perBlock);
