@@ -2,8 +2,8 @@
 // requests for a zip), and what the user is told when it does not.
 import { expect, test, type Page } from "@playwright/test";
 import { WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
-import { startFixtureServer, type FixtureServer, type ServerKind } from "./fixture-server.ts";
-import { expectBetaSigma, openExample } from "./helpers.ts";
+import { startFixtureServer, type FixtureServer } from "../tests/fixture-server.ts";
+import { expectBetaSigma, FIXTURES, openExample } from "./helpers.ts";
 
 let server: FixtureServer | undefined;
 test.afterEach(async () => {
@@ -11,9 +11,10 @@ test.afterEach(async () => {
   server = undefined;
 });
 
-async function serve(kind: ServerKind): Promise<FixtureServer> {
-  server = await startFixtureServer(kind, WHOLE_ZIP_LIMIT + 1_000_000);
-  return server;
+/** A server for fixtures/ on `localhost`: another origin than the app's 127.0.0.1. */
+async function serve(kind: { ranges: boolean; cors: boolean }): Promise<{ base: string; requests: string[] }> {
+  server = await startFixtureServer(FIXTURES, { ...kind, largeBytes: WHOLE_ZIP_LIMIT + 1_000_000 });
+  return { base: `http://localhost:${server.port}`, requests: server.requests };
 }
 
 async function openUrl(page: Page, url: string): Promise<void> {

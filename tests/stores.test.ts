@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +14,7 @@ import { HttpZipReader, WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts"
 import { openUrl } from "../src/engine/store/url.ts";
 import { openZipBlob } from "../src/engine/store/zip.ts";
 import { openTrace } from "../src/engine/trace.ts";
+import { startFixtureServer, type FixtureServer } from "./fixture-server.ts";
 import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
 
 const GOLDEN = "grouped_regression.expected";
@@ -73,34 +74,15 @@ describe("directory handle (File System Access API)", () => {
 });
 
 describe("stores served over HTTP (loopback server with range requests)", () => {
-  let server: Server;
+  let server: FixtureServer;
   let base: string;
-  const requests: string[] = [];
+  let requests: string[];
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = join(FIXTURES, decodeURIComponent(new URL(req.url!, "http://x").pathname));
-      requests.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`);
-      const info = statSync(path, { throwIfNoEntry: false });
-      if (!info?.isFile()) {
-        res.writeHead(404).end();
-        return;
-      }
-      const range = /bytes=(\d+)-(\d+)?/.exec(req.headers.range ?? "");
-      if (range) {
-        const start = Number(range[1]);
-        const end = range[2] ? Number(range[2]) : info.size - 1;
-        res.writeHead(206, { "Content-Length": end - start + 1, "Content-Range": `bytes ${start}-${end}/${info.size}` });
-        createReadStream(path, { start, end }).pipe(res);
-        return;
-      }
-      res.writeHead(200, { "Content-Length": info.size });
-      if (req.method === "HEAD") res.end();
-      else createReadStream(path).pipe(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startFixtureServer(FIXTURES, { ranges: true, cors: false });
+    base = `http://127.0.0.1:${server.port}`;
+    requests = server.requests;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   for (const store of ["grouped_regression.zarr", "grouped_regression.v3.zarr/"]) {
     it(`opens the ${store} folder by URL`, async () => {
