@@ -1,5 +1,5 @@
 // `npm test`: type-check, unit tests (Vitest), the README's `npm start` until the example draws
-// (scripts/check-start.mjs, counted as one test), build, browser tests (Playwright on Debian's
+// (scripts/check-start.ts, counted as one test), build, browser tests (Playwright on Debian's
 // Chromium), then one closing line over them all: "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -18,7 +18,7 @@ const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")
 
 const typed = step("npx", ["tsc", "--noEmit"]);
 const unitOk = step("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${REPORTS}/unit.json`]);
-const startOk = step("node", ["scripts/check-start.mjs"]);
+const startOk = step("node", ["--import", "tsx", "scripts/check-start.ts"]);
 const built = step("npm", ["run", "-s", "build"]);
 const e2eOk = built && step("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${REPORTS}/e2e.json` });
 

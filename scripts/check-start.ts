@@ -1,29 +1,30 @@
 // The README's first command, checked as a user would see it: `npm start` serves the app, and
 // /#trace=example in Debian's Chromium opens the bundled example and draws its panels.
 //
-//   node scripts/check-start.mjs [--screenshot FILE]
+//   node --import tsx scripts/check-start.ts [--screenshot FILE]
 //
 // Exits 1 with what went wrong when the server does not start, the page reports an error, or the
 // example's density and table do not appear within a minute.
 import { spawn } from "node:child_process";
-import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../bench/browser.ts";
 
 const TIMEOUT_MS = 60_000;
 const screenshotAt = process.argv.indexOf("--screenshot");
 const screenshot = screenshotAt > 0 ? process.argv[screenshotAt + 1] : undefined;
 
-function fail(message) {
+function fail(message: string): void {
   process.stderr.write(`check-start: ${message}\n`);
   process.exitCode = 1;
 }
 
 /** `npm start` in its own process group (npm, the shell, vite), and the URL vite says it serves. */
-function start() {
+function start(): { url: Promise<string>; stop: () => void } {
   const server = spawn("npm", ["start"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  const url = new Promise((resolve, reject) => {
+  const url = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start served nothing within ${TIMEOUT_MS / 1000} s:\n${output}`)), TIMEOUT_MS);
-    const read = (data) => {
+    const read = (data: Buffer) => {
       output += data;
       // Vite colours its banner; the address is what follows "Local:".
       const local = /Local:\s+(?:\x1b\[[0-9;]*m)*(http:\/\/\S+?\/)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
@@ -41,7 +42,7 @@ function start() {
   });
   const stop = () => {
     try {
-      process.kill(-server.pid, "SIGTERM");
+      process.kill(-server.pid!, "SIGTERM");
     } catch {
       // Already gone: it exited on its own, which `url` has reported.
     }
@@ -51,22 +52,19 @@ function start() {
 
 const server = start();
 // Interrupted: take the server's whole process group down too, not just this script.
-for (const signal of ["SIGINT", "SIGTERM"]) {
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.stop();
     process.exit(1);
   });
 }
 const began = Date.now();
-let browser;
+let browser: Browser | undefined;
 try {
   const base = await server.url;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
+  const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
@@ -85,7 +83,7 @@ try {
     process.stdout.write(`check-start: npm start served ${base}; #trace=example drew the example's density (4 curves) and table in ${seconds} s\n`);
   }
 } catch (error) {
-  fail(error.message);
+  fail((error as Error).message);
 } finally {
   await browser?.close();
   server.stop();
