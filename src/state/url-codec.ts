@@ -1,7 +1,7 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):
@@ -155,9 +155,8 @@ export function decodeView(hash: string): DecodedLink | undefined {
         shared.view.query = value;
         break;
       case "mem": {
-        const mb = Number(value);
-        if (value.trim() !== "" && mb > 0 && Number.isFinite(mb)) shared.view.budgetMB = mb;
-        else problems.push(`the memory budget '${value}' is not a number of megabytes; ${DEFAULT_BUDGET_MB} MB applies`);
+        shared.view.budgetMB = parseBudget(value);
+        if (shared.view.budgetMB === undefined) problems.push(`the memory budget '${value}' is not a number of megabytes; ${DEFAULT_BUDGET_MB} MB applies`);
         break;
       }
       case "g":

@@ -43,6 +43,12 @@ export interface ViewState {
 /** What a query's table may take by default: well inside what a browser tab can hold. */
 export const DEFAULT_BUDGET_MB = 1000;
 
+/** A memory budget as typed in the page or a link: a positive number of megabytes, else undefined. */
+export function parseBudget(text: string): number | undefined {
+  const megabytes = Number(text);
+  return text.trim() !== "" && megabytes > 0 && Number.isFinite(megabytes) ? megabytes : undefined;
+}
+
 /** Where the trace of a view came from: the bundled example, a URL, or a file only the user has. */
 export type TraceRef = { kind: "example" } | { kind: "url"; url: string } | { kind: "local"; label: string };
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
-import { DEFAULT_BUDGET_MB } from "../state/view.ts";
+import { DEFAULT_BUDGET_MB, parseBudget } from "../state/view.ts";
 import { QueryError } from "./QueryError.tsx";
 
 /** Groups with draws that specs without a prefix can read from; several stack with `source`. */
@@ -30,10 +30,9 @@ function BudgetInput() {
   const [text, setText] = useState(String(budget));
   useEffect(() => setText(String(budget)), [budget]);
   const commit = () => {
-    const megabytes = Number(text);
-    if (text.trim() !== "" && megabytes > 0 && Number.isFinite(megabytes)) {
-      if (megabytes !== budget) setBudget(megabytes);
-    } else setText(String(budget));
+    const megabytes = parseBudget(text);
+    if (megabytes === undefined) setText(String(budget));
+    else if (megabytes !== budget) setBudget(megabytes);
   };
   return (
     <label className="budget" title="The most memory a query's table may take in this page; a larger query is refused before anything is read">
