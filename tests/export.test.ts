@@ -4,7 +4,8 @@ import { dictionaryData, stringDictionary, valueData } from "../src/engine/arrow
 import { roleField } from "../src/engine/columns.ts";
 import { ParquetError, parquetToTable, tableToParquet } from "../src/engine/parquet.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { exportName, tableBlob } from "../src/ui/export.ts";
+import { exportName } from "../src/ui/export.ts";
+import { tableBlob } from "../src/worker/table-file.ts";
 import { FIXTURES, parseCsv } from "./golden.ts";
 
 const trace = await openPath(`${FIXTURES}/grouped_regression.zarr`);

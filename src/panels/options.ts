@@ -1,27 +1,15 @@
-import type { Table } from "apache-arrow";
-import { LabelCoder, tableColumns } from "../engine/columns.ts";
-import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "./types.ts";
-
-/** Levels per table and column: a number dimension's levels take a pass over its rows, and the form asks on every change. */
-const levelCache = new WeakMap<Table, Map<string, string[]>>();
-
-function levelsOf(table: Table, column: string): string[] {
-  let byColumn = levelCache.get(table);
-  if (!byColumn) levelCache.set(table, (byColumn = new Map()));
-  let levels = byColumn.get(column);
-  if (!levels) byColumn.set(column, (levels = new LabelCoder(table, column).labels.map(String)));
-  return levels;
-}
+import type { TableShape } from "../engine/table-shape.ts";
+import type { OptionSpec, OptionValue, PanelOptions, PanelSpec } from "./types.ts";
 
 /**
  * The choices a column option has for this table, in the table's column order; for a level
  * option, the levels of the dimension `options` chose for it.
  */
-export function columnChoices(spec: OptionSpec, table: Table, options: PanelOptions = {}): string[] {
-  const columns = tableColumns(table);
+export function columnChoices(spec: OptionSpec, table: TableShape, options: PanelOptions = {}): string[] {
+  const { columns } = table;
   if (spec.type === "level") {
     const dim = options[spec.of];
-    return typeof dim === "string" && columns.some((c) => c.name === dim) ? levelsOf(table, dim) : [];
+    return typeof dim === "string" ? (table.levels[dim] ?? []) : [];
   }
   if (spec.type === "value") return columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name);
   if (spec.type === "dim") return columns.filter((c) => c.role === "dim" || c.role === "source").map((c) => c.name);
@@ -39,10 +27,10 @@ export interface ResolvedOptions {
  * Complete a panel's stored options for a table: missing ones take their defaults, and column
  * choices the table does not have fall back to a default (with a note saying so).
  */
-export function resolveOptions(kind: PanelKind, stored: PanelOptions, table: Table): ResolvedOptions {
+export function resolveOptions(kind: PanelSpec, stored: PanelOptions, table: TableShape): ResolvedOptions {
   const options: PanelOptions = {};
   const notes: string[] = [];
-  const columns = tableColumns(table);
+  const { columns } = table;
   const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
   const source = columns.some((c) => c.role === "source");
   const sampled = columns.some((c) => c.role === "sample");

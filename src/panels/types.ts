@@ -1,4 +1,5 @@
 import type { Table } from "apache-arrow";
+import type { TableShape } from "../engine/table-shape.ts";
 
 export type OptionValue = string | number | boolean;
 export type PanelOptions = Record<string, OptionValue>;
@@ -35,8 +36,12 @@ export interface PanelContext {
   width: number;
   /** The query the table came from, for the figure's name. */
   query: string;
+  /** The query's table as the page knows it: its columns, levels and row count (the rows stay in the worker). */
+  shape: TableShape;
   /** Change one of this panel's options from inside the figure (e.g. a click marks a reference line). */
   setOption?: (key: string, value: OptionValue) => void;
+  /** Rows `offset`… of the query's table, read from the worker (for panels that page through rows). */
+  rows?: (offset: number, count: number) => Promise<Table>;
 }
 
 /** What a panel draws: an element, the figure's accessible name, and a caption with the details. */
@@ -44,16 +49,11 @@ export interface PanelFigure {
   name: string;
   caption: string;
   node: Element;
-  /** A table the panel derived (e.g. contrast draws), offered for export beside the query's table. */
-  data?: { label: string; table: Table };
 }
 
-/**
- * A kind of panel. `render` is a pure function of the tidy table and the resolved options
- * (every option present and valid for this table).
- */
-export interface PanelKind {
-  /** The id used in links. */
+/** What every panel kind declares, on the page and in links: its id, title, place and options. */
+export interface PanelSpec {
+  /** The id used in links, and the name of the panel's folder. */
   kind: string;
   title: string;
   /** Position in the "Add panel" menu. */
@@ -61,5 +61,27 @@ export interface PanelKind {
   options: readonly OptionSpec[];
   /** Dimension options' defaults for a table, when the first dimension is not the right one. */
   dimDefaults?(table: DimContext): Record<string, string>;
-  render(table: Table, options: PanelOptions, context: PanelContext): PanelFigure;
+  /** Options that only change the drawing (a fill, a reference line): changing one redraws without asking the worker. */
+  drawOnly?: readonly string[];
+  /** The label of the table the panel derives (e.g. "Contrast draws"), offered for export beside the query's. */
+  derived?: string;
+}
+
+/**
+ * A kind of panel on the page. `render` draws what the panel's `data()` computed in the worker;
+ * it only lays out and draws, so a resize redraws without recomputing.
+ */
+export interface PanelKind<D = unknown> extends PanelSpec {
+  render(data: D, options: PanelOptions, context: PanelContext): PanelFigure;
+}
+
+/**
+ * A panel kind's computation, run in the worker next to the table: `data` is a pure function of
+ * the tidy table and the resolved options (every option present and valid for this table), and
+ * gives what `render` draws — structured-clonable (typed arrays, plain objects), never the rows.
+ */
+export interface PanelData<D = unknown> {
+  data(table: Table, options: PanelOptions): D;
+  /** The derived table offered for export (see PanelSpec.derived), made in the worker on demand. */
+  derived?(table: Table, options: PanelOptions): Table;
 }

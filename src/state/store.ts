@@ -1,4 +1,4 @@
-import type { Table } from "apache-arrow";
+import type { TableShape } from "../engine/table-shape.ts";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
@@ -65,7 +65,8 @@ export interface AppState {
   view: ViewState;
   diagnostics?: DiagnosticsState;
   trace?: OpenedTraceState;
-  result?: { table: Table; query: string; groups: string[] };
+  /** The last query's table: its id in the worker (panels ask the worker for what they draw) and its shape. */
+  result?: { table: number; shape: TableShape; query: string; groups: string[] };
   queryError?: { error: EngineErrorData; query: string };
   notice?: Notice;
   task?: Task;
@@ -106,7 +107,8 @@ export interface AppActions {
   applyPendingLink(): Promise<void>;
 }
 
-export type AppStore = StoreApi<AppState> & { actions: AppActions };
+/** The app's state and actions, and the engine client panels ask for their data. */
+export type AppStore = StoreApi<AppState> & { actions: AppActions; engine: EngineClient };
 
 const EXAMPLE_NAME = "grouped_regression.zarr.zip";
 
@@ -415,10 +417,10 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       }));
       set({ task: { kind: "query", label: `Reading ${query}` } });
       try {
-        const table = await extracting.result;
+        const { table, shape } = await extracting.result;
         if (job !== extracting) return;
         job = undefined;
-        set({ result: { table, query, groups }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
+        set({ result: { table, shape, query, groups }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
         if (get().view.diagnostics?.scope === QUERY_SCOPE && get().diagnostics?.label !== query) runDiagnostics();
       } catch (error) {
         if (job !== extracting) return;
@@ -524,5 +526,5 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     },
   };
 
-  return Object.assign(store, { actions });
+  return Object.assign(store, { actions, engine });
 }

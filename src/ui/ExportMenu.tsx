@@ -1,8 +1,8 @@
-import type { Table } from "apache-arrow";
 import { useEffect, useId, useRef, useState } from "react";
-import { ParquetError } from "../engine/parquet.ts";
-import type { PanelFigure } from "../panels/types.ts";
-import { DATA_FORMATS, type DataFormat, download, exportName, figureToSvg, isGraphic, svgToPng, tableBlob } from "./export.ts";
+import { DATA_FORMATS, type DataFormat } from "../engine/table-formats.ts";
+import type { PanelFigure, PanelOptions, PanelSpec } from "../panels/types.ts";
+import { useEngine } from "./context.ts";
+import { download, exportName, figureToSvg, isGraphic, svgToPng } from "./export.ts";
 
 interface ExportItem {
   label: string;
@@ -14,8 +14,7 @@ interface ExportItem {
 /** What to tell the user when an export fails, and what to do about it. */
 function problemText(item: ExportItem, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const advice =
-    error instanceof ParquetError && error.stage === "load" ? `Check the connection and try again, or ${item.instead}` : item.instead[0].toUpperCase() + item.instead.slice(1);
+  const advice = error instanceof Error && error.name === "ParquetError" && /did not load/.test(message) ? `Check the connection and try again, or ${item.instead}` : item.instead[0].toUpperCase() + item.instead.slice(1);
   return `${item.label} failed: ${message}. ${advice}.`;
 }
 
@@ -27,9 +26,11 @@ const INSTEAD: Record<DataFormat, string> = {
 
 /**
  * A panel's Export menu: its figure as SVG or PNG (when it draws a graphic), the query's tidy
- * table and the panel's derived table (e.g. contrast draws) as CSV, Arrow or Parquet.
+ * table and the panel's derived table (e.g. contrast draws) as CSV, Arrow or Parquet — the tables
+ * written in the worker, where they are.
  */
-export function ExportMenu({ figure, table, query, kind }: { figure?: PanelFigure; table?: Table; query?: string; kind: string }) {
+export function ExportMenu({ figure, table, query, kind, options }: { figure?: PanelFigure; table?: number; query?: string; kind: PanelSpec; options?: PanelOptions }) {
+  const engine = useEngine();
   const [open, setOpen] = useState(false);
   /** The exports under way (a Parquet export may wait for its wasm while another runs). */
   const [busy, setBusy] = useState<string[]>([]);
@@ -54,7 +55,7 @@ export function ExportMenu({ figure, table, query, kind }: { figure?: PanelFigur
   }, [open]);
 
   const items: ExportItem[] = [];
-  const base = [kind, query ?? ""];
+  const base = [kind.kind, query ?? ""];
   if (figure && isGraphic(figure.node)) {
     const node = figure.node;
     items.push(
@@ -62,13 +63,16 @@ export function ExportMenu({ figure, table, query, kind }: { figure?: PanelFigur
       { label: "Figure as PNG", instead: "export it as SVG instead", make: async () => ({ blob: await svgToPng(figureToSvg(node)), name: exportName(base, "png") }) },
     );
   }
-  const tables: { label: string; table: Table; parts: string[] }[] = [];
-  if (table) tables.push({ label: "Table", table, parts: ["tidy", query ?? ""] });
-  if (figure?.data) tables.push({ label: figure.data.label, table: figure.data.table, parts: [kind, figure.data.label, query ?? ""] });
+  const tables: { label: string; panel?: { kind: string; options: PanelOptions }; parts: string[] }[] = [];
+  if (table !== undefined) {
+    tables.push({ label: "Table", parts: ["tidy", query ?? ""] });
+    if (kind.derived && options && figure) tables.push({ label: kind.derived, panel: { kind: kind.kind, options }, parts: [kind.kind, kind.derived, query ?? ""] });
+  }
   for (const t of tables) {
     for (const format of Object.keys(DATA_FORMATS) as DataFormat[]) {
       const { label, extension } = DATA_FORMATS[format];
-      items.push({ label: `${t.label} as ${label}`, instead: INSTEAD[format], make: async () => ({ blob: await tableBlob(t.table, format), name: exportName(t.parts, extension) }) });
+      const make = async () => ({ blob: await engine.exportTable(table!, format, t.panel).result, name: exportName(t.parts, extension) });
+      items.push({ label: `${t.label} as ${label}`, instead: INSTEAD[format], make });
     }
   }
   if (items.length === 0) return null;

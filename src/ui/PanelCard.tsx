@@ -1,9 +1,10 @@
-import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { resolveOptions } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
-import type { OptionValue, PanelFigure } from "../panels/types.ts";
+import type { OptionValue, PanelFigure, PanelOptions } from "../panels/types.ts";
 import type { PanelState } from "../state/view.ts";
-import { useActions, useApp } from "./context.ts";
+import { EngineError } from "../worker/client.ts";
+import { useActions, useApp, useEngine } from "./context.ts";
 import { ExportMenu } from "./ExportMenu.tsx";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
 
@@ -21,27 +22,70 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-/** One panel: its options, move and remove buttons, and the figure it draws from the result. */
+/** What the worker computed for this panel: for which table and query, with which options. */
+interface Computed {
+  table: number;
+  query: string;
+  options: PanelOptions;
+  data?: unknown;
+  problem?: string;
+  /** Counts the computations this card received, so a redraw can be told from a recomputation. */
+  version: number;
+}
+
+/**
+ * One panel: its options, move and remove buttons, and the figure it draws. The worker computes
+ * the panel's data when the table or the options change; a resize only redraws that data.
+ */
 export function PanelCard({ panel, index, count }: { panel: PanelState; index: number; count: number }) {
   const kind = panelKind(panel.kind)!;
   const result = useApp((s) => s.result);
+  const engine = useEngine();
   const { setPanelOption, movePanel, removePanel } = useActions();
   const body = useRef<HTMLDivElement>(null);
   const mount = useRef<HTMLDivElement>(null);
   const width = useWidth(body);
-  const resolved = useMemo(() => (result ? resolveOptions(kind, panel.options, result.table) : undefined), [kind, panel.options, result]);
+  const resolved = useMemo(() => (result ? resolveOptions(kind, panel.options, result.shape) : undefined), [kind, panel.options, result]);
+  // What the worker computes from: the options, less those that only change the drawing.
+  const dataOptions = useMemo(() => resolved && Object.fromEntries(Object.entries(resolved.options).filter(([key]) => !kind.drawOnly?.includes(key))), [kind, resolved]);
+  const optionsKey = dataOptions ? JSON.stringify(dataOptions) : "";
+  const [computed, setComputed] = useState<Computed>();
+
+  useEffect(() => {
+    if (!result || !resolved || !dataOptions) return;
+    const base = { table: result.table, query: result.query, options: dataOptions };
+    const next = (outcome: { data?: unknown; problem?: string }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
+    const missing = kind.options.find((o) => o.type === "value" && resolved.options[o.key] === "");
+    if (missing) {
+      next({ problem: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` });
+      return;
+    }
+    const job = engine.panelData(result.table, kind.kind, dataOptions);
+    job.result.then(
+      (data) => next({ data }),
+      (error: unknown) => {
+        if (error instanceof EngineError && error.cancelled) return;
+        next({ problem: `This panel could not be drawn: ${error instanceof Error ? error.message : String(error)}` });
+      },
+    );
+    return () => job.cancel();
+    // `optionsKey`, not `dataOptions`: resolving the same options again gives a new object, not new data.
+  }, [engine, kind, result, optionsKey]);
 
   const drawn = useMemo((): { figure?: PanelFigure; problem?: string } => {
-    if (!result || !resolved || width === 0) return {};
-    const missing = kind.options.find((o) => o.type === "value" && resolved.options[o.key] === "");
-    if (missing) return { problem: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` };
+    // Until the new data arrives, the last figure stays (marked busy) rather than flickering away.
+    if (!computed || !result) return {};
+    if (computed.problem !== undefined || width === 0) return { problem: computed.problem };
     try {
       const setOption = (key: string, value: OptionValue) => setPanelOption(panel.id, key, value);
-      return { figure: kind.render(result.table, resolved.options, { width, query: result.query, setOption }) };
+      const rows = (offset: number, size: number) => engine.page(computed.table, offset, size).result;
+      // Draw-only options as they are now; the rest as the data was computed with.
+      const options = { ...resolved?.options, ...computed.options };
+      return { figure: kind.render(computed.data, options, { width, query: computed.query, shape: result.shape, setOption, rows }) };
     } catch (error) {
       return { problem: `This panel could not be drawn: ${(error as Error).message}` };
     }
-  }, [kind, result, resolved, width, panel.id, setPanelOption]);
+  }, [kind, computed, result, resolved, width, panel.id, setPanelOption, engine]);
 
   useLayoutEffect(() => {
     const node = mount.current;
@@ -54,8 +98,8 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
     <section className="panel" aria-label={title} data-kind={panel.kind}>
       <header className="panel-header">
         <h3>{kind.title}</h3>
-        <PanelOptionsForm kind={kind} options={resolved?.options ?? panel.options} table={result?.table} onChange={(key, value) => setPanelOption(panel.id, key, value)} />
-        <ExportMenu figure={drawn.figure} table={result?.table} query={result?.query} kind={panel.kind} />
+        <PanelOptionsForm kind={kind} options={resolved?.options ?? panel.options} table={result?.shape} onChange={(key, value) => setPanelOption(panel.id, key, value)} />
+        <ExportMenu figure={drawn.figure} table={result?.table} query={result?.query} kind={kind} options={computed?.options} />
         <div className="panel-tools">
           <button type="button" aria-label={`Move ${title} up`} title="Move up" disabled={index === 0} onClick={() => movePanel(panel.id, -1)}>
             ↑
@@ -76,7 +120,14 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
           </p>
         )}
         {resolved && resolved.notes.length > 0 && <p className="muted">{resolved.notes.join("; ")}.</p>}
-        <figure className="panel-figure" aria-label={drawn.figure?.name} hidden={!drawn.figure} data-query={result?.query}>
+        <figure
+          className="panel-figure"
+          aria-label={drawn.figure?.name}
+          hidden={!drawn.figure}
+          data-query={computed?.query}
+          data-computations={computed?.version}
+          aria-busy={computed !== undefined && (computed.table !== result?.table || JSON.stringify(computed.options) !== optionsKey)}
+        >
           <div ref={mount} />
           {drawn.figure && <figcaption>{drawn.figure.caption}</figcaption>}
         </figure>

@@ -1,7 +1,7 @@
-import type { Table } from "apache-arrow";
+import type { TableShape } from "../engine/table-shape.ts";
 import { useEffect, useState } from "react";
 import { columnChoices, parseOption } from "../panels/options.ts";
-import type { OptionSpec, OptionValue, PanelKind, PanelOptions } from "../panels/types.ts";
+import type { OptionSpec, OptionValue, PanelOptions, PanelSpec } from "../panels/types.ts";
 
 /** A number or nothing; text that is neither stays in the box, marked invalid, until it is fixed. */
 function ReferenceInput({ spec, value, onChange }: { spec: OptionSpec; value: string; onChange: (v: OptionValue) => void }) {
@@ -26,7 +26,7 @@ function ReferenceInput({ spec, value, onChange }: { spec: OptionSpec; value: st
   );
 }
 
-function Control({ spec, value, table, options, onChange }: { spec: OptionSpec; value: OptionValue; table?: Table; options: PanelOptions; onChange: (v: OptionValue) => void }) {
+function Control({ spec, value, table, options, onChange }: { spec: OptionSpec; value: OptionValue; table?: TableShape; options: PanelOptions; onChange: (v: OptionValue) => void }) {
   switch (spec.type) {
     case "value":
     case "dim":
@@ -95,9 +95,9 @@ export function PanelOptionsForm({
   table,
   onChange,
 }: {
-  kind: PanelKind;
+  kind: PanelSpec;
   options: PanelOptions;
-  table?: Table;
+  table?: TableShape;
   onChange: (key: string, value: OptionValue) => void;
 }) {
   return (

@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import { useStore } from "zustand";
 import type { AppActions, AppState, AppStore } from "../state/store.ts";
+import type { EngineClient } from "../worker/client.ts";
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -17,4 +18,9 @@ export function useApp<T>(select: (state: AppState) => T): T {
 
 export function useActions(): AppActions {
   return useAppStore().actions;
+}
+
+/** The engine client, for what a component asks the worker itself (a panel's data, rows, exports). */
+export function useEngine(): EngineClient {
+  return useAppStore().engine;
 }

@@ -1,7 +1,4 @@
-import { tableToIPC, type Table } from "apache-arrow";
-import { csvPieces } from "../engine/csv.ts";
 import { DrawscopeError } from "../engine/errors.ts";
-import { tableToParquet } from "../engine/parquet.ts";
 
 /** An export that could not be made: a figure that cannot be rasterised, a canvas that cannot be read. */
 export class ExportError extends DrawscopeError {
@@ -251,36 +248,6 @@ export async function svgToPng(svg: FigureSvg): Promise<Blob> {
   } finally {
     URL.revokeObjectURL(url);
   }
-}
-
-export type DataFormat = "csv" | "arrow" | "parquet";
-
-export const DATA_FORMATS: Record<DataFormat, { label: string; extension: string; type: string }> = {
-  csv: { label: "CSV", extension: "csv", type: "text/csv" },
-  arrow: { label: "Arrow", extension: "arrow", type: "application/vnd.apache.arrow.file" },
-  parquet: { label: "Parquet", extension: "parquet", type: "application/vnd.apache.parquet" },
-};
-
-/** Give the page a turn between CSV pieces, so a big table does not freeze it. */
-const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/**
- * A table as a file: CSV (streamed piece by piece into the Blob, each piece encoded as it is
- * made), an Arrow IPC file, or Parquet (parquet-wasm, fetched the first time).
- */
-export async function tableBlob(table: Table, format: DataFormat): Promise<Blob> {
-  const { type } = DATA_FORMATS[format];
-  if (format === "arrow") return new Blob([tableToIPC(table, "file") as Uint8Array<ArrayBuffer>], { type });
-  if (format === "parquet") {
-    const { default: wasmUrl } = await import("parquet-wasm/esm/parquet_wasm_bg.wasm?url");
-    return new Blob(await tableToParquet(table, { wasmUrl }), { type });
-  }
-  const pieces: Blob[] = [];
-  for (const piece of csvPieces(table)) {
-    pieces.push(new Blob([piece]));
-    await nextTurn();
-  }
-  return new Blob(pieces, { type });
 }
 
 /** A file name part from free text: `beta[groups], sigma` → `beta_groups_sigma`. */

@@ -1,5 +1,7 @@
 import { tableFromIPC, type Table } from "apache-arrow";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
+import type { DataFormat } from "../engine/table-formats.ts";
+import type { PanelOptions } from "../panels/types.ts";
 import {
   CANCELLED,
   type DiagnosedScope,
@@ -8,8 +10,11 @@ import {
   type EngineRequest,
   type EngineResponse,
   type EngineResult,
+  type ExportedFile,
   type ExtractedTable,
   type OpenedTrace,
+  type PanelDataResult,
+  type TablePage,
   type TaskProgress,
   type TraceSource,
 } from "./protocol.ts";
@@ -36,7 +41,14 @@ export interface EngineJob<T> {
 /** The UI's one way to the engine: typed requests to the worker; tables come back as Arrow IPC. */
 export interface EngineClient {
   open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
-  extract(query: string, groups: string[], budget: number, onProgress?: (progress: TaskProgress) => void): EngineJob<Table>;
+  /** Extract a query's table into the worker; the page gets its id and shape, never its rows. */
+  extract(query: string, groups: string[], budget: number, onProgress?: (progress: TaskProgress) => void): EngineJob<ExtractedTable>;
+  /** What a panel of `kind` draws from table `table` with these (resolved) options. */
+  panelData(table: number, kind: string, options: PanelOptions): EngineJob<unknown>;
+  /** Rows `offset` to `offset + count` of table `table`. */
+  page(table: number, offset: number, count: number): EngineJob<Table>;
+  /** Table `table`, or the table a panel derives from it, as a file. */
+  exportTable(table: number, format: DataFormat, panel?: { kind: string; options: PanelOptions }): EngineJob<Blob>;
   /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
   diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<number>;
 }
@@ -92,9 +104,18 @@ export function createEngineClient(worker: Worker): EngineClient {
 
   return {
     open: (source, onProgress) => send<OpenedTrace, TaskProgress>({ type: "open", source }, onProgress),
-    extract(query, groups, budget, onProgress) {
-      const job = send<ExtractedTable, TaskProgress>({ type: "extract", query, groups, budget }, onProgress);
+    extract: (query, groups, budget, onProgress) => send<ExtractedTable, TaskProgress>({ type: "extract", query, groups, budget }, onProgress),
+    panelData(table, kind, options) {
+      const job = send<PanelDataResult, never>({ type: "panel", table, kind, options });
+      return { result: job.result.then((r) => r.data), cancel: job.cancel };
+    },
+    page(table, offset, count) {
+      const job = send<TablePage, never>({ type: "page", table, offset, count });
       return { result: job.result.then((r) => tableFromIPC(r.ipc)), cancel: job.cancel };
+    },
+    exportTable(table, format, panel) {
+      const job = send<ExportedFile, never>({ type: "export", table, format, panel });
+      return { result: job.result.then((r) => r.blob), cancel: job.cancel };
     },
     diagnose(scope, onRows, onProgress) {
       const job = send<DiagnosedScope, DiagnoseProgress>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));

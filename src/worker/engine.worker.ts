@@ -10,13 +10,18 @@ import { openFiles } from "../engine/store/files.ts";
 import type { TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
+import { tableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
+import { panelData } from "../panels/data-registry.ts";
+import { tableBlob } from "./table-file.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
 import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
+/** The last query's table, which panels, pages and exports read: the page never holds its rows. */
+let current: { id: number; table: Table } | undefined;
 const pool = createBrowserWorkPool();
 const running = new Map<number, AbortController>();
 
@@ -78,7 +83,25 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     signal.throwIfAborted();
     // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.
     trace = opened;
+    current = undefined;
     post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });
+    return;
+  }
+  if (request.type === "panel" || request.type === "page" || request.type === "export") {
+    const table = tableOf(request.table);
+    if (request.type === "page") {
+      const start = Math.max(0, Math.min(request.offset, table.numRows));
+      postTable(table.slice(start, Math.min(table.numRows, start + request.count)), (ipc) => ({ id: request.id, type: "result", result: { ipc } }));
+      return;
+    }
+    if (request.type === "panel") {
+      post({ id: request.id, type: "result", result: { data: panelData(request.kind).data(table, request.options) } });
+      return;
+    }
+    const derive = request.panel && panelData(request.panel.kind).derived;
+    if (request.panel && !derive) throw new DrawscopeError(`the ${request.panel.kind} panel derives no table to export`);
+    const source = request.panel && derive ? derive(table, request.panel.options) : table;
+    post({ id: request.id, type: "result", result: { blob: await tableBlob(source, request.format, signal) } });
     return;
   }
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
@@ -94,7 +117,13 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
   const table = await trace.extract(request.query, { groups: request.groups, budget: request.budget, signal, onProgress });
   signal.throwIfAborted();
-  postTable(table, (ipc) => ({ id: request.id, type: "result", result: { ipc, numRows: table.numRows } }));
+  current = { id: request.id, table };
+  post({ id: request.id, type: "result", result: { table: request.id, shape: tableShape(table) } });
+}
+
+function tableOf(id: number): Table {
+  if (current?.id !== id) throw new DrawscopeError("that query's table was replaced by a newer query's: run the query again");
+  return current.table;
 }
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {

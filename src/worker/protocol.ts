@@ -3,7 +3,10 @@ import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import type { ReadCount } from "../engine/store/counting.ts";
+import type { TableShape } from "../engine/table-shape.ts";
+import type { DataFormat } from "../engine/table-formats.ts";
 import type { TraceTree } from "../engine/tree.ts";
+import type { PanelOptions } from "../panels/types.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */
 export type TraceSource =
@@ -16,6 +19,12 @@ export type EngineRequest =
   | { id: number; type: "open"; source: TraceSource }
   /** `budget`: bytes the table may take; a query over it is refused before anything is read. */
   | { id: number; type: "extract"; query: string; groups: string[]; budget: number }
+  /** A panel's data (see PanelData) computed from table `table` with resolved options. */
+  | { id: number; type: "panel"; table: number; kind: string; options: PanelOptions }
+  /** Rows `offset` to `offset + count` of table `table`, for the page to show. */
+  | { id: number; type: "page"; table: number; offset: number; count: number }
+  /** Table `table` as a file, or the table a panel derives from it when `panel` is given. */
+  | { id: number; type: "export"; table: number; format: DataFormat; panel?: { kind: string; options: PanelOptions } }
   /** Diagnostics of every element in scope, streamed back as `rows` messages while they are computed. */
   | { id: number; type: "diagnose"; scope: DiagnosticsScope }
   /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
@@ -37,10 +46,23 @@ export interface OpenedTrace {
   fingerprint: string;
 }
 
+/** A query's table, kept in the worker: the page gets its id (for panel, page and export requests) and its shape. */
 export interface ExtractedTable {
-  /** An Arrow IPC stream, transferred (not copied) from the worker. */
+  table: number;
+  shape: TableShape;
+}
+
+export interface PanelDataResult {
+  data: unknown;
+}
+
+/** Rows of a table as an Arrow IPC stream, transferred (not copied) from the worker. */
+export interface TablePage {
   ipc: Uint8Array;
-  numRows: number;
+}
+
+export interface ExportedFile {
+  blob: Blob;
 }
 
 export interface DiagnosedScope {
@@ -48,7 +70,7 @@ export interface DiagnosedScope {
   elements: number;
 }
 
-export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope;
+export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope | PanelDataResult | TablePage | ExportedFile;
 
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }

@@ -1,33 +1,12 @@
 import * as Plot from "@observablehq/plot";
-import { autoBounds, kde, type Density, type KdeBounds } from "../engine/stats/kde.ts";
-import { splitByLabels } from "../engine/split.ts";
-import { autoBoundsText, formatCount, formatNumber, kdeDescription, plotStyle } from "./style.ts";
-import type { OptionValue, PanelKind } from "./types.ts";
+import { plotStyle } from "../style.ts";
+import type { OptionValue, PanelKind } from "../types.ts";
+import { BOUND_CHOICES, type Curve, type DensityData } from "./data.ts";
 
-/** More facets than this would be unreadable rows a few pixels high: curves are overlaid instead. */
-const MAX_FACETS = 24;
 /** A legend with more entries than this says less than the curves' own labels on hover. */
 const MAX_LEGEND = 12;
-const POINTS = 256;
-/** Beyond this many curves a density panel is a smear that costs seconds: the rest are left out. */
-const MAX_CURVES = 120;
 /** A ridge's tallest curve, in rows: it overlaps the ridges above without hiding them. */
 const RIDGE_HEIGHT = 1.8;
-
-type Layout = "facets" | "ridgeline" | "overlay";
-
-const BOUND_CHOICES: Record<string, { label: string; bounds: KdeBounds }> = {
-  auto: { label: "auto", bounds: {} },
-  none: { label: "none", bounds: {} },
-  positive: { label: "≥ 0", bounds: { lower: 0 } },
-  unit: { label: "0 to 1", bounds: { lower: 0, upper: 1 } },
-};
-
-/** One curve: the labels it is split by and its estimate. */
-interface Curve {
-  keys: (string | number)[];
-  estimate: Density;
-}
 
 /** What the curves are drawn from, shared by the three layouts. */
 interface Drawing {
@@ -176,63 +155,6 @@ function labelMargin(levels: (string | number)[]): number {
   return Math.min(180, 14 + 7 * Math.max(...levels.map((l) => String(l).length)));
 }
 
-/**
- * The layout drawn and the dimension it splits into facets or ridges (the facet dimension; a
- * ridgeline without one stacks the colour dimension), with its levels that have curves. Too many
- * levels to facet, or nothing to stack, fall back to one overlaid plot, with a note saying so.
- */
-function arrange(chosen: Layout, facet: string, color: string, groups: { keys: (string | number)[] }[], labels: (string | number)[][], by: string[]) {
-  const split = chosen === "ridgeline" ? facet || color : chosen === "facets" ? facet : "";
-  if (split === "") {
-    const note = chosen === "ridgeline" ? "A ridgeline needs a dimension to stack: choose one to facet by." : undefined;
-    return { layout: "overlay" as Layout, split, levels: [], note };
-  }
-  const k = by.indexOf(split);
-  const present = new Set(groups.map((g) => g.keys[k]));
-  const levels = labels[k].filter((l) => present.has(l));
-  if (chosen === "facets" && levels.length > MAX_FACETS) {
-    const note = `${formatNumber(levels.length)} levels of ${split} are too many to facet: overlaid. The ridgeline layout stacks them.`;
-    return { layout: "overlay" as Layout, split: "", levels: [], note };
-  }
-  return { layout: chosen, split, levels, note: undefined };
-}
-
-/**
- * The bounds the chosen setting gives these draws, and the words for the caption. A chosen bound
- * that some draws cross is left out (and said so): reflecting at it would be wrong.
- */
-function boundsFor(choice: string, samples: Float64Array[], value: string): { bounds: KdeBounds; text: string } {
-  if (choice === "auto") {
-    const auto = autoBounds(samples, value);
-    return { bounds: auto.bounds, text: autoBoundsText(auto) };
-  }
-  const chosen = BOUND_CHOICES[choice]?.bounds ?? {};
-  let min = Infinity;
-  let max = -Infinity;
-  for (const values of samples) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v - v !== 0) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  const bounds: KdeBounds = {};
-  const crossed: string[] = [];
-  if (chosen.lower !== undefined) {
-    if (min >= chosen.lower) bounds.lower = chosen.lower;
-    else crossed.push(`some draws of ${value} are below ${chosen.lower}`);
-  }
-  if (chosen.upper !== undefined) {
-    if (max <= chosen.upper) bounds.upper = chosen.upper;
-    else crossed.push(`some draws of ${value} are above ${chosen.upper}`);
-  }
-  const { lower, upper } = bounds;
-  const applied =
-    lower !== undefined && upper !== undefined ? `bounded to [${lower}, ${upper}]` : lower !== undefined ? `bounded below at ${lower}` : upper !== undefined ? `bounded above at ${upper}` : "not bounded";
-  return { bounds, text: crossed.length ? `${applied}: ${crossed.join(" and ")}, so that bound is not used` : applied };
-}
-
 /** A clicked x as text, to about three significant digits of the axis' span. */
 function roundForAxis(x: number, span: number): string {
   const digits = Math.max(0, 2 - Math.floor(Math.log10(span)));
@@ -257,7 +179,7 @@ function markReferenceOnClick(node: ReturnType<typeof Plot.plot>, setOption: (ke
   });
 }
 
-export const panel: PanelKind = {
+export const panel: PanelKind<DensityData> = {
   kind: "density",
   title: "Density",
   order: 10,
@@ -281,54 +203,24 @@ export const panel: PanelKind = {
     { key: "fill", label: "Fill", type: "boolean", default: true },
     { key: "ref", label: "Reference", type: "reference", default: "" },
   ],
+  // Neither changes the curves: changing them redraws what the worker computed.
+  drawOnly: ["fill", "ref"],
   // Facet draws by what the value varies over (a scalar such as sigma gets one curve), colour by
   // source. Data (observed y over obs_ind) has one value per label: its density is over all rows.
   dimDefaults: ({ valueDims, source, sampled }) => {
     const by = sampled ? (valueDims[0] ?? "") : "";
     return { facet: by, color: source ? "source" : by };
   },
-  render(table, options, { width, setOption }) {
-    const value = String(options.value);
-    const facet = String(options.facet);
-    const color = String(options.color);
-    const adjust = Number(options.adjust);
+  render(data, options, { width, setOption }) {
+    const { layout, bounds } = data;
     const refText = String(options.ref).trim();
     const reference = refText !== "" && Number.isFinite(Number(refText)) ? Number(refText) : undefined;
-    const by = [...new Set([facet, color].filter((c) => c !== ""))];
-    const { groups, labels, total } = splitByLabels(table, value, by, MAX_CURVES);
-    const notes: string[] = [];
-    if (total > groups.length) {
-      notes.push(`Showing the first ${formatNumber(groups.length)} of ${formatNumber(total)} curves: facet or colour by another dimension, or narrow the query.`);
-    }
-
-    const { layout, split, levels, note } = arrange(String(options.layout) as Layout, facet, color, groups, labels, by);
-    if (note) notes.push(note);
-
-    const { bounds, text: boundsText } = boundsFor(String(options.bounds), groups.map((g) => g.values), value);
-    const curves = groups.map((g) => ({ keys: g.keys, estimate: kde(g.values, { points: POINTS, adjust, ...bounds }) }));
-    const drawing: Drawing = {
-      curves,
-      split,
-      levels,
-      color,
-      colorLabels: color ? labels[by.indexOf(color)] : [],
-      by,
-      value,
-      fill: Boolean(options.fill),
-      reference,
-      width,
-    };
+    const drawing: Drawing = { ...data, fill: Boolean(options.fill), reference, width };
     const node = layout === "ridgeline" ? ridgelinePlot(drawing) : facetPlot(drawing);
     if (bounds.lower !== undefined) node.setAttribute("data-lower", String(bounds.lower));
     if (bounds.upper !== undefined) node.setAttribute("data-upper", String(bounds.upper));
     if (setOption) markReferenceOnClick(node, setOption);
-
-    const arranged = split === "" ? "" : layout === "ridgeline" ? ` in ${formatCount(levels.length, "ridge")}` : ` in ${formatCount(levels.length, "facet")}`;
     const markHint = reference === undefined ? "Click the plot to mark a reference line." : `Reference line at ${refText} (click the plot to move it).`;
-    return {
-      name: `Density of ${value}${by.length ? ` by ${by.join(" and ")}` : ""}: ${formatCount(curves.length, "curve")}${arranged}`,
-      caption: [kdeDescription(curves.map((c) => c.estimate.bandwidth), adjust, boundsText), markHint, ...notes].join(" "),
-      node,
-    };
+    return { name: data.name, caption: [data.estimation, markHint, ...data.notes].join(" "), node };
   },
 };
