@@ -1,5 +1,8 @@
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { tableShape } from "../src/engine/table-shape.ts";
+import { panelData } from "../src/panels/data-registry.ts";
+import { tableBlob } from "../src/worker/table-file.ts";
 import { describe, expect, it } from "vitest";
 import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { traceFingerprint } from "../src/engine/fingerprint.ts";
@@ -8,7 +11,7 @@ import type { Trace } from "../src/engine/trace.ts";
 import { createAppStore } from "../src/state/store.ts";
 import { encodeView } from "../src/state/url-codec.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../src/worker/client.ts";
-import { CANCELLED, type OpenedTrace } from "../src/worker/protocol.ts";
+import { CANCELLED, type ExtractedTable, type OpenedTrace } from "../src/worker/protocol.ts";
 import { openTrace } from "../src/engine/trace.ts";
 import { FIXTURES } from "./golden.ts";
 import { dims, memoryStore, zarray } from "./memory-store.ts";
@@ -20,6 +23,13 @@ const FILE = { kind: "zip", blob: new Blob([]), name: "t.zip" } as const;
 /** An engine that answers from traces opened in Node; `hold` keeps the next extraction pending. */
 function fakeEngine(traces: Record<string, Trace>) {
   let open: Trace | undefined;
+  /** The worker's tables by id, as the worker keeps them (only the last one). */
+  let kept: { id: number; table: Table } | undefined;
+  let nextId = 1;
+  const tableOf = (id: number) => {
+    if (kept?.id !== id) throw new EngineError({ name: "DrawscopeError", message: "that query's table was replaced by a newer query's" });
+    return kept.table;
+  };
   const state = { hold: false, cancelled: 0 };
   const job = <T>(work: () => Promise<T>): EngineJob<T> => {
     let reject!: (e: Error) => void;
@@ -36,13 +46,19 @@ function fakeEngine(traces: Record<string, Trace>) {
         return { tree: open.tree, fingerprint: traceFingerprint(open.tree) };
       }),
     extract: (query, groups, budget) =>
-      job(async (): Promise<Table> => {
+      job(async (): Promise<ExtractedTable> => {
         try {
-          return tableFromIPC(tableToIPC(await open!.extract(query, { groups, budget }), "stream"));
+          const table = await open!.extract(query, { groups, budget });
+          kept = { id: nextId++, table };
+          return { table: kept.id, shape: tableShape(table) };
         } catch (e) {
           throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
         }
       }),
+    panelData: (table, kind, options) => job(async () => structuredClone(panelData(kind).data(tableOf(table), options))),
+    page: (table, offset, count) => job(async () => tableFromIPC(tableToIPC(tableOf(table).slice(offset, offset + count), "stream"))),
+    exportTable: (table, format, panel) =>
+      job(async () => tableBlob(panel ? panelData(panel.kind).derived!(tableOf(table), panel.options) : tableOf(table), format)),
     diagnose: (scope, onRows) =>
       job(() =>
         open!.diagnose(scope, { onBlock: (block) => onRows(tableFromIPC(tableToIPC(diagnosticsTable(block), "stream"))) }).catch((e: Error) => {
@@ -61,7 +77,7 @@ describe("the app store", () => {
     const store = createAppStore(engine, "/example.zip");
     await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
     expect(store.getState().view.query).toBe("beta[groups]");
-    expect(store.getState().result?.table.numRows).toBe(6400);
+    expect(store.getState().result?.shape.numRows).toBe(6400);
     store.actions.setQuery("beta[group]");
     await store.actions.runQuery();
     expect(store.getState().queryError?.error.message).toBe("'beta' has no dimension 'group' (its dimensions are groups): did you mean 'groups'?");
@@ -88,7 +104,7 @@ describe("the app store", () => {
     );
     store.actions.setQuery("theta");
     await store.actions.runQuery();
-    expect(store.getState().result?.table.numRows).toBe(4_000_000);
+    expect(store.getState().result?.shape.numRows).toBe(4_000_000);
     expect(store.getState().notice).toBeUndefined();
   });
 
@@ -99,7 +115,7 @@ describe("the app store", () => {
     store.actions.toggleGroup("prior");
     await settle();
     expect(store.getState().view.groups).toEqual(["posterior", "prior"]);
-    expect(store.getState().result?.table.numRows).toBe(6400 + 1600);
+    expect(store.getState().result?.shape.numRows).toBe(6400 + 1600);
     store.actions.toggleGroup("posterior");
     store.actions.toggleGroup("prior");
     expect(store.getState().view.groups).toEqual(["prior"]);
@@ -127,7 +143,7 @@ describe("the app store", () => {
     await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
     expect(store.getState().view.query).toBe("beta[groups]");
     expect(store.getState().view.panels.map((p) => p.kind)).toEqual(["density", "table"]);
-    expect(store.getState().result?.table.numRows).toBe(6400);
+    expect(store.getState().result?.shape.numRows).toBe(6400);
   });
 
   it("applies a linked view to the matching trace, and holds it back from another", async () => {
@@ -148,6 +164,6 @@ describe("the app store", () => {
     expect(store.getState()).toMatchObject({ notice: undefined, pendingLink: undefined });
     expect(store.getState().view.query).toBe("sigma");
     expect(store.getState().view.panels.map((p) => [p.kind, p.options])).toEqual([["table", { rows: "10" }]]);
-    expect(store.getState().result?.table.numRows).toBe(1600);
+    expect(store.getState().result?.shape.numRows).toBe(1600);
   });
 });

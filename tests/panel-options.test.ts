@@ -5,38 +5,40 @@ import { openPath } from "../src/engine/store/node.ts";
 import { splitByLabels } from "../src/engine/split.ts";
 import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
-import type { PanelKind } from "../src/panels/types.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
+import type { PanelSpec } from "../src/panels/types.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
 const query = async (q: string, groups?: string[]) => tableFromIPC(tableToIPC(await trace.extract(q, { groups }), "stream"));
+const shape = async (q: string, groups?: string[]) => tableShape(await query(q, groups));
 const density = panelKind("density")!;
 
 describe("panel registry", () => {
-  it("finds every *.panel.ts kind, in menu order", () => {
+  it("finds every panel folder's kind, in menu order", () => {
     expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "trace", "rank", "sampler", "table"]);
   });
 });
 
 describe("panel options for a table", () => {
   it("facets by the value's own dimension, and a scalar gets one curve", async () => {
-    const table = await query("beta[groups], sigma");
+    const table = await shape("beta[groups], sigma");
     expect(resolveOptions(density, {}, table)).toEqual({ options: { value: "beta", facet: "groups", color: "groups", layout: "facets", adjust: 1, bounds: "auto", fill: true, ref: "" }, notes: [] });
     expect(resolveOptions(density, { value: "sigma" }, table).options).toMatchObject({ facet: "", color: "" });
   });
 
   it("draws data (no chain or draw) as one density over all its rows", async () => {
-    const table = await query("observed_data/y[obs_ind]");
+    const table = await shape("observed_data/y[obs_ind]");
     expect(resolveOptions(density, {}, table).options).toMatchObject({ value: "y", facet: "", color: "" });
   });
 
   it("colours by source when groups are stacked", async () => {
-    const table = await query("beta[groups]", ["posterior", "prior"]);
+    const table = await shape("beta[groups]", ["posterior", "prior"]);
     expect(resolveOptions(density, {}, table).options).toMatchObject({ facet: "groups", color: "source" });
   });
 
   it("keeps the user's choices, and says which columns this table lacks", async () => {
-    const table = await query("sigma");
+    const table = await shape("sigma");
     const resolved = resolveOptions(density, { value: "beta", facet: "groups", color: "", adjust: 2 }, table);
     expect(resolved.options).toEqual({ value: "sigma", facet: "", color: "", layout: "facets", adjust: 2, bounds: "auto", fill: true, ref: "" });
     expect(resolved.notes).toEqual(["Value: this table has no column 'beta'", "Facet by: this table has no column 'groups'"]);
@@ -71,7 +73,7 @@ describe("splitting rows by labels", () => {
 });
 
 describe("level options", () => {
-  const kind: PanelKind = {
+  const kind: PanelSpec = {
     kind: "levels",
     title: "Levels",
     order: 0,
@@ -81,13 +83,10 @@ describe("level options", () => {
       { key: "dim", label: "Dimension", type: "dim" },
       { key: "maybe", label: "Maybe", type: "level", of: "dim", none: "none" },
     ],
-    render: () => {
-      throw new Error("not drawn in these tests");
-    },
   };
 
   it("offers the levels of the chosen dimension, and none for no dimension", async () => {
-    const table = await query("beta[groups], mu[obs_ind]");
+    const table = await shape("beta[groups], mu[obs_ind]");
     const level = kind.options[1];
     expect(columnChoices(level, table, { dim: "groups" })).toEqual(["North", "South", "East", "West"]);
     // Number labels come as text, in ascending order.
@@ -98,10 +97,10 @@ describe("level options", () => {
   });
 
   it("default to the first level (or none), keep a valid choice, and note an invalid one", async () => {
-    const table = await query("beta[groups]");
+    const table = await shape("beta[groups]");
     expect(resolveOptions(kind, {}, table)).toEqual({ options: { value: "beta", against: "North", dim: "groups", maybe: "" }, notes: [] });
     expect(resolveOptions(kind, { against: "West", maybe: "East" }, table).options).toMatchObject({ against: "West", maybe: "East" });
-    const stacked = await query("sigma", ["posterior", "prior"]);
+    const stacked = await shape("sigma", ["posterior", "prior"]);
     const resolved = resolveOptions(kind, { against: "West" }, stacked);
     expect(resolved.options).toMatchObject({ dim: "source", against: "posterior" });
     expect(resolved.notes).toEqual(["Against: 'West' is not a level of source"]);

@@ -6,6 +6,8 @@ import { cellText, RowPages } from "./rows.ts";
 
 /** Every row is this tall (set on the rows themselves), so a scroll offset is a row number. */
 const ROW_PX = 24;
+/** The header row (a name and a type on two lines). */
+const HEAD_PX = 40;
 /** Browsers cap an element's height (Chromium near 33M px): beyond this, one pixel of scroll spans several rows. */
 const MAX_SCROLL_PX = 8_000_000;
 
@@ -45,7 +47,7 @@ export const panel: PanelKind<TableData> = {
     const grid = element("table");
     const head = element("thead");
     const headRow = element("tr");
-    headRow.style.height = `${ROW_PX * 1.6}px`;
+    headRow.style.height = `${HEAD_PX}px`;
     const rowHeader = element("th", "row");
     rowHeader.scope = "col";
     headRow.append(rowHeader);
@@ -73,6 +75,7 @@ export const panel: PanelKind<TableData> = {
     const rowSpan = Math.min(numRows * ROW_PX, MAX_SCROLL_PX);
     const spacer = element("div", undefined, "tidy-spacer");
     spacer.style.height = `${Math.max(0, rowSpan - shown * ROW_PX)}px`;
+    viewport.style.height = `${HEAD_PX + shown * ROW_PX + 2}px`;
     viewport.append(grid, spacer);
     const position = element("p", "", "muted tidy-position");
     position.setAttribute("role", "status");

@@ -1,0 +1,122 @@
+import { join } from "node:path";
+import { tableFromIPC, type Table } from "apache-arrow";
+import { describe, expect, it } from "vitest";
+import { kde } from "../src/engine/stats/kde.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
+import { panelData } from "../src/panels/data-registry.ts";
+import { resolveOptions } from "../src/panels/options.ts";
+import { panelKind } from "../src/panels/registry.ts";
+import type { DensityData } from "../src/panels/density/data.ts";
+import type { TableData } from "../src/panels/table/data.ts";
+import { PAGE_ROWS, RowPages } from "../src/panels/table/rows.ts";
+import { FIXTURES, goldenCsv } from "./golden.ts";
+
+const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
+const golden = goldenCsv("grouped_regression.expected", "case01.csv.gz");
+const column = (name: string) => golden.header.indexOf(name);
+
+/** A panel's data as the worker computes it for a query, with the options resolved as the page does. */
+async function dataOf<D>(kind: string, query: string, stored: Record<string, string | number | boolean> = {}): Promise<{ data: D; table: Table }> {
+  const table = await trace.extract(query);
+  const { options } = resolveOptions(panelKind(kind)!, stored, tableShape(table));
+  return { data: panelData(kind).data(table, options) as D, table };
+}
+
+describe("a table's shape, which the page gets instead of its rows", () => {
+  it("has the columns with their roles, every level of each dimension as text, and the row count", async () => {
+    const shape = tableShape(await trace.extract("beta[groups], mu[obs_ind]", { groups: ["posterior", "prior"] }));
+    // 1,600 posterior draws and 400 prior draws, each with 4 groups × 96 observations.
+    expect(shape.numRows).toBe((1600 + 400) * 4 * 96);
+    expect(shape.columns.map((c) => [c.name, c.role])).toEqual([
+      ["source", "source"],
+      ["chain", "sample"],
+      ["draw", "sample"],
+      ["groups", "dim"],
+      ["obs_ind", "dim"],
+      ["beta", "value"],
+      ["mu", "value"],
+    ]);
+    expect(shape.levels.groups).toEqual(["North", "South", "East", "West"]);
+    expect(shape.levels.source).toEqual(["posterior", "prior"]);
+    expect(shape.levels.obs_ind).toEqual(Array.from({ length: 96 }, (_, i) => String(i)));
+    expect(shape.levels.chain).toBeUndefined();
+    expect(structuredClone(shape)).toEqual(shape);
+  });
+});
+
+describe("the density panel's data", () => {
+  it("is one KDE per group of the golden draws, named and described for the figure", async () => {
+    const { data } = await dataOf<DensityData>("density", "beta[groups], intercept[groups]");
+    expect(data.name).toBe("Density of beta by groups: 4 curves in 4 facets");
+    expect(data.layout).toBe("facets");
+    expect(data.levels).toEqual(["North", "South", "East", "West"]);
+    for (const curve of data.curves) {
+      const draws = Float64Array.from(golden.rows.filter((r) => r[column("groups")] === curve.keys[0]), (r) => Number(r[column("beta")]));
+      // The same draws in another order give the same estimate, to rounding.
+      const expected = kde(draws, { points: 256 });
+      expect(curve.estimate.n).toBe(1600);
+      expect(curve.estimate.bandwidth).toBeCloseTo(expected.bandwidth, 12);
+      curve.estimate.density.forEach((d, i) => expect(d).toBeCloseTo(expected.density[i], 9));
+    }
+    expect(data.estimation).toMatch(/^Gaussian KDE, bandwidths [\d.]+–[\d.]+; /);
+  });
+
+  it("crosses to the page unchanged, and holds curves of a fixed size whatever the draws", async () => {
+    const { data } = await dataOf<DensityData>("density", "mu[obs_ind]", { facet: "", color: "obs_ind" });
+    expect(structuredClone(data)).toEqual(data);
+    expect(data.curves).toHaveLength(96);
+    expect(data.curves.every((c) => c.estimate.x.length === 256)).toBe(true);
+  });
+
+  it("does not depend on what only changes the drawing: fill and the reference line", async () => {
+    const kind = panelKind("density")!;
+    expect(kind.drawOnly).toEqual(["fill", "ref"]);
+    const table = await trace.extract("sigma");
+    const { options } = resolveOptions(kind, {}, tableShape(table));
+    const plain = panelData("density").data(table, options);
+    expect(panelData("density").data(table, { ...options, fill: false, ref: "0.4" })).toEqual(plain);
+  });
+});
+
+describe("the table panel", () => {
+  it("starts from the table's first rows and its row count", async () => {
+    const { data, table } = await dataOf<TableData>("table", "beta[groups], intercept[groups]");
+    expect(data.numRows).toBe(6400);
+    const first = tableFromIPC(data.first);
+    expect(first.numRows).toBe(100);
+    expect(first.schema.fields.map((f) => f.name)).toEqual(["chain", "draw", "groups", "beta", "intercept"]);
+    for (const r of [0, 57, 99]) {
+      expect(first.getChild("beta")!.get(r)).toBe(table.getChild("beta")!.get(r));
+      expect(first.getChild("groups")!.get(r)).toBe(golden.rows[r][column("groups")]);
+      expect(first.getChild("beta")!.get(r)).toBeCloseTo(Number(golden.rows[r][column("beta")]), 15);
+    }
+  });
+
+  it("reads further rows a page at a time, keeps a few pages, and asks again after a failure", async () => {
+    const table = await trace.extract("beta[groups]");
+    const asked: number[] = [];
+    let fail = false;
+    const fetch = async (offset: number, count: number) => {
+      asked.push(offset);
+      if (fail) throw new Error("the worker is gone");
+      return table.slice(offset, offset + count);
+    };
+    const pages = new RowPages(table.numRows, table.slice(0, 100), fetch);
+    const value = (row: unknown[]) => row[3];
+    expect((await pages.rows(0, 20)).map(value)).toEqual(Array.from({ length: 20 }, (_, r) => table.getChild("beta")!.get(r)));
+    expect(asked).toEqual([]);
+    const across = await pages.rows(190, 215);
+    expect(asked).toEqual([PAGE_ROWS, 2 * PAGE_ROWS]);
+    expect(across.map(value)).toEqual(Array.from({ length: 25 }, (_, r) => table.getChild("beta")!.get(190 + r)));
+    await pages.rows(195, 205);
+    expect(asked).toHaveLength(2);
+    // The last page is short; nothing beyond the table is asked for.
+    expect(await pages.rows(6390, 6420)).toHaveLength(10);
+    fail = true;
+    await expect(pages.rows(3000, 3010)).rejects.toThrow("the worker is gone");
+    fail = false;
+    expect(await pages.rows(3000, 3010)).toHaveLength(10);
+    expect(asked.filter((o) => o === 3000)).toHaveLength(2);
+  });
+});
