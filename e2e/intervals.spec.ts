@@ -4,7 +4,7 @@ import { expect, test, type Locator } from "@playwright/test";
 import { splitByLabels } from "../src/engine/split.ts";
 import { sortedDraws } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { dotQuantiles, layoutDots } from "../src/panels/dot-bins.ts";
+import { dotQuantiles, layoutDots } from "../src/panels/dots/bins.ts";
 import { asBytes, dims, sampleCoordinates, utf32, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 import { addPanel, fixture, openExample, openFolder, runQuery } from "./helpers.ts";
 
