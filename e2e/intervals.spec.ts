@@ -4,7 +4,7 @@ import { expect, test, type Locator } from "@playwright/test";
 import { splitByLabels } from "../src/engine/split.ts";
 import { sortedDraws } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { dotQuantiles, layoutDots } from "../src/panels/dot-bins.ts";
+import { dotQuantiles, layoutDots } from "../src/panels/dots/bins.ts";
 import { asBytes, dims, sampleCoordinates, utf32, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 import { addPanel, fixture, openExample, openFolder, runQuery } from "./helpers.ts";
 
@@ -288,6 +288,44 @@ test.describe("prior vs posterior", () => {
     expect(points.map((p) => p.label.split(":")[0])).toEqual(GROUPS.flatMap((g) => [`${g} · posterior`, `${g} · prior`]));
     for (let i = 0; i < 8; i += 2) expect(points[i + 1].cy - points[i].cy).toBeGreaterThan(6);
     await intervals.screenshot({ path: "/tmp/forest-dodged.png" });
+  });
+});
+
+test.describe("summary panels in the worker", () => {
+  test("a resize or a draw-only option redraws what the worker computed; a data option asks it again", async ({ page }) => {
+    await openExample(page);
+    await runQuery(page, "beta[groups]");
+    await page.getByRole("group", { name: "Groups to read from" }).getByRole("button", { name: "prior", exact: true }).click();
+    const interval = await addPanel(page, "interval");
+    const dots = await addPanel(page, "dots");
+    const prior = await addPanel(page, "prior");
+    const computations = (panel: Locator) => panel.locator("figure.panel-figure").getAttribute("data-computations");
+    // The widest of the figure's SVGs (legend swatches are SVGs too).
+    const svgWidth = (panel: Locator) => panel.locator("figure svg").evaluateAll((svgs) => Math.max(...svgs.map((s) => Number(s.getAttribute("width")))));
+    await expect(interval.getByRole("figure", { name: /^Intervals of beta by groups and source: 8 intervals in 4 rows/ })).toBeVisible();
+    await expect(dots.getByRole("figure", { name: "Quantile dots of beta by groups and source: 100 dots in each of 8 rows" })).toBeVisible();
+    await expect(prior.getByRole("figure", { name: "Prior vs posterior of beta by groups: 2 sources in 4 facets" })).toBeVisible();
+    const before = await Promise.all([interval, dots, prior].map(computations));
+    const widths = await Promise.all([interval, dots, prior].map(svgWidth));
+
+    await interval.getByLabel("Sort").selectOption("descending");
+    await expect.poll(() => rowLabels(interval.locator("figure"))).toEqual(["East", "South", "North", "West"]);
+    await interval.getByLabel("Reference").fill("0");
+    await expect(interval.locator('g[aria-description="reference line"] line')).toHaveCount(1);
+    await dots.getByLabel("Reference").fill("0");
+    await expect(dots.locator("figure")).toContainText("Dashed line at 0.");
+    await prior.getByLabel("Heights").selectOption("density");
+    await expect(prior.locator("figure")).toContainText("Curves are true densities, on one scale per facet.");
+    await prior.getByLabel("x range").selectOption("posterior");
+    await expect(prior.locator("figure")).toContainText("Each facet's x axis spans the posterior's central 99%");
+    await page.setViewportSize({ width: 900, height: 900 });
+    for (const [i, panel] of [interval, dots, prior].entries()) await expect.poll(() => svgWidth(panel)).not.toBe(widths[i]);
+    expect(await Promise.all([interval, dots, prior].map(computations))).toEqual(before);
+    for (const [name, panel] of Object.entries({ interval, dots, prior })) await panel.screenshot({ path: `/tmp/redrawn-${name}.png` });
+
+    await interval.getByRole("combobox", { name: "Interval", exact: true }).selectOption("hdi");
+    await expect(interval.getByRole("figure", { name: /median with 50% and 89% HDI$/ })).toBeVisible();
+    expect(await computations(interval)).toBe(String(Number(before[0]) + 1));
   });
 });
 

@@ -3,19 +3,9 @@ import { describe, expect, it } from "vitest";
 import { splitByLabels } from "../src/engine/split.ts";
 import { sortedDraws } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { dotDiameter, dotQuantiles, layoutDots, spreadCenters, tallestStack } from "../src/panels/dot-bins.ts";
-import {
-  formatProb,
-  formatValue,
-  intervalsPhrase,
-  labelMargin,
-  niceDomain,
-  probsOf,
-  referenceOf,
-  rowColumns,
-  rowLabel,
-  sortRows,
-} from "../src/panels/intervals.ts";
+import { dotDiameter, dotQuantiles, layoutDots, spreadCenters, tallestStack } from "../src/panels/dots/bins.ts";
+import { formatProb, formatValue, intervalsPhrase, probsOf, referenceOf, rowColumns, rowLabel, sortRows } from "../src/panels/intervals.ts";
+import { labelMargin, niceDomain } from "../src/panels/row-chart.ts";
 import { FIXTURES } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));

@@ -1,4 +1,4 @@
-import { sortedQuantile } from "../engine/stats/summary.ts";
+import { sortedQuantile } from "../../engine/stats/summary.ts";
 
 /**
  * Quantile dotplots: N equally likely dots per row, stacked so that they never overlap.
@@ -16,9 +16,12 @@ import { sortedQuantile } from "../engine/stats/summary.ts";
  *    the bin: quantiles in ascending order fill bins left to right, bottom to top.
  */
 
+/** The probabilities of N dots: (i − 0.5)/N, i = 1..N. */
+export const dotProbs = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+
 /** The N dot quantiles of sorted draws, and their probabilities. */
 export function dotQuantiles(sorted: Float64Array, n: number): { probs: Float64Array; values: Float64Array } {
-  const probs = Float64Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+  const probs = dotProbs(n);
   return { probs, values: probs.map((p) => sortedQuantile(sorted, p)) };
 }
 

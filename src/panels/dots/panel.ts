@@ -1,36 +1,18 @@
 import * as Plot from "@observablehq/plot";
-import { splitByLabels } from "../engine/split.ts";
-import { sortedDraws, sortedQuantile } from "../engine/stats/summary.ts";
-import { buildTable, float64Data, int32Data, labelData } from "../engine/table-build.ts";
-import { dotDiameter, dotQuantiles, layoutDots } from "./dot-bins.ts";
-import {
-  dataAttributes,
-  extentOf,
-  formatValue,
-  labelMargin,
-  OWN_DIMS,
-  REFERENCE_OPTION,
-  referenceMark,
-  referenceOf,
-  rowChart,
-  rowColumns,
-  rowLabel,
-  rowOrder,
-  SORT_OPTION,
-  sortRows,
-} from "./intervals.ts";
-import { formatCount, formatNumber } from "./style.ts";
-import type { PanelKind } from "./types.ts";
+import { extentOf, formatValue, OWN_DIMS, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION } from "../intervals.ts";
+import { dataAttributes, labelMargin, referenceMark, rowChart } from "../row-chart.ts";
+import { formatCount, formatNumber } from "../style.ts";
+import type { PanelKind } from "../types.ts";
+import { dotDiameter, layoutDots } from "./bins.ts";
+import type { DotsData } from "./data.ts";
 
-/** More dots than this in one panel would be too many SVG nodes: rows beyond it are left out. */
-const MAX_DOTS = 10_000;
 /** Dots are at most this wide (pixels), and at least this (then rows grow to fit their stacks). */
 const MAX_DIAMETER = 16;
 const MIN_DIAMETER = 1.5;
 /** Space between a row's tallest stack and the next row, in pixels. */
 const ROW_GAP = 6;
 
-export const panel: PanelKind = {
+export const panel: PanelKind<DotsData> = {
   kind: "dots",
   title: "Quantile dots",
   order: 25,
@@ -41,28 +23,20 @@ export const panel: PanelKind = {
     SORT_OPTION,
     REFERENCE_OPTION,
   ],
+  // The reference line only widens the axis: the quantiles stay.
+  drawOnly: ["ref"],
+  derived: "Quantile dots",
   dimDefaults: () => ({ rows: "" }),
-  render(table, options, { width }) {
-    const value = String(options.value);
-    const n = Math.max(1, Math.round(Number(options.dots)));
+  render(data, options, { width }) {
+    const { value, by, labels, probs, quantiles } = data;
+    const n = probs.length;
     const order = rowOrder(options.sort);
     const ref = referenceOf(options.ref);
-    const by = rowColumns(table, value, String(options.rows), true);
-    const { groups } = splitByLabels(table, value, by);
-    const all = groups.map((g) => {
-      const sorted = sortedDraws(g.values);
-      return { keys: g.keys, label: rowLabel(g.keys, value), median: sortedQuantile(sorted, 0.5), ...dotQuantiles(sorted, n) };
-    });
-    const shownRows = Math.min(all.length, Math.max(1, Math.floor(MAX_DOTS / n)));
-    const rows = sortRows(Float64Array.from(all, (r) => r.median), order)
-      .slice(0, shownRows)
-      .map((i) => all[i])
-      .filter((r) => r.values.every(Number.isFinite));
-    const skipped = Math.min(all.length, shownRows) - rows.length;
+    const rows = labels.map((label, i) => ({ label, values: quantiles.subarray(i * n, (i + 1) * n) }));
 
-    // Dots as wide as they can be while every row's tallest stack fits its row (see dot-bins.ts).
+    // Dots as wide as they can be while every row's tallest stack fits its row (see bins.ts).
     const rowHeight = Math.max(24, Math.min(72, Math.floor(400 / Math.max(1, rows.length))));
-    const plotWidth = Math.max(40, width - labelMargin(rows.map((r) => r.label)) - 20);
+    const plotWidth = Math.max(40, width - labelMargin(labels) - 20);
     const extent = extentOf(rows.map((r) => r.values), ref === undefined ? [] : [ref]) ?? [0, 1];
     const pad = (extent[1] - extent[0]) * 0.04 || Math.abs(extent[0]) * 0.1 || 1;
     const span = extent[1] - extent[0] + 2 * pad;
@@ -91,9 +65,8 @@ export const panel: PanelKind = {
     const total = rows.length * n;
     const x = new Float64Array(total);
     const y = new Float64Array(total);
-    const quantile = new Float64Array(total);
     const prob = new Float64Array(total);
-    const labels: string[] = new Array(total);
+    const dotLabels: string[] = new Array(total);
     const baseline = 0.5 - ROW_GAP / 2 / height;
     layouts.forEach((layout, i) => {
       const row = rows[i];
@@ -101,14 +74,13 @@ export const panel: PanelKind = {
         const at = i * n + k;
         x[at] = layout.x[k];
         y[at] = i + baseline - ((layout.stack[k] + 0.5) * spacing) / height;
-        quantile[at] = row.values[k];
-        prob[at] = row.probs[k];
-        labels[at] = `${row.label}: ${formatValue(row.probs[k])} quantile ${formatValue(row.values[k])}`;
+        prob[at] = probs[k];
+        dotLabels[at] = `${row.label}: ${formatValue(probs[k])} quantile ${formatValue(row.values[k])}`;
       }
     });
     const node = rowChart({
       width,
-      labels: rows.map((r) => r.label),
+      labels,
       labelOffset: baseline - (0.5 * spacing) / height,
       rowHeight: height,
       domain,
@@ -128,29 +100,14 @@ export const panel: PanelKind = {
             fill: "currentColor",
             fillOpacity: 0.85,
             ariaDescription: "quantile dots",
-            ariaLabel: labels,
-            title: labels,
-            render: dataAttributes({ quantile, prob, x }, { "bin-width": binWidth }),
+            ariaLabel: dotLabels,
+            title: dotLabels,
+            render: dataAttributes({ quantile: quantiles.subarray(0, total), prob, x }, { "bin-width": binWidth }),
           },
         ),
       ],
     });
 
-    const keys = rows.flatMap((r) => Array.from({ length: n }, () => r.keys));
-    const columns = by.map((name, k) => {
-      const distinct = [...new Set(rows.map((r) => r.keys[k]))];
-      return { name, role: "dim" as const, data: labelData(distinct, Int32Array.from(keys, (ks) => distinct.indexOf(ks[k]))) };
-    });
-    const data = buildTable([
-      ...columns,
-      { name: "prob", role: "value", data: float64Data(prob) },
-      { name: value, role: "value", data: float64Data(quantile), dims: by },
-      { name: "dot_x", role: "value", data: float64Data(x) },
-      { name: "stack", role: "value", data: int32Data(Int32Array.from(layouts.flatMap((l) => Array.from(l.stack)))) },
-    ]);
-    const notes: string[] = [];
-    if (shownRows < all.length) notes.push(`Showing ${formatNumber(shownRows)} of ${formatNumber(all.length)} rows (at most ${formatNumber(MAX_DOTS)} dots): fewer dots per row show more rows.`);
-    if (skipped > 0) notes.push(`${formatCount(skipped, "row")} without finite draws left out.`);
     const moved = layouts.reduce((a, l) => l.binCenter.reduce((m, c, b) => Math.max(m, Math.abs(c - l.binMiddle[b])), a), 0);
     const split = by.length ? ` by ${by.join(" and ")}` : "";
     return {
@@ -160,12 +117,11 @@ export const panel: PanelKind = {
         moved > 0 ? `Bins were spread apart by at most ${formatValue(moved / binWidth)} dot widths so that dots never overlap.` : "",
         order === "label" ? "" : `Rows sorted by median, ${order}.`,
         ref === undefined ? "" : `Dashed line at ${ref}.`,
-        ...notes,
+        ...data.notes,
       ]
         .filter((s) => s !== "")
         .join(" "),
       node,
-      data: { label: "Quantile dots", table: data },
     };
   },
 };

@@ -1,39 +1,14 @@
-import { LabelCoder } from "../engine/columns.ts";
-import { summarizeTable, summaryTable } from "../engine/stats/summary.ts";
-import {
-  extentOf,
-  formatProb,
-  INNER_OPTION,
-  INTERVAL_NAMES,
-  INTERVAL_OPTION,
-  intervalKind,
-  intervalMarks,
-  intervalsPhrase,
-  MIN_ROW_HEIGHT,
-  niceDomain,
-  OUTER_OPTION,
-  OWN_DIMS,
-  POINT_OPTION,
-  pointKind,
-  probsOf,
-  REFERENCE_OPTION,
-  referenceMark,
-  referenceOf,
-  rowChart,
-  rowColumns,
-  rowLabel,
-  rowOrder,
-  SORT_OPTION,
-  sortRows,
-  type IntervalItem,
-} from "./intervals.ts";
-import { formatCount, formatNumber } from "./style.ts";
-import type { PanelKind } from "./types.ts";
+import { extentOf, formatProb, INNER_OPTION, INTERVAL_NAMES, INTERVAL_OPTION, intervalsPhrase, OUTER_OPTION, OWN_DIMS, POINT_OPTION, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION, sortRows } from "../intervals.ts";
+import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, referenceMark, rowChart, type IntervalItem } from "../row-chart.ts";
+import { formatCount, formatNumber } from "../style.ts";
+import type { PanelKind } from "../types.ts";
+import type { IntervalData } from "./data.ts";
+import { summaryAt } from "./summaries.ts";
 
 /** Beyond this many intervals (three SVG marks each) the rest are left out, and the caption says so. */
 const MAX_INTERVALS = 3000;
 
-export const panel: PanelKind = {
+export const panel: PanelKind<IntervalData> = {
   kind: "interval",
   title: "Intervals",
   order: 20,
@@ -48,52 +23,38 @@ export const panel: PanelKind = {
     SORT_OPTION,
     REFERENCE_OPTION,
   ],
+  // The worker sends every row's summary: the order they are drawn in and the reference line are the page's.
+  drawOnly: ["sort", "ref"],
+  derived: "Interval summary",
   // Rows by the value's own dims (a scalar gets one row); stacked groups are dodged by source.
   dimDefaults: ({ source }) => ({ rows: "", color: source ? "source" : "" }),
-  render(table, options, { width }) {
-    const value = String(options.value);
-    const color = String(options.color);
-    const point = pointKind(options.point);
-    const interval = intervalKind(options.interval);
-    const probs = probsOf(options.inner, options.outer);
+  render(data, options, { width }) {
+    const { value, by, point, interval, probs, color, colors, dodge, rows, row, level, summaries } = data;
     const order = rowOrder(options.sort);
     const ref = referenceOf(options.ref);
-    const rowDims = rowColumns(table, value, String(options.rows), color !== "source");
-    // Colour by a column the rows are not split by dodges its levels within each row.
-    const dodge = color !== "" && !rowDims.includes(color);
-    const by = dodge ? [...rowDims, color] : rowDims;
-    const summary = summarizeTable(table, value, by, { point, interval, probs });
-    const colors = color ? new LabelCoder(table, color).labels.map(String) : [];
-    const colorAt = color ? by.indexOf(color) : -1;
 
-    // Rows in label order; a dodged row holds one summary per colour level present.
-    const rows: { label: string; items: (typeof summary.rows)[number][] }[] = [];
-    const rowOf = new Map<string, number>();
-    for (const r of summary.rows) {
-      const label = rowLabel(r.keys.slice(0, rowDims.length), value);
-      let at = rowOf.get(label);
-      if (at === undefined) {
-        at = rows.length;
-        rowOf.set(label, at);
-        rows.push({ label, items: [] });
-      }
-      rows[at].items.push(r);
-    }
+    // Rows are sorted by their first summary's point (the first colour level present, when dodged).
+    const first = new Int32Array(rows.length).fill(-1);
+    for (let i = row.length - 1; i >= 0; i--) first[row[i]] = i;
+    const sorted = sortRows(Float64Array.from(first, (i) => summaries.point[i]), order);
     const lanes = dodge ? colors.length : 1;
-    const sorted = sortRows(Float64Array.from(rows, (r) => r.items[0].summary.point), order);
-    const shownRows = Math.min(rows.length, Math.max(1, Math.floor(MAX_INTERVALS / lanes)));
-    const shown = sorted.slice(0, shownRows).map((i) => rows[i]);
+    const shown = sorted.slice(0, Math.min(rows.length, Math.max(1, Math.floor(MAX_INTERVALS / lanes))));
+    // Each shown row's summaries, in their label order.
+    const place = new Int32Array(rows.length).fill(-1);
+    shown.forEach((r, i) => (place[r] = i));
+    const members: number[][] = shown.map(() => []);
+    for (let i = 0; i < row.length; i++) if (place[row[i]] >= 0) members[place[row[i]]].push(i);
 
     const laneStep = lanes > 1 ? 0.8 / lanes : 0;
-    const items: IntervalItem[] = shown.flatMap((row, i) =>
-      row.items.map((r) => {
-        const level = colorAt >= 0 ? String(r.keys[colorAt]) : "";
-        const lane = dodge ? colors.indexOf(level) : 0;
+    const items: IntervalItem[] = members.flatMap((summariesOfRow, y) =>
+      summariesOfRow.map((i) => {
+        const levelName = level[i] >= 0 ? colors[level[i]] : "";
+        const lane = dodge ? level[i] : 0;
         return {
-          label: dodge ? `${row.label} · ${level}` : row.label,
-          y: i + (lane - (lanes - 1) / 2) * laneStep,
-          color: level,
-          summary: r.summary,
+          label: dodge ? `${rows[shown[y]]} · ${levelName}` : rows[shown[y]],
+          y: y + (lane - (lanes - 1) / 2) * laneStep,
+          color: levelName,
+          summary: summaryAt(summaries, i, probs),
         };
       }),
     );
@@ -105,7 +66,7 @@ export const panel: PanelKind = {
     const domain = niceDomain(extentOf([bounds], ref === undefined ? [] : [ref]));
     const node = rowChart({
       width,
-      labels: shown.map((r) => r.label),
+      labels: shown.map((r) => rows[r]),
       rowHeight,
       domain,
       xLabel: value,
@@ -125,7 +86,7 @@ export const panel: PanelKind = {
 
     const split = by.length ? ` by ${by.join(" and ")}` : "";
     const counted = dodge ? `${formatCount(items.length, "interval")} in ${formatCount(shown.length, "row")}` : formatCount(shown.length, "row");
-    const draws = extentOf([summary.rows.map((r) => r.summary.n)]);
+    const draws = extentOf([summaries.n]);
     const notes: string[] = [];
     if (shown.length < rows.length) {
       notes.push(`Showing ${formatNumber(shown.length)} of ${formatNumber(rows.length)} rows${order === "label" ? "" : " (the first in this order)"}: narrow the query or split rows by another dimension.`);
@@ -145,7 +106,6 @@ export const panel: PanelKind = {
         .filter((s) => s !== "")
         .join(" "),
       node,
-      data: { label: "Interval summary", table: summaryTable(summary) },
     };
   },
 };

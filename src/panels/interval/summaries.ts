@@ -1,0 +1,43 @@
+import { sortedDraws, summarizeSorted, type Summary, type SummaryOptions } from "../../engine/stats/summary.ts";
+
+/**
+ * Summaries of many elements in columns: element i's point, its draw count, and its bounds for
+ * each probability (ascending, as the options give them). Typed arrays only, so they cross to
+ * the page as they are, and their size is elements × (2 + 2 · probabilities) numbers, whatever
+ * the number of draws.
+ */
+export interface SummaryColumns {
+  point: Float64Array;
+  n: Float64Array;
+  /** One array per probability. */
+  lower: Float64Array[];
+  upper: Float64Array[];
+}
+
+export function summaryColumns(count: number, probs: readonly number[]): SummaryColumns {
+  return {
+    point: new Float64Array(count),
+    n: new Float64Array(count),
+    lower: probs.map(() => new Float64Array(count)),
+    upper: probs.map(() => new Float64Array(count)),
+  };
+}
+
+/**
+ * Summarize element i from its draws alone (in any order, NaN left out), so the columns can be
+ * filled from a split table or, element by element, from draws read in chunks.
+ */
+export function setSummary(columns: SummaryColumns, i: number, draws: ArrayLike<number>, options: SummaryOptions): void {
+  const summary = summarizeSorted(sortedDraws(draws), options);
+  columns.point[i] = summary.point;
+  columns.n[i] = summary.n;
+  summary.intervals.forEach((interval, j) => {
+    columns.lower[j][i] = interval.lower;
+    columns.upper[j][i] = interval.upper;
+  });
+}
+
+/** Element i's summary back as one object, for drawing it. */
+export function summaryAt(columns: SummaryColumns, i: number, probs: readonly number[]): Summary {
+  return { point: columns.point[i], n: columns.n[i], intervals: probs.map((prob, j) => ({ prob, lower: columns.lower[j][i], upper: columns.upper[j][i] })) };
+}
