@@ -96,7 +96,7 @@ test.describe("diagnostic panels", () => {
       await expect(marks(figure, "chain lines", "path")).toHaveCount(12 * CHAINS);
       await expect(marks(figure, "divergences", "line")).toHaveCount(12 * DIVERGENT_DRAWS.length);
       await expect(figure.locator("figcaption")).toContainText(`Showing the first 12 of ${PARAMS} elements of a: narrow the query to see others.`);
-      // 1,000 draws per line fit in the frame's pixel columns at most two to a column: nothing to thin.
+      // 1,000 draws per line fit in the 2,000 spans of draws a line is thinned to: nothing to thin.
       await expect(figure.locator(".trace-figure")).toHaveAttribute("data-points", String(12 * CHAINS * DRAWS));
       expect(elapsed).toBeLessThan(5000);
       await panel.screenshot({ path: join(SHOTS, "diagnostic-trace-generated.png") });

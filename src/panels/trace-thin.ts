@@ -1,11 +1,15 @@
 /**
- * Thinning a line for drawing: per pixel column, only the draws holding the column's smallest and
- * largest value are kept, in draw order. The line then covers the same pixels vertically in every
- * column as the full line does, with at most two points per column.
+ * Thinning a line for drawing: the draw axis is cut into a fixed number of equal spans, and per
+ * span only the draws holding its smallest and largest value are kept, in draw order. Drawn at any
+ * width up to that many pixels, the line covers the same pixels vertically in every column as the
+ * full line does, with at most two points per span; the thinning does not depend on the width.
  */
 
-/** Beyond this many points in a figure, each line keeps only its extremes per pixel column. */
+/** Beyond this many points in a figure, each line keeps only its extremes per span of draws. */
 export const LINE_POINT_LIMIT = 10_000;
+
+/** Spans of the draw axis a thinned line keeps two points of: as many as the widest screens' pixel columns. */
+export const LINE_SPANS = 2000;
 
 export interface ThinnedLine {
   draws: Float64Array;
@@ -13,7 +17,7 @@ export interface ThinnedLine {
 }
 
 /**
- * Keep the minimum and maximum of each of `columns` pixel columns spanning draws x0 to x1.
+ * Keep the minimum and maximum of each of `columns` equal spans of draws x0 to x1.
  * `draws` must be ascending; NaN values are left out.
  */
 export function thinMinMax(draws: Float64Array, values: Float64Array, x0: number, x1: number, columns: number): ThinnedLine {
@@ -69,9 +73,11 @@ export function drawExtent(lines: readonly ChainLine[]): [number, number] {
   return [x0, x1];
 }
 
-/** Lines as a figure draws them: each thinned to `frameWidth` pixel columns when the figure's `total` points exceed LINE_POINT_LIMIT. */
-export function linesToDraw(lines: readonly ChainLine[], domain: [number, number], frameWidth: number, total: number): ChainLine[] {
+/**
+ * Lines as a figure draws them: each thinned to LINE_SPANS spans of the figure's draws when its
+ * `total` points exceed LINE_POINT_LIMIT, so a line keeps at most 2·LINE_SPANS + 2 points.
+ */
+export function linesToDraw(lines: readonly ChainLine[], domain: [number, number], total: number): ChainLine[] {
   if (total <= LINE_POINT_LIMIT) return lines.map(({ chain, draws, values }) => ({ chain, draws, values }));
-  const columns = Math.max(1, Math.round(frameWidth));
-  return lines.map(({ chain, draws, values }) => ({ chain, ...thinMinMax(draws, values, domain[0], domain[1], columns) }));
+  return lines.map(({ chain, draws, values }) => ({ chain, ...thinMinMax(draws, values, domain[0], domain[1], LINE_SPANS) }));
 }

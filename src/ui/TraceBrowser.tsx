@@ -1,5 +1,5 @@
 import { isSamplerGroup, type DimInfo, type GroupInfo } from "../engine/tree.ts";
-import { SAMPLER_VARIABLES } from "../panels/sampler-data.ts";
+import { SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../state/store.ts";
 import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";

@@ -4,9 +4,9 @@
  * histograms, or as ECDF differences with a simultaneous band (Säilynoja, Bürkner & Vehtari 2022).
  * Pure typed-array code: no DOM.
  */
-import { averageRanks } from "../engine/stats/rank.ts";
-import type { ElementDraws } from "./chain-draws.ts";
-import { uniforms } from "../engine/stats/random.ts";
+import { averageRanks } from "../../engine/stats/rank.ts";
+import type { ElementDraws } from "../chain-draws.ts";
+import { uniforms } from "../../engine/stats/random.ts";
 
 /** One element's ranks per chain (finite draws only) and the number of finite draws ranked. */
 export interface ChainRanks {

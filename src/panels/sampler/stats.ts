@@ -4,9 +4,9 @@
  * Pure typed-array code: no DOM.
  */
 import type { Table } from "apache-arrow";
-import { LabelCoder, tableColumns } from "../engine/columns.ts";
-import { bfmi } from "../engine/stats/bfmi.ts";
-import { chainDraws, type ChainSeries } from "./chain-draws.ts";
+import { LabelCoder, tableColumns } from "../../engine/columns.ts";
+import { bfmi } from "../../engine/stats/bfmi.ts";
+import { chainDraws, type ChainSeries } from "../chain-draws.ts";
 
 export type SamplerStat = "energy" | "tree_depth" | "step_size" | "acceptance";
 
