@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Locator } from "@playwright/test";
 import { openPath } from "../src/engine/store/node.ts";
-import { contrastRows } from "../src/panels/contrast-rows.ts";
-import { formatProbability } from "../src/panels/contrast.panel.ts";
+import { contrastRows } from "../src/panels/contrast/rows.ts";
+import { formatProbability } from "../src/panels/contrast/panel.ts";
 import { addPanel, FIXTURES, openExample, runQuery } from "./helpers.ts";
 
 const FIT_QUERY = "mu[obs_ind], constant_data/x, constant_data/group_idx, observed_data/y";

@@ -1,12 +1,16 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tableColumns } from "../src/engine/columns.ts";
 import { ContrastError, contrastDraws } from "../src/engine/stats/contrast.ts";
 import { summarizeTable, type SummaryOptions } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { contrastRows, countAbove } from "../src/panels/contrast-rows.ts";
-import { formatProbability, panel } from "../src/panels/contrast.panel.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
+import { panel as contrastData } from "../src/panels/contrast/data.ts";
+import { formatProbability, panel } from "../src/panels/contrast/panel.ts";
+import { contrastRows, countAbove } from "../src/panels/contrast/rows.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { FIXTURES } from "./golden.ts";
+import { drawsTable } from "./tidy-table.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
 const table = await trace.extract(["beta[groups]", "sigma"]);
@@ -90,17 +94,61 @@ describe("contrast rows", () => {
 
 describe("contrast panel options", () => {
   it("compare the value's own dimension against its first level by default", () => {
-    expect(resolveOptions(panel, {}, table)).toEqual({
+    expect(resolveOptions(panel, {}, tableShape(table))).toEqual({
       options: { value: "beta", dim: "groups", mode: "reference", level: "North", point: "median", interval: "eti", prob: 0.89, inner: 0.5 },
       notes: [],
     });
   });
 
   it("keep a chosen level, and say when the dimension has no such level", async () => {
-    expect(resolveOptions(panel, { level: "East" }, table).options.level).toBe("East");
+    expect(resolveOptions(panel, { level: "East" }, tableShape(table)).options.level).toBe("East");
     const stacked = await trace.extract(["sigma"], { groups: ["posterior", "prior"] });
-    const resolved = resolveOptions(panel, { level: "East" }, stacked);
+    const resolved = resolveOptions(panel, { level: "East" }, tableShape(stacked));
     expect(resolved.options).toMatchObject({ value: "sigma", dim: "source", level: "posterior" });
     expect(resolved.notes).toEqual(["Reference: 'East' is not a level of source"]);
+  });
+});
+
+describe("contrast panel data (in the worker)", () => {
+  const options = resolveOptions(panel, {}, tableShape(table)).options;
+
+  it("holds the summarised rows of contrastRows, the options it was computed with, and no draws", () => {
+    const data = contrastData.data(table, options);
+    const { rows } = contrastRows(table, { value: "beta", dim: "groups", mode: "reference", reference: "North", point: "median", interval: "eti", probs: [0.89, 0.5] });
+    expect(data).toEqual({ value: "beta", dim: "groups", mode: "reference", reference: "North", point: "median", interval: "eti", probs: [0.89, 0.5], rows, notes: [] });
+    expect(data.rows.map((r) => [r.label, r.summary.n])).toEqual([
+      ["South - North", 1600],
+      ["East - North", 1600],
+      ["West - North", 1600],
+    ]);
+    // What travels to the page survives the copy unchanged.
+    expect(structuredClone(data)).toEqual(data);
+  });
+
+  it("says when the inner interval cannot be drawn, and when the value does not vary over the dimension", () => {
+    const data = contrastData.data(table, { ...options, value: "sigma", inner: 0.95 });
+    expect(data.probs).toEqual([0.89]);
+    expect(data.notes).toEqual(["The inner probability 0.95 is not below 0.89: no inner interval.", "sigma does not vary over groups, so its contrasts are zero."]);
+    expect(data.rows.every((r) => r.above === 0 && r.summary.point === 0)).toBe(true);
+  });
+
+  it("derives the contrast draws for export in the worker: the table contrastDraws gives", () => {
+    const derived = contrastData.derived!(table, { ...options, mode: "pairs" });
+    const expected = contrastDraws(table, { value: "beta", dim: "groups", mode: "pairs" });
+    expect(tableColumns(derived)).toEqual(tableColumns(expected));
+    expect(derived.numRows).toBe(6 * 1600);
+    expect(derived.getChild("beta")!.toArray()).toEqual(expected.getChild("beta")!.toArray());
+    expect(() => contrastData.derived!(table, { ...options, dim: "" })).toThrow(ContrastError);
+  });
+
+  it("is as small for 400,000 rows as for a few: one row per contrast", () => {
+    const draws = 25_000;
+    const big = drawsTable({ chains: 4, draws, dim: "level", levels: ["a", "b", "c", "d"] }, { v: (c, d, l) => l + Math.sin(c * draws + d) });
+    const shape = tableShape(big);
+    expect(shape.columns.map((c) => c.role)).toEqual(["sample", "sample", "dim", "value"]);
+    const data = contrastData.data(big, resolveOptions(panel, { mode: "pairs" }, shape).options);
+    expect(data.rows).toHaveLength(6);
+    expect(data.rows[0]).toMatchObject({ label: "b - a", summary: { n: 4 * draws } });
+    expect(JSON.stringify(data).length).toBeLessThan(5_000);
   });
 });

@@ -4,10 +4,13 @@ import { describe, expect, it } from "vitest";
 import { tableColumns } from "../src/engine/columns.ts";
 import { summarizeTable } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { FitError, fitBands, fitTable, type FitRequest } from "../src/panels/fit-bands.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
+import { FitError, fitBands, fitTable, type FitRequest } from "../src/panels/fit/bands.ts";
+import { panel as fitData } from "../src/panels/fit/data.ts";
+import { panel } from "../src/panels/fit/panel.ts";
 import { resolveOptions } from "../src/panels/options.ts";
-import { panel } from "../src/panels/fit.panel.ts";
 import { FIXTURES } from "./golden.ts";
+import { drawsTable } from "./tidy-table.ts";
 
 const REL = 1e-12;
 const close = (actual: number, expected: number) => Math.abs(actual - expected) <= REL * Math.max(Math.abs(actual), Math.abs(expected));
@@ -188,9 +191,73 @@ describe("fit bands", () => {
   });
 
   it("options: the draws default to the first value, x and observed to auto, no groups", () => {
-    expect(resolveOptions(panel, {}, table)).toEqual({
+    expect(resolveOptions(panel, {}, tableShape(table))).toEqual({
       options: { draws: "mu", x: "", observed: "", points: true, group: "", layout: "color", bands: "0.5,0.8,0.95", spaghetti: 0 },
       notes: [],
     });
+  });
+});
+
+describe("fit panel data (in the worker)", () => {
+  const options = resolveOptions(panel, {}, tableShape(table)).options;
+
+  it("holds fitBands as columns in drawing order: x, observed, median and each band", () => {
+    const data = fitData.data(table, { ...options, group: "group_idx", spaghetti: 3 });
+    const bands = fitBands(table, { ...request, group: "group_idx", spaghetti: 3 });
+    expect([data.draws, data.x, data.observed, data.group, data.count, data.drawCount]).toEqual(["mu", "x", "y", "group_idx", 96, 1600]);
+    expect(data.probs).toEqual([0.5, 0.8, 0.95]);
+    expect(data.groups).toEqual([0, 1, 2, 3]);
+    expect(data.sources).toEqual([]);
+    expect([...data.xs]).toEqual(bands.observations.map((o) => o.x));
+    expect([...data.observedValues]).toEqual(bands.observations.map((o) => o.observed));
+    expect([...data.median]).toEqual(bands.observations.map((o) => o.median));
+    data.probs.forEach((_, j) => {
+      expect([...data.lower[j]]).toEqual(bands.observations.map((o) => o.intervals[j].lower));
+      expect([...data.upper[j]]).toEqual(bands.observations.map((o) => o.intervals[j].upper));
+    });
+    expect([...data.groupIndex]).toEqual(bands.observations.map((o) => o.group));
+    expect([...data.sourceIndex]).toEqual(bands.observations.map(() => -1));
+    expect(data.labels).toEqual(bands.observations.map((o) => String(o.keys[0])));
+    expect(data.spaghetti).toEqual(bands.spaghetti);
+    expect(data.notes).toEqual(["x: x (picked automatically).", "Observed: y (picked automatically)."]);
+    expect(structuredClone(data)).toEqual(data);
+  });
+
+  it("reads neither drawing option: points and layout change the drawing only", () => {
+    expect(panel.drawOnly).toEqual(["points", "layout"]);
+    const drawn = fitData.data(table, options);
+    expect(fitData.data(table, { ...options, points: false, layout: "facet" })).toEqual(drawn);
+  });
+
+  it("keeps stacked sources apart by index", async () => {
+    const stacked = await trace.extract(QUERY, { groups: ["posterior", "prior"] });
+    const data = fitData.data(stacked, options);
+    expect(data.sources).toEqual(["posterior", "prior"]);
+    expect(data.count).toBe(192);
+    expect(Array.from(data.sourceIndex).filter((s) => s === 1)).toHaveLength(96);
+    expect(data.labels.slice(0, 2)).toEqual(fitBands(stacked, request).observations.slice(0, 2).map((o) => o.keys.join(" · ")));
+  });
+
+  it("derives the bands table for export in the worker", () => {
+    const derived = fitData.derived!(table, { ...options, group: "group_idx" });
+    const expected = fitTable(fitBands(table, { ...request, group: "group_idx" }), "mu");
+    expect(tableColumns(derived)).toEqual(tableColumns(expected));
+    expect(derived.getChild("mu_lower_0.8")!.toArray()).toEqual(expected.getChild("mu_lower_0.8")!.toArray());
+  });
+
+  it("grows with the observations, not the draws; single draws are capped at a million values", () => {
+    const levels = Array.from({ length: 12_000 }, (_, i) => `o${i}`);
+    const big = drawsTable({ chains: 4, draws: 30, dim: "obs", levels }, { mu: (c, d, l) => l + Math.sin(c * 30 + d + l), x: (_c, _d, l) => l / 100 });
+    expect(big.numRows).toBe(1_440_000);
+    const data = fitData.data(big, { ...resolveOptions(panel, {}, tableShape(big)).options, spaghetti: 200 });
+    expect(data.count).toBe(12_000);
+    expect(data.drawCount).toBe(120);
+    // 200 lines of 12,000 observations would be 2.4 million values: 83 lines are within a million.
+    expect(data.spaghetti).toHaveLength(83);
+    expect(data.notes).toContain("12,000 observations allow at most 83 single draws: 83 traced.");
+    // Too many points to label: the page does not draw them.
+    expect(data.labels).toEqual([]);
+    const bytes = [data.xs, data.observedValues, data.median, ...data.lower, ...data.upper, data.groupIndex, data.sourceIndex, ...data.spaghetti.map((s) => s.values)].reduce((a, v) => a + v.byteLength, 0);
+    expect(bytes).toBe(12_000 * (8 * 9 + 4 * 2) + 83 * 12_000 * 8);
   });
 });

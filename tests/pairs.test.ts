@@ -3,12 +3,15 @@ import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
 import { contourLines, density2d, massThresholds, type Grid2d } from "../src/engine/stats/density2d.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { resolveOptions } from "../src/panels/options.ts";
-import { panView, zoomView } from "../src/panels/pan-zoom.ts";
-import { divergences, jitteredPositions, pairColumns, readCodes, readNumbers, rowSample, PairsError } from "../src/panels/pairs-data.ts";
-import { panel as pairs } from "../src/panels/pairs.panel.ts";
-import { PixelRaster, linearMap, parseColor, spatiallySorted } from "../src/panels/raster.ts";
+import { panel as pairsData, type MatrixData, type PairData } from "../src/panels/pairs/data.ts";
+import { panView, zoomView } from "../src/panels/pairs/pan-zoom.ts";
+import { panel as pairs } from "../src/panels/pairs/panel.ts";
+import { PixelRaster, linearMap, parseColor, spatiallySorted } from "../src/panels/pairs/raster.ts";
+import { divergences, jitteredPositions, pairColumns, readCodes, readNumbers, rowSample, PairsError } from "../src/panels/pairs/read.ts";
 import { FIXTURES } from "./golden.ts";
+import { drawsTable } from "./tidy-table.ts";
 
 /** A reproducible standard normal sample (Box–Muller over a linear congruential generator). */
 function normalDraws(n: number, seed: number): Float64Array {
@@ -114,7 +117,7 @@ const query = async (from: typeof trace, q: string, groups?: string[]) => tableF
 describe("pairs options", () => {
   it("defaults beta[groups], sigma to beta against sigma, coloured by groups", async () => {
     const table = await query(trace, "beta[groups], sigma");
-    const { options, notes } = resolveOptions(pairs, {}, table);
+    const { options, notes } = resolveOptions(pairs, {}, tableShape(table));
     expect(options).toEqual({ x: "", y: "", color: "groups", layout: "pair", contours: false, divergences: true, jitter: 0.6 });
     expect(notes).toEqual([]);
     expect(pairColumns(table, "", "")).toEqual({ x: "beta", y: "sigma" });
@@ -132,7 +135,7 @@ describe("pairs options", () => {
 
   it("colours stacked groups by their source", async () => {
     const table = await query(trace, "sigma", ["posterior", "prior"]);
-    expect(resolveOptions(pairs, {}, table).options).toMatchObject({ color: "source" });
+    expect(resolveOptions(pairs, {}, tableShape(table)).options).toMatchObject({ color: "source" });
     expect(pairColumns(table, "", "")).toEqual({ x: "sigma", y: "source" });
   });
 });
@@ -143,14 +146,19 @@ describe("reading a table for the scatter", () => {
     const flags = scalar.getChild("diverging")!.toArray() as Int8Array;
     const expected = flags.reduce((a, f) => a + (f ? 1 : 0), 0);
     expect(expected).toBe(19);
-    const found = divergences(scalar, rowSample(scalar.numRows, Infinity))!;
-    expect(found.draws).toBe(19);
+    const found = divergences(scalar, Infinity)!;
+    expect([found.draws, found.count]).toEqual([19, 19]);
     expect([...found.rows]).toEqual([...flags.keys()].filter((i) => flags[i]));
     const bySchool = await query(eight, "theta[school], sample_stats/diverging");
-    const perSchool = divergences(bySchool, rowSample(bySchool.numRows, Infinity))!;
-    expect(perSchool).toMatchObject({ draws: 19 });
+    const perSchool = divergences(bySchool, Infinity)!;
+    expect(perSchool).toMatchObject({ draws: 19, count: 19 * 8 });
     expect(perSchool.rows).toHaveLength(19 * 8);
-    expect(divergences(await query(eight, "mu, tau"), rowSample(2000, Infinity))).toBeUndefined();
+    // Beyond the limit, an even sample of the divergent rows, counted in full.
+    const few = divergences(bySchool, 40)!;
+    expect(few).toMatchObject({ draws: 19, count: 19 * 8 });
+    expect(few.rows).toHaveLength(40);
+    expect([...few.rows].every((r) => perSchool.rows.includes(r))).toBe(true);
+    expect(divergences(await query(eight, "mu, tau"), Infinity)).toBeUndefined();
   });
 
   it("reads booleans as codes of false and true, and the example has no divergences", async () => {
@@ -159,15 +167,22 @@ describe("reading a table for the scatter", () => {
     expect(labels).toEqual(["false", "true"]);
     expect(codes).toHaveLength(1600);
     expect(codes.every((c) => c === 0)).toBe(true);
-    expect(divergences(table, rowSample(table.numRows, Infinity))).toEqual({ rows: new Int32Array(0), draws: 0 });
+    expect(divergences(table, Infinity)).toEqual({ rows: new Int32Array(0), count: 0, draws: 0 });
   });
 
-  it("takes every stride-th row across record batches", () => {
+  it("takes one row at a seeded place in each of `count` equal runs, across record batches", () => {
     const batches = tableFromArrays({ v: Float64Array.from({ length: 7 }, (_, i) => i) }).concat(tableFromArrays({ v: Float64Array.from({ length: 6 }, (_, i) => 7 + i) }));
     expect(batches.batches).toHaveLength(2);
+    expect(rowSample(13, 13)).toEqual({ total: 13, count: 13 });
     const sample = rowSample(13, 5);
-    expect(sample).toEqual({ stride: 3, count: 5 });
-    expect([...readNumbers(batches, "v", sample)]).toEqual([0, 3, 6, 9, 12]);
+    expect(sample).toMatchObject({ total: 13, count: 5 });
+    // Runs [0, 2), [2, 5), [5, 7), [7, 10), [10, 13): one row from each, the same every time.
+    [...sample.rows!].forEach((row, k) => {
+      expect(row).toBeGreaterThanOrEqual(Math.floor((k * 13) / 5));
+      expect(row).toBeLessThan(Math.floor(((k + 1) * 13) / 5));
+    });
+    expect(rowSample(13, 5)).toEqual(sample);
+    expect([...readNumbers(batches, "v", sample)]).toEqual([...sample.rows!]);
   });
 
   it("jitters a level's rows within ±width/2 of it, the first level on top of a y axis", () => {
@@ -182,6 +197,10 @@ describe("reading a table for the scatter", () => {
     const above = across.filter((p, i) => p > codes[i]).length;
     expect(Math.abs(above / codes.length - 0.5)).toBeLessThan(0.03);
     expect(jitteredPositions(codes, 4, 0.6, false)).toEqual(across);
+    // A row sits where it sits among all rows, whichever sample it is read in.
+    const rows = Int32Array.of(3, 17, 2024, 3999);
+    const some = jitteredPositions(Int32Array.from(rows, (r) => codes[r]), 4, 0.6, false, rows);
+    expect([...some]).toEqual(Array.from(rows, (r) => across[r]));
   });
 });
 
@@ -260,5 +279,91 @@ describe("pan and zoom", () => {
 
   it("pans with the drag: right and down show what was left and above", () => {
     expect(panView(view, 0.1, 0.25)).toEqual({ x0: -1, x1: 9, y0: -0.5, y1: 1.5 });
+  });
+});
+
+describe("pairs panel data (in the worker)", () => {
+  it("beta against sigma: every row, coloured by group, with each group's contours", async () => {
+    const table = await query(trace, "beta[groups], sigma");
+    const options = { ...resolveOptions(pairs, {}, tableShape(table)).options, contours: true };
+    const data = pairsData.data(table, options) as PairData;
+    expect(data.layout).toBe("pair");
+    expect([data.x.name, data.y.name, data.points, data.sample]).toEqual(["beta", "sigma", 6400, { total: 6400, count: 6400 }]);
+    expect([...data.x.positions]).toEqual([...(table.getChild("beta")!.toArray() as Float64Array)]);
+    expect([...data.y.positions]).toEqual([...(table.getChild("sigma")!.toArray() as Float64Array)]);
+    expect(data.colour).toMatchObject({ kind: "categorical", column: "groups", labels: ["North", "South", "East", "West"] });
+    // One set of three contour levels per group, each group's level index kept for its colour.
+    expect(data.contours.map((c) => [c.level, c.levels.map((l) => l.share)])).toEqual([0, 1, 2, 3].map((g) => [g, [0.5, 0.8, 0.95]]));
+    expect(data.contours.every((c) => c.levels.every((l) => l.lines.length > 0))).toBe(true);
+    // No diverging column in the query: nothing flagged, and the caption will ask for it.
+    expect(data.flagged).toBeUndefined();
+    expect(data.divergent).toBeUndefined();
+    // The home view pads the extents by 4%.
+    const betas = data.x.positions;
+    const [low, high] = [Math.min(...betas), Math.max(...betas)];
+    expect(data.home.x0).toBeCloseTo(low - 0.04 * (high - low), 12);
+    expect(data.home.x1).toBeCloseTo(high + 0.04 * (high - low), 12);
+    expect(structuredClone(data)).toEqual(data);
+    expect(pairsData.data(table, options)).toEqual(data);
+  });
+
+  it("the centered eight schools' divergent draws: where they are, drawn from every row", async () => {
+    const table = await query(eight, "mu, tau, sample_stats/diverging");
+    const data = pairsData.data(table, resolveOptions(pairs, {}, tableShape(table)).options) as PairData;
+    const flags = table.getChild("diverging")!.toArray() as Int8Array;
+    const flagged = [...flags.keys()].filter((i) => flags[i]);
+    expect(data.flagged).toEqual({ count: 19, draws: 19, drawn: 19 });
+    const mu = table.getChild("mu")!.toArray() as Float64Array;
+    const tau = table.getChild("tau")!.toArray() as Float64Array;
+    expect([...data.divergent!.x]).toEqual(flagged.map((i) => mu[i]));
+    expect([...data.divergent!.y]).toEqual(flagged.map((i) => tau[i]));
+    const off = pairsData.data(table, { ...resolveOptions(pairs, {}, tableShape(table)).options, divergences: false }) as PairData;
+    expect([off.flagged, off.divergent]).toEqual([undefined, undefined]);
+  });
+
+  it("a scatter matrix: the first six number columns, a density per group on the diagonal, contours per cell", async () => {
+    const table = await query(trace, "intercept[groups], beta[groups], sigma");
+    const options = { ...resolveOptions(pairs, { layout: "matrix", contours: true }, tableShape(table)).options };
+    const data = pairsData.data(table, options) as MatrixData;
+    expect(data.layout).toBe("matrix");
+    expect([data.columns, data.left, data.sample]).toEqual([["intercept", "beta", "sigma"], [], { total: 6400, count: 6400 }]);
+    expect(data.densities.map((d) => d.map((g) => [g.level, g.x.length]))).toEqual([0, 1, 2].map(() => [0, 1, 2, 3].map((g) => [g, 128])));
+    expect(data.contours).toHaveLength(3);
+    expect(data.contours.every((sets) => sets.length === 4)).toBe(true);
+    expect([...data.values[2]]).toEqual([...(table.getChild("sigma")!.toArray() as Float64Array)]);
+    expect(structuredClone(data)).toEqual(data);
+    const sigma = await query(trace, "sigma");
+    expect(() => pairsData.data(sigma, options)).toThrow("a scatter matrix needs two number columns, and this table has only sigma");
+  });
+
+  describe("on 800,000 rows (4 chains × 1,000 draws × 200 parameters)", () => {
+    const levels = Array.from({ length: 200 }, (_, i) => `p${i}`);
+    // Every fifth draw diverges: 800 draws, 160,000 rows.
+    const big = drawsTable(
+      { chains: 4, draws: 1000, dim: "param", levels },
+      { a: (c, d, l) => l + Math.sin(c * 1000 + d), b: (c, d, l) => -l + Math.cos(c * 1000 + d), diverging: (_c, d) => (d % 5 === 0 ? 1 : 0) },
+    );
+    const options = resolveOptions(pairs, {}, tableShape(big)).options;
+
+    it("sends an even sample of 500,000 points over every parameter, and at most 100,000 divergent ones", () => {
+      expect(options).toMatchObject({ color: "param" });
+      const data = pairsData.data(big, options) as PairData;
+      expect(data.sample).toEqual({ total: 800_000, count: 500_000 });
+      expect(data.x.positions).toHaveLength(500_000);
+      // No stride: the sample does not keep only some parameters of the cycle.
+      const codes = (data.colour as { codes: Int32Array }).codes;
+      expect(new Set(codes).size).toBe(200);
+      expect(data.flagged).toEqual({ count: 160_000, draws: 800, drawn: 100_000 });
+      expect(data.divergent!.x).toHaveLength(100_000);
+      const bytes = [data.x.positions, data.y.positions, codes, data.divergent!.x, data.divergent!.y].reduce((a, v) => a + v.byteLength, 0);
+      expect(bytes).toBe(500_000 * (8 + 8 + 4) + 100_000 * 16);
+    });
+
+    it("sends 200,000 rows for a matrix", () => {
+      const data = pairsData.data(big, { ...options, layout: "matrix" }) as MatrixData;
+      expect(data.columns).toEqual(["a", "b"]);
+      expect(data.values.map((v) => v.length)).toEqual([200_000, 200_000]);
+      expect(data.divergent!.map((v) => v.length)).toEqual([100_000, 100_000]);
+    });
   });
 });

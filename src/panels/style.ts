@@ -24,3 +24,6 @@ export function kdeDescription(bandwidths: readonly number[], adjust: number, bo
 export function autoBoundsText({ bounds, reason }: AutoBounds): string {
   return `${bounds.lower === 0 ? "bounded below at 0" : "not bounded"}: ${reason}`;
 }
+
+/** The colour of divergent draws in every panel: it stands out from both the categorical palette and viridis. */
+export const DIVERGENT_COLOUR = "#e6007e";

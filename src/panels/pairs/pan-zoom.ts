@@ -1,4 +1,4 @@
-import type { View } from "./raster.ts";
+import type { View } from "./data.ts";
 
 /** Where the data's frame is on the page, in CSS pixels (client coordinates). */
 export interface FrameBox {

@@ -1,9 +1,10 @@
 import type { Table } from "apache-arrow";
-import { LabelCoder, numberBatches, tableColumns, type TableColumn } from "../engine/columns.ts";
-import { DrawscopeError } from "../engine/errors.ts";
-import { RowKeys, splitByLabels } from "../engine/split.ts";
-import { buildTable, float64Data, labelData, type BuiltColumn } from "../engine/table-build.ts";
-import { checkProbs, eti, sortedDraws, sortedQuantile, type Interval } from "../engine/stats/summary.ts";
+import { LabelCoder, numberBatches, tableColumns, type TableColumn } from "../../engine/columns.ts";
+import { DrawscopeError } from "../../engine/errors.ts";
+import { RowKeys, splitByLabels } from "../../engine/split.ts";
+import { buildTable, float64Data, labelData, type BuiltColumn } from "../../engine/table-build.ts";
+import { checkProbs, eti, sortedDraws, sortedQuantile, type Interval } from "../../engine/stats/summary.ts";
+import { formatNumber } from "../../engine/units.ts";
 
 /** A fit that cannot be drawn from this table; the message says what to change. */
 export class FitError extends DrawscopeError {
@@ -12,6 +13,8 @@ export class FitError extends DrawscopeError {
 
 /** More groups than this are not groups but a continuous variable. */
 const MAX_GROUPS = 12;
+/** Single draws cost one value per observation each: beyond this many values in all, fewer lines are traced. */
+const MAX_TRACE_VALUES = 1_000_000;
 
 export interface FitRequest {
   /** The variable with draws (mu, posterior_predictive/y). */
@@ -221,6 +224,8 @@ export function fitBands(table: Table, request: FitRequest): FitBands {
   });
   const sortedObservations = order.map((i) => observations[i]);
   const sortedKeys = order.map((i) => keyOfObservation[i]);
+  const traceable = Math.floor(MAX_TRACE_VALUES / Math.max(1, observations.length));
+  if (request.spaghetti > traceable) notes.push(`${formatNumber(observations.length)} observations allow at most ${formatNumber(traceable)} single draws: ${formatNumber(traceable)} traced.`);
   return {
     by,
     x,
@@ -230,19 +235,19 @@ export function fitBands(table: Table, request: FitRequest): FitBands {
     observations: sortedObservations,
     groups: groupLabels.filter((l) => sortedObservations.some((o) => o.group === l)),
     sources,
-    spaghetti: spaghettiLines(table, request, samples, keys, sortedKeys),
+    spaghetti: spaghettiLines(table, Math.min(request.spaghetti, traceable), request.draws, samples, keys, sortedKeys),
     notes,
   };
 }
 
 /**
- * `request.spaghetti` single draws, evenly spread over chains and draws (the same draws for every
+ * `lines` single draws, evenly spread over chains and draws (the same draws for every
  * observation), each as one value per observation in the order of `keysInOrder`.
  */
-function spaghettiLines(table: Table, request: FitRequest, samples: readonly string[], keys: RowKeys, keysInOrder: readonly number[]): FitBands["spaghetti"] {
+function spaghettiLines(table: Table, lines: number, draws: string, samples: readonly string[], keys: RowKeys, keysInOrder: readonly number[]): FitBands["spaghetti"] {
   const sampleKeys = new RowKeys(table, samples);
   const total = sampleKeys.count;
-  const count = Math.min(Math.max(0, Math.floor(request.spaghetti)), total);
+  const count = Math.min(Math.max(0, Math.floor(lines)), total);
   if (count === 0) return [];
   const pickOf = new Int32Array(total).fill(-1);
   const picked: number[] = [];
@@ -251,18 +256,18 @@ function spaghettiLines(table: Table, request: FitRequest, samples: readonly str
     pickOf[sample] = p;
     picked.push(sample);
   }
-  const lines = picked.map(() => new Float64Array(keys.count).fill(NaN));
-  numberBatches(table, request.draws).forEach((values, b) => {
+  const traced = picked.map(() => new Float64Array(keys.count).fill(NaN));
+  numberBatches(table, draws).forEach((values, b) => {
     const sampleOf = sampleKeys.batch(b);
     const k = keys.batch(b);
     for (let i = 0; i < values.length; i++) {
       const p = pickOf[sampleOf[i]];
-      if (p >= 0) lines[p][k[i]] = values[i];
+      if (p >= 0) traced[p][k[i]] = values[i];
     }
   });
   return picked.map((sample, p) => {
     const labels = sampleKeys.labelsOf(sample).map((label, k) => `${samples[k]} ${label}`);
-    return { label: labels.join(", "), values: Float64Array.from(keysInOrder, (key) => lines[p][key]) };
+    return { label: labels.join(", "), values: Float64Array.from(keysInOrder, (key) => traced[p][key]) };
   });
 }
 

@@ -1,17 +1,11 @@
+import type { View } from "./data.ts";
+
 /**
  * A scatter drawn into pixels rather than one SVG node per point: points are accumulated per
  * device pixel (count and colour sums), then composed so a pixel's colour is the mean of its
  * points' colours and its opacity grows with their number. Pure typed-array loops, so it also
  * runs (and is tested) without a DOM; `paint` hands the pixels to a canvas.
  */
-
-/** The visible part of the data space: x from x0 to x1, y from y0 (bottom) to y1 (top). */
-export interface View {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-}
 
 /** A rectangle in device pixels on the raster. */
 export interface PixelRect {

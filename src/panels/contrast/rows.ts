@@ -1,8 +1,8 @@
 import type { Table } from "apache-arrow";
-import { LabelCoder, tableColumns } from "../engine/columns.ts";
-import { splitByLabels } from "../engine/split.ts";
-import { ContrastError, contrastDraws, contrastPairs, type ContrastMode } from "../engine/stats/contrast.ts";
-import { checkProbs, sortedDraws, summarizeSorted, type Summary, type SummaryOptions } from "../engine/stats/summary.ts";
+import { LabelCoder, tableColumns } from "../../engine/columns.ts";
+import { splitByLabels } from "../../engine/split.ts";
+import { ContrastError, contrastDraws, contrastPairs, type ContrastMode } from "../../engine/stats/contrast.ts";
+import { checkProbs, sortedDraws, summarizeSorted, type Summary, type SummaryOptions } from "../../engine/stats/summary.ts";
 
 /** More contrasts than this are a wall of rows and, for all pairs, millions of differences. */
 const MAX_CONTRASTS = 200;
@@ -48,9 +48,8 @@ export function countAbove(sorted: Float64Array, x: number): number {
   return sorted.length - lo;
 }
 
-/** Contrasts of a value between levels of a dim, summarised per contrast with P(contrast > 0). */
-export function contrastRows(table: Table, request: ContrastRequest): ContrastRows {
-  checkProbs(request.probs);
+/** The within-draw differences the panel summarises (and exports), refused when there would be too many contrasts to draw. */
+export function contrastTable(table: Table, request: Omit<ContrastRequest, keyof SummaryOptions>): Table {
   if (request.dim === "") throw new ContrastError("contrasts need a dimension to compare levels of, and this table has none: add a spec with one, e.g. beta[groups]");
   if (tableColumns(table).some((c) => c.name === request.dim)) {
     const levels = new LabelCoder(table, request.dim).labels;
@@ -59,7 +58,13 @@ export function contrastRows(table: Table, request: ContrastRequest): ContrastRo
       throw new ContrastError(`${levels.length} levels of ${request.dim} give ${count} contrasts, more than ${MAX_CONTRASTS} can be drawn: compare against a reference, or narrow the query`);
     }
   }
-  const draws = contrastDraws(table, { value: request.value, dim: request.dim, mode: request.mode, reference: request.reference });
+  return contrastDraws(table, { value: request.value, dim: request.dim, mode: request.mode, reference: request.reference });
+}
+
+/** Contrasts of a value between levels of a dim, summarised per contrast with P(contrast > 0). */
+export function contrastRows(table: Table, request: ContrastRequest): ContrastRows {
+  checkProbs(request.probs);
+  const draws = contrastTable(table, request);
   const columns = tableColumns(draws);
   const source = columns.find((c) => c.role === "source")?.name;
   const others = columns.filter((c) => c.role === "dim" && c.name !== "contrast").map((c) => c.name);

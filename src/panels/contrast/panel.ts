@@ -1,10 +1,10 @@
 import * as Plot from "@observablehq/plot";
-import { tableColumns } from "../engine/columns.ts";
-import type { ContrastMode } from "../engine/stats/contrast.ts";
-import { contrastRows, type ContrastRow } from "./contrast-rows.ts";
-import { formatProb, formatValue, INTERVAL_OPTION, intervalKind, POINT_OPTION, pointKind } from "./intervals.ts";
-import { formatCount, formatNumber, plotStyle } from "./style.ts";
-import type { PanelKind } from "./types.ts";
+import type { ContrastMode } from "../../engine/stats/contrast.ts";
+import { formatProb, formatValue, INTERVAL_OPTION, POINT_OPTION } from "../intervals.ts";
+import { formatCount, formatNumber, plotStyle } from "../style.ts";
+import type { PanelKind } from "../types.ts";
+import type { ContrastData } from "./data.ts";
+import type { ContrastRow } from "./rows.ts";
 
 const MODE_WORDS: Record<ContrastMode, string> = { reference: "against a reference", pairs: "all pairs", previous: "each vs the previous" };
 
@@ -16,7 +16,7 @@ export function formatProbability(p: number): string {
   return p.toFixed(2);
 }
 
-export const panel: PanelKind = {
+export const panel: PanelKind<ContrastData> = {
   kind: "contrast",
   title: "Contrasts",
   order: 40,
@@ -42,26 +42,10 @@ export const panel: PanelKind = {
     const dim = valueDims[0] ?? (source ? "source" : undefined);
     return dim ? { dim } : {};
   },
-  render(table, options, { width }) {
-    const value = String(options.value);
-    const dim = String(options.dim);
-    const mode = String(options.mode) as ContrastMode;
-    const point = pointKind(options.point);
-    const interval = intervalKind(options.interval);
-    const prob = Number(options.prob);
-    const inner = Number(options.inner);
-    const notes: string[] = [];
-    const probs = [prob];
-    if (inner > 0 && inner < prob) probs.push(inner);
-    else if (inner > 0) notes.push(`The inner probability ${inner} is not below ${prob}: no inner interval.`);
-    const reference = mode === "reference" ? String(options.level) : undefined;
-    const { draws, rows } = contrastRows(table, { value, dim, mode, reference, point, interval, probs });
-
-    const columns = tableColumns(table);
-    const valueDims = columns.find((c) => c.name === value)?.dims ?? [];
-    if (columns.find((c) => c.name === dim)?.role === "dim" && !valueDims.includes(dim)) {
-      notes.push(`${value} does not vary over ${dim}, so its contrasts are zero.`);
-    }
+  derived: "Contrast draws",
+  render(data, _options, { width }) {
+    const { value, dim, mode, reference, point, interval, probs, rows, notes } = data;
+    const [prob, inner] = probs;
     const labels = [...new Set(rows.map((r) => r.label))];
     const sources = [...new Set(rows.flatMap((r) => (r.source === undefined ? [] : [r.source])))];
     const stacked = sources.length > 0;
@@ -130,12 +114,11 @@ export const panel: PanelKind = {
     return {
       name: `Contrasts of ${value} between ${dim}${against}: ${formatCount(rows.length, "row")}`,
       caption: [
-        `Within-draw differences of ${value}: ${point} and ${intervalName}${probs.length > 1 ? ` (thick: ${formatProb(inner)})` : ""}` +
+        `Within-draw differences of ${value}: ${point} and ${intervalName}${inner === undefined ? "" : ` (thick: ${formatProb(inner)})`}` +
           `${n === undefined ? "" : ` of ${formatCount(n, "draw")} each`}; P(>0) is the share of a contrast's draws above zero. Dashed line at zero.`,
         ...notes,
       ].join(" "),
       node,
-      data: { label: "Contrast draws", table: draws },
     };
   },
 };

@@ -1,54 +1,12 @@
 import * as Plot from "@observablehq/plot";
-import type { Table } from "apache-arrow";
+import { DIVERGENT_COLOUR, formatCount, plotStyle } from "../style.ts";
+import type { PanelFigure, PanelKind, PanelOptions } from "../types.ts";
+import type { Axis, PairData, PairsData, View } from "./data.ts";
+import { SVG_LIMIT, colourEncoding, colourScale, contourMarks, divergentLayer, dotFill, legendNode, pointLayer } from "./layers.ts";
+import { renderMatrix } from "./matrix.ts";
+import { colourNote, contourNote, divergenceNote, isGrouped, samplingNote } from "./notes.ts";
 import { attachPanZoom } from "./pan-zoom.ts";
-import {
-  divergences,
-  isLabelColumn,
-  jitteredPositions,
-  paddedExtent,
-  pairColumns,
-  readCodes,
-  readNumbers,
-  rowSample,
-  type RowSample,
-} from "./pairs-data.ts";
-import {
-  DIVERGENT_COLOUR,
-  MAX_POINTS,
-  SVG_LIMIT,
-  colourEncoding,
-  colourGroups,
-  colourScale,
-  contourMarks,
-  contourSets,
-  gather,
-  dotFill,
-  legendNode,
-  pointLayer,
-} from "./pairs-layers.ts";
-import { renderMatrix } from "./pairs-matrix.ts";
-import { colourNote, contourNote, countFinite, divergenceNote, samplingNote } from "./pairs-notes.ts";
-import { PixelRaster, parseColor, spatiallySorted, type PointLayer, type View } from "./raster.ts";
-import { formatCount, plotStyle } from "./style.ts";
-import type { PanelFigure, PanelKind, PanelOptions } from "./types.ts";
-
-/** One axis of the scatter: numbers as they are, or a label column's levels at 0, 1, … with jitter. */
-interface Axis {
-  name: string;
-  positions: Float64Array;
-  /** A categorical axis's levels; for y the first level is at the top. */
-  labels?: string[];
-  home: [number, number];
-}
-
-function axisOf(table: Table, name: string, sample: RowSample, jitter: number, vertical: boolean): Axis {
-  if (!isLabelColumn(table, name)) {
-    const positions = readNumbers(table, name, sample);
-    return { name, positions, home: paddedExtent(positions) };
-  }
-  const { codes, labels } = readCodes(table, name, sample);
-  return { name, labels, positions: jitteredPositions(codes, labels.length, jitter, vertical), home: [-0.5, labels.length - 0.5] };
-}
+import { PixelRaster, spatiallySorted, type PointLayer } from "./raster.ts";
 
 const longest = (labels: readonly string[]) => labels.reduce((most, l) => Math.max(most, l.length), 0);
 
@@ -97,30 +55,21 @@ function frameCanvas(frame: { left: number; right: number; top: number; bottom: 
   return { canvas, draw };
 }
 
-function renderPair(table: Table, options: PanelOptions, width: number): PanelFigure {
-  const names = pairColumns(table, String(options.x), String(options.y));
-  const sample = rowSample(table.numRows, MAX_POINTS);
-  const jitter = Number(options.jitter);
-  const x = axisOf(table, names.x, sample, jitter, false);
-  const y = axisOf(table, names.y, sample, jitter, true);
-  const colour = colourEncoding(table, String(options.color), sample);
-  const flagged = options.divergences ? divergences(table, sample) : undefined;
-  const divergent = flagged && flagged.rows.length > 0 ? flagged.rows : undefined;
+function renderPair(data: PairData, options: PanelOptions, width: number): PanelFigure {
+  const { x, y, home, contours, points, sample, flagged, divergent } = data;
+  const colour = colourEncoding(data.colour);
   const numeric = !x.labels && !y.labels;
-  const contours = options.contours && numeric ? contourSets(x.positions, y.positions, colour) : [];
-  const points = countFinite(x.positions, y.positions);
   const raster = sample.count > SVG_LIMIT;
-  const home: View = { x0: x.home[0], x1: x.home[1], y0: y.home[0], y1: y.home[1] };
 
   const height = Math.round(Math.max(280, Math.min(520, width * 0.6)));
   const marginLeft = y.labels ? Math.min(180, 16 + 7 * longest(y.labels)) : 56;
   const frameWidth = width - marginLeft - MARGIN.right;
   const frameHeight = height - MARGIN.top - MARGIN.bottom;
   // Over a canvas the divergent points are stamped on it: SVG dots would be redrawn every frame.
-  const divergentDots = divergent && !raster ? { x: gather(x.positions, divergent), y: gather(y.positions, divergent) } : undefined;
+  const divergentDots = raster ? undefined : divergent;
   const dataMarks = [
     raster ? null : Plot.dot({ length: sample.count }, { x: x.positions, y: y.positions, fill: dotFill(colour), r: 2, fillOpacity: 0.6, clip: true, ariaDescription: "points" }),
-    ...contourMarks(contours),
+    ...contourMarks(contours, colour),
     divergentDots
       ? Plot.dot({ length: divergentDots.x.length }, { ...divergentDots, fill: DIVERGENT_COLOUR, stroke: "white", strokeWidth: 0.7, r: 3.2, clip: true, ariaDescription: "divergent draws" })
       : null,
@@ -144,7 +93,7 @@ function renderPair(table: Table, options: PanelOptions, width: number): PanelFi
   const node = document.createElement("div");
   node.className = "pairs-figure";
   node.style.cssText = `position:relative;width:${width}px`;
-  const legend = legendNode(colour, divergent ? flagged!.draws : undefined);
+  const legend = legendNode(colour, divergent ? flagged?.draws : undefined);
   if (legend) node.append(legend);
   let svg = plotAt(home);
   // Plot's own scales say where the frame is; the canvas goes exactly there, under the SVG.
@@ -153,7 +102,7 @@ function renderPair(table: Table, options: PanelOptions, width: number): PanelFi
   let draw: ((view: View) => void) | undefined;
   if (raster) {
     const bulk = spatiallySorted(pointLayer(x.positions, y.positions, colour), home);
-    const stamped = divergent ? { x: gather(x.positions, divergent), y: gather(y.positions, divergent), palette: Uint32Array.of(parseColor(DIVERGENT_COLOUR)) } : undefined;
+    const stamped = divergent ? divergentLayer(divergent.x, divergent.y) : undefined;
     const layer = frameCanvas({ left, right, top, bottom }, height, bulk, stamped, points > DENSE);
     layer.draw(home);
     node.append(layer.canvas);
@@ -165,7 +114,7 @@ function renderPair(table: Table, options: PanelOptions, width: number): PanelFi
   node.setAttribute("aria-label", "Scatter: wheel or + and − zoom, drag or arrows pan, double-click or 0 resets");
   node.dataset.points = String(points);
   node.dataset.drawn = raster ? "canvas" : "svg";
-  node.dataset.divergent = String(divergent?.length ?? 0);
+  node.dataset.divergent = String(divergent?.x.length ?? 0);
   attachPanZoom(
     node,
     () => {
@@ -183,12 +132,12 @@ function renderPair(table: Table, options: PanelOptions, width: number): PanelFi
 
   const jittered = [x, y].filter((a) => a.labels).map((a) => a.name);
   const notes = [
-    `${formatCount(points, "point")}${colourNote(colour)}${raster ? ", on a canvas: each pixel shows the mean colour of its points, more opaque where more fall" : ""}.`,
-    jittered.length ? `Levels of ${jittered.join(" and ")} jittered over ${Math.round(jitter * 100)}% of the space between them.` : "",
-    options.contours && !numeric ? "Contours need two number columns." : contourNote(contours, colourGroups(colour).length > 1, true),
+    `${formatCount(points, "point")}${colourNote(data.colour)}${raster ? ", on a canvas: each pixel shows the mean colour of its points, more opaque where more fall" : ""}.`,
+    jittered.length ? `Levels of ${jittered.join(" and ")} jittered over ${Math.round(Number(options.jitter) * 100)}% of the space between them.` : "",
+    options.contours && !numeric ? "Contours need two number columns." : contourNote(contours, isGrouped(data.colour), true),
     divergenceNote(Boolean(options.divergences), flagged),
     points < sample.count ? `${formatCount(sample.count - points, "row")} with a missing ${x.name} or ${y.name} left out.` : "",
-    samplingNote(table, sample),
+    samplingNote(sample),
     "Wheel zooms, drag pans, double-click resets.",
   ];
   return {
@@ -198,7 +147,7 @@ function renderPair(table: Table, options: PanelOptions, width: number): PanelFi
   };
 }
 
-export const panel: PanelKind = {
+export const panel: PanelKind<PairsData> = {
   kind: "pairs",
   title: "Pairs",
   order: 30,
@@ -222,7 +171,7 @@ export const panel: PanelKind = {
   ],
   // Colour by the stacked groups' source, else by the first dimension (beta[groups]: one colour per group).
   dimDefaults: ({ dims, source }) => ({ color: source ? "source" : (dims[0] ?? "") }),
-  render(table, options, { width }) {
-    return options.layout === "matrix" ? renderMatrix(table, options, width) : renderPair(table, options, width);
+  render(data, options, { width }) {
+    return data.layout === "matrix" ? renderMatrix(data, options, width) : renderPair(data, options, width);
   },
 };

@@ -1,10 +1,7 @@
 import * as Plot from "@observablehq/plot";
-import { fitBands, fitTable } from "./fit-bands.ts";
-import { formatCount, formatNumber, plotStyle } from "./style.ts";
-import type { PanelKind } from "./types.ts";
-
-/** Beyond this many observed points SVG dots get slow: they are left out, and the caption says so. */
-const MAX_POINTS = 10_000;
+import { formatCount, formatNumber, plotStyle } from "../style.ts";
+import type { PanelKind } from "../types.ts";
+import { MAX_POINTS, type FitData } from "./data.ts";
 
 const BANDS = [
   { value: "0.5,0.8,0.95", label: "50/80/95%" },
@@ -14,7 +11,7 @@ const BANDS = [
 
 const percent = (p: number) => `${Number((p * 100).toFixed(1))}`;
 
-export const panel: PanelKind = {
+export const panel: PanelKind<FitData> = {
   kind: "fit",
   title: "Fit and data",
   order: 50,
@@ -37,33 +34,24 @@ export const panel: PanelKind = {
     { key: "bands", label: "Intervals", type: "choice", choices: BANDS, default: BANDS[0].value },
     { key: "spaghetti", label: "Single draws", type: "number", min: 0, max: 200, step: 1, default: 0 },
   ],
-  render(table, options, { width }) {
-    const draws = String(options.draws);
-    const probs = String(options.bands).split(",").map(Number);
-    const bands = fitBands(table, {
-      draws,
-      x: String(options.x),
-      observed: String(options.observed),
-      group: String(options.group),
-      probs,
-      spaghetti: Number(options.spaghetti),
-    });
-    const { observations, groups, sources, spaghetti, group, x } = bands;
-    const notes = [...bands.notes];
-    const n = observations.length;
+  // Whether points are drawn, and groups as colours or facets, change the drawing only.
+  drawOnly: ["points", "layout"],
+  derived: "Fit bands",
+  render(fit, options, { width }) {
+    const { draws, x, group, groups, sources, spaghetti, probs, xs, count: n } = fit;
+    const notes = [...fit.notes];
     const facet = group !== "" && options.layout === "facet";
     // Groups keep their colour in facets too; the legend is only needed when they share one plot.
     const colored = group !== "";
     const stacked = sources.length > 0;
 
-    // Columns for Plot, in the observations' order (no row objects beyond one per observation).
-    const xs = Float64Array.from(observations, (o) => o.x);
-    const groupOf = observations.map((o) => o.group ?? "");
-    const sourceOf = observations.map((o) => o.source ?? "");
-    const series = observations.map((o) => `${o.source ?? ""}\u0000${o.group ?? ""}`);
+    // Columns for Plot, in the observations' order.
+    const groupOf = Array.from(fit.groupIndex, (g) => (g < 0 ? "" : groups[g]));
+    const sourceOf = Array.from(fit.sourceIndex, (s) => (s < 0 ? "" : sources[s]));
+    const series = Array.from({ length: n }, (_, i) => `${sourceOf[i]}\u0000${groupOf[i]}`);
     // Number codes (group_idx 2) need their column's name to mean anything; labels (North) do not.
     const groupName = (g: string | number) => (typeof g === "number" ? `${group} ${g}` : g);
-    const seriesName = observations.map((o) => [o.source, o.group === undefined ? undefined : groupName(o.group)].filter((s) => s !== undefined).join(" · ") || draws);
+    const seriesName = Array.from({ length: n }, (_, i) => [fit.sourceIndex[i] < 0 ? undefined : sourceOf[i], fit.groupIndex[i] < 0 ? undefined : groupName(groupOf[i])].filter((s) => s !== undefined).join(" · ") || draws);
     const data = { length: n };
     const fill = colored ? groupOf : "currentColor";
     const fy = facet ? groupOf : undefined;
@@ -73,8 +61,8 @@ export const panel: PanelKind = {
       const j = probs.indexOf(p);
       return Plot.areaY(data, {
         x: xs,
-        y1: observations.map((o) => o.intervals[j].lower),
-        y2: observations.map((o) => o.intervals[j].upper),
+        y1: fit.lower[j],
+        y2: fit.upper[j],
         z: series,
         fill,
         fillOpacity: layer === 0 ? 0.14 : 0.18,
@@ -120,8 +108,8 @@ export const panel: PanelKind = {
             },
           )
         : null;
-    const points = bands.observed !== "" && options.points && n <= MAX_POINTS;
-    if (bands.observed !== "" && options.points && !points) notes.push(`${formatNumber(n)} observed points are too many to draw (at most ${formatNumber(MAX_POINTS)}).`);
+    const points = fit.observed !== "" && options.points && n <= MAX_POINTS;
+    if (fit.observed !== "" && options.points && !points) notes.push(`${formatNumber(n)} observed points are too many to draw (at most ${formatNumber(MAX_POINTS)}).`);
     const groupCount = facet ? groups.length : 1;
     const node = Plot.plot({
       ...plotStyle,
@@ -139,19 +127,19 @@ export const panel: PanelKind = {
       marks: [
         ...ribbons,
         spaghettiMark,
-        Plot.lineY(data, { x: xs, y: observations.map((o) => o.median), z: series, stroke: fill, strokeWidth: 2, fx, fy, ariaLabel: seriesName, ariaDescription: "median line" }),
+        Plot.lineY(data, { x: xs, y: fit.median, z: series, stroke: fill, strokeWidth: 2, fx, fy, ariaLabel: seriesName, ariaDescription: "median line" }),
         points
           ? Plot.dot(data, {
               x: xs,
-              y: observations.map((o) => o.observed),
+              y: fit.observedValues,
               r: 3,
               fill: colored ? groupOf : "currentColor",
               stroke: "var(--panel, white)",
               strokeWidth: 0.6,
               fx,
               fy,
-              ariaLabel: observations.map((o) => `${o.keys.join(" · ")}: ${x} ${Number(o.x.toPrecision(4))}, ${bands.observed} ${Number(o.observed.toPrecision(4))}`),
-              ariaDescription: `observed ${bands.observed}`,
+              ariaLabel: fit.labels.map((label, i) => `${label}: ${x} ${Number(xs[i].toPrecision(4))}, ${fit.observed} ${Number(fit.observedValues[i].toPrecision(4))}`),
+              ariaDescription: `observed ${fit.observed}`,
             })
           : null,
       ],
@@ -162,11 +150,10 @@ export const panel: PanelKind = {
       .map((p) => percent(p))
       .join("/")}% intervals`;
     const parts = [`${formatCount(n, "observation")}`, bandText];
-    if (points) parts.push(`observed ${bands.observed}`);
+    if (points) parts.push(`observed ${fit.observed}`);
     if (group) parts.push(`${facet ? "faceted" : "coloured"} by ${group} (${formatCount(groups.length, "group")})`);
     if (spaghetti.length) parts.push(formatCount(spaghetti.length, "single draw"));
-    // Every observation has the same number of draws unless some are NaN or sources differ.
-    const drawCount = observations.every((o) => o.n === observations[0].n) ? observations[0]?.n : undefined;
+    const { drawCount } = fit;
     return {
       name: `Fit of ${draws} against ${x}: ${parts.join(", ")}`,
       caption: [
@@ -175,7 +162,6 @@ export const panel: PanelKind = {
         ...notes,
       ].join(" "),
       node,
-      data: { label: "Fit bands", table: fitTable(bands, draws) },
     };
   },
 };
