@@ -1,8 +1,6 @@
 /** Chain colours and the legend the diagnostic panels share. */
 import * as Plot from "@observablehq/plot";
-
-/** Divergent draws' magenta, the pairs panel's too: kept here so the chain panels need none of the pairs panel's modules. */
-export const DIVERGENT_COLOUR = "#e6007e";
+import { DIVERGENT_COLOUR } from "./style.ts";
 
 /**
  * One colour per chain label, from Plot's categorical scheme over all of a table's chains, so a

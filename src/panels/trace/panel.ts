@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { CHAINS_OPTION } from "../chain-draws.ts";
-import { chainColours, chainLegend, DIVERGENT_COLOUR, divergentEntry } from "../chain-style.ts";
-import { formatCount, formatNumber, plotStyle } from "../style.ts";
+import { chainColours, chainLegend, divergentEntry } from "../chain-style.ts";
+import { DIVERGENT_COLOUR, formatCount, formatNumber, plotStyle } from "../style.ts";
 import { LINE_SPANS } from "../trace-thin.ts";
 import type { PanelKind } from "../types.ts";
 import type { TraceData, TraceFacet } from "./data.ts";
