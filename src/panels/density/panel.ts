@@ -1,27 +1,19 @@
 import * as Plot from "@observablehq/plot";
 import { plotStyle } from "../style.ts";
 import type { OptionValue, PanelKind } from "../types.ts";
-import { BOUND_CHOICES, type Curve, type DensityData } from "./data.ts";
+import { BOUND_CHOICES, type DensityData } from "./data.ts";
 
 /** A legend with more entries than this says less than the curves' own labels on hover. */
 const MAX_LEGEND = 12;
 /** A ridge's tallest curve, in rows: it overlaps the ridges above without hiding them. */
 const RIDGE_HEIGHT = 1.8;
 
-/** What the curves are drawn from, shared by the three layouts. */
-interface Drawing {
-  curves: Curve[];
-  /** The dimension laid out as facets or ridges ("" for none), and its levels that have curves. */
-  split: string;
-  levels: (string | number)[];
-  color: string;
-  colorLabels: (string | number)[];
-  by: string[];
-  value: string;
+/** What the curves are drawn from, shared by the three layouts: the worker's data and the drawing options. */
+type Drawing = Pick<DensityData, "curves" | "split" | "levels" | "color" | "colorLabels" | "by" | "value"> & {
   fill: boolean;
   reference?: number;
   width: number;
-}
+};
 
 /** Every curve's points end to end in columns for Plot (no row objects). */
 function columnsOf({ curves, by, split, color, value }: Drawing, yOf: (c: number, density: number) => number = (_, d) => d) {
