@@ -1,7 +1,7 @@
 import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
 import { ByteLru } from "./byte-lru.ts";
 
-/** The chunk cache's default bound: a few dozen typical chunks, small beside a query's table. */
+/** The chunk cache's default bound: dozens of typical chunks, small beside a query's table. */
 export const DEFAULT_CACHE_BYTES = 64_000_000;
 
 const METADATA_NAMES = new Set([".zarray", ".zattrs", ".zgroup", ".zmetadata", "zarr.json"]);
@@ -48,7 +48,7 @@ export class CachedStore implements AsyncReadable {
     const getRange = inner.getRange?.bind(inner);
     if (getRange) {
       const rangeKey = (key: string, range: RangeQuery) =>
-        "suffixLength" in range ? `${key} -${range.suffixLength}` : `${key} ${range.offset}+${range.length}`;
+        "suffixLength" in range ? `${key}\0-${range.suffixLength}` : `${key}\0${range.offset}+${range.length}`;
       this.getRange = (key, range, options) => this.#read(rangeKey(key, range), () => getRange(key, range), options?.signal);
     }
   }
