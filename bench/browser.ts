@@ -13,8 +13,11 @@ export function option(name: string, fallback: number): number {
 
 /** Serve a built app (`dist/` unless another folder is named) on loopback; resolves to a stop function once it answers. */
 export async function startPreview(port: number, dist?: string): Promise<() => void> {
+  // Another server already there would answer in place of this build.
+  if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
   const args = ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", ...(dist ? ["--outDir", dist] : [])];
-  const server = spawn("npx", args, { cwd: REPO, stdio: "ignore" });
+  // A process group of its own: npx runs vite as a child, which killing npx alone would leave serving.
+  const server = spawn("npx", args, { cwd: REPO, stdio: "ignore", detached: true });
   let exited = false;
   server.on("exit", () => (exited = true));
   for (;;) {
@@ -26,7 +29,7 @@ export async function startPreview(port: number, dist?: string): Promise<() => v
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return () => server.kill();
+  return () => process.kill(-server.pid!);
 }
 
 /** Debian's Chromium, headless (this machine cannot download Playwright's own browsers). */

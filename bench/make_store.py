@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Write the benchmark posterior as a Zarr v2 DataTree store, laid out the way ArviZ/xarray write it.
 
-  make_store.py DST.zarr [--chunks C,D,P]
+  make_store.py DST.zarr [--chunks C,D,P] [--name NAME --dim DIM --size N --index-labels]
 
 One variable, posterior/theta (chain, draw, param) = 4 x 1000 x 10,000 float64 standard normals,
 with its coordinate arrays chain, draw (int64) and param ('<U6' "p00000".."p09999"), each array
-carrying xarray's _ARRAY_DIMENSIONS, and consolidated metadata (.zmetadata). Plain zarr rather than
-xarray so that only python3-zarr is needed; the attributes, fill values and compressor are the ones
-xarray 2023 + zarr 2.13 produce. Without --chunks, theta gets zarr's default chunking, which is what
+carrying xarray's _ARRAY_DIMENSIONS, and consolidated metadata (.zmetadata). --name, --dim and
+--size rename and resize the variable and its last dimension (mu[obs] of 100,000 is 3 GiB);
+--index-labels labels that dimension 0..N-1 (int64), as ArviZ does one without coordinates.
+Plain zarr rather than xarray so that only python3-zarr is needed; the attributes, fill values
+and compressor are the ones xarray 2023 + zarr 2.13 produce. Without --chunks, theta gets zarr's default chunking, which is what
 `InferenceData.to_zarr()` gives users for in-memory draws.
 """
 import argparse
@@ -28,6 +30,10 @@ def parse_args():
     parser.add_argument("dst")
     parser.add_argument("--chunks", type=lambda s: tuple(int(n) for n in s.split(",")),
                         help="theta's chunk shape, e.g. 4,1000,100 (default: zarr's guess)")
+    parser.add_argument("--name", default="theta", help="the variable's name (default theta)")
+    parser.add_argument("--dim", default="param", help="its last dimension's name (default param)")
+    parser.add_argument("--size", type=int, default=PARAMS, help=f"that dimension's length (default {PARAMS})")
+    parser.add_argument("--index-labels", action="store_true", help="label it 0..N-1 (int64) instead of p00000, p00001, ...")
     return parser.parse_args()
 
 
@@ -37,14 +43,17 @@ def add_coord(group, name, values):
     arr.attrs["_ARRAY_DIMENSIONS"] = [name]
 
 
-def add_theta(group, chunks):
-    shape = (CHAINS, DRAWS, PARAMS)
+def add_variable(group, name, dim, size, chunks):
+    shape = (CHAINS, DRAWS, size)
     # xarray's CF encoding gives floats a NaN _FillValue, which it moves into .zarray.
     extra = {"chunks": chunks} if chunks else {}
-    arr = group.create_dataset("theta", shape=shape, dtype="<f8", compressor=COMPRESSOR,
+    arr = group.create_dataset(name, shape=shape, dtype="<f8", compressor=COMPRESSOR,
                                fill_value=np.nan, **extra)
-    arr[...] = np.random.default_rng(SEED).standard_normal(shape)
-    arr.attrs["_ARRAY_DIMENSIONS"] = ["chain", "draw", "param"]
+    # A chain at a time keeps a 3 GiB variable out of memory; the draws are the same as in one call.
+    rng = np.random.default_rng(SEED)
+    for chain in range(CHAINS):
+        arr[chain] = rng.standard_normal(shape[1:])
+    arr.attrs["_ARRAY_DIMENSIONS"] = ["chain", "draw", dim]
 
 
 def main():
@@ -57,8 +66,10 @@ def main():
     })
     add_coord(posterior, "chain", np.arange(CHAINS, dtype="int64"))
     add_coord(posterior, "draw", np.arange(DRAWS, dtype="int64"))
-    add_coord(posterior, "param", np.array([f"p{i:05d}" for i in range(PARAMS)], dtype="<U6"))
-    add_theta(posterior, args.chunks)
+    width = max(5, len(str(args.size - 1)))
+    labels = np.arange(args.size, dtype="int64") if args.index_labels else np.array([f"p{i:0{width}d}" for i in range(args.size)])
+    add_coord(posterior, args.dim, labels)
+    add_variable(posterior, args.name, args.dim, args.size, args.chunks)
     zarr.consolidate_metadata(root.store)
 
 

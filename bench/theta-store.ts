@@ -55,8 +55,9 @@ function chunkFilesUnder(arrayDir: string): string[] {
     .sort();
 }
 
-export function readThetaLayout(storeDir: string): ThetaLayout {
-  const arrayDir = join(storeDir, THETA);
+/** Theta's layout, or another variable's of a store make_store.py wrote (`variable`: its path, "posterior/mu"). */
+export function readThetaLayout(storeDir: string, variable = THETA): ThetaLayout {
+  const arrayDir = join(storeDir, variable);
   const chunkFiles = chunkFilesUnder(arrayDir);
   if (existsSync(join(arrayDir, ".zarray"))) {
     const zarray = readJson(join(arrayDir, ".zarray"));

@@ -1,5 +1,5 @@
-import { createReadStream, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 
@@ -12,11 +12,22 @@ export interface ServerKind {
   largeBytes?: number;
 }
 
+/** A broken answer: HTTP 500, or the right status and length whose body breaks off halfway. */
+export type Fault = "error" | "short";
+
 export interface FixtureServer {
   port: number;
   /** Each request as `METHOD /path range`. */
   requests: string[];
+  /** Paths whose next GET fails as given (once each), to check that failures are not kept. */
+  faults: Map<string, Fault>;
   close(): Promise<void>;
+}
+
+/** Send the first half of bytes `start`–`end` of a file, then drop the connection. */
+function breakOff(res: ServerResponse, file: string, start: number, end: number): void {
+  const half = Math.floor((end - start + 1) / 2);
+  res.write(readFileSync(file).subarray(start, start + half), () => res.destroy());
 }
 
 /**
@@ -25,6 +36,7 @@ export interface FixtureServer {
  */
 export async function startFixtureServer(root: string, kind: ServerKind): Promise<FixtureServer> {
   const requests: string[] = [];
+  const faults = new Map<string, Fault>();
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url!, "http://x").pathname);
     requests.push(`${req.method} ${path} ${req.headers.range ?? ""}`.trimEnd());
@@ -39,21 +51,26 @@ export async function startFixtureServer(root: string, kind: ServerKind): Promis
     const file = join(root, path);
     const info = statSync(file, { throwIfNoEntry: false });
     if (!info?.isFile()) return res.writeHead(404, cors).end("not found");
+    const fault = req.method === "GET" ? faults.get(path) : undefined;
+    faults.delete(path);
+    if (fault === "error") return res.writeHead(500, cors).end("internal error");
     const range = kind.ranges ? /^bytes=(\d+)-(\d+)?$/.exec(req.headers.range ?? "") : null;
     if (range) {
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
       res.writeHead(206, { ...cors, "Content-Length": end - start + 1, "Content-Range": `bytes ${start}-${end}/${info.size}` });
-      return createReadStream(file, { start, end }).pipe(res);
+      return fault === "short" ? breakOff(res, file, start, end) : createReadStream(file, { start, end }).pipe(res);
     }
     res.writeHead(200, { ...cors, "Content-Length": info.size });
     if (req.method === "HEAD") return res.end();
+    if (fault === "short") return breakOff(res, file, 0, info.size - 1);
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,
     requests,
+    faults,
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -1,0 +1,92 @@
+import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
+import { ByteLru } from "./byte-lru.ts";
+
+/** The chunk cache's default bound: dozens of typical chunks, small beside a query's table. */
+export const DEFAULT_CACHE_BYTES = 64_000_000;
+
+const METADATA_NAMES = new Set([".zarray", ".zattrs", ".zgroup", ".zmetadata", "zarr.json"]);
+
+/** Zarr metadata documents (format 2 and 3), which zarrita also probes for where they are absent. */
+export function isMetadataKey(key: string): boolean {
+  return METADATA_NAMES.has(key.slice(key.lastIndexOf("/") + 1));
+}
+
+type Read = Promise<Uint8Array | undefined>;
+
+/** Wait for a shared read, but give up as soon as this caller's own signal aborts. */
+function untilAborted(read: Read, signal: AbortSignal | undefined): Read {
+  if (!signal) return read;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    read.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
+/**
+ * A store over a slow medium (HTTP) that fetches each thing once. Metadata documents, present or
+ * absent, are kept for as long as the store lives: they are small, and zarrita asks for them again
+ * and again. Chunks are kept in a least-recently-used cache bounded by bytes, so re-running a query
+ * reads nothing twice while the cache stays small. Concurrent reads of one key share one fetch;
+ * a failed fetch is forgotten, so the next read tries again.
+ *
+ * Every read returns bytes of its own: a decoder may move a chunk's buffer to a worker, which
+ * would empty the cached copy.
+ */
+export class CachedStore implements AsyncReadable {
+  readonly #metadata = new Map<string, Read>();
+  readonly #chunks: ByteLru<Uint8Array | undefined>;
+  readonly #inFlight = new Map<string, Read>();
+  readonly getRange?: (key: AbsolutePath, range: RangeQuery, options?: GetOptions) => Read;
+
+  constructor(
+    private readonly inner: AsyncReadable,
+    maxBytes = DEFAULT_CACHE_BYTES,
+  ) {
+    this.#chunks = new ByteLru(maxBytes, (bytes) => bytes?.byteLength ?? 0);
+    const getRange = inner.getRange?.bind(inner);
+    if (getRange) {
+      const rangeKey = (key: string, range: RangeQuery) =>
+        "suffixLength" in range ? `${key}\0-${range.suffixLength}` : `${key}\0${range.offset}+${range.length}`;
+      this.getRange = (key, range, options) => this.#read(rangeKey(key, range), () => getRange(key, range), options?.signal);
+    }
+  }
+
+  /** Chunk bytes held now, at most the bound given. */
+  get chunkBytes(): number {
+    return this.#chunks.bytes;
+  }
+
+  get(key: AbsolutePath, options?: GetOptions): Read {
+    if (isMetadataKey(key)) return untilAborted(this.#metadataOnce(key), options?.signal).then(copy);
+    return this.#read(key, () => this.inner.get(key), options?.signal);
+  }
+
+  #metadataOnce(key: string): Read {
+    let read = this.#metadata.get(key);
+    if (!read) {
+      read = this.inner.get(key as AbsolutePath);
+      this.#metadata.set(key, read);
+      read.catch(() => this.#metadata.delete(key));
+    }
+    return read;
+  }
+
+  async #read(key: string, fetch: () => Read, signal: AbortSignal | undefined): Read {
+    const held = this.#chunks.get(key);
+    if (held) return copy(held.value);
+    let read = this.#inFlight.get(key);
+    if (!read) {
+      // Not tied to the first caller's signal: another caller may be waiting for the same bytes.
+      read = fetch();
+      this.#inFlight.set(key, read);
+      read.then((bytes) => this.#chunks.set(key, bytes), () => undefined).finally(() => this.#inFlight.delete(key));
+    }
+    return copy(await untilAborted(read, signal));
+  }
+}
+
+function copy(bytes: Uint8Array | undefined): Uint8Array | undefined {
+  return bytes?.slice();
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toCsv } from "../src/engine/csv.ts";
+import { StoreError } from "../src/engine/errors.ts";
+import { CachedStore, isMetadataKey } from "../src/engine/store/cached.ts";
+import { openUrl } from "../src/engine/store/url.ts";
+import { openTrace, type Trace } from "../src/engine/trace.ts";
+import { startFixtureServer, type FixtureServer } from "./fixture-server.ts";
+import { expectSameRows, FIXTURES, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
+
+const EXPECTED = "grouped_regression.expected";
+const CASES = goldenCases(EXPECTED);
+const STORES = ["grouped_regression.zarr", "grouped_regression.v3.zarr", "grouped_regression.zarr.zip", "grouped_regression.v3.zarr.zip"];
+/** Smaller than the chunks the golden queries read together, larger than most single chunks. */
+const SMALL_CACHE = 100_000;
+/** The chunk `sigma` lives in (one chunk, 4 chains × 400 draws), as each format names it. */
+const SIGMA_CHUNK: Record<string, string> = {
+  "grouped_regression.zarr": "/grouped_regression.zarr/posterior/sigma/0.0",
+  "grouped_regression.v3.zarr": "/grouped_regression.v3.zarr/posterior/sigma/c/0/0",
+};
+
+let server: FixtureServer;
+beforeAll(async () => {
+  server = await startFixtureServer(FIXTURES, { ranges: true, cors: false });
+});
+afterAll(() => server.close());
+
+async function openByUrl(store: string, cacheBytes?: number): Promise<{ trace: Trace; cache: CachedStore }> {
+  const source = await openUrl(`http://127.0.0.1:${server.port}/${store}`, { cacheBytes });
+  expect(source.store).toBeInstanceOf(CachedStore);
+  return { trace: await openTrace(source), cache: source.store as CachedStore };
+}
+
+/** Run every golden case, checking only the row counts. */
+async function runCases(trace: Trace): Promise<void> {
+  for (const c of CASES) expect((await trace.extract(c.specs, { groups: [c.group] })).numRows).toBe(c.rows);
+}
+
+/** Run every golden case and compare its table with the golden, as extract.golden.test.ts does. */
+async function runGoldenCases(trace: Trace, afterEach: () => void = () => undefined, cases = CASES): Promise<void> {
+  for (const c of cases) {
+    const table = await trace.extract(c.specs, { groups: [c.group] });
+    expect(table.numRows).toBe(c.rows);
+    expectSameRows(parseCsv(toCsv(table)), goldenCsv(EXPECTED, c.table), c.columns.length - c.specs.length);
+    afterEach();
+  }
+}
+
+/** Requests asked more than once, with their counts. */
+function repeated(requests: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of requests) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1);
+}
+
+const pathOf = (request: string) => request.split(" ")[1];
+
+describe.each(STORES)("%s by URL", (store) => {
+  const zipped = store.endsWith(".zip");
+
+  it("fetches each metadata document once and each chunk once: a second run of the queries asks for nothing", async () => {
+    server.requests.length = 0;
+    const { trace } = await openByUrl(store);
+    const opened = server.requests.length;
+    await runCases(trace);
+    const firstRun = server.requests.length;
+    expect(firstRun).toBeGreaterThan(opened);
+    await runCases(trace);
+    expect(server.requests.slice(firstRun)).toEqual([]);
+    // Over HTTP a folder answers one path per key, a zip one byte range per read: none asked twice,
+    // so neither the zip's central directory nor any metadata document (present or absent) is read again.
+    expect(repeated(server.requests)).toEqual([]);
+    if (zipped) {
+      expect(server.requests.filter((r) => r.startsWith("HEAD"))).toHaveLength(1);
+    } else {
+      const metadata = server.requests.map(pathOf).filter(isMetadataKey);
+      expect(metadata).toContain(`/${store}/zarr.json`);
+      expect(metadata.length).toBe(store.includes("v3") ? 1 : 3);
+    }
+  });
+
+  it("with a cache smaller than the data, evicts (never holding more than its bound) and still reproduces the goldens", async () => {
+    server.requests.length = 0;
+    const { trace, cache } = await openByUrl(store, SMALL_CACHE);
+    const opened = server.requests.length;
+    const heldAfterEach: number[] = [];
+    await runGoldenCases(trace, () => heldAfterEach.push(cache.chunkBytes));
+    const firstRun = server.requests.length;
+    await runGoldenCases(trace, () => heldAfterEach.push(cache.chunkBytes));
+    expect(Math.max(...heldAfterEach)).toBeLessThanOrEqual(SMALL_CACHE);
+    expect(Math.max(...heldAfterEach)).toBeGreaterThan(0);
+    const secondRun = server.requests.slice(firstRun);
+    expect(secondRun.length).toBeGreaterThan(0);
+    expect(secondRun.length).toBeLessThan(firstRun - opened);
+    if (!zipped) {
+      expect(server.requests.map(pathOf).filter(isMetadataKey)).toEqual(server.requests.slice(0, opened).map(pathOf).filter(isMetadataKey));
+      expect(repeated(server.requests.filter((r) => isMetadataKey(pathOf(r))))).toEqual([]);
+    }
+  });
+
+  for (const fault of ["error", "short"] as const) {
+    it(`does not keep a failed read (${fault === "error" ? "HTTP 500" : "a body that breaks off"}): the next run fetches it again`, async () => {
+      const { trace } = await openByUrl(store);
+      const faulty = SIGMA_CHUNK[store] ?? `/${store}`;
+      server.requests.length = 0;
+      server.faults.set(faulty, fault);
+      const failure = await trace.extract("sigma").catch((e: unknown) => e);
+      const faulted = server.requests[0];
+      expect(pathOf(faulted)).toBe(faulty);
+      expect(failure).toBeInstanceOf(StoreError);
+      const message = (failure as Error).message;
+      if (fault === "short") expect(message).toBe("cannot read chunk 0.0 of /posterior/sigma: terminated");
+      else if (!zipped) expect(message).toBe("cannot read chunk 0.0 of /posterior/sigma: Unexpected response status 500 Internal Server Error");
+      else {
+        const served = `http://127.0.0.1:${server.port}/${store}`.replaceAll(".", "\\.");
+        expect(message).toMatch(new RegExp(`^cannot read bytes \\d+–\\d+ of ${served}: the server answered HTTP 500 Internal Server Error\\.$`));
+      }
+      const failed = server.requests.length;
+      await runGoldenCases(trace, undefined, CASES.filter((c) => c.specs.join() === "sigma"));
+      expect(server.requests.slice(failed)).toContain(faulted);
+    });
+  }
+});
