@@ -22,26 +22,25 @@ export interface GridBatch {
 
 /**
  * Group the blocks starting at `starts` (ascending, from 0) along an axis of `size` into ranges of
- * at most `cap` positions; a block longer than `cap` is cut into pieces of `cap` from its start.
+ * at most `cap` positions: consecutive whole blocks while they fit, and a block longer than `cap`
+ * cut into pieces of `cap` from its start, so no range reaches into a block it does not cover.
  */
 export function groupBlocks(starts: readonly number[], size: number, cap: number): [number, number][] {
   const ranges: [number, number][] = [];
-  let lo = 0;
-  let hi = 0;
-  const ends = [...starts.slice(1), size];
-  for (const end of ends) {
-    if (end - lo <= cap) {
+  let [lo, hi] = [0, 0];
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] : size;
+    if (end - start > cap) {
+      if (hi > lo) ranges.push([lo, hi]);
+      for (let at = start; at < end; at += cap) ranges.push([at, Math.min(at + cap, end)]);
+      [lo, hi] = [end, end];
+    } else if (end - lo > cap) {
+      ranges.push([lo, hi]);
+      [lo, hi] = [start, end];
+    } else {
       hi = end;
-      continue;
     }
-    if (hi > lo) ranges.push([lo, hi]);
-    lo = hi;
-    while (end - lo > cap) {
-      ranges.push([lo, lo + cap]);
-      lo += cap;
-    }
-    hi = end;
-  }
+  });
   if (hi > lo) ranges.push([lo, hi]);
   return ranges;
 }

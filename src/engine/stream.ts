@@ -1,5 +1,6 @@
 import type { RecordBatch, Schema } from "apache-arrow";
 import { alignedChunkCount, chunkAligned, chunkBatches } from "./chunk-batches.ts";
+import { DrawscopeError } from "./errors.ts";
 import { ProgressCounter, type ExtractProgress } from "./progress.ts";
 import { planQuery, planRows, type QueryPlan } from "./query-plan.ts";
 import { planRanges, rangeBatches, type RangePlan } from "./range-batches.ts";
@@ -39,7 +40,7 @@ type SourceReads = { arrays: ZarrArray[]; ranges?: RangePlan };
 /** Stream a planned query (see `streamDraws`). */
 export function streamPlan(opened: OpenedTree, plan: QueryPlan, options: StreamOptions = {}): DrawBatches {
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  if (!(Number.isInteger(batchRows) && batchRows >= 1)) throw new RangeError(`batchRows must be a whole number of rows, at least 1, not ${batchRows}`);
+  if (!(Number.isInteger(batchRows) && batchRows >= 1)) throw new DrawscopeError(`batchRows must be a whole number of rows, at least 1, not ${batchRows}`);
   const { dims, layout } = plan;
   // Before reading anything: per source, what it reads, so progress knows the total.
   const sources: SourceReads[] = plan.sources.map((source) => {
