@@ -12,10 +12,8 @@ import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import FileSystemStore from "@zarrita/storage/fs";
 import type { Table } from "apache-arrow";
-import Blosc from "numcodecs/blosc";
-import Zstd from "numcodecs/zstd";
 import * as zarr from "zarrita";
-import { type Compressor, readThetaLayout, THETA } from "./theta-store.ts";
+import { makeCodec, readThetaLayout, THETA } from "./theta-store.ts";
 
 /** What a run hands back: its timings and a summary of what it produced, never the data itself. */
 export interface RunResult {
@@ -54,11 +52,6 @@ function sumOf(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
   return sum;
-}
-
-function makeCodec({ name, config }: Compressor) {
-  // The same calls zarrita makes for these codecs (src/codecs.ts: Codec.fromConfig(configuration)).
-  return name === "blosc" ? Blosc.fromConfig({ ...config, id: "blosc" }) : Zstd.fromConfig({ ...config, id: "zstd" });
 }
 
 /** (a) The floor: decompress theta's chunk files into fresh buffers; reading them is timed apart. */

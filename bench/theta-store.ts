@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import Blosc from "numcodecs/blosc";
+import Zstd from "numcodecs/zstd";
 
 /** Where the benchmark variable lives inside each store. */
 export const THETA = "posterior/theta";
@@ -80,4 +82,9 @@ export function bytesOnDisk(dir: string): number {
     .map((rel) => statSync(join(dir, rel)))
     .filter((info) => info.isFile())
     .reduce((sum, info) => sum + info.size, 0);
+}
+
+/** The codec the layout names, made the way zarrita makes it (src/codecs.ts: Codec.fromConfig(configuration)). */
+export function makeCodec({ name, config }: Compressor) {
+  return name === "blosc" ? Blosc.fromConfig({ ...config, id: "blosc" }) : Zstd.fromConfig({ ...config, id: "zstd" });
 }

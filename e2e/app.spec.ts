@@ -116,7 +116,7 @@ test.describe("the query bar", () => {
     await page.goto("/#trace=example&q=mu[obs_ind],%20sigma&mem=1");
     const refusal = page.getByRole("alert").filter({ hasText: "over the memory budget" });
     await expect(refusal).toHaveText(
-      "mu[obs_ind], sigma would make a table of 153,600 rows × 28 bytes = 4.3 MB, over the memory budget of 1.0 MB. " +
+      "mu[obs_ind], sigma would make a table of 153,600 rows × 20 bytes = 3.1 MB, over the memory budget of 1.0 MB. " +
         "Narrow it: pick labels (e.g. mu[obs_ind=0|1]) or fewer specs, or raise the budget.",
     );
     const budget = page.getByRole("spinbutton", { name: "Memory budget in MB" });

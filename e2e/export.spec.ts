@@ -167,7 +167,7 @@ test.describe("export", () => {
     expect(arrow.name).toBe("drawscope-tidy-beta_groups_sigma.arrow");
     const fromArrow = tableFromIPC(arrow.bytes);
     expect(fromArrow.numRows).toBe(6400);
-    expect(fromArrow.schema.fields.map((f) => `${f.name}: ${String(f.type)}`)).toEqual(["chain: Int32", "draw: Int32", "groups: Dictionary<Int8, Utf8>", "beta: Float64", "sigma: Float64"]);
+    expect(fromArrow.schema.fields.map((f) => `${f.name}: ${String(f.type)}`)).toEqual(["chain: Uint8", "draw: Uint16", "groups: Dictionary<Int8, Utf8>", "beta: Float64", "sigma: Float64"]);
     expect(fromArrow.get(0)!.toJSON()).toEqual({ chain: 0, draw: 0, groups: "North", beta: 0.35074762718133845, sigma: 0.47830134586249906 });
 
     const parquet = await exportFrom(table, "Table as Parquet");
@@ -175,8 +175,8 @@ test.describe("export", () => {
     const fromParquet = await parquetToTable(new Uint8Array(parquet.bytes));
     expect(fromParquet.numRows).toBe(6400);
     expect(fromParquet.schema.fields.map((f) => `${f.name}: ${String(f.type)} (${f.metadata.get("drawscope:role")})`)).toEqual([
-      "chain: Int32 (sample)",
-      "draw: Int32 (sample)",
+      "chain: Uint8 (sample)",
+      "draw: Uint16 (sample)",
       "groups: Dictionary<Int8, Utf8> (dim)",
       "beta: Float64 (value)",
       "sigma: Float64 (value)",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
+import { toCsv } from "../src/engine/csv.ts";
 import { FIXTURES, expectSameRows, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
 
 const CLI = join(import.meta.dirname, "..", "src", "cli", "draws.ts");
@@ -31,6 +32,17 @@ describe("draws CLI", () => {
         expect(run.code).toBe(0);
         expectSameRows(parseCsv(run.stdout), goldenCsv(expected, c.table), c.columns.length - c.specs.length);
       });
+
+      it(`writes ${expected}/${c.table} as an Arrow file with the same rows as its CSV`, () => {
+        const groupArgs = c.group === "posterior" ? [] : ["--group", c.group];
+        const out = join(scratch, `${c.table}.arrow`);
+        const run = draws(join(FIXTURES, store), ...c.specs, ...groupArgs, "--format", "arrow", "--out", out);
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+        const table = tableFromIPC(readFileSync(out));
+        expect(table.schema.names).toEqual(c.columns);
+        expectSameRows(parseCsv(toCsv(table)), goldenCsv(expected, c.table), c.columns.length - c.specs.length);
+      });
     }
   }
 
@@ -56,8 +68,8 @@ describe("draws CLI", () => {
     const table = tableFromIPC(readFileSync(out));
     expect(table.numRows).toBe(6400);
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
-      "chain:Int32",
-      "draw:Int32",
+      "chain:Uint8",
+      "draw:Uint16",
       "groups:Dictionary<Int8, Utf8>",
       "beta:Float64",
       "intercept:Float64",

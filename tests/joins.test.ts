@@ -14,9 +14,9 @@ describe("joining predictive draws to the data groups", () => {
     const table = await trace.extract("posterior_predictive/y[obs_ind], observed_data/y, constant_data/x, constant_data/group_idx");
     expect(table.numRows).toBe(4 * 400 * 96);
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
-      "chain:Int32",
-      "draw:Int32",
-      "obs_ind:Int32",
+      "chain:Uint8",
+      "draw:Uint16",
+      "obs_ind:Uint8",
       "y:Float64",
       "observed_data/y:Float64",
       "x:Float64",
@@ -25,7 +25,7 @@ describe("joining predictive draws to the data groups", () => {
     const observed = (await trace.extract("observed_data/y")).getChild("y")!.toArray() as Float64Array;
     const x = (await trace.extract("constant_data/x")).getChild("x")!.toArray() as Float64Array;
     expect(observed.length).toBe(96);
-    const obsInd = table.getChild("obs_ind")!.toArray() as Int32Array;
+    const obsInd = table.getChild("obs_ind")!.toArray() as Uint8Array;
     const y = table.getChild("y")!.toArray() as Float64Array;
     const yObs = table.getChild("observed_data/y")!.toArray() as Float64Array;
     const xs = table.getChild("x")!.toArray() as Float64Array;
@@ -34,8 +34,8 @@ describe("joining predictive draws to the data groups", () => {
     expect(misaligned).toBe(0);
     // The predictive draws themselves are the golden case05 values.
     const golden = goldenCsv("grouped_regression.expected", "case05.csv.gz").rows;
-    const chain = table.getChild("chain")!.toArray() as Int32Array;
-    const draw = table.getChild("draw")!.toArray() as Int32Array;
+    const chain = table.getChild("chain")!.toArray() as Uint8Array;
+    const draw = table.getChild("draw")!.toArray() as Uint16Array;
     const want = new Map(golden.map((r) => [`${r[0]},${r[1]},${r[2]}`, Number(r[3])]));
     for (let i = 0; i < table.numRows; i += 997) {
       expect(y[i]).toBeCloseTo(want.get(`${chain[i]},${draw[i]},${obsInd[i]}`)!, 12);

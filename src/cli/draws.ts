@@ -1,11 +1,18 @@
 import { createWriteStream } from "node:fs";
-import { tableToIPC } from "apache-arrow";
-import { csvPieces } from "../engine/csv.ts";
+import type { RecordBatch } from "apache-arrow";
+import { arrowFilePieces } from "../engine/arrow-file-pieces.ts";
+import { csvBatchPieces, csvHeader } from "../engine/csv.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { openPath } from "../engine/store/node.ts";
 import { parseDrawsArgs, USAGE } from "./args.ts";
 import { runCommand, write } from "./run.ts";
 import { statsLine } from "./stats.ts";
+
+/** CSV text of a stream of batches: the header, then each batch's lines as it comes. */
+async function* csvOf(schema: RecordBatch["schema"], batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
+  yield csvHeader(schema);
+  for await (const batch of batches) yield* csvBatchPieces(batch);
+}
 
 await runCommand(USAGE, async (argv, setQuery) => {
   const args = parseDrawsArgs(argv);
@@ -13,10 +20,12 @@ await runCommand(USAGE, async (argv, setQuery) => {
   const started = performance.now();
   const trace = await openPath(args.store);
   let read: ExtractProgress | undefined;
-  const table = await trace.extract(args.specs, { groups: args.groups, onProgress: (p) => (read = p) });
+  // Batches are written as they are read, each before the next is asked for: memory holds a few
+  // chunks and one batch, whatever the size of the output.
+  const batches = trace.stream(args.specs, { groups: args.groups, onProgress: (p) => (read = p) });
   const out = args.out ? createWriteStream(args.out) : process.stdout;
-  if (args.format === "arrow") await write(out, tableToIPC(table, "file"));
-  else for (const piece of csvPieces(table)) await write(out, piece);
+  const pieces = args.format === "arrow" ? arrowFilePieces(batches.schema, batches) : csvOf(batches.schema, batches);
+  for await (const piece of pieces) await write(out, piece);
   if (args.out) await new Promise((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end(resolve).on("error", reject));
-  if (args.stats && read) process.stderr.write(`${statsLine(read, table.numRows, performance.now() - started)}\n`);
+  if (args.stats && read) process.stderr.write(`${statsLine(read, batches.numRows, performance.now() - started)}\n`);
 });

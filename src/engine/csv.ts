@@ -1,4 +1,4 @@
-import { DataType, makeVector, type Data, type Table, type Vector } from "apache-arrow";
+import { DataType, makeVector, type Data, type RecordBatch, type Schema, type Table, type Vector } from "apache-arrow";
 
 /** Shortest decimal that reads back as the same float32 (String() would print the float64 widening). */
 export function formatFloat32(v: number): string {
@@ -57,26 +57,33 @@ function cellFormatter(data: Data): Cell {
   };
 }
 
+/** The CSV header line: the column names. */
+export function csvHeader(schema: Schema): string {
+  return `${schema.fields.map((f) => escapeCsv(f.name)).join(",")}\n`;
+}
+
 /**
- * CSV text of a table, in pieces of at most `rowsPerPiece` rows so big tables stream: a header of
- * the column names, floats as the shortest text that round-trips, NaN as an empty field,
- * booleans as true/false.
+ * CSV lines of one record batch, in pieces of at most `rowsPerPiece` rows: floats as the shortest
+ * text that round-trips, NaN as an empty field, booleans as true/false.
  */
-export function* csvPieces(table: Table, rowsPerPiece = 65536): Generator<string> {
-  yield `${table.schema.fields.map((f) => escapeCsv(f.name)).join(",")}\n`;
-  for (const batch of table.batches) {
-    const cells = batch.schema.fields.map((_, j) => cellFormatter(batch.getChildAt(j)!.data[0]));
-    for (let start = 0; start < batch.numRows; start += rowsPerPiece) {
-      const end = Math.min(batch.numRows, start + rowsPerPiece);
-      const lines = new Array<string>(end - start);
-      for (let row = start; row < end; row++) {
-        let line = cells[0](row);
-        for (let j = 1; j < cells.length; j++) line += "," + cells[j](row);
-        lines[row - start] = line;
-      }
-      yield `${lines.join("\n")}\n`;
+export function* csvBatchPieces(batch: RecordBatch, rowsPerPiece = 65536): Generator<string> {
+  const cells = batch.schema.fields.map((_, j) => cellFormatter(batch.getChildAt(j)!.data[0]));
+  for (let start = 0; start < batch.numRows; start += rowsPerPiece) {
+    const end = Math.min(batch.numRows, start + rowsPerPiece);
+    const lines = new Array<string>(end - start);
+    for (let row = start; row < end; row++) {
+      let line = cells[0](row);
+      for (let j = 1; j < cells.length; j++) line += "," + cells[j](row);
+      lines[row - start] = line;
     }
+    yield `${lines.join("\n")}\n`;
   }
+}
+
+/** CSV text of a table in pieces, so big tables stream: the header, then each batch's lines. */
+export function* csvPieces(table: Table, rowsPerPiece = 65536): Generator<string> {
+  yield csvHeader(table.schema);
+  for (const batch of table.batches) yield* csvBatchPieces(batch, rowsPerPiece);
 }
 
 /** The whole CSV text of a table (for small tables; stream `csvPieces` for big ones). */

@@ -4,6 +4,7 @@ export { parseQuery, parseSpec, type Spec, type Token } from "./spec.ts";
 export { openTrace, type OpenOptions, type Trace } from "./trace.ts";
 export { WorkPool, type WorkPort } from "./pool/pool.ts";
 export type { ExtractOptions } from "./extract.ts";
+export type { DrawBatches, StreamOptions } from "./stream.ts";
 export type { DimInfo, GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
 export type { TraceStore } from "./store/types.ts";
 export { openZipBlob } from "./store/zip.ts";

@@ -1,11 +1,9 @@
-import { allocateLike, type ColumnData } from "./column-data.ts";
+import type { ColumnData } from "./column-data.ts";
 import type { DecodedChunk } from "./decode/job.ts";
-import { StoreError } from "./errors.ts";
-import { mapLimit } from "./limit.ts";
-import { copyRun, cStrides, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
+import { copyRun, type ZarrArray } from "./read.ts";
 
 /** Where one chunk's picked elements go along one axis: output positions, and offsets inside the chunk. */
-interface AxisPart {
+export interface AxisPart {
   out: Int32Array;
   within: Int32Array;
   /** Consecutive in both, so the part copies as one run when the axis is the chunk's contiguous one. */
@@ -16,10 +14,12 @@ interface AxisPart {
 export interface AxisPlan {
   chunks: number[];
   parts: Map<number, AxisPart>;
+  /** How many picks. */
+  length: number;
 }
 
 /** Split the indices an axis picks (in output order) by the chunk of `chunkSize` that holds each. */
-function planAxis(indices: ArrayLike<number>, chunkSize: number): AxisPlan {
+export function planAxis(indices: ArrayLike<number>, chunkSize: number): AxisPlan {
   const byChunk = new Map<number, { out: number[]; within: number[] }>();
   for (let j = 0; j < indices.length; j++) {
     const c = Math.floor(indices[j] / chunkSize);
@@ -33,7 +33,7 @@ function planAxis(indices: ArrayLike<number>, chunkSize: number): AxisPlan {
     const run = out.every((o, i) => o - out[0] === i && within[i] - within[0] === i);
     parts.set(c, { out: Int32Array.from(out), within: Int32Array.from(within), run });
   }
-  return { chunks: [...parts.keys()].sort((a, b) => a - b), parts };
+  return { chunks: [...parts.keys()].sort((a, b) => a - b), parts, length: indices.length };
 }
 
 /** What reading a selection of an array takes: per axis, its chunks and picks; the output's shape. */
@@ -44,28 +44,27 @@ export interface SelectionPlan {
   chunkCount: number;
 }
 
-/** Plan reading the elements `picks` names (`picks[a]`: indices along axis a, in the order wanted). */
-export function planSelection(array: ZarrArray, picks: readonly ArrayLike<number>[]): SelectionPlan {
-  const axes = picks.map((p, a) => planAxis(p, array.chunks[a]));
-  const shape = picks.map((p) => p.length);
-  const chunkCount = shape.every((n) => n > 0) ? axes.reduce((n, a) => n * a.chunks.length, 1) : kindProbe(array).length;
+/** What reading picks along each axis takes: the chunks and the output's shape. */
+export function selectionOf(axes: AxisPlan[]): SelectionPlan {
+  const shape = axes.map((a) => a.length);
+  const chunkCount = shape.every((n) => n > 0) ? axes.reduce((n, a) => n * a.chunks.length, 1) : 0;
   return { axes, shape, chunkCount };
 }
 
-/** For a selection of nothing (an empty join): the one chunk read to learn the values' kind. */
-function kindProbe(array: ZarrArray): number[][] {
-  return array.shape.every((n) => n > 0) ? [array.shape.map(() => 0)] : [];
+/** Plan reading the elements `picks` names (`picks[a]`: indices along axis a, in the order wanted). */
+export function planSelection(array: ZarrArray, picks: readonly ArrayLike<number>[]): SelectionPlan {
+  return selectionOf(picks.map((p, a) => planAxis(p, array.chunks[a])));
 }
 
 /** Every chunk a selection touches: the product of each axis' chunks, in C order. */
-export function selectionChunks(plan: SelectionPlan): number[][] {
+export function selectionChunks(plan: Pick<SelectionPlan, "axes">): number[][] {
   let out: number[][] = [[]];
   for (const axis of plan.axes) out = out.flatMap((prefix) => axis.chunks.map((c) => [...prefix, c]));
   return out;
 }
 
 /** Copy the picked elements of one decoded chunk into `out`, a C-ordered grid of the picks. */
-function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedChunk, parts: readonly AxisPart[]): void {
+export function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedChunk, parts: readonly AxisPart[]): void {
   const rank = parts.length;
   if (rank === 0) {
     copyRun(out, 0, chunk.values, 0, 1);
@@ -92,23 +91,4 @@ function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedC
       idx[k] = 0;
     }
   }
-}
-
-/**
- * Read a planned selection into one C-ordered grid of the plan's shape. Only the chunks holding
- * picked elements are read, `concurrency` at a time, and each is copied from and dropped, so
- * memory is the output plus the chunks in flight.
- */
-export async function readSelection(array: ZarrArray, plan: SelectionPlan, read: ReadOptions, concurrency: number): Promise<ColumnData> {
-  const total = plan.shape.reduce((a, b) => a * b, 1);
-  const strides = cStrides(plan.shape);
-  let out: ColumnData | undefined;
-  const chunks = total > 0 ? selectionChunks(plan) : kindProbe(array);
-  await mapLimit(chunks, concurrency, async (coords) => {
-    const chunk = await readChunk(array, coords, read);
-    out ??= allocateLike(chunk.values, total);
-    if (total > 0) scatter(out, strides, chunk, coords.map((c, a) => plan.axes[a].parts.get(c)!));
-  });
-  if (!out) throw new StoreError(`${array.path} has no elements`, array.path);
-  return out;
 }

@@ -1,6 +1,7 @@
 import { Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, type Data } from "apache-arrow";
 import { dictionaryData, indexArrayFor, indexTypeFor, stringDictionary } from "./arrow-build.ts";
 import { roleField, type ColumnRole } from "./columns.ts";
+import { intTypeFor } from "./domain.ts";
 
 /** One column of a derived table: its name, role, Arrow data and (for values) dims. */
 export interface BuiltColumn {
@@ -29,13 +30,17 @@ export function int32Data(values: Int32Array): Data {
 
 /**
  * A label column: row i has `labels[codes[i]]`. Strings become a dictionary column (as the
- * engine writes dims); numbers stay numbers.
+ * engine writes dims); integers take the smallest integer type that holds them, as the engine's
+ * dims do; other numbers are float64.
  */
 export function labelData(labels: readonly (string | number)[], codes: Int32Array): Data {
   if (labels.every((l) => typeof l === "number")) {
     const numbers = labels as readonly number[];
-    const integers = numbers.every((l) => Number.isInteger(l) && Math.abs(l) < 2 ** 31);
-    return integers ? int32Data(Int32Array.from(codes, (c) => numbers[c])) : float64Data(Float64Array.from(codes, (c) => numbers[c]));
+    const type = intTypeFor(numbers);
+    if (!type) return float64Data(Float64Array.from(codes, (c) => numbers[c]));
+    const values = new type.ArrayType(codes.length);
+    codes.forEach((c, i) => (values[i] = numbers[c]));
+    return makeData({ type: type as Int32, length: codes.length, nullCount: 0, data: values as Int32Array });
   }
   const indexType = indexTypeFor(labels.length);
   const indices = indexArrayFor(indexType, codes.length);

@@ -2,6 +2,7 @@ import type { Table } from "apache-arrow";
 import { diagnoseScope, type DiagnoseOptions, type DiagnosticsScope } from "./diagnose.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { joinDraws, type ExtractOptions } from "./extract.ts";
+import { streamDraws, type DrawBatches, type StreamOptions } from "./stream.ts";
 import type { TraceStore } from "./store/types.ts";
 import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
 
@@ -9,6 +10,11 @@ import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
 export interface Trace {
   readonly tree: TraceTree;
   extract(query: string | readonly string[], options?: ExtractOptions): Promise<Table>;
+  /**
+   * The same table as record batches, read as they are iterated, for queries too big to hold:
+   * memory stays a few chunks and batches. A bad query throws here, before anything is read.
+   */
+  stream(query: string | readonly string[], options?: StreamOptions): DrawBatches;
   /** Diagnostics of every element of a scope, block by block; resolves to the number of elements. */
   diagnose(scope: DiagnosticsScope, options: Omit<DiagnoseOptions, "pool">): Promise<number>;
 }
@@ -23,6 +29,7 @@ export async function openTrace(store: TraceStore, options: OpenOptions = {}): P
   return {
     tree: opened.tree,
     extract: (query, options) => joinDraws(opened, query, options),
+    stream: (query, options) => streamDraws(opened, query, options),
     diagnose: (scope, options) => diagnoseScope(opened, scope, { ...options, pool: opened.pool }),
   };
 }
