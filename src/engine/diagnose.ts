@@ -1,8 +1,10 @@
+import { drawLayout, readBlockDraws } from "./block-draws.ts";
+import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
-import { DrawscopeError, SpecError } from "./errors.ts";
+import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { mapLimit } from "./limit.ts";
-import { cStrides, readWhole, type ZarrArray } from "./read.ts";
+import type { ZarrArray } from "./read.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { parseQuery } from "./spec.ts";
 import { diagnoseBlock } from "./stats/diagnose-block.ts";
@@ -38,10 +40,12 @@ export interface DiagnoseOptions {
   onBlock: (block: DiagnosedBlock) => void;
   /** Elements done of the scope's total, after each block. */
   onProgress?: (done: number, total: number) => void;
+  /** Bytes of chunks and draws a variable's diagnosis holds at once (MEMORY_BOUND by default). */
+  memoryBound?: number;
 }
 
-/** Values per block sent to a worker: big enough to amortise the message, small enough to stream. */
-const BLOCK_VALUES = 1 << 19;
+/** Values per job sent to a worker: big enough to amortise the message, small enough to stream. */
+const JOB_VALUES = 1 << 19;
 
 const isSampled = (v: VariableInfo) => v.sampleDims.includes("draw") && v.dtype !== "string";
 
@@ -81,87 +85,74 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
 
 const elementCount = (t: DiagnosticTarget) => t.labels.reduce((n, l) => n * l.length, 1);
 
-/**
- * For each element of the target, in C order over its labels: where its first draw is in the
- * array, and its labels.
- */
-function elementLayout(opened: OpenedTree, target: DiagnosticTarget): { offsets: Float64Array; labels: Label[][] } {
-  const { variable, dims } = target;
-  const strides = cStrides(variable.shape);
-  const positions = dims.map((d, k) => {
-    const index = new Map(labelsOf(opened, variable, d).map((l, i) => [l, i]));
-    const stride = strides[variable.dims.indexOf(d)];
-    return target.labels[k].map((l) => index.get(l)! * stride);
-  });
-  const count = elementCount(target);
-  const offsets = new Float64Array(count);
-  const labels = dims.map(() => new Array<Label>(count));
-  for (let e = 0; e < count; e++) {
+/** The labels of the target's elements [from, to), in C order over its labels. */
+function elementLabels(target: DiagnosticTarget, from: number, to: number): Label[][] {
+  const labels = target.labels.map(() => new Array<Label>(to - from));
+  for (let e = from; e < to; e++) {
     let rest = e;
-    for (let k = dims.length - 1; k >= 0; k--) {
+    for (let k = target.labels.length - 1; k >= 0; k--) {
       const n = target.labels[k].length;
       const i = rest % n;
       rest = (rest - i) / n;
-      offsets[e] += positions[k][i];
-      labels[k][e] = target.labels[k][i];
+      labels[k][e - from] = target.labels[k][i];
     }
   }
-  return { offsets, labels };
+  return labels;
 }
 
-/** Copy elements [from, to) out of the C-ordered array, each as its chains one after another. */
-function gatherDraws(source: ArrayLike<number>, offsets: Float64Array, from: number, to: number, chainStride: number, drawStride: number, chains: number, draws: number): Float64Array {
-  const length = chains * draws;
-  const out = new Float64Array((to - from) * length);
-  for (let c = 0; c < chains; c++) {
-    for (let d = 0; d < draws; d++) {
-      const base = c * chainStride + d * drawStride;
-      let at = c * draws + d;
-      for (let e = from; e < to; e++, at += length) out[at] = source[base + offsets[e]];
-    }
-  }
-  return out;
+/** Per own dimension of the target, the positions of its labels along the variable's axis. */
+function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Array[] {
+  return target.dims.map((d, k) => {
+    const index = new Map(labelsOf(opened, target.variable, d).map((l, i) => [l, i]));
+    return Int32Array.from(target.labels[k], (l) => index.get(l)!);
+  });
 }
 
 /**
- * Compute the diagnostics of every element a scope covers, variable by variable, in blocks of
- * elements spread over the pool's workers (on this thread without a pool). Returns the number of
- * elements.
+ * Compute the diagnostics of every element a scope covers, variable by variable. Each variable is
+ * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels),
+ * within a memory bound, and each block is diagnosed in jobs spread over the pool's workers (on
+ * this thread without a pool). Returns the number of elements.
  */
 export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope, options: DiagnoseOptions): Promise<number> {
-  const { pool, signal, onBlock, onProgress } = options;
+  const { pool, signal, onBlock, onProgress, memoryBound = MEMORY_BOUND } = options;
   const targets = diagnosticTargets(opened, scope);
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
+  const jobsInFlight = Math.max(2, 2 * (pool?.size ?? 0));
+  // As extraction reads: enough chunks in flight to keep every decode worker busy.
+  const readsInFlight = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
   onProgress?.(0, total);
   for (const target of targets) {
     const { variable } = target;
     const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
-    const whole = await readWhole(array, { signal, pool });
-    if (whole.kind === "string") throw new DrawscopeError(`${variable.group}/${variable.name} holds text, not draws`);
-    const strides = cStrides(variable.shape);
-    const axis = (d: string) => variable.dims.indexOf(d);
-    const chains = axis("chain") < 0 ? 1 : variable.shape[axis("chain")];
-    const draws = variable.shape[axis("draw")];
-    const chainStride = axis("chain") < 0 ? 0 : strides[axis("chain")];
-    const { offsets, labels } = elementLayout(opened, target);
-    const count = offsets.length;
-    const perBlock = Math.max(1, Math.floor(BLOCK_VALUES / (chains * draws)));
-    const blocks = Math.ceil(count / perBlock);
+    const positions = labelPositions(opened, target);
+    const layout = drawLayout(variable, target.dims, positions);
+    const perElement = layout.chains * layout.draws;
+    const budget = readBudget(array.chunks, perElement, memoryBound, readsInFlight);
+    const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
     const first = index;
-    index += count;
-    await mapLimit(Array.from({ length: blocks }, (_, b) => b), Math.max(2, 2 * (pool?.size ?? 0)), async (b) => {
+    index += elementCount(target);
+    const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
+    const diagnose = async (block: ElementBlock, draws: Float64Array) => {
+      const jobs = Array.from({ length: Math.ceil(block.count / perJob) }, (_, j) => j * perJob);
+      await mapLimit(jobs, Math.ceil(jobsInFlight / budget.blocksInFlight), async (from) => {
+        signal?.throwIfAborted();
+        const to = Math.min(block.count, from + perJob);
+        const job = { draws: draws.subarray(from * perElement, to * perElement), chains: layout.chains, count: to - from };
+        // Without workers, yield to the event loop between jobs so a cancel can arrive.
+        const stats = pool ? await pool.diagnose(job) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
+        signal?.throwIfAborted();
+        const at = block.from + from;
+        onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
+        done += to - from;
+        onProgress?.(done, total);
+      });
+    };
+    await mapLimit(planBlocks(runs, perElement, budget.blockValues), budget.blocksInFlight, async (block) => {
       signal?.throwIfAborted();
-      const from = b * perBlock;
-      const to = Math.min(count, from + perBlock);
-      const block = { draws: gatherDraws(whole.data, offsets, from, to, chainStride, strides[axis("draw")], chains, draws), chains, count: to - from };
-      // Without workers, yield to the event loop between blocks so a cancel can arrive.
-      const stats = pool ? await pool.diagnose(block) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(block))));
-      signal?.throwIfAborted();
-      onBlock({ target, index: first + from, count: to - from, labels: labels.map((l) => l.slice(from, to)), stats });
-      done += to - from;
-      onProgress?.(done, total);
+      await diagnose(block, await readBlockDraws(array, layout, block, { signal, pool }, budget.readsPerBlock));
     });
   }
   return total;

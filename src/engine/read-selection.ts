@@ -64,7 +64,10 @@ export function selectionChunks(plan: SelectionPlan): number[][] {
   return out;
 }
 
-/** Copy the picked elements of one decoded chunk into `out`, a C-ordered grid of the picks. */
+/**
+ * Copy the picked elements of one decoded chunk into `out`, a grid of the picks with element
+ * strides `outStrides` per axis (C order for a table; any order, e.g. draws per element, for others).
+ */
 function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedChunk, parts: readonly AxisPart[]): void {
   const rank = parts.length;
   if (rank === 0) {
@@ -75,7 +78,8 @@ function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedC
   const inner = parts[last];
   const src = chunk.values.data as ArrayLike<unknown>;
   const dst = out.data as unknown[];
-  const asRun = inner.run && chunk.stride[last] === 1;
+  const step = outStrides[last];
+  const asRun = inner.run && chunk.stride[last] === 1 && step === 1;
   const idx = new Array<number>(rank).fill(0);
   const outer = parts.slice(0, last).reduce((n, p) => n * p.out.length, 1);
   for (let r = 0; r < outer; r++) {
@@ -86,7 +90,7 @@ function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedC
       srcBase += parts[k].within[idx[k]] * chunk.stride[k];
     }
     if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
-    else for (let i = 0; i < inner.out.length; i++) dst[dstBase + inner.out[i]] = src[srcBase + inner.within[i] * chunk.stride[last]];
+    else for (let i = 0; i < inner.out.length; i++) dst[dstBase + inner.out[i] * step] = src[srcBase + inner.within[i] * chunk.stride[last]];
     for (let k = last - 1; k >= 0; k--) {
       if (++idx[k] < parts[k].out.length) break;
       idx[k] = 0;
@@ -111,4 +115,15 @@ export async function readSelection(array: ZarrArray, plan: SelectionPlan, read:
   });
   if (!out) throw new StoreError(`${array.path} has no elements`, array.path);
   return out;
+}
+
+/**
+ * Read a planned selection into `out`, laid out with `strides` per axis (as `scatter` takes them):
+ * each chunk holding picked elements is read once, `concurrency` at a time, copied from and dropped.
+ */
+export async function readSelectionInto(out: ColumnData, strides: readonly number[], array: ZarrArray, plan: SelectionPlan, read: ReadOptions, concurrency: number): Promise<void> {
+  await mapLimit(selectionChunks(plan), concurrency, async (coords) => {
+    const chunk = await readChunk(array, coords, read);
+    scatter(out, strides, chunk, coords.map((c, a) => plan.axes[a].parts.get(c)!));
+  });
 }
