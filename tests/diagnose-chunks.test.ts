@@ -152,8 +152,9 @@ describe("diagnostics read chunk by chunk", () => {
   it("reads each chunk once when chunk columns fit the bound, and a column cut in two twice", async () => {
     const once = await diagnoseAll(EDGES, "theta");
     expect(once.reads.sort()).toEqual(thetaKeys([0, 1, 2], [0, 1, 2, 3], [0, 1, 2]));
-    // 1,920 bytes: blocks of at most 102 values, 3 params × 60 draws (180) cut into 2 + 1 params.
-    const split = await diagnoseAll(EDGES, "theta", 1920);
+    // 1,000 bytes: one 144-byte chunk read at a time, blocks of at most 107 values, so a chunk
+    // column of 3 params × 60 draws (180 values) is cut into 2 + 1 params.
+    const split = await diagnoseAll(EDGES, "theta", 1000);
     expect(split.stats).toEqual(once.stats);
     const counts = keyCounts(split.reads);
     expect(thetaKeys([0, 1, 2], [0, 1, 2, 3], [0, 1]).map((k) => counts.get(k))).toEqual(new Array(24).fill(2));
@@ -179,7 +180,7 @@ describe("diagnostics read chunk by chunk", () => {
     );
     expect([...stats.keys()]).toEqual(["eta[1, 3]", "eta[4, 3]"]);
     expect(stats.get("eta[4, 3]")).toEqual(expected(ETA, 4 * YEARS + 3));
-    expect(blocks.map((b) => b.index).sort()).toEqual([0, 1]);
+    expect(blocks.flatMap((b) => Array.from({ length: b.count }, (_, i) => b.index + i)).sort()).toEqual([0, 1]);
   });
 });
 
@@ -213,34 +214,40 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
 
   it("keeps the 3 GiB variable (100,000 params × 4 × 1,000, chunks 1×100×10,000) within the bound", () => {
     const budget = readBudget([1, 100, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(budget).toEqual({ blocksInFlight: 2, readsPerBlock: 8, blockValues: (256 * MiB - 8 * 8e6) / 8 });
-    const inFlight = budget.blocksInFlight * (budget.blockValues * 8 + budget.readsPerBlock * 8e6);
-    expect(inFlight).toBeLessThanOrEqual(MEMORY_BOUND);
+    expect(budget).toEqual({ readsPerBlock: 8, blockValues: (512 * MiB - 8 * 8e6) / 8 });
+    expect(budget.blockValues * 8 + budget.readsPerBlock * 8e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const runs = chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 10_000);
     const blocks = planBlocks([runs], 4000, budget.blockValues);
-    // Each 10,000-param chunk column (320 MB of draws) is cut in two halves of 5,000.
-    expect(blocks).toHaveLength(20);
-    expect(blocks.slice(0, 3)).toEqual([
-      { from: 0, count: 5000, ranges: [[0, 5000]] },
-      { from: 5000, count: 5000, ranges: [[5000, 10_000]] },
-      { from: 10_000, count: 5000, ranges: [[10_000, 15_000]] },
+    // A block per 10,000-param chunk column (320 MB of draws): each chunk is read once.
+    expect(blocks).toHaveLength(10);
+    expect(blocks.slice(0, 2)).toEqual([
+      { from: 0, count: 10_000, ranges: [[0, 10_000]] },
+      { from: 10_000, count: 10_000, ranges: [[10_000, 20_000]] },
     ]);
     checkCover(blocks, 100_000);
   });
 
+  it("joins chunk columns that fit together, and cuts one too big into even parts", () => {
+    const runs = [chunkRuns(Int32Array.from({ length: 7 }, (_, i) => i), 3)];
+    expect(planBlocks(runs, 60, 400).map((b) => b.ranges)).toEqual([[[0, 6]], [[6, 7]]]);
+    expect(planBlocks(runs, 60, 120).map((b) => b.ranges)).toEqual([[[0, 2]], [[2, 3]], [[3, 5]], [[5, 6]], [[6, 7]]]);
+    checkCover(planBlocks(runs, 60, 120), 7);
+  });
+
   it("keeps variables chunked whole along chain and draw within the bound, one chunk read at a time when chunks are big", () => {
-    // 4 × 1,000 × 1,000 chunks (32 MB): two chunks in flight per block, a block per chunk.
+    // 4 × 1,000 × 1,000 chunks (32 MB): two chunks in flight, as many chunk columns per block as fit.
     const small = readBudget([4, 1000, 1000], 4000, MEMORY_BOUND, 8);
-    expect(small).toEqual({ blocksInFlight: 2, readsPerBlock: 2, blockValues: (256 * MiB - 2 * 32e6) / 8 });
-    expect(planBlocks([chunkRuns(Int32Array.from({ length: 5000 }, (_, i) => i), 1000)], 4000, small.blockValues)).toHaveLength(5);
-    // 4 × 1,000 × 10,000 chunks (320 MB): one block at a time, the chunk read once per half of it.
+    expect(small).toEqual({ readsPerBlock: 2, blockValues: (512 * MiB - 2 * 32e6) / 8 });
+    const columns = planBlocks([chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 1000)], 4000, small.blockValues);
+    expect(columns.map((b) => b.count)).toEqual([...new Array(7).fill(14_000), 2000]);
+    // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone, once per half of its elements.
     const big = readBudget([4, 1000, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(big).toEqual({ blocksInFlight: 1, readsPerBlock: 1, blockValues: (512 * MiB - 320e6) / 8 });
+    expect(big).toEqual({ readsPerBlock: 1, blockValues: (512 * MiB - 320e6) / 8 });
     expect(big.blockValues * 8 + 320e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const blocks = planBlocks([chunkRuns(Int32Array.from({ length: 10_000 }, (_, i) => i), 10_000)], 4000, big.blockValues);
     expect(blocks.map((b) => b.count)).toEqual([5000, 5000]);
     // A chunk bigger than the bound is read alone; blocks still get a quarter of the bound.
-    expect(readBudget([4, 1000, 100_000], 4000, MEMORY_BOUND, 8)).toEqual({ blocksInFlight: 1, readsPerBlock: 1, blockValues: (128 * MiB) / 8 });
+    expect(readBudget([4, 1000, 100_000], 4000, MEMORY_BOUND, 8)).toEqual({ readsPerBlock: 1, blockValues: (128 * MiB) / 8 });
   });
 
   it("over several dimensions, blocks are whole chunk rows of the outer one, or single labels of it when those are too big", () => {

@@ -11,9 +11,7 @@ export const MEMORY_BOUND = 512 * 2 ** 20;
 
 /** How a variable is read for its diagnostics, within a memory bound. */
 export interface ReadBudget {
-  /** Blocks read or computed at once: two, so one is read while the other is computed. */
-  blocksInFlight: number;
-  /** Chunk reads in flight for one block. */
+  /** Chunk reads in flight. */
   readsPerBlock: number;
   /** The most values (elements × draws per element) one block gathers. */
   blockValues: number;
@@ -21,17 +19,17 @@ export interface ReadBudget {
 
 /**
  * Share `memoryBound` between the chunks being read (an eighth, up to `maxReads` chunks) and the
- * blocks of draws gathered from them. A chunk bigger than the bound is read one at a time, and
+ * one block of draws gathered from them at a time. Blocks are not read ahead of the one being
+ * computed: reading and computing both run on the pool's workers, so a second block would double
+ * the memory without adding a core. A chunk bigger than the bound is read one at a time, and
  * blocks then still get a quarter of it, so elements are not cut so fine that chunks are re-read
  * element by element.
  */
 export function readBudget(chunkShape: readonly number[], valuesPerElement: number, memoryBound: number, maxReads: number): ReadBudget {
   const chunkBytes = chunkShape.reduce((a, b) => a * b, 1) * VALUE_BYTES;
   const readsPerBlock = Math.min(maxReads, Math.max(1, Math.floor(memoryBound / 8 / chunkBytes)));
-  const chunkShare = readsPerBlock * chunkBytes;
-  const blocksInFlight = chunkShare <= memoryBound / 4 ? 2 : 1;
-  const left = Math.max(memoryBound / blocksInFlight - chunkShare, memoryBound / 4);
-  return { blocksInFlight, readsPerBlock, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
+  const left = Math.max(memoryBound - readsPerBlock * chunkBytes, memoryBound / 4);
+  return { readsPerBlock, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
 }
 
 /**
@@ -62,10 +60,10 @@ export interface ElementBlock {
 
 /**
  * Cut a target's elements into blocks of at most `blockValues` values (at least one element
- * each), every block inside one chunk along each own dimension. Along the outermost dimension
- * whose chunk column fits, a block is a whole chunk column, or an even part of one that is too
- * big, so each chunk is read by as few blocks as the bound allows. `runs[k]`: dimension k's
- * labels cut by chunk (`chunkRuns`).
+ * each), aligned to the chunks of every own dimension: along the outermost dimension whose chunk
+ * column fits, a block is a run of whole chunk columns, or an even part of one that is too big,
+ * so each chunk is read by as few blocks as the bound allows. `runs[k]`: dimension k's labels
+ * cut by chunk (`chunkRuns`).
  */
 export function planBlocks(runs: readonly (readonly [number, number][])[], valuesPerElement: number, blockValues: number): ElementBlock[] {
   const sizes = runs.map((r) => (r.length ? r[r.length - 1][1] : 0));
@@ -81,15 +79,28 @@ export function planBlocks(runs: readonly (readonly [number, number][])[], value
     const rest = sizes.slice(k + 1);
     const inner = rest.reduce((a, b) => a * b, 1) * valuesPerElement;
     const whole = rest.map((n): [number, number] => [0, n]);
+    // Whole chunk columns that fit, waiting to be joined by the next ones.
+    let open: [number, number] | undefined;
+    const flush = () => {
+      if (open) emit([...prefix, open, ...whole]);
+      open = undefined;
+    };
     for (const [start, end] of runs[k]) {
       if (inner > blockValues && k < sizes.length - 1) {
         for (let at = start; at < end; at++) visit(k + 1, [...prefix, [at, at + 1]]);
-        continue;
+      } else if ((end - start) * inner > blockValues) {
+        flush();
+        const pieces = Math.ceil(((end - start) * inner) / blockValues);
+        const step = Math.ceil((end - start) / pieces);
+        for (let at = start; at < end; at += step) emit([...prefix, [at, Math.min(end, at + step)], ...whole]);
+      } else if (open && (end - open[0]) * inner <= blockValues) {
+        open[1] = end;
+      } else {
+        flush();
+        open = [start, end];
       }
-      const pieces = Math.max(1, Math.ceil(((end - start) * inner) / blockValues));
-      const step = Math.ceil((end - start) / pieces);
-      for (let at = start; at < end; at += step) emit([...prefix, [at, Math.min(end, at + step)], ...whole]);
     }
+    flush();
   };
   visit(0, []);
   return blocks;

@@ -137,7 +137,7 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
     const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
     const diagnose = async (block: ElementBlock, draws: Float64Array) => {
       const jobs = Array.from({ length: Math.ceil(block.count / perJob) }, (_, j) => j * perJob);
-      await mapLimit(jobs, Math.ceil(jobsInFlight / budget.blocksInFlight), async (from) => {
+      await mapLimit(jobs, jobsInFlight, async (from) => {
         signal?.throwIfAborted();
         const to = Math.min(block.count, from + perJob);
         const job = { draws: draws.subarray(from * perElement, to * perElement), chains: layout.chains, count: to - from };
@@ -150,10 +150,10 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
         onProgress?.(done, total);
       });
     };
-    await mapLimit(planBlocks(runs, perElement, budget.blockValues), budget.blocksInFlight, async (block) => {
+    for (const block of planBlocks(runs, perElement, budget.blockValues)) {
       signal?.throwIfAborted();
       await diagnose(block, await readBlockDraws(array, layout, block, { signal, pool }, budget.readsPerBlock));
-    });
+    }
   }
   return total;
 }
