@@ -12,7 +12,7 @@ export const MEMORY_BOUND = 512 * 2 ** 20;
 /** How a variable is read for its diagnostics, within a memory bound. */
 export interface ReadBudget {
   /** Chunk reads in flight. */
-  readsPerBlock: number;
+  readsInFlight: number;
   /** The most values (elements × draws per element) one block gathers. */
   blockValues: number;
 }
@@ -27,9 +27,9 @@ export interface ReadBudget {
  */
 export function readBudget(chunkShape: readonly number[], valuesPerElement: number, memoryBound: number, maxReads: number): ReadBudget {
   const chunkBytes = chunkShape.reduce((a, b) => a * b, 1) * VALUE_BYTES;
-  const readsPerBlock = Math.min(maxReads, Math.max(1, Math.floor(memoryBound / 8 / chunkBytes)));
-  const left = Math.max(memoryBound - readsPerBlock * chunkBytes, memoryBound / 4);
-  return { readsPerBlock, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
+  const readsInFlight = Math.min(maxReads, Math.max(1, Math.floor(memoryBound / 8 / chunkBytes)));
+  const left = Math.max(memoryBound - readsInFlight * chunkBytes, memoryBound / 4);
+  return { readsInFlight, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { drawLayout, readBlockDraws } from "./block-draws.ts";
-import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "./diagnose-blocks.ts";
+import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
@@ -109,18 +109,45 @@ function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Arra
 }
 
 /**
+ * Diagnose `count` elements' draws (`chains` chains each, one element after another) in jobs of
+ * about JOB_VALUES values, `inFlight` at a time on the pool (on this thread without one); `report`
+ * gets each job's elements `[from, to)` and their diagnostics.
+ */
+async function diagnoseInJobs(
+  draws: Float64Array,
+  count: number,
+  chains: number,
+  options: { pool?: WorkPool; signal?: AbortSignal; inFlight: number },
+  report: (from: number, to: number, stats: Float64Array) => void,
+): Promise<void> {
+  const { pool, signal, inFlight } = options;
+  const perElement = draws.length / count;
+  const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
+  const starts = Array.from({ length: Math.ceil(count / perJob) }, (_, j) => j * perJob);
+  await mapLimit(starts, inFlight, async (from) => {
+    signal?.throwIfAborted();
+    const to = Math.min(count, from + perJob);
+    const job = { draws: draws.subarray(from * perElement, to * perElement), chains, count: to - from };
+    // Without workers, yield to the event loop between jobs so a cancel can arrive.
+    const stats = pool ? await pool.diagnose(job) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
+    signal?.throwIfAborted();
+    report(from, to, stats);
+  });
+}
+
+/**
  * Compute the diagnostics of every element a scope covers, variable by variable. Each variable is
  * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels),
- * within a memory bound, and each block is diagnosed in jobs spread over the pool's workers (on
- * this thread without a pool). Returns the number of elements.
+ * one block at a time within a memory bound, and each block is diagnosed in jobs spread over the
+ * pool's workers. Returns the number of elements.
  */
 export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope, options: DiagnoseOptions): Promise<number> {
   const { pool, signal, onBlock, onProgress, memoryBound = MEMORY_BOUND } = options;
   const targets = diagnosticTargets(opened, scope);
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
-  const jobsInFlight = Math.max(2, 2 * (pool?.size ?? 0));
+  const jobs = { pool, signal, inFlight: Math.max(2, 2 * (pool?.size ?? 0)) };
   // As extraction reads: enough chunks in flight to keep every decode worker busy.
-  const readsInFlight = Math.max(8, 2 * (pool?.size ?? 0));
+  const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
   onProgress?.(0, total);
@@ -129,30 +156,19 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
     const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
     const positions = labelPositions(opened, target);
     const layout = drawLayout(variable, target.dims, positions);
-    const perElement = layout.chains * layout.draws;
-    const budget = readBudget(array.chunks, perElement, memoryBound, readsInFlight);
+    const { readsInFlight, blockValues } = readBudget(array.chunks, layout.chains * layout.draws, memoryBound, maxReads);
     const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
     const first = index;
     index += elementCount(target);
-    const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
-    const diagnose = async (block: ElementBlock, draws: Float64Array) => {
-      const jobs = Array.from({ length: Math.ceil(block.count / perJob) }, (_, j) => j * perJob);
-      await mapLimit(jobs, jobsInFlight, async (from) => {
-        signal?.throwIfAborted();
-        const to = Math.min(block.count, from + perJob);
-        const job = { draws: draws.subarray(from * perElement, to * perElement), chains: layout.chains, count: to - from };
-        // Without workers, yield to the event loop between jobs so a cancel can arrive.
-        const stats = pool ? await pool.diagnose(job) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
-        signal?.throwIfAborted();
+    for (const block of planBlocks(runs, layout.chains * layout.draws, blockValues)) {
+      signal?.throwIfAborted();
+      const draws = await readBlockDraws(array, layout, block, { signal, pool }, readsInFlight);
+      await diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
         done += to - from;
         onProgress?.(done, total);
       });
-    };
-    for (const block of planBlocks(runs, perElement, budget.blockValues)) {
-      signal?.throwIfAborted();
-      await diagnose(block, await readBlockDraws(array, layout, block, { signal, pool }, budget.readsPerBlock));
     }
   }
   return total;
