@@ -6,7 +6,7 @@
  *
  * Then the scaling: theta of 10,000 and of 100,000 (`--big-params`; 0 skips) parameters × 4 × 1,000
  * (3 GiB), chunks 1×100×10,000, written by bench/make_store.py into `--data` (kept there and reused;
- * by default a temporary folder, removed after), each diagnosed in a process of its own
+ * by default a temporary folder, removed after), each run in a process of its own
  * (bench/diagnose.worker.ts) for its peak RSS. The goals: 100,000 in at most 10 times the time of
  * 10,000, within 1 GiB.
  *
@@ -20,7 +20,7 @@ import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
-import type { DiagnoseReport } from "./diagnose.worker.ts";
+import type { DiagnoseRun } from "./diagnose.worker.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const PARAMS = arg("params", 10_000);
@@ -163,22 +163,24 @@ function scalingStore(dir: string, params: number): string {
   return path;
 }
 
-/** The diagnostics of a store's posterior, RUNS times in a process of its own. */
+/** The diagnostics of a store's posterior, RUNS times, each in a process of its own: medians, and the largest peak RSS. */
 function measureScaling(store: string): { seconds: number; cpuSeconds: number; peakMiB: number; elements: number } {
-  const output = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "diagnose.worker.ts"), store, `${RUNS}`], { encoding: "utf8" });
-  const report = JSON.parse(output.trim().split("\n").at(-1)!) as DiagnoseReport;
+  const runs = Array.from({ length: RUNS }, () => {
+    const output = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "diagnose.worker.ts"), store], { encoding: "utf8" });
+    return JSON.parse(output.trim().split("\n").at(-1)!) as DiagnoseRun;
+  });
   return {
-    seconds: median(report.runs.map((r) => r.seconds)),
-    cpuSeconds: median(report.runs.map((r) => r.cpuSeconds)),
-    peakMiB: report.peakMiB,
-    elements: report.runs[0].elements,
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    peakMiB: Math.max(...runs.map((r) => r.peakMiB)),
+    elements: runs[0].elements,
   };
 }
 
 if (BIG_PARAMS > 0) {
   const dir = DATA ?? mkdtempSync(join(tmpdir(), "drawscope-diagnose-"));
   mkdirSync(dir, { recursive: true });
-  print(`scaling: theta from make_store.py (standard normals, Blosc LZ4), chunks ${SCALING_CHUNKS.replace(/,/g, "×")}, median of ${RUNS} runs, each size in its own process`);
+  print(`scaling: theta from make_store.py (standard normals, Blosc LZ4), chunks ${SCALING_CHUNKS.replace(/,/g, "×")}, median of ${RUNS} runs, each in a process of its own`);
   const [small, big] = [10_000, BIG_PARAMS].map((params) => {
     const result = measureScaling(scalingStore(dir, params));
     print(

@@ -33,10 +33,11 @@ export function drawLayout(variable: VariableInfo, dims: readonly string[], posi
 }
 
 /**
- * Read a block's draws: the chunks holding its elements (every chain and draw chunk of them), each
- * scattered into per-element runs of `chains × draws` (chain after chain) and dropped.
+ * Read a block's draws into the start of `into`: the chunks holding its elements (every chain and
+ * draw chunk of them), each scattered into per-element runs of `chains × draws` (chain after chain)
+ * and dropped. Every value of the block is written, so `into` may hold an earlier block's.
  */
-export async function readBlockDraws(array: ZarrArray, layout: DrawLayout, block: ElementBlock, read: ReadOptions, concurrency: number): Promise<Float64Array> {
+export async function readBlockDraws(into: Float64Array, array: ZarrArray, layout: DrawLayout, block: ElementBlock, read: ReadOptions, concurrency: number): Promise<Float64Array> {
   const { chains, draws, ownDim, chainAxis, drawAxis } = layout;
   const perElement = chains * draws;
   const elementStrides = cStrides(block.ranges.map(([start, end]) => end - start));
@@ -45,7 +46,7 @@ export async function readBlockDraws(array: ZarrArray, layout: DrawLayout, block
     if (ownDim[axis] >= 0) return elementStrides[ownDim[axis]] * perElement;
     return axis === chainAxis ? draws : axis === drawAxis ? 1 : 0;
   });
-  const out = new Float64Array(block.count * perElement);
+  const out = into.subarray(0, block.count * perElement);
   if (out.length) await readSelectionInto({ kind: "number", data: out }, strides, array, planSelection(array, picks), read, concurrency);
   return out;
 }

@@ -128,8 +128,11 @@ async function diagnoseInJobs(
     signal?.throwIfAborted();
     const to = Math.min(count, from + perJob);
     const job = { draws: draws.subarray(from * perElement, to * perElement), chains, count: to - from };
-    // Without workers, yield to the event loop between jobs so a cancel can arrive.
-    const stats = pool ? await pool.diagnose(job) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
+    // A worker gets a copy (the block's buffer is reused); without workers, yield to the event
+    // loop between jobs so a cancel can arrive.
+    const stats = pool
+      ? await pool.diagnose({ ...job, draws: job.draws.slice() })
+      : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
     signal?.throwIfAborted();
     report(from, to, stats);
   });
@@ -150,6 +153,9 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
+  // One buffer for every block's draws, grown when a block needs more: a fresh one per block
+  // leaves the last for the collector, so two blocks could be held at once.
+  let scratch = new Float64Array(0);
   onProgress?.(0, total);
   for (const target of targets) {
     const { variable } = target;
@@ -162,7 +168,8 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
     index += elementCount(target);
     for (const block of planBlocks(runs, layout.chains * layout.draws, blockValues)) {
       signal?.throwIfAborted();
-      const draws = await readBlockDraws(array, layout, block, { signal, pool }, readsInFlight);
+      if (scratch.length < block.count * layout.chains * layout.draws) scratch = new Float64Array(block.count * layout.chains * layout.draws);
+      const draws = await readBlockDraws(scratch, array, layout, block, { signal, pool }, readsInFlight);
       await diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
