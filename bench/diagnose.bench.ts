@@ -4,16 +4,23 @@
  * `summarise_draws` with the same measures on the same draws, when Rscript and posterior are
  * installed. The goal: drawscope at least 20 times faster. Also checks that both agree.
  *
- *   npx tsx bench/diagnose.bench.ts [--runs=N] [--params=N]
+ * Then the scaling: theta of 10,000 and of 100,000 (`--big-params`; 0 skips) parameters × 4 × 1,000
+ * (3 GiB), chunks 1×100×10,000, written by bench/make_store.py into `--data` (kept there and reused;
+ * by default a temporary folder, removed after), each run in a process of its own
+ * (bench/diagnose.worker.ts) for its peak RSS. The goals: 100,000 in at most 10 times the time of
+ * 10,000, within 1 GiB.
+ *
+ *   npx tsx bench/diagnose.bench.ts [--runs=N] [--params=N] [--big-params=N] [--data=DIR]
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
+import type { DiagnoseRun } from "./diagnose.worker.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const PARAMS = arg("params", 10_000);
@@ -21,6 +28,11 @@ const RUNS = arg("runs", 3);
 const CHAINS = 4;
 const DRAWS = 1000;
 const GOAL = 20;
+const BIG_PARAMS = arg("big-params", 100_000);
+const DATA = process.argv.find((a) => a.startsWith("--data="))?.split("=")[1];
+const SCALING_CHUNKS = "1,100,10000";
+const SCALING_GOAL = 10;
+const MEMORY_GOAL_MIB = 1024;
 
 /**
  * Draws of PARAMS parameters, parameter-major (for R) and in the store's (chain, draw, param)
@@ -139,5 +151,44 @@ if (hasR()) {
   print(`ratio R / drawscope: ${(seconds / ours).toFixed(1)}× (goal ≥ ${GOAL}×)`);
 } else {
   print("R posterior is not installed (Debian: apt-get install r-cran-posterior): no ratio");
+}
+
+/** bench/make_store.py's theta of `params` parameters in `dir`, written unless it is there already. */
+function scalingStore(dir: string, params: number): string {
+  const path = join(dir, `theta-${params}-${SCALING_CHUNKS.replace(/,/g, "x")}.zarr`);
+  if (!existsSync(join(path, ".zmetadata"))) {
+    rmSync(path, { recursive: true, force: true });
+    execFileSync("/usr/bin/python3", [join(import.meta.dirname, "make_store.py"), path, "--chunks", SCALING_CHUNKS, "--size", `${params}`], { stdio: "inherit" });
+  }
+  return path;
+}
+
+/** The diagnostics of a store's posterior, RUNS times, each in a process of its own: medians, and the largest peak RSS. */
+function measureScaling(store: string): { seconds: number; cpuSeconds: number; peakMiB: number; elements: number } {
+  const runs = Array.from({ length: RUNS }, () => {
+    const output = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "diagnose.worker.ts"), store], { encoding: "utf8" });
+    return JSON.parse(output.trim().split("\n").at(-1)!) as DiagnoseRun;
+  });
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    peakMiB: Math.max(...runs.map((r) => r.peakMiB)),
+    elements: runs[0].elements,
+  };
+}
+
+if (BIG_PARAMS > 0) {
+  const dir = DATA ?? mkdtempSync(join(tmpdir(), "drawscope-diagnose-"));
+  mkdirSync(dir, { recursive: true });
+  print(`scaling: theta from make_store.py (standard normals, Blosc LZ4), chunks ${SCALING_CHUNKS.replace(/,/g, "×")}, median of ${RUNS} runs, each in a process of its own`);
+  const [small, big] = [10_000, BIG_PARAMS].map((params) => {
+    const result = measureScaling(scalingStore(dir, params));
+    print(
+      `  ${result.elements.toLocaleString("en-US")} parameters: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), peak RSS ${result.peakMiB.toFixed(0)} MiB (goal ≤ ${MEMORY_GOAL_MIB})`,
+    );
+    return result;
+  });
+  print(`  ratio ${big.elements.toLocaleString("en-US")} / ${small.elements.toLocaleString("en-US")}: ${(big.seconds / small.seconds).toFixed(1)}× (goal ≤ ${SCALING_GOAL}× for 10× the parameters)`);
+  if (!DATA) rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);

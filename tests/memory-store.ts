@@ -65,3 +65,23 @@ export function writeStoreFolder(name: string, files: Record<string, Content>, c
   if (consolidated) writeFileSync(join(root, ".zmetadata"), JSON.stringify({ zarr_consolidated_format: 1, metadata }));
   return root;
 }
+
+/**
+ * The files of a float64 array at `path` over dimensions `names`, in uncompressed chunks of
+ * `chunks` (edge chunks padded to full size, as zarr writes them), element `index` being `value(index)`.
+ */
+export function float64Array(path: string, names: string[], shape: number[], chunks: number[], value: (index: number[]) => number): Record<string, Content> {
+  const files: Record<string, Content> = { [`${path}/.zarray`]: zarray("<f8", shape, chunks), [`${path}/.zattrs`]: dims(...names) };
+  const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
+  const inChunk = chunks.reduce((a, b) => a * b, 1);
+  for (let c = 0; c < grid.reduce((a, b) => a * b, 1); c++) {
+    const coords = grid.map((_, k) => Math.floor(c / grid.slice(k + 1).reduce((a, b) => a * b, 1)) % grid[k]);
+    const data = new Float64Array(inChunk);
+    for (let i = 0; i < inChunk; i++) {
+      const index = chunks.map((n, k) => coords[k] * n + (Math.floor(i / chunks.slice(k + 1).reduce((a, b) => a * b, 1)) % n));
+      if (index.every((at, k) => at < shape[k])) data[i] = value(index);
+    }
+    files[`${path}/${coords.join(".")}`] = asBytes(data);
+  }
+  return files;
+}

@@ -1,8 +1,10 @@
+import { drawLayout, readBlockDraws } from "./block-draws.ts";
+import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
-import { DrawscopeError, SpecError } from "./errors.ts";
+import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { mapLimit } from "./limit.ts";
-import { cStrides, readWhole, type ZarrArray } from "./read.ts";
+import type { ZarrArray } from "./read.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { parseQuery } from "./spec.ts";
 import { diagnoseBlock } from "./stats/diagnose-block.ts";
@@ -38,10 +40,12 @@ export interface DiagnoseOptions {
   onBlock: (block: DiagnosedBlock) => void;
   /** Elements done of the scope's total, after each block. */
   onProgress?: (done: number, total: number) => void;
+  /** Bytes of chunks and draws a variable's diagnosis holds at once (MEMORY_BOUND by default). */
+  memoryBound?: number;
 }
 
-/** Values per block sent to a worker: big enough to amortise the message, small enough to stream. */
-const BLOCK_VALUES = 1 << 19;
+/** Values per job sent to a worker: big enough to amortise the message, small enough to stream. */
+const JOB_VALUES = 1 << 19;
 
 const isSampled = (v: VariableInfo) => v.sampleDims.includes("draw") && v.dtype !== "string";
 
@@ -81,88 +85,98 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
 
 const elementCount = (t: DiagnosticTarget) => t.labels.reduce((n, l) => n * l.length, 1);
 
-/**
- * For each element of the target, in C order over its labels: where its first draw is in the
- * array, and its labels.
- */
-function elementLayout(opened: OpenedTree, target: DiagnosticTarget): { offsets: Float64Array; labels: Label[][] } {
-  const { variable, dims } = target;
-  const strides = cStrides(variable.shape);
-  const positions = dims.map((d, k) => {
-    const index = new Map(labelsOf(opened, variable, d).map((l, i) => [l, i]));
-    const stride = strides[variable.dims.indexOf(d)];
-    return target.labels[k].map((l) => index.get(l)! * stride);
-  });
-  const count = elementCount(target);
-  const offsets = new Float64Array(count);
-  const labels = dims.map(() => new Array<Label>(count));
-  for (let e = 0; e < count; e++) {
+/** The labels of the target's elements [from, to), in C order over its labels. */
+function elementLabels(target: DiagnosticTarget, from: number, to: number): Label[][] {
+  const labels = target.labels.map(() => new Array<Label>(to - from));
+  for (let e = from; e < to; e++) {
     let rest = e;
-    for (let k = dims.length - 1; k >= 0; k--) {
+    for (let k = target.labels.length - 1; k >= 0; k--) {
       const n = target.labels[k].length;
       const i = rest % n;
       rest = (rest - i) / n;
-      offsets[e] += positions[k][i];
-      labels[k][e] = target.labels[k][i];
+      labels[k][e - from] = target.labels[k][i];
     }
   }
-  return { offsets, labels };
+  return labels;
 }
 
-/** Copy elements [from, to) out of the C-ordered array, each as its chains one after another. */
-function gatherDraws(source: ArrayLike<number>, offsets: Float64Array, from: number, to: number, chainStride: number, drawStride: number, chains: number, draws: number): Float64Array {
-  const length = chains * draws;
-  const out = new Float64Array((to - from) * length);
-  for (let c = 0; c < chains; c++) {
-    for (let d = 0; d < draws; d++) {
-      const base = c * chainStride + d * drawStride;
-      let at = c * draws + d;
-      for (let e = from; e < to; e++, at += length) out[at] = source[base + offsets[e]];
-    }
-  }
-  return out;
+/** Per own dimension of the target, the positions of its labels along the variable's axis. */
+function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Array[] {
+  return target.dims.map((d, k) => {
+    const index = new Map(labelsOf(opened, target.variable, d).map((l, i) => [l, i]));
+    return Int32Array.from(target.labels[k], (l) => index.get(l)!);
+  });
 }
 
 /**
- * Compute the diagnostics of every element a scope covers, variable by variable, in blocks of
- * elements spread over the pool's workers (on this thread without a pool). Returns the number of
- * elements.
+ * Diagnose `count` elements' draws (`chains` chains each, one element after another) in jobs of
+ * about JOB_VALUES values, `inFlight` at a time on the pool (on this thread without one); `report`
+ * gets each job's elements `[from, to)` and their diagnostics.
+ */
+async function diagnoseInJobs(
+  draws: Float64Array,
+  count: number,
+  chains: number,
+  options: { pool?: WorkPool; signal?: AbortSignal; inFlight: number },
+  report: (from: number, to: number, stats: Float64Array) => void,
+): Promise<void> {
+  const { pool, signal, inFlight } = options;
+  const perElement = draws.length / count;
+  const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
+  const starts = Array.from({ length: Math.ceil(count / perJob) }, (_, j) => j * perJob);
+  await mapLimit(starts, inFlight, async (from) => {
+    signal?.throwIfAborted();
+    const to = Math.min(count, from + perJob);
+    const job = { draws: draws.subarray(from * perElement, to * perElement), chains, count: to - from };
+    // A worker gets a copy (the block's buffer is reused); without workers, yield to the event
+    // loop between jobs so a cancel can arrive.
+    const stats = pool
+      ? await pool.diagnose({ ...job, draws: job.draws.slice() })
+      : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
+    signal?.throwIfAborted();
+    report(from, to, stats);
+  });
+}
+
+/**
+ * Compute the diagnostics of every element a scope covers, variable by variable. Each variable is
+ * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels),
+ * one block at a time within a memory bound, and each block is diagnosed in jobs spread over the
+ * pool's workers. Returns the number of elements.
  */
 export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope, options: DiagnoseOptions): Promise<number> {
-  const { pool, signal, onBlock, onProgress } = options;
+  const { pool, signal, onBlock, onProgress, memoryBound = MEMORY_BOUND } = options;
   const targets = diagnosticTargets(opened, scope);
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
+  const jobs = { pool, signal, inFlight: Math.max(2, 2 * (pool?.size ?? 0)) };
+  // As extraction reads: enough chunks in flight to keep every decode worker busy.
+  const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
+  // One buffer for every block's draws, grown when a block needs more: a fresh one per block
+  // leaves the last for the collector, so two blocks could be held at once.
+  let scratch = new Float64Array(0);
   onProgress?.(0, total);
   for (const target of targets) {
     const { variable } = target;
     const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
-    const whole = await readWhole(array, { signal, pool });
-    if (whole.kind === "string") throw new DrawscopeError(`${variable.group}/${variable.name} holds text, not draws`);
-    const strides = cStrides(variable.shape);
-    const axis = (d: string) => variable.dims.indexOf(d);
-    const chains = axis("chain") < 0 ? 1 : variable.shape[axis("chain")];
-    const draws = variable.shape[axis("draw")];
-    const chainStride = axis("chain") < 0 ? 0 : strides[axis("chain")];
-    const { offsets, labels } = elementLayout(opened, target);
-    const count = offsets.length;
-    const perBlock = Math.max(1, Math.floor(BLOCK_VALUES / (chains * draws)));
-    const blocks = Math.ceil(count / perBlock);
+    const positions = labelPositions(opened, target);
+    const layout = drawLayout(variable, target.dims, positions);
+    const { readsInFlight, blockValues } = readBudget(array.chunks, layout.chains * layout.draws, memoryBound, maxReads);
+    const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
     const first = index;
-    index += count;
-    await mapLimit(Array.from({ length: blocks }, (_, b) => b), Math.max(2, 2 * (pool?.size ?? 0)), async (b) => {
+    index += elementCount(target);
+    for (const block of planBlocks(runs, layout.chains * layout.draws, blockValues)) {
       signal?.throwIfAborted();
-      const from = b * perBlock;
-      const to = Math.min(count, from + perBlock);
-      const block = { draws: gatherDraws(whole.data, offsets, from, to, chainStride, strides[axis("draw")], chains, draws), chains, count: to - from };
-      // Without workers, yield to the event loop between blocks so a cancel can arrive.
-      const stats = pool ? await pool.diagnose(block) : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(block))));
-      signal?.throwIfAborted();
-      onBlock({ target, index: first + from, count: to - from, labels: labels.map((l) => l.slice(from, to)), stats });
-      done += to - from;
-      onProgress?.(done, total);
-    });
+      if (scratch.length < block.count * layout.chains * layout.draws) scratch = new Float64Array(block.count * layout.chains * layout.draws);
+      const draws = await readBlockDraws(scratch, array, layout, block, { signal, pool }, readsInFlight);
+      await diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
+        const at = block.from + from;
+        onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
+        done += to - from;
+        onProgress?.(done, total);
+      });
+    }
   }
   return total;
 }

@@ -1,6 +1,7 @@
 import type { ColumnData } from "./column-data.ts";
 import type { DecodedChunk } from "./decode/job.ts";
-import { copyRun, type ZarrArray } from "./read.ts";
+import { mapLimit } from "./limit.ts";
+import { copyRun, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
 
 /** Where one chunk's picked elements go along one axis: output positions, and offsets inside the chunk. */
 export interface AxisPart {
@@ -63,7 +64,16 @@ export function selectionChunks(plan: Pick<SelectionPlan, "axes">): number[][] {
   return out;
 }
 
-/** Copy the picked elements of one decoded chunk into `out`, a C-ordered grid of the picks. */
+/**
+ * Elements of the last axis copied per pass over the other axes when the output is not contiguous
+ * along it: few enough that the output lines they write stay in cache from one row to the next.
+ */
+const TILE = 64;
+
+/**
+ * Copy the picked elements of one decoded chunk into `out`, a grid of the picks with element
+ * strides `outStrides` per axis (C order for a table; any order, e.g. draws per element, for others).
+ */
 export function scatter(out: ColumnData, outStrides: readonly number[], chunk: DecodedChunk, parts: readonly AxisPart[]): void {
   const rank = parts.length;
   if (rank === 0) {
@@ -74,21 +84,39 @@ export function scatter(out: ColumnData, outStrides: readonly number[], chunk: D
   const inner = parts[last];
   const src = chunk.values.data as ArrayLike<unknown>;
   const dst = out.data as unknown[];
-  const asRun = inner.run && chunk.stride[last] === 1;
+  const step = outStrides[last];
+  const srcStep = chunk.stride[last];
+  const asRun = inner.run && srcStep === 1 && step === 1;
   const idx = new Array<number>(rank).fill(0);
   const outer = parts.slice(0, last).reduce((n, p) => n * p.out.length, 1);
-  for (let r = 0; r < outer; r++) {
-    let dstBase = 0;
-    let srcBase = 0;
-    for (let k = 0; k < last; k++) {
-      dstBase += parts[k].out[idx[k]] * outStrides[k];
-      srcBase += parts[k].within[idx[k]] * chunk.stride[k];
-    }
-    if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
-    else for (let i = 0; i < inner.out.length; i++) dst[dstBase + inner.out[i]] = src[srcBase + inner.within[i] * chunk.stride[last]];
-    for (let k = last - 1; k >= 0; k--) {
-      if (++idx[k] < parts[k].out.length) break;
-      idx[k] = 0;
+  // Into a transposed output (draws per element), a row's elements land far apart: copy the last
+  // axis a tile at a time over every row, so each output line gets consecutive values.
+  const tile = step === 1 ? inner.out.length : TILE;
+  for (let start = 0; start < inner.out.length; start += tile) {
+    const end = Math.min(inner.out.length, start + tile);
+    for (let r = 0; r < outer; r++) {
+      let dstBase = 0;
+      let srcBase = 0;
+      for (let k = 0; k < last; k++) {
+        dstBase += parts[k].out[idx[k]] * outStrides[k];
+        srcBase += parts[k].within[idx[k]] * chunk.stride[k];
+      }
+      if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
+      else for (let i = start; i < end; i++) dst[dstBase + inner.out[i] * step] = src[srcBase + inner.within[i] * srcStep];
+      for (let k = last - 1; k >= 0; k--) {
+        if (++idx[k] < parts[k].out.length) break;
+        idx[k] = 0;
+      }
     }
   }
+}
+/**
+ * Read a planned selection into `out`, laid out with `strides` per axis (as `scatter` takes them):
+ * each chunk holding picked elements is read once, `concurrency` at a time, copied from and dropped.
+ */
+export async function readSelectionInto(out: ColumnData, strides: readonly number[], array: ZarrArray, plan: SelectionPlan, read: ReadOptions, concurrency: number): Promise<void> {
+  await mapLimit(selectionChunks(plan), concurrency, async (coords) => {
+    const chunk = await readChunk(array, coords, read);
+    scatter(out, strides, chunk, coords.map((c, a) => plan.axes[a].parts.get(c)!));
+  });
 }

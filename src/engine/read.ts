@@ -3,6 +3,7 @@ import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
 import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
+import { mapLimit } from "./limit.ts";
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
 
@@ -187,20 +188,20 @@ export function chunkRegion(array: ZarrArray, coords: readonly number[]): { orig
   return { origin, extent };
 }
 
-/** Read a whole array into one C-ordered container. */
+/** Chunks of one array `readWhole` reads at once. */
+const WHOLE_READS = 8;
+
+/** Read a whole array (a coordinate: small) into one C-ordered container. */
 export async function readWhole(array: ZarrArray, options: ReadOptions = {}): Promise<ColumnData> {
   const shape = array.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   let out: ColumnData | undefined;
-  const chunks = [...chunkCoords(chunkGrid(array))];
-  await Promise.all(
-    chunks.map(async (coords) => {
-      const chunk = await readChunk(array, coords, options);
-      out ??= allocateLike(chunk.values, size);
-      const { origin, extent } = chunkRegion(array, coords);
-      copyChunkInto(out, shape, chunk, origin, extent);
-    }),
-  );
+  await mapLimit([...chunkCoords(chunkGrid(array))], WHOLE_READS, async (coords) => {
+    const chunk = await readChunk(array, coords, options);
+    out ??= allocateLike(chunk.values, size);
+    const { origin, extent } = chunkRegion(array, coords);
+    copyChunkInto(out, shape, chunk, origin, extent);
+  });
   if (!out) throw new StoreError(`${array.path} has no elements`, array.path);
   return out;
 }

@@ -1,5 +1,6 @@
 import * as zarr from "zarrita";
 import { SERVER_REACH_HINT, StoreError } from "./errors.ts";
+import { mapLimit } from "./limit.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
@@ -182,6 +183,15 @@ function sampleDimsOf(attrs: Record<string, unknown>): string[] | undefined {
   return Array.isArray(v) && v.every((d) => typeof d === "string") ? (v as string[]) : undefined;
 }
 
+/** A group as its metadata describes it; its dimensions' labels are read after (`readDim`). */
+interface DescribedGroup {
+  info: Omit<GroupInfo, "dims">;
+  dims: { name: string; size: number; coord?: ZarrArray }[];
+}
+
+/** Coordinate arrays read at once while opening a trace, so a trace with many does not flood the store. */
+const COORDINATE_READS = 8;
+
 async function describeGroup(
   root: zarr.Location<Readable>,
   store: Readable,
@@ -189,7 +199,7 @@ async function describeGroup(
   format: 2 | 3,
   name: string,
   arrays: Map<string, ZarrArray>,
-): Promise<GroupInfo | undefined> {
+): Promise<DescribedGroup | undefined> {
   const group = await openGroup(root, name, format);
   if (!group) return undefined;
   const attrs = group.attrs ?? {};
@@ -223,17 +233,16 @@ async function describeGroup(
     sampleDims: dims.filter((d) => (declared ?? DEFAULT_SAMPLE_DIMS).includes(d)),
   }));
 
-  const dims = await Promise.all(
-    [...sizes].map(async ([dim, size]): Promise<DimInfo> => {
-      const coord = coordArrays.get(dim);
-      if (!coord) return { name: dim, size, labels: Array.from({ length: size }, (_, i) => i), hasCoordinate: false };
-      const values = await readWhole(coord);
-      const labels = values.kind === "string" ? values.data : Array.from(values.data as ArrayLike<number>, Number);
-      return { name: dim, size, labels, hasCoordinate: true };
-    }),
-  );
   const sampleDims = declared ?? DEFAULT_SAMPLE_DIMS.filter((d) => sizes.has(d));
-  return { name, attrs, sampleDims, variables, dims };
+  return { info: { name, attrs, sampleDims, variables }, dims: [...sizes].map(([dim, size]) => ({ name: dim, size, coord: coordArrays.get(dim) })) };
+}
+
+/** A dimension with its labels: its coordinate's values, or 0 … n-1 without one. */
+async function readDim({ name, size, coord }: DescribedGroup["dims"][number]): Promise<DimInfo> {
+  if (!coord) return { name, size, labels: Array.from({ length: size }, (_, i) => i), hasCoordinate: false };
+  const values = await readWhole(coord);
+  const labels = values.kind === "string" ? values.data : Array.from(values.data as ArrayLike<number>, Number);
+  return { name, size, labels, hasCoordinate: true };
 }
 
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
@@ -249,9 +258,13 @@ export async function openTree(source: TraceStore, pool?: WorkPool): Promise<Ope
   const root = zarr.root(store);
   const arrays = new Map<string, ZarrArray>();
   const { names } = await childPaths(store, source.list, "");
-  const groups = (await Promise.all(names.map((name) => describeGroup(root, store, source.list, format, name, arrays)))).filter(
-    (g): g is GroupInfo => g !== undefined,
+  const described = (await Promise.all(names.map((name) => describeGroup(root, store, source.list, format, name, arrays)))).filter(
+    (g): g is DescribedGroup => g !== undefined,
   );
+  // Every group's coordinates through one limit, not each group's all at once.
+  const dims = await mapLimit(described.flatMap((g) => g.dims), COORDINATE_READS, readDim);
+  let next = 0;
+  const groups: GroupInfo[] = described.map(({ info, dims: own }) => ({ ...info, dims: dims.slice(next, (next += own.length)) }));
   if (groups.length === 0) {
     throw new StoreError(
       `${source.label} is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats`,

@@ -1,0 +1,107 @@
+import { cStrides } from "./read.ts";
+
+/** Bytes a decoded value takes at most: numbers decode to 8 bytes or fewer (int64 becomes float64). */
+const VALUE_BYTES = 8;
+
+/**
+ * Bytes of decoded chunks and gathered draws one variable's diagnosis holds at once (unless one
+ * chunk alone is bigger): what keeps a worker's memory bounded whatever the variable's size.
+ */
+export const MEMORY_BOUND = 512 * 2 ** 20;
+
+/** How a variable is read for its diagnostics, within a memory bound. */
+export interface ReadBudget {
+  /** Chunk reads in flight. */
+  readsInFlight: number;
+  /** The most values (elements × draws per element) one block gathers. */
+  blockValues: number;
+}
+
+/**
+ * Share `memoryBound` between the chunks being read (an eighth, up to `maxReads` chunks) and the
+ * one block of draws gathered from them at a time. Blocks are not read ahead of the one being
+ * computed: reading and computing both run on the pool's workers, so a second block would double
+ * the memory without adding a core. A chunk bigger than the bound is read one at a time, and
+ * blocks then still get a quarter of it, so elements are not cut so fine that chunks are re-read
+ * element by element.
+ */
+export function readBudget(chunkShape: readonly number[], valuesPerElement: number, memoryBound: number, maxReads: number): ReadBudget {
+  const chunkBytes = chunkShape.reduce((a, b) => a * b, 1) * VALUE_BYTES;
+  const readsInFlight = Math.min(maxReads, Math.max(1, Math.floor(memoryBound / 8 / chunkBytes)));
+  const left = Math.max(memoryBound - readsInFlight * chunkBytes, memoryBound / 4);
+  return { readsInFlight, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
+}
+
+/**
+ * Cut a dimension's picked labels (positions `picks` along an axis of `chunkSize`) into runs of
+ * consecutive labels held by one chunk: `[start, end)` positions among the picks.
+ */
+export function chunkRuns(picks: ArrayLike<number>, chunkSize: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < picks.length; i++) {
+    const chunk = Math.floor(picks[i] / chunkSize);
+    if (i > 0 && chunk === Math.floor(picks[i - 1] / chunkSize)) runs[runs.length - 1][1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
+}
+
+/**
+ * Consecutive elements of a target (C order over its labels), read and diagnosed together: a
+ * box with one label along the dimensions before some dimension, a run of labels along it, and
+ * every label along the ones after.
+ */
+export interface ElementBlock {
+  from: number;
+  count: number;
+  /** Per own dimension, the `[start, end)` positions of the block's labels among the target's. */
+  ranges: [number, number][];
+}
+
+/**
+ * Cut a target's elements into blocks of at most `blockValues` values (at least one element
+ * each), aligned to the chunks of every own dimension: along the outermost dimension whose chunk
+ * column fits, a block is a run of whole chunk columns, or an even part of one that is too big,
+ * so each chunk is read by as few blocks as the bound allows. `runs[k]`: dimension k's labels
+ * cut by chunk (`chunkRuns`).
+ */
+export function planBlocks(runs: readonly (readonly [number, number][])[], valuesPerElement: number, blockValues: number): ElementBlock[] {
+  const sizes = runs.map((r) => (r.length ? r[r.length - 1][1] : 0));
+  if (sizes.some((n) => n === 0)) return [];
+  if (!sizes.length) return [{ from: 0, count: 1, ranges: [] }];
+  const strides = cStrides(sizes);
+  const blocks: ElementBlock[] = [];
+  const emit = (ranges: [number, number][]) => {
+    const from = ranges.reduce((at, [start], k) => at + start * strides[k], 0);
+    blocks.push({ from, count: ranges.reduce((n, [start, end]) => n * (end - start), 1), ranges });
+  };
+  const visit = (k: number, prefix: [number, number][]) => {
+    const rest = sizes.slice(k + 1);
+    const inner = rest.reduce((a, b) => a * b, 1) * valuesPerElement;
+    const whole = rest.map((n): [number, number] => [0, n]);
+    // Whole chunk columns that fit, waiting to be joined by the next ones.
+    let open: [number, number] | undefined;
+    const flush = () => {
+      if (open) emit([...prefix, open, ...whole]);
+      open = undefined;
+    };
+    for (const [start, end] of runs[k]) {
+      if (inner > blockValues && k < sizes.length - 1) {
+        for (let at = start; at < end; at++) visit(k + 1, [...prefix, [at, at + 1]]);
+      } else if ((end - start) * inner > blockValues) {
+        flush();
+        const pieces = Math.ceil(((end - start) * inner) / blockValues);
+        const step = Math.ceil((end - start) / pieces);
+        for (let at = start; at < end; at += step) emit([...prefix, [at, Math.min(end, at + step)], ...whole]);
+      } else if (open && (end - open[0]) * inner <= blockValues) {
+        open[1] = end;
+      } else {
+        flush();
+        open = [start, end];
+      }
+    }
+    flush();
+  };
+  visit(0, []);
+  return blocks;
+}
