@@ -112,19 +112,34 @@ test.describe("the query bar", () => {
     await expect(page.getByRole("alert")).toHaveCount(0);
   });
 
-  test("a query over the memory budget is refused at once; a larger budget runs it and goes in the link", async ({ page }) => {
+  test("a query over the memory budget is refused at once; Intervals still summarise it; a larger budget runs it and goes in the link", async ({ page }) => {
     await page.goto("/#trace=example&q=mu[obs_ind],%20sigma&mem=1");
-    const refusal = page.getByRole("alert").filter({ hasText: "over the memory budget" });
-    await expect(refusal).toHaveText(
+    const refusal = page.getByRole("alert").filter({ hasText: "over the memory budget" }).first();
+    await expect(refusal.locator("p").first()).toHaveText(
       "mu[obs_ind], sigma would make a table of 153,600 rows × 20 bytes = 3.1 MB, over the memory budget of 1.0 MB. " +
         "Narrow it: pick labels (e.g. mu[obs_ind=0|1]) or fewer specs, or raise the budget.",
     );
+    await expect(refusal.locator("p").nth(1)).toHaveText("Intervals summarises it chunk by chunk without holding it; the other panels need a narrower query.");
+    // The table is not held: panels that need it say so, and the app goes on.
+    const density = page.locator("section[data-kind=density]");
+    await expect(density.getByRole("alert")).toHaveText(
+      "Density needs the query's whole table, which is over the memory budget: narrow the query (a selection of labels, fewer specs) or raise the budget.",
+    );
+    await page.getByLabel("Panel kind").selectOption("interval");
+    await page.getByRole("button", { name: "Add panel" }).click();
+    const intervals = page.locator("section[data-kind=interval] figure.panel-figure");
+    await expect(intervals).toHaveAttribute("aria-label", /^Intervals of mu by obs_ind: 96 rows, median with/);
+    await expect(intervals.locator("figcaption")).toContainText("Summarised element by element from the chunks as they were read");
+    await expect(intervals.locator("figcaption")).toContainText("from 1,600 draws per row");
+    await page.screenshot({ path: test.info().outputPath("oversize-intervals.png"), fullPage: true });
+
     const budget = page.getByRole("spinbutton", { name: "Memory budget in MB" });
     await expect(budget).toHaveValue("1");
     await budget.fill("10");
     await budget.press("Enter");
     await expect(page.getByRole("figure", { name: /^Tidy table of mu\[obs_ind\], sigma: 153,600 rows/ })).toBeVisible();
-    await expect(refusal).toHaveCount(0);
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await expect(intervals.locator("figcaption")).not.toContainText("Summarised element by element");
     await expect(page).toHaveURL(/&mem=10(&|$)/);
   });
 

@@ -1,13 +1,17 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { kde } from "../src/engine/stats/kde.ts";
-import { openPath } from "../src/engine/store/node.ts";
+import { queryElements } from "../src/engine/query-elements.ts";
+import { openPath, openPathStore } from "../src/engine/store/node.ts";
+import { openTree } from "../src/engine/tree.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind } from "../src/panels/registry.ts";
 import type { DensityData } from "../src/panels/density/data.ts";
+import type { IntervalData } from "../src/panels/interval/data.ts";
 import type { TableData } from "../src/panels/table/data.ts";
 import { PAGE_ROWS, RowPages } from "../src/panels/table/rows.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
@@ -118,5 +122,71 @@ describe("the table panel", () => {
     fail = false;
     expect(await pages.rows(3000, 3010)).toHaveLength(10);
     expect(asked.filter((o) => o === 3000)).toHaveLength(2);
+  });
+});
+
+describe("a query described before it is read", () => {
+  it("has the shape its table has, for every golden case and for stacked groups", async () => {
+    const cases = [
+      { query: "sigma", groups: ["posterior"] },
+      { query: "beta[groups], intercept[groups]", groups: ["posterior"] },
+      { query: "beta[groups], mu[obs_ind]", groups: ["posterior", "prior"] },
+      { query: "beta[groups=South|North], sigma", groups: ["posterior"] },
+      { query: "posterior_predictive/y[obs_ind=3|1|2]", groups: ["posterior"] },
+      { query: "observed_data/y[obs_ind]", groups: ["posterior"] },
+    ];
+    for (const { query, groups } of cases) {
+      const table = await trace.extract(query, { groups });
+      const { shape, bytes } = trace.describe(query, { groups });
+      expect(shape).toEqual(tableShape(table));
+      expect(bytes).toBeGreaterThanOrEqual(table.numRows * 8);
+    }
+  });
+});
+
+const opened = await openTree(await openPathStore(join(FIXTURES, "grouped_regression.zarr")));
+
+describe("intervals of a query too big to hold, from its elements read chunk by chunk", () => {
+  const intervals = panelData("interval");
+
+  it("equal the intervals of the table, row for row, however small the blocks", async () => {
+    const table = await trace.extract("mu[obs_ind]");
+    const { options } = resolveOptions(panelKind("interval")!, { inner: 0.5, outer: 0.89 }, tableShape(table));
+    const whole = intervals.data(table, options) as IntervalData;
+    // 96 elements of 1,600 draws; a bound of 64 kB holds 5 of them: 20 blocks.
+    const elements = queryElements(opened, "mu[obs_ind]", ["posterior"], 64_000);
+    let blocks = 0;
+    for await (const block of elements.blocks("mu")) {
+      blocks++;
+      expect(block.count * block.perElement * 8).toBeLessThanOrEqual(64_000);
+    }
+    expect(blocks).toBeGreaterThan(10);
+    const streamed = (await intervals.streamed!(elements, options, new AbortController().signal)) as IntervalData;
+    expect(streamed.rows).toEqual(whole.rows);
+    expect(streamed.summaries).toEqual(whole.summaries);
+    expect(streamed.probs).toEqual([0.5, 0.89]);
+    expect(streamed.notes?.[0]).toBe(
+      "Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).",
+    );
+    expect(structuredClone(streamed)).toEqual(streamed);
+  });
+
+  it("match the golden medians and 89% intervals, and label stacked groups' elements by their source", async () => {
+    const elements = queryElements(opened, "beta[groups=North|West]", ["posterior", "prior"]);
+    const options = resolveOptions(panelKind("interval")!, {}, elements.shape).options;
+    const streamed = (await intervals.streamed!(elements, options, new AbortController().signal)) as IntervalData;
+    expect(streamed.rows).toEqual(["posterior · North", "posterior · West", "prior · North", "prior · West"]);
+    const cases = JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", "cases.json"), "utf8"));
+    const posterior = cases[1].summary;
+    const prior = cases[4].summary;
+    const expected = [posterior[0], posterior[3], prior[0], prior[3]];
+    const j = streamed.probs.indexOf(0.89);
+    expect(j).toBeGreaterThanOrEqual(0);
+    expected.forEach((e: { median: number; eti_lower: number; eti_upper: number; n: number }, i: number) => {
+      expect(streamed.summaries.point[i]).toBeCloseTo(e.median, 12);
+      expect(streamed.summaries.lower[j][i]).toBeCloseTo(e.eti_lower, 12);
+      expect(streamed.summaries.upper[j][i]).toBeCloseTo(e.eti_upper, 12);
+      expect(streamed.summaries.n[i]).toBe(e.n);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
 import { splitByLabels } from "../src/engine/split.ts";
 import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
+import { panelData } from "../src/panels/data-registry.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
 import type { PanelSpec } from "../src/panels/types.ts";
@@ -17,6 +18,18 @@ const density = panelKind("density")!;
 describe("panel registry", () => {
   it("finds every panel folder's kind, in menu order", () => {
     expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "trace", "rank", "sampler", "table"]);
+  });
+});
+
+describe("panel kinds on the page and in the worker", () => {
+  it("each has its data in the worker, and says it streams exactly when its data can come from elements read chunk by chunk", () => {
+    for (const kind of PANEL_KINDS) {
+      const data = panelData(kind.kind);
+      expect(typeof data.data).toBe("function");
+      expect(Boolean(kind.streams), kind.kind).toBe(data.streamed !== undefined);
+      expect(Boolean(kind.derived), kind.kind).toBe(data.derived !== undefined);
+    }
+    expect(PANEL_KINDS.filter((k) => k.streams).map((k) => k.kind)).toEqual(["interval"]);
   });
 });
 

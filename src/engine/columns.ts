@@ -1,4 +1,4 @@
-import { DataType, Field, type Data, type Table } from "apache-arrow";
+import { DataType, Field, type Data, type Schema, type Table } from "apache-arrow";
 
 /**
  * What a column of a tidy table is: `sample` (chain, draw), `dim` (a dimension's labels),
@@ -30,7 +30,12 @@ export interface TableColumn {
 
 /** The table's columns with their roles; a field without a role counts as a value. */
 export function tableColumns(table: Table): TableColumn[] {
-  return table.schema.fields.map((f) => ({
+  return schemaColumns(table.schema);
+}
+
+/** A schema's columns with their roles (see tableColumns). */
+export function schemaColumns(schema: Schema): TableColumn[] {
+  return schema.fields.map((f) => ({
     name: f.name,
     role: (f.metadata.get(ROLE_KEY) as ColumnRole | undefined) ?? "value",
     type: String(f.type),

@@ -1,10 +1,9 @@
-import { drawLayout, readBlockDraws } from "./block-draws.ts";
-import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget } from "./diagnose-blocks.ts";
+import { elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { mapLimit } from "./limit.ts";
-import type { ZarrArray } from "./read.ts";
+import { labelsOf } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { parseQuery } from "./spec.ts";
 import { diagnoseBlock } from "./stats/diagnose-block.ts";
@@ -49,9 +48,6 @@ const JOB_VALUES = 1 << 19;
 
 const isSampled = (v: VariableInfo) => v.sampleDims.includes("draw") && v.dtype !== "string";
 
-function labelsOf(opened: OpenedTree, variable: VariableInfo, dim: string): Label[] {
-  return [...(findGroup(opened.tree, variable.group)?.dims.find((d) => d.name === dim)?.labels ?? [])];
-}
 
 /** The variables a scope covers: a group's sampled variables, or a query's (only the labels it selects). */
 export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): DiagnosticTarget[] {
@@ -60,7 +56,7 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
     if (!group) throw unknownGroup(opened.tree, scope.group, 0, 0);
     return group.variables.filter(isSampled).map((variable) => {
       const dims = ownDims(variable);
-      return { variable, dims, labels: dims.map((d) => labelsOf(opened, variable, d)) };
+      return { variable, dims, labels: dims.map((d) => labelsOf(opened, variable.group, d)) };
     });
   }
   const specs = parseQuery(scope.query);
@@ -72,7 +68,7 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
       const dims = ownDims(variable);
       const labels = dims.map((d) => {
         const chosen = selections.get(d);
-        return chosen ? labelsOf(opened, variable, d).filter((l) => chosen.includes(l)) : labelsOf(opened, variable, d);
+        return chosen ? labelsOf(opened, variable.group, d).filter((l) => chosen.includes(l)) : labelsOf(opened, variable.group, d);
       });
       targets.push({ variable, dims, labels });
     }
@@ -81,31 +77,6 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
     throw new SpecError("unknown-variable", `${scope.query} has no variables with draws to diagnose (data such as constant_data has none)`, 0, scope.query.length);
   }
   return targets;
-}
-
-const elementCount = (t: DiagnosticTarget) => t.labels.reduce((n, l) => n * l.length, 1);
-
-/** The labels of the target's elements [from, to), in C order over its labels. */
-function elementLabels(target: DiagnosticTarget, from: number, to: number): Label[][] {
-  const labels = target.labels.map(() => new Array<Label>(to - from));
-  for (let e = from; e < to; e++) {
-    let rest = e;
-    for (let k = target.labels.length - 1; k >= 0; k--) {
-      const n = target.labels[k].length;
-      const i = rest % n;
-      rest = (rest - i) / n;
-      labels[k][e - from] = target.labels[k][i];
-    }
-  }
-  return labels;
-}
-
-/** Per own dimension of the target, the positions of its labels along the variable's axis. */
-function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Array[] {
-  return target.dims.map((d, k) => {
-    const index = new Map(labelsOf(opened, target.variable, d).map((l, i) => [l, i]));
-    return Int32Array.from(target.labels[k], (l) => index.get(l)!);
-  });
 }
 
 /**
@@ -145,32 +116,18 @@ async function diagnoseInJobs(
  * pool's workers. Returns the number of elements.
  */
 export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope, options: DiagnoseOptions): Promise<number> {
-  const { pool, signal, onBlock, onProgress, memoryBound = MEMORY_BOUND } = options;
+  const { pool, signal, onBlock, onProgress, memoryBound } = options;
   const targets = diagnosticTargets(opened, scope);
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
   const jobs = { pool, signal, inFlight: Math.max(2, 2 * (pool?.size ?? 0)) };
-  // As extraction reads: enough chunks in flight to keep every decode worker busy.
-  const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
-  // One buffer for every block's draws, grown when a block needs more: a fresh one per block
-  // leaves the last for the collector, so two blocks could be held at once.
-  let scratch = new Float64Array(0);
   onProgress?.(0, total);
   for (const target of targets) {
-    const { variable } = target;
-    const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
-    const positions = labelPositions(opened, target);
-    const layout = drawLayout(variable, target.dims, positions);
-    const { readsInFlight, blockValues } = readBudget(array.chunks, layout.chains * layout.draws, memoryBound, maxReads);
-    const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
     const first = index;
     index += elementCount(target);
-    for (const block of planBlocks(runs, layout.chains * layout.draws, blockValues)) {
-      signal?.throwIfAborted();
-      if (scratch.length < block.count * layout.chains * layout.draws) scratch = new Float64Array(block.count * layout.chains * layout.draws);
-      const draws = await readBlockDraws(scratch, array, layout, block, { signal, pool }, readsInFlight);
-      await diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
+    for await (const { block, draws, chains } of targetBlocks(opened, target, { pool, signal, memoryBound })) {
+      await diagnoseInJobs(draws, block.count, chains, jobs, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
         done += to - from;

@@ -10,6 +10,13 @@ import { megabytes } from "./units.ts";
 export interface ExtractOptions extends Omit<StreamOptions, "batchRows"> {
   /** Bytes the table may take; a query over it is refused before anything is read. */
   budget?: number;
+  /** Called with the table's bytes once the query is planned and within the budget, before anything is read or allocated. */
+  onPlanned?: (bytes: number) => void;
+}
+
+/** The bytes a planned query's table takes. */
+export function planBytes(plan: QueryPlan): number {
+  return planRows(plan) * plan.layout.schema.fields.reduce((b, f) => b + bytesPerRow(f.type), 0);
 }
 
 /** Refuse a query whose table would take more than `budget` bytes, saying how to narrow it. */
@@ -40,6 +47,7 @@ function checkBudget(plan: QueryPlan, budget: number): void {
 export async function joinDraws(opened: OpenedTree, queries: string | readonly string[], options: ExtractOptions = {}): Promise<Table> {
   const plan = planQuery(opened, queries, options.groups);
   if (options.budget !== undefined) checkBudget(plan, options.budget);
+  options.onPlanned?.(planBytes(plan));
   const stream = streamPlan(opened, plan, options);
   const batches: RecordBatch[] = [];
   for await (const batch of stream) batches.push(batch);

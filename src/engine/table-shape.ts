@@ -1,5 +1,7 @@
 import type { Table } from "apache-arrow";
-import { LabelCoder, tableColumns, type TableColumn } from "./columns.ts";
+import { LabelCoder, schemaColumns, tableColumns, type TableColumn } from "./columns.ts";
+import type { Label } from "./domain.ts";
+import { planRows, type QueryPlan } from "./query-plan.ts";
 
 /**
  * A tidy table as the page knows it while the rows stay in the worker: its columns with their
@@ -19,4 +21,26 @@ export function tableShape(table: Table): TableShape {
     if (c.role === "dim" || c.role === "source") levels[c.name] = new LabelCoder(table, c.name).labels.map(String);
   }
   return { numRows: table.numRows, columns, levels };
+}
+
+/**
+ * The shape a planned query's table would have, known before anything is read: what the page
+ * gets for a query too big to hold, whose per-element summaries are still computed chunk by chunk.
+ * Levels are ordered as a table's are (dictionary order, or ascending numbers).
+ */
+export function planShape(plan: QueryPlan): TableShape {
+  const levels: Record<string, string[]> = {};
+  plan.layout.domains.forEach((domain, k) => {
+    const name = plan.dims[k];
+    if (domain.dictionary) {
+      levels[name] = (domain.dictionary.toArray() as Label[]).map(String);
+      return;
+    }
+    const present = new Set(plan.sources.flatMap((s) => s.labels[k]));
+    levels[name] = [...present].sort((a, b) => Number(a) - Number(b)).map(String);
+  });
+  const columns = schemaColumns(plan.layout.schema);
+  for (const c of columns) if (c.role === "sample") delete levels[c.name];
+  if (plan.layout.source) levels.source = plan.sources.map((s) => s.group);
+  return { numRows: planRows(plan), columns, levels };
 }

@@ -1,4 +1,5 @@
 import type { Table } from "apache-arrow";
+import type { ElementSource } from "../engine/query-elements.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 
 export type OptionValue = string | number | boolean;
@@ -63,6 +64,8 @@ export interface PanelSpec {
   dimDefaults?(table: DimContext): Record<string, string>;
   /** Options that only change the drawing (a fill, a reference line): changing one redraws without asking the worker. */
   drawOnly?: readonly string[];
+  /** True when the kind's data also comes from a query's elements read chunk by chunk (PanelData.streamed), for queries over the memory budget. */
+  streams?: boolean;
   /** The label of the table the panel derives (e.g. "Contrast draws"), offered for export beside the query's. */
   derived?: string;
 }
@@ -84,4 +87,11 @@ export interface PanelData<D = unknown> {
   data(table: Table, options: PanelOptions): D;
   /** The derived table offered for export (see PanelSpec.derived), made in the worker on demand. */
   derived?(table: Table, options: PanelOptions): Table;
+  /**
+   * The same data from the query's elements read chunk by chunk, for a query whose table is over
+   * the memory budget (its kind says `streams`): memory holds one block of elements' draws.
+   */
+  streamed?(elements: ElementSource, options: PanelOptions, signal: AbortSignal): Promise<D>;
 }
+
+export type { ElementDraws, ElementSource } from "../engine/query-elements.ts";

@@ -66,7 +66,7 @@ export interface AppState {
   diagnostics?: DiagnosticsState;
   trace?: OpenedTraceState;
   /** The last query's table: its id in the worker (panels ask the worker for what they draw) and its shape. */
-  result?: { table: number; shape: TableShape; query: string; groups: string[] };
+  result?: { table: number; shape: TableShape; query: string; groups: string[]; oversize?: string };
   queryError?: { error: EngineErrorData; query: string };
   notice?: Notice;
   task?: Task;
@@ -417,10 +417,10 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       }));
       set({ task: { kind: "query", label: `Reading ${query}` } });
       try {
-        const { table, shape } = await extracting.result;
+        const { table, shape, oversize } = await extracting.result;
         if (job !== extracting) return;
         job = undefined;
-        set({ result: { table, shape, query, groups }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
+        set({ result: { table, shape, query, groups, oversize }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
         if (get().view.diagnostics?.scope === QUERY_SCOPE && get().diagnostics?.label !== query) runDiagnostics();
       } catch (error) {
         if (job !== extracting) return;

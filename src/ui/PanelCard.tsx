@@ -55,6 +55,10 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
     if (!result || !resolved || !dataOptions) return;
     const base = { table: result.table, query: result.query, options: dataOptions };
     const next = (outcome: { data?: unknown; problem?: string }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
+    if (result.oversize && !kind.streams) {
+      next({ problem: `${kind.title} needs the query's whole table, which is over the memory budget: narrow the query (a selection of labels, fewer specs) or raise the budget.` });
+      return;
+    }
     const missing = kind.options.find((o) => o.type === "value" && resolved.options[o.key] === "");
     if (missing) {
       next({ problem: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` });

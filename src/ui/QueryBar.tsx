@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
 import { DEFAULT_BUDGET_MB, parseBudget } from "../state/view.ts";
-import { QueryError } from "./QueryError.tsx";
+import { OversizeNote, QueryError } from "./QueryError.tsx";
 
 /** Groups with draws that specs without a prefix can read from; several stack with `source`. */
 function GroupPicker() {
@@ -74,6 +74,7 @@ export function QueryBar() {
   const groups = useApp((s) => s.view.groups);
   const trace = useApp((s) => s.trace);
   const queryError = useApp((s) => s.queryError);
+  const oversize = useApp((s) => s.result?.oversize);
   const { setQuery, runQuery } = useActions();
   const input = useRef<HTMLInputElement>(null);
   const [list, setList] = useState<Completions | null>(null);
@@ -201,6 +202,8 @@ export function QueryBar() {
       </div>
       {queryError ? (
         <QueryError error={queryError.error} query={queryError.query} />
+      ) : oversize ? (
+        <OversizeNote message={oversize} />
       ) : (
         <p id="query-hint" className="hint muted">
           Specs separated by commas, e.g. <code>beta[groups], sigma</code> or <code>posterior_predictive/y[obs_ind]</code>. Tab completes, Enter runs, / comes back here.

@@ -1,3 +1,4 @@
+import { PANEL_KINDS } from "../panels/registry.ts";
 import type { EngineErrorData } from "../worker/protocol.ts";
 
 /** An engine error under the query bar, with the offending part of the query marked. */
@@ -13,6 +14,22 @@ export function QueryError({ error, query }: { error: EngineErrorData; query: st
           {query.slice(error.end)}
         </pre>
       )}
+    </div>
+  );
+}
+
+/** Kinds that summarise a query's elements chunk by chunk, so they draw a query too big to hold. */
+const STREAMING = PANEL_KINDS.filter((k) => k.streams).map((k) => k.title);
+
+/** Why the query's table is not held (over the memory budget), and which panels still draw it. */
+export function OversizeNote({ message }: { message: string }) {
+  return (
+    <div role="alert" className="error query-error" id="query-error">
+      <p>{message}</p>
+      <p>
+        {STREAMING.join(" and ")} {STREAMING.length > 1 ? "summarise" : "summarises"} it chunk by chunk without holding it; the other panels need a narrower
+        query.
+      </p>
     </div>
   );
 }

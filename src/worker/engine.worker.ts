@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { tableToIPC, type Table } from "apache-arrow";
 import { diagnosticsTable } from "../engine/diagnostics-output.ts";
-import { DrawscopeError, SpecError } from "../engine/errors.ts";
+import { BudgetError, DrawscopeError, SpecError } from "../engine/errors.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { CountedStore } from "../engine/store/counting.ts";
@@ -13,6 +13,7 @@ import { openZipBlob } from "../engine/store/zip.ts";
 import { tableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { panelData } from "../panels/data-registry.ts";
+import type { ElementSource } from "../panels/types.ts";
 import { tableBlob } from "./table-file.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
 import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
@@ -20,8 +21,11 @@ import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequ
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
-/** The last query's table, which panels, pages and exports read: the page never holds its rows. */
-let current: { id: number; table: Table } | undefined;
+/**
+ * The last query's table, which panels, pages and exports read (the page never holds its rows),
+ * and its bytes; or, for a query over the memory budget, no table but its elements to stream.
+ */
+let current: { id: number; bytes: number; table?: Table; elements?: ElementSource } | undefined;
 const pool = createBrowserWorkPool();
 const running = new Map<number, AbortController>();
 
@@ -87,8 +91,15 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });
     return;
   }
+  if (request.type === "panel" && currentOf(request.table).elements) {
+    const streamed = panelData(request.kind).streamed;
+    if (!streamed) throw new BudgetError("this panel needs the query's whole table, which is over the memory budget: narrow the query or raise the budget");
+    post({ id: request.id, type: "result", result: { data: await streamed(currentOf(request.table).elements!, request.options, signal) } });
+    return;
+  }
   if (request.type === "panel" || request.type === "page" || request.type === "export") {
-    const table = tableOf(request.table);
+    const table = currentOf(request.table).table;
+    if (!table) throw new BudgetError("the query's table is over the memory budget, so it is not held: narrow the query or raise the budget");
     if (request.type === "page") {
       const start = Math.max(0, Math.min(request.offset, table.numRows));
       postTable(table.slice(start, Math.min(table.numRows, start + request.count)), (ipc) => ({ id: request.id, type: "result", result: { ipc } }));
@@ -115,15 +126,29 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     return;
   }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
-  const table = await trace.extract(request.query, { groups: request.groups, budget: request.budget, signal, onProgress });
-  signal.throwIfAborted();
-  current = { id: request.id, table };
-  post({ id: request.id, type: "result", result: { table: request.id, shape: tableShape(table) } });
+  const { query, groups, budget } = request;
+  let bytes = 0;
+  // The last table is let go before the next is read when both would not fit the budget together.
+  const onPlanned = (planned: number) => {
+    bytes = planned;
+    if (current && current.bytes + planned > budget) current = undefined;
+  };
+  try {
+    const table = await trace.extract(query, { groups, budget, signal, onProgress, onPlanned });
+    signal.throwIfAborted();
+    current = { id: request.id, bytes, table };
+    post({ id: request.id, type: "result", result: { table: request.id, shape: tableShape(table) } });
+  } catch (error) {
+    if (!(error instanceof BudgetError)) throw error;
+    const { shape } = trace.describe(query, { groups });
+    current = { id: request.id, bytes: 0, elements: trace.elements(query, { groups }) };
+    post({ id: request.id, type: "result", result: { table: request.id, shape, oversize: error.message } });
+  }
 }
 
-function tableOf(id: number): Table {
+function currentOf(id: number): NonNullable<typeof current> {
   if (current?.id !== id) throw new DrawscopeError("that query's table was replaced by a newer query's: run the query again");
-  return current.table;
+  return current;
 }
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {

@@ -50,6 +50,11 @@ export interface OpenedTrace {
 export interface ExtractedTable {
   table: number;
   shape: TableShape;
+  /**
+   * Why the table is not held, when it is over the memory budget: then only panels that
+   * summarise elements chunk by chunk (PanelData.streamed) can draw it.
+   */
+  oversize?: string;
 }
 
 export interface PanelDataResult {

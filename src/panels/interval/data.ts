@@ -2,7 +2,7 @@ import { splitByLabels } from "../../engine/split.ts";
 import { checkProbs, summarizeTable, summaryTable, type IntervalKind, type PointKind, type SummaryOptions } from "../../engine/stats/summary.ts";
 import { intervalKind, pointKind, probsOf, rowColumns, rowLabel } from "../intervals.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
-import { setSummary, summaryColumns, type SummaryColumns } from "./summaries.ts";
+import { concatSummaries, setSummary, summaryColumns, type SummaryColumns } from "./summaries.ts";
 
 /**
  * What an interval panel draws: one summary per combination of the row dimensions (and the
@@ -27,6 +27,8 @@ export interface IntervalData {
   row: Int32Array;
   level: Int32Array;
   summaries: SummaryColumns;
+  /** How the summaries were made, when that is not from the query's table (said in the caption). */
+  notes?: string[];
 }
 
 /** The columns an interval panel's summaries are split by, and what the colour does. */
@@ -70,6 +72,41 @@ export const panel: PanelData<IntervalData> = {
       setSummary(summaries, i, g.values, summary);
     });
     return { value, by, ...summary, color, colors, dodge, rows, row, level, summaries };
+  },
+  async streamed(elements, options, signal) {
+    const value = String(options.value);
+    const summary = summaryOptions(options);
+    const parts: { rows: string[]; summaries: SummaryColumns }[] = [];
+    let by: string[] = [];
+    for await (const block of elements.blocks(value, signal)) {
+      by = block.dims;
+      const summaries = summaryColumns(block.count, summary.probs);
+      const rows = new Array<string>(block.count);
+      for (let i = 0; i < block.count; i++) {
+        setSummary(summaries, i, block.draws.subarray(i * block.perElement, (i + 1) * block.perElement), summary);
+        rows[i] = rowLabel(block.labels.map((l) => l[i]), value);
+      }
+      parts.push({ rows, summaries });
+      // A summary per element is all that is kept of a block: give the page's requests a turn.
+      await new Promise((resolve) => setTimeout(resolve));
+    }
+    const rows = parts.flatMap((p) => p.rows);
+    const notes = [`Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`];
+    const asked = String(options.rows) !== "" || (String(options.color) !== "" && String(options.color) !== "source");
+    if (asked) notes.push("Rows by another dimension and colours need the table: narrow the query for them.");
+    return {
+      value,
+      by,
+      ...summary,
+      color: "",
+      colors: [],
+      dodge: false,
+      rows,
+      row: Int32Array.from(rows, (_, i) => i),
+      level: new Int32Array(rows.length).fill(-1),
+      summaries: concatSummaries(parts.map((p) => p.summaries), summary.probs),
+      notes,
+    };
   },
   derived(table, options) {
     const { value, by } = layoutOf(table, options);

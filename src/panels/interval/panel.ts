@@ -12,6 +12,8 @@ export const panel: PanelKind<IntervalData> = {
   kind: "interval",
   title: "Intervals",
   order: 20,
+  // A query over the memory budget is summarised element by element from its chunks.
+  streams: true,
   options: [
     { key: "value", label: "Value", type: "value" },
     { key: "rows", label: "Rows by", type: "dim", none: OWN_DIMS },
@@ -87,7 +89,7 @@ export const panel: PanelKind<IntervalData> = {
     const split = by.length ? ` by ${by.join(" and ")}` : "";
     const counted = dodge ? `${formatCount(items.length, "interval")} in ${formatCount(shown.length, "row")}` : formatCount(shown.length, "row");
     const draws = extentOf([summaries.n]);
-    const notes: string[] = [];
+    const notes: string[] = [...(data.notes ?? [])];
     if (shown.length < rows.length) {
       notes.push(`Showing ${formatNumber(shown.length)} of ${formatNumber(rows.length)} rows${order === "label" ? "" : " (the first in this order)"}: narrow the query or split rows by another dimension.`);
     }

@@ -23,6 +23,22 @@ export function summaryColumns(count: number, probs: readonly number[]): Summary
   };
 }
 
+/** Summaries of consecutive blocks of elements as one set of columns. */
+export function concatSummaries(parts: readonly SummaryColumns[], probs: readonly number[]): SummaryColumns {
+  const out = summaryColumns(parts.reduce((n, p) => n + p.point.length, 0), probs);
+  let at = 0;
+  for (const part of parts) {
+    out.point.set(part.point, at);
+    out.n.set(part.n, at);
+    probs.forEach((_, j) => {
+      out.lower[j].set(part.lower[j], at);
+      out.upper[j].set(part.upper[j], at);
+    });
+    at += part.point.length;
+  }
+  return out;
+}
+
 /**
  * Summarize element i from its draws alone (in any order, NaN left out), so the columns can be
  * filled from a split table or, element by element, from draws read in chunks.
