@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { densityMarks, dropFile, expectBetaSigma, fixture, openExample, openFile, openFolder, runQuery, serveFixtures } from "./helpers.ts";
+import { densityMarks, dropFile, expectBetaSigma, fixture, openExample, openFile, openFolder, runQuery, serveFixtures, startQuery } from "./helpers.ts";
 
 test.describe("opening traces", () => {
   test("the empty state explains what to drop and opens the example in one click", async ({ page }) => {
@@ -119,7 +119,9 @@ test.describe("the query bar", () => {
       "mu[obs_ind], sigma would make a table of 153,600 rows × 20 bytes = 3.1 MB, over the memory budget of 1.0 MB. " +
         "Narrow it: pick labels (e.g. mu[obs_ind=0|1]) or fewer specs, or raise the budget.",
     );
-    await expect(refusal.locator("p").nth(1)).toHaveText("Intervals summarises it chunk by chunk without holding it; the other panels need a narrower query.");
+    await expect(refusal.locator("p").nth(1)).toHaveText(
+      "Intervals and Quantile dots summarise it chunk by chunk without holding it; the other panels need a narrower query.",
+    );
     // The table is not held: panels that need it say so, and the app goes on.
     const density = page.locator("section[data-kind=density]");
     await expect(density.getByRole("alert")).toHaveText(
@@ -321,7 +323,7 @@ test.describe("long loads", () => {
     await expect(page.getByRole("figure", { name: /^Density of beta/ })).toBeVisible();
 
     slow = 400;
-    await runQuery(page, "mu[obs_ind], sigma");
+    await startQuery(page, "mu[obs_ind], sigma");
     const progress = page.getByRole("status", { name: "Progress" });
     await expect(progress).toContainText("Reading mu[obs_ind], sigma");
     // mu is 4 chunks in the v3 store, sigma 1.

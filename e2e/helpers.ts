@@ -65,11 +65,22 @@ export async function dropFile(page: Page, fixturePath: string, name: string): P
   );
 }
 
-export async function runQuery(page: Page, query: string): Promise<void> {
+/** Type a query and press Enter, without waiting for it to be read. */
+export async function startQuery(page: Page, query: string): Promise<void> {
   const input = page.getByRole("combobox", { name: "Query" });
   await input.fill(query);
   await input.press("Escape");
   await input.press("Enter");
+}
+
+/**
+ * Type a query and run it; resolves once it has been read and every panel has drawn the worker's
+ * data for it (until then a panel keeps its last figure, marked busy).
+ */
+export async function runQuery(page: Page, query: string): Promise<void> {
+  await startQuery(page, query);
+  await expect(page.getByRole("status", { name: "Progress" })).toHaveCount(0);
+  await expect(page.locator('figure.panel-figure[aria-busy="true"]')).toHaveCount(0);
 }
 
 /** The first density figure, with its curves' labels and facet labels read off Plot's SVG. */

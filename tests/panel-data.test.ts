@@ -11,6 +11,7 @@ import { panelData } from "../src/panels/data-registry.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind } from "../src/panels/registry.ts";
 import type { DensityData } from "../src/panels/density/data.ts";
+import type { DotsData } from "../src/panels/dots/data.ts";
 import type { IntervalData } from "../src/panels/interval/data.ts";
 import type { TableData } from "../src/panels/table/data.ts";
 import { PAGE_ROWS, RowPages } from "../src/panels/table/rows.ts";
@@ -169,6 +170,21 @@ describe("intervals of a query too big to hold, from its elements read chunk by 
       "Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).",
     );
     expect(structuredClone(streamed)).toEqual(streamed);
+  });
+
+  it("as quantile dots, equal the dots of the table", async () => {
+    const table = await trace.extract("mu[obs_ind]");
+    const { options } = resolveOptions(panelKind("dots")!, { dots: 20 }, tableShape(table));
+    const whole = panelData("dots").data(table, options) as DotsData;
+    const elements = queryElements(opened, "mu[obs_ind]", ["posterior"], 64_000);
+    const streamed = (await panelData("dots").streamed!(elements, options, new AbortController().signal)) as DotsData;
+    expect(streamed.labels).toEqual(whole.labels);
+    expect(streamed.quantiles).toEqual(whole.quantiles);
+    expect(streamed.quantiles).toHaveLength(96 * 20);
+    expect(streamed.notes).toEqual([
+      "Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).",
+      ...whole.notes,
+    ]);
   });
 
   it("match the golden medians and 89% intervals, and label stacked groups' elements by their source", async () => {

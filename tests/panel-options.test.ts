@@ -29,7 +29,7 @@ describe("panel kinds on the page and in the worker", () => {
       expect(Boolean(kind.streams), kind.kind).toBe(data.streamed !== undefined);
       expect(Boolean(kind.derived), kind.kind).toBe(data.derived !== undefined);
     }
-    expect(PANEL_KINDS.filter((k) => k.streams).map((k) => k.kind)).toEqual(["interval"]);
+    expect(PANEL_KINDS.filter((k) => k.streams).map((k) => k.kind)).toEqual(["interval", "dots"]);
   });
 });
 

@@ -27,34 +27,72 @@ export interface DotsData {
   notes: string[];
 }
 
+/** A row's dots: its keys and label, its median (for sorting) and its N dot quantiles. */
+function dotRow(keys: (string | number)[], draws: ArrayLike<number>, value: string, n: number) {
+  const sorted = sortedDraws(draws);
+  return { keys, label: rowLabel(keys, value), median: sortedQuantile(sorted, 0.5), ...dotQuantiles(sorted, n) };
+}
+
+type DotRow = ReturnType<typeof dotRow>;
+
+/** The rows shown, in the order asked for, at most MAX_DOTS dots in all; and notes on what was left out. */
+function shownRows(all: DotRow[], n: number, options: PanelOptions) {
+  const shown = Math.min(all.length, Math.max(1, Math.floor(MAX_DOTS / n)));
+  const rows = sortRows(Float64Array.from(all, (r) => r.median), rowOrder(options.sort))
+    .slice(0, shown)
+    .map((i) => all[i])
+    .filter((r) => r.values.every(Number.isFinite));
+  const skipped = Math.min(all.length, shown) - rows.length;
+  const notes: string[] = [];
+  if (shown < all.length) notes.push(`Showing ${formatNumber(shown)} of ${formatNumber(all.length)} rows (at most ${formatNumber(MAX_DOTS)} dots): fewer dots per row show more rows.`);
+  if (skipped > 0) notes.push(`${formatCount(skipped, "row")} without finite draws left out.`);
+  return { rows, notes };
+}
+
+const dotCount = (options: PanelOptions) => Math.max(1, Math.round(Number(options.dots)));
+
 /** The rows shown, in order, each with its keys, label and N quantiles; and the notes on what was left out. */
 function dotRows(table: Table, options: PanelOptions) {
   const value = String(options.value);
-  const n = Math.max(1, Math.round(Number(options.dots)));
+  const n = dotCount(options);
   const by = rowColumns(table, value, String(options.rows), true);
   const { groups } = splitByLabels(table, value, by);
-  const all = groups.map((g) => {
-    const sorted = sortedDraws(g.values);
-    return { keys: g.keys, label: rowLabel(g.keys, value), median: sortedQuantile(sorted, 0.5), ...dotQuantiles(sorted, n) };
-  });
-  const shownRows = Math.min(all.length, Math.max(1, Math.floor(MAX_DOTS / n)));
-  const rows = sortRows(Float64Array.from(all, (r) => r.median), rowOrder(options.sort))
-    .slice(0, shownRows)
-    .map((i) => all[i])
-    .filter((r) => r.values.every(Number.isFinite));
-  const skipped = Math.min(all.length, shownRows) - rows.length;
-  const notes: string[] = [];
-  if (shownRows < all.length) notes.push(`Showing ${formatNumber(shownRows)} of ${formatNumber(all.length)} rows (at most ${formatNumber(MAX_DOTS)} dots): fewer dots per row show more rows.`);
-  if (skipped > 0) notes.push(`${formatCount(skipped, "row")} without finite draws left out.`);
+  const { rows, notes } = shownRows(
+    groups.map((g) => dotRow(g.keys, g.values, value, n)),
+    n,
+    options,
+  );
   return { value, n, by, rows, notes };
+}
+
+function dotsData(value: string, by: string[], n: number, rows: DotRow[], notes: string[]): DotsData {
+  const quantiles = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => quantiles.set(r.values, i * n));
+  return { value, by, labels: rows.map((r) => r.label), probs: dotProbs(n), quantiles, notes };
 }
 
 export const panel: PanelData<DotsData> = {
   data(table, options) {
     const { value, n, by, rows, notes } = dotRows(table, options);
-    const quantiles = new Float64Array(rows.length * n);
-    rows.forEach((r, i) => quantiles.set(r.values, i * n));
-    return { value, by, labels: rows.map((r) => r.label), probs: dotProbs(n), quantiles, notes };
+    return dotsData(value, by, n, rows, notes);
+  },
+  // Rows are the value's elements, each summarised from its draws as its block is read.
+  async streamed(elements, options, signal) {
+    const value = String(options.value);
+    const n = dotCount(options);
+    const all: DotRow[] = [];
+    let by: string[] = [];
+    for await (const block of elements.blocks(value, signal)) {
+      by = block.dims;
+      for (let i = 0; i < block.count; i++) {
+        all.push(dotRow(block.labels.map((l) => l[i]), block.draws.subarray(i * block.perElement, (i + 1) * block.perElement), value, n));
+      }
+      await new Promise((resolve) => setTimeout(resolve));
+    }
+    const { rows, notes } = shownRows(all, n, options);
+    const from = `Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`;
+    if (String(options.rows) !== "") notes.push("Rows by another dimension need the table: narrow the query for them.");
+    return dotsData(value, by, n, rows, [from, ...notes]);
   },
   // The dots' quantiles by row; where they were drawn depends on the page's width and is not part of it.
   derived(table, options) {

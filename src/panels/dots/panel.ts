@@ -16,6 +16,8 @@ export const panel: PanelKind<DotsData> = {
   kind: "dots",
   title: "Quantile dots",
   order: 25,
+  // A query over the memory budget is summarised element by element from its chunks.
+  streams: true,
   options: [
     { key: "value", label: "Value", type: "value" },
     { key: "rows", label: "Rows by", type: "dim", none: OWN_DIMS },
