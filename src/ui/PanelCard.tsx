@@ -103,7 +103,8 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
       <header className="panel-header">
         <h3>{kind.title}</h3>
         <PanelOptionsForm kind={kind} options={resolved?.options ?? panel.options} table={result?.shape} onChange={(key, value) => setPanelOption(panel.id, key, value)} />
-        <ExportMenu figure={drawn.figure} table={result?.table} query={result?.query} kind={kind} options={computed?.options} />
+        {/* A query over the memory budget has no table to export, nor tables derived from one; its figure exports. */}
+        <ExportMenu figure={drawn.figure} table={result?.oversize ? undefined : result?.table} query={result?.query} kind={kind} options={computed?.options} />
         <div className="panel-tools">
           <button type="button" aria-label={`Move ${title} up`} title="Move up" disabled={index === 0} onClick={() => movePanel(panel.id, -1)}>
             ↑
