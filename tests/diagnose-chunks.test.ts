@@ -214,7 +214,7 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
 
   it("keeps the 3 GiB variable (100,000 params × 4 × 1,000, chunks 1×100×10,000) within the bound", () => {
     const budget = readBudget([1, 100, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(budget).toEqual({ readsInFlight: 8, blockValues: (512 * MiB - 8 * 8e6) / 8 });
+    expect(budget).toEqual({ readsInFlight: 6, blockValues: (384 * MiB - 6 * 8e6) / 8 });
     expect(budget.blockValues * 8 + budget.readsInFlight * 8e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const runs = chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 10_000);
     const blocks = planBlocks([runs], 4000, budget.blockValues);
@@ -235,19 +235,20 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   });
 
   it("keeps variables chunked whole along chain and draw within the bound, one chunk read at a time when chunks are big", () => {
-    // 4 × 1,000 × 1,000 chunks (32 MB): two chunks in flight, as many chunk columns per block as fit.
+    // 4 × 1,000 × 1,000 chunks (32 MB): one chunk in flight, as many chunk columns per block as fit.
     const small = readBudget([4, 1000, 1000], 4000, MEMORY_BOUND, 8);
-    expect(small).toEqual({ readsInFlight: 2, blockValues: (512 * MiB - 2 * 32e6) / 8 });
+    expect(small).toEqual({ readsInFlight: 1, blockValues: (384 * MiB - 32e6) / 8 });
+    expect(small.blockValues * 8 + 32e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const columns = planBlocks([chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 1000)], 4000, small.blockValues);
-    expect(columns.map((b) => b.count)).toEqual([...new Array(7).fill(14_000), 2000]);
-    // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone, once per half of its elements.
+    expect(columns.map((b) => b.count)).toEqual([...new Array(9).fill(11_000), 1000]);
+    // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone; blocks still get a quarter of the
+    // bound, so the chunk is read once per quarter of its elements.
     const big = readBudget([4, 1000, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(big).toEqual({ readsInFlight: 1, blockValues: (512 * MiB - 320e6) / 8 });
-    expect(big.blockValues * 8 + 320e6).toBeLessThanOrEqual(MEMORY_BOUND);
+    expect(big).toEqual({ readsInFlight: 1, blockValues: (96 * MiB) / 8 });
     const blocks = planBlocks([chunkRuns(Int32Array.from({ length: 10_000 }, (_, i) => i), 10_000)], 4000, big.blockValues);
-    expect(blocks.map((b) => b.count)).toEqual([5000, 5000]);
-    // A chunk bigger than the bound is read alone; blocks still get a quarter of the bound.
-    expect(readBudget([4, 1000, 100_000], 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blockValues: (128 * MiB) / 8 });
+    expect(blocks.map((b) => b.count)).toEqual([2500, 2500, 2500, 2500]);
+    // A chunk bigger than the bound: the same.
+    expect(readBudget([4, 1000, 100_000], 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blockValues: (96 * MiB) / 8 });
   });
 
   it("over several dimensions, blocks are whole chunk rows of the outer one, or single labels of it when those are too big", () => {

@@ -5,9 +5,11 @@ const VALUE_BYTES = 8;
 
 /**
  * Bytes of decoded chunks and gathered draws one variable's diagnosis holds at once (unless one
- * chunk alone is bigger): what keeps a worker's memory bounded whatever the variable's size.
+ * chunk alone is bigger): what keeps a worker's memory bounded whatever the variable's size. The
+ * chunks' copies in the decoding workers and the engine itself come on top, so this leaves room
+ * for them under 1 GiB; it still holds a chunk column of 10,000 elements × 4,000 draws whole.
  */
-export const MEMORY_BOUND = 512 * 2 ** 20;
+export const MEMORY_BOUND = 384 * 2 ** 20;
 
 /** How a variable is read for its diagnostics, within a memory bound. */
 export interface ReadBudget {
