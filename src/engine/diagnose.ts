@@ -1,5 +1,5 @@
 import { drawLayout, readBlockDraws } from "./block-draws.ts";
-import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget } from "./diagnose-blocks.ts";
+import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
@@ -140,8 +140,8 @@ async function diagnoseInJobs(
 
 /**
  * Compute the diagnostics of every element a scope covers, variable by variable. Each variable is
- * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels),
- * one block at a time within a memory bound, and each block is diagnosed in jobs spread over the
+ * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels)
+ * within a memory bound, the next block read while one is diagnosed in jobs spread over the
  * pool's workers. Returns the number of elements.
  */
 export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope, options: DiagnoseOptions): Promise<number> {
@@ -153,30 +153,41 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   let done = 0;
   let index = 0;
-  // One buffer for every block's draws, grown when a block needs more: a fresh one per block
-  // leaves the last for the collector, so two blocks could be held at once.
-  let scratch = new Float64Array(0);
+  // A buffer per block in flight, reused from block to block and grown when one needs more: a
+  // fresh one per block leaves the last for the collector, so more blocks could be held at once.
+  const scratch = [new Float64Array(0), new Float64Array(0)];
   onProgress?.(0, total);
   for (const target of targets) {
     const { variable } = target;
     const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
     const positions = labelPositions(opened, target);
     const layout = drawLayout(variable, target.dims, positions);
-    const { readsInFlight, blockValues } = readBudget(array.chunks, layout.chains * layout.draws, memoryBound, maxReads);
+    const perElement = layout.chains * layout.draws;
     const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
+    const budget = readBudget(array.chunks, perElement, columnValues(runs, perElement), memoryBound, maxReads);
+    // A variable read one block at a time drops the second buffer a variable before it used.
+    if (budget.blocksInFlight === 1) scratch[1] = new Float64Array(0);
     const first = index;
     index += elementCount(target);
-    for (const block of planBlocks(runs, layout.chains * layout.draws, blockValues)) {
+    let computing: Promise<void> = Promise.resolve();
+    for (const [k, block] of planBlocks(runs, perElement, budget.blockValues).entries()) {
       signal?.throwIfAborted();
-      if (scratch.length < block.count * layout.chains * layout.draws) scratch = new Float64Array(block.count * layout.chains * layout.draws);
-      const draws = await readBlockDraws(scratch, array, layout, block, { signal, pool }, readsInFlight);
-      await diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
+      if (budget.blocksInFlight === 1) await computing;
+      const slot = k % budget.blocksInFlight;
+      if (scratch[slot].length < block.count * perElement) scratch[slot] = new Float64Array(block.count * perElement);
+      const draws = await readBlockDraws(scratch[slot], array, layout, block, { signal, pool }, budget.readsInFlight);
+      await computing;
+      computing = diagnoseInJobs(draws, block.count, layout.chains, jobs, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
         done += to - from;
         onProgress?.(done, total);
       });
+      // Awaited before the next block is computed or the variable is done; a failure while the
+      // next block is read is not unhandled meanwhile.
+      computing.catch(() => undefined);
     }
+    await computing;
   }
   return total;
 }
