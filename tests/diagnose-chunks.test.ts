@@ -1,7 +1,7 @@
 import type { AbsolutePath } from "@zarrita/storage";
 import { describe, expect, it } from "vitest";
 import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
-import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
+import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
 import { elementName } from "../src/engine/diagnostics-output.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { diagnoseBlock } from "../src/engine/stats/diagnose-block.ts";
@@ -161,6 +161,30 @@ describe("diagnostics read chunk by chunk", () => {
     expect(thetaKeys([0, 1, 2], [0, 1, 2, 3], [2]).map((k) => counts.get(k))).toEqual(new Array(12).fill(1));
   });
 
+  it("reads the next block while one is computed when two fit, and not before it is done when one does", async () => {
+    /** The order of theta's chunk reads (by param chunk) and of its blocks' results (by first element). */
+    async function events(memoryBound: number) {
+      const { trace, reads } = await countedTrace(EDGES);
+      const log: string[] = [];
+      await trace.diagnose(
+        { kind: "query", query: "theta", groups: [] },
+        {
+          memoryBound,
+          onBlock: (b) => {
+            log.push(...reads.splice(0).map((k) => `read ${k.split(".").at(-1)}`));
+            log.push(`block ${b.index}`);
+          },
+        },
+      );
+      return [...new Set(log)];
+    }
+    // 4,000 bytes: two blocks of one chunk column (3 params) each; a block's chunks are read while
+    // the block before is computed, once the one before that is done.
+    expect(await events(4000)).toEqual(["read 0", "read 1", "block 0", "read 2", "block 3", "block 6"]);
+    // 1,000 bytes: one block of at most 107 values at a time.
+    expect(await events(1000)).toEqual(["read 0", "block 0", "block 2", "read 1", "block 3", "block 5", "read 2", "block 6"]);
+  });
+
   it("a query-scoped selection reads only the chunks holding its labels", async () => {
     const two = await diagnoseAll(EDGES, "theta[param=p5|p1]");
     expect(two.total).toBe(2);
@@ -213,8 +237,9 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   });
 
   it("keeps the 3 GiB variable (100,000 params × 4 × 1,000, chunks 1×100×10,000) within the bound", () => {
-    const budget = readBudget([1, 100, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(budget).toEqual({ readsInFlight: 8, blockValues: (512 * MiB - 8 * 8e6) / 8 });
+    const budget = readBudget([1, 100, 10_000], 4000, 10_000 * 4000, MEMORY_BOUND, 8);
+    // A chunk column (320 MB) does not fit twice: one block at a time.
+    expect(budget).toEqual({ readsInFlight: 6, blocksInFlight: 1, blockValues: (384 * MiB - 6 * 8e6) / 8 });
     expect(budget.blockValues * 8 + budget.readsInFlight * 8e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const runs = chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 10_000);
     const blocks = planBlocks([runs], 4000, budget.blockValues);
@@ -227,6 +252,12 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     checkCover(blocks, 100_000);
   });
 
+  it("measures the largest chunk column: the least a block holds to read each chunk once", () => {
+    expect(columnValues([chunkRuns(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3)], 60)).toBe(180);
+    expect(columnValues([chunkRuns(Int32Array.from([0, 1, 2, 3, 4]), 2), chunkRuns(Int32Array.from([0, 1, 2, 3]), 3)], 10)).toBe(80);
+    expect(columnValues([], 60)).toBe(60);
+  });
+
   it("joins chunk columns that fit together, and cuts one too big into even parts", () => {
     const runs = [chunkRuns(Int32Array.from({ length: 7 }, (_, i) => i), 3)];
     expect(planBlocks(runs, 60, 400).map((b) => b.ranges)).toEqual([[[0, 6]], [[6, 7]]]);
@@ -235,19 +266,20 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   });
 
   it("keeps variables chunked whole along chain and draw within the bound, one chunk read at a time when chunks are big", () => {
-    // 4 × 1,000 × 1,000 chunks (32 MB): two chunks in flight, as many chunk columns per block as fit.
-    const small = readBudget([4, 1000, 1000], 4000, MEMORY_BOUND, 8);
-    expect(small).toEqual({ readsInFlight: 2, blockValues: (512 * MiB - 2 * 32e6) / 8 });
+    // 4 × 1,000 × 1,000 chunks (32 MB): one chunk in flight, two blocks of as many chunk columns as fit.
+    const small = readBudget([4, 1000, 1000], 4000, 1000 * 4000, MEMORY_BOUND, 8);
+    expect(small).toEqual({ readsInFlight: 1, blocksInFlight: 2, blockValues: (384 * MiB - 32e6) / 16 });
+    expect(2 * small.blockValues * 8 + 32e6).toBeLessThanOrEqual(MEMORY_BOUND);
     const columns = planBlocks([chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 1000)], 4000, small.blockValues);
-    expect(columns.map((b) => b.count)).toEqual([...new Array(7).fill(14_000), 2000]);
-    // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone, once per half of its elements.
-    const big = readBudget([4, 1000, 10_000], 4000, MEMORY_BOUND, 8);
-    expect(big).toEqual({ readsInFlight: 1, blockValues: (512 * MiB - 320e6) / 8 });
-    expect(big.blockValues * 8 + 320e6).toBeLessThanOrEqual(MEMORY_BOUND);
+    expect(columns.map((b) => b.count)).toEqual(new Array(20).fill(5000));
+    // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone; blocks still get a quarter of the
+    // bound, so the chunk is read once per quarter of its elements.
+    const big = readBudget([4, 1000, 10_000], 4000, 10_000 * 4000, MEMORY_BOUND, 8);
+    expect(big).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });
     const blocks = planBlocks([chunkRuns(Int32Array.from({ length: 10_000 }, (_, i) => i), 10_000)], 4000, big.blockValues);
-    expect(blocks.map((b) => b.count)).toEqual([5000, 5000]);
-    // A chunk bigger than the bound is read alone; blocks still get a quarter of the bound.
-    expect(readBudget([4, 1000, 100_000], 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blockValues: (128 * MiB) / 8 });
+    expect(blocks.map((b) => b.count)).toEqual([2500, 2500, 2500, 2500]);
+    // A chunk bigger than the bound: the same.
+    expect(readBudget([4, 1000, 100_000], 4000, 100_000 * 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });
   });
 
   it("over several dimensions, blocks are whole chunk rows of the outer one, or single labels of it when those are too big", () => {

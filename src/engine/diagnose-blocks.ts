@@ -5,31 +5,43 @@ const VALUE_BYTES = 8;
 
 /**
  * Bytes of decoded chunks and gathered draws one variable's diagnosis holds at once (unless one
- * chunk alone is bigger): what keeps a worker's memory bounded whatever the variable's size.
+ * chunk alone is bigger): what keeps a worker's memory bounded whatever the variable's size. The
+ * chunks' copies in the decoding workers and the engine itself come on top, so this leaves room
+ * for them under 1 GiB; it still holds a chunk column of 10,000 elements × 4,000 draws whole.
  */
-export const MEMORY_BOUND = 512 * 2 ** 20;
+export const MEMORY_BOUND = 384 * 2 ** 20;
 
 /** How a variable is read for its diagnostics, within a memory bound. */
 export interface ReadBudget {
   /** Chunk reads in flight. */
   readsInFlight: number;
+  /** Blocks held at once: two when they fit, so the next block is read while one is computed. */
+  blocksInFlight: number;
   /** The most values (elements × draws per element) one block gathers. */
   blockValues: number;
 }
 
 /**
  * Share `memoryBound` between the chunks being read (an eighth, up to `maxReads` chunks) and the
- * one block of draws gathered from them at a time. Blocks are not read ahead of the one being
- * computed: reading and computing both run on the pool's workers, so a second block would double
- * the memory without adding a core. A chunk bigger than the bound is read one at a time, and
- * blocks then still get a quarter of it, so elements are not cut so fine that chunks are re-read
- * element by element.
+ * blocks of draws gathered from them: two blocks, so reading one hides behind computing the
+ * other, when the largest chunk column (`columnValues`, the least a block must hold to read each
+ * chunk once) fits in half of what is left; else one. A chunk bigger than the bound is read one at
+ * a time, and blocks then still get a quarter of the bound, so elements are not cut so fine that
+ * chunks are re-read element by element.
  */
-export function readBudget(chunkShape: readonly number[], valuesPerElement: number, memoryBound: number, maxReads: number): ReadBudget {
+export function readBudget(chunkShape: readonly number[], valuesPerElement: number, columnValues: number, memoryBound: number, maxReads: number): ReadBudget {
   const chunkBytes = chunkShape.reduce((a, b) => a * b, 1) * VALUE_BYTES;
   const readsInFlight = Math.min(maxReads, Math.max(1, Math.floor(memoryBound / 8 / chunkBytes)));
   const left = Math.max(memoryBound - readsInFlight * chunkBytes, memoryBound / 4);
-  return { readsInFlight, blockValues: Math.max(valuesPerElement, Math.floor(left / VALUE_BYTES)) };
+  const blocksInFlight = 2 * columnValues * VALUE_BYTES <= left ? 2 : 1;
+  return { readsInFlight, blocksInFlight, blockValues: Math.max(valuesPerElement, Math.floor(left / blocksInFlight / VALUE_BYTES)) };
+}
+
+/** The values of the largest chunk column: a run of `runs[0]` by every label of the other dimensions. */
+export function columnValues(runs: readonly (readonly [number, number][])[], valuesPerElement: number): number {
+  if (!runs.length) return valuesPerElement;
+  const inner = runs.slice(1).reduce((n, r) => n * (r.length ? r[r.length - 1][1] : 0), 1);
+  return Math.max(0, ...runs[0].map(([start, end]) => end - start)) * inner * valuesPerElement;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
+import { blockBuffers, elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
@@ -122,11 +122,12 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   const jobs = { pool, signal, inFlight: Math.max(2, 2 * (pool?.size ?? 0)) };
   let done = 0;
   let index = 0;
+  const buffers = blockBuffers();
   onProgress?.(0, total);
   for (const target of targets) {
     const first = index;
     index += elementCount(target);
-    for await (const { block, draws, chains } of targetBlocks(opened, target, { pool, signal, memoryBound })) {
+    for await (const { block, draws, chains } of targetBlocks(opened, target, { pool, signal, memoryBound, buffers })) {
       await diagnoseInJobs(draws, block.count, chains, jobs, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });

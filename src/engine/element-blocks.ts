@@ -1,6 +1,6 @@
 import { drawLayout, readBlockDraws } from "./block-draws.ts";
 import type { DiagnosticTarget } from "./diagnose.ts";
-import { chunkRuns, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "./diagnose-blocks.ts";
+import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { labelsOf } from "./query-plan.ts";
@@ -41,17 +41,27 @@ export interface BlockDraws {
 }
 
 /**
- * A target's elements in blocks aligned to its chunks (only the chunks holding its labels), one
- * block at a time within `memoryBound` bytes of chunks and draws. The blocks share one buffer,
- * grown when a block needs more (a fresh one per block would leave the last to the collector, so
- * two could be held at once): a block's draws are valid until the next block is asked for.
+ * Buffers for blocks' draws, reused from block to block and from variable to variable, grown when
+ * a block needs more: a fresh one per block would leave the last to the collector, so more blocks
+ * could be held at once. One per block in flight.
+ */
+export type BlockBuffers = [Float64Array, Float64Array];
+
+export const blockBuffers = (): BlockBuffers => [new Float64Array(0), new Float64Array(0)];
+
+/**
+ * A target's elements in blocks aligned to its chunks (only the chunks holding its labels),
+ * within `memoryBound` bytes of chunks and draws. When two blocks of the largest chunk column fit
+ * the bound, the next block is read while the caller works on one (which hides the reads behind
+ * the pool's work); else one block at a time. A block's draws stay valid until the next block is
+ * asked for (the one after it is then read into the same buffer).
  */
 export async function* targetBlocks(
   opened: OpenedTree,
   target: DiagnosticTarget,
-  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number },
+  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; buffers?: BlockBuffers },
 ): AsyncGenerator<BlockDraws> {
-  const { pool, signal, memoryBound = MEMORY_BOUND } = options;
+  const { pool, signal, memoryBound = MEMORY_BOUND, buffers = blockBuffers() } = options;
   const { variable } = target;
   const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
   const positions = labelPositions(opened, target);
@@ -59,13 +69,25 @@ export async function* targetBlocks(
   const perElement = layout.chains * layout.draws;
   // As extraction reads: enough chunks in flight to keep every decode worker busy.
   const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
-  const { readsInFlight, blockValues } = readBudget(array.chunks, perElement, memoryBound, maxReads);
   const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
-  let scratch = new Float64Array(0);
-  for (const block of planBlocks(runs, perElement, blockValues)) {
+  const budget = readBudget(array.chunks, perElement, columnValues(runs, perElement), memoryBound, maxReads);
+  // Read one block at a time, a variable drops the second buffer one before it used.
+  if (budget.blocksInFlight === 1) buffers[1] = new Float64Array(0);
+  const blocks = planBlocks(runs, perElement, budget.blockValues);
+  const read = (k: number): Promise<Float64Array> => {
+    const slot = k % budget.blocksInFlight;
+    if (buffers[slot].length < blocks[k].count * perElement) buffers[slot] = new Float64Array(blocks[k].count * perElement);
+    const reading = readBlockDraws(buffers[slot], array, layout, blocks[k], { signal, pool }, budget.readsInFlight);
+    // Awaited when its block is asked for; a failure meanwhile is not unhandled.
+    reading.catch(() => undefined);
+    return reading;
+  };
+  let next = blocks.length ? read(0) : undefined;
+  for (let k = 0; k < blocks.length; k++) {
     signal?.throwIfAborted();
-    if (scratch.length < block.count * perElement) scratch = new Float64Array(block.count * perElement);
-    const draws = await readBlockDraws(scratch, array, layout, block, { signal, pool }, readsInFlight);
-    yield { block, draws, chains: layout.chains, perElement };
+    const draws = await next!;
+    next = k + 1 < blocks.length && budget.blocksInFlight === 2 ? read(k + 1) : undefined;
+    yield { block: blocks[k], draws, chains: layout.chains, perElement };
+    if (k + 1 < blocks.length && !next) next = read(k + 1);
   }
 }

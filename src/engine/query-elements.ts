@@ -1,6 +1,6 @@
 import { diagnosticTargets } from "./diagnose.ts";
 import type { Label } from "./domain.ts";
-import { elementLabels, targetBlocks } from "./element-blocks.ts";
+import { blockBuffers, elementLabels, targetBlocks } from "./element-blocks.ts";
 import { planQuery } from "./query-plan.ts";
 import { planShape, type TableShape } from "./table-shape.ts";
 import type { OpenedTree } from "./tree.ts";
@@ -34,8 +34,9 @@ export function queryElements(opened: OpenedTree, query: string, groups: readonl
     shape,
     async *blocks(value, signal) {
       const targets = diagnosticTargets(opened, { kind: "query", query, groups }).filter((t) => t.variable.name === value);
+      const buffers = blockBuffers();
       for (const target of targets) {
-        for await (const { block, draws, perElement } of targetBlocks(opened, target, { pool: opened.pool, signal, memoryBound })) {
+        for await (const { block, draws, perElement } of targetBlocks(opened, target, { pool: opened.pool, signal, memoryBound, buffers })) {
           const labels = elementLabels(target, block.from, block.from + block.count);
           yield {
             dims: stacked ? ["source", ...target.dims] : target.dims,
