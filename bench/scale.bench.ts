@@ -83,9 +83,11 @@ const PROBES = `
 `;
 
 /**
- * Resolves once what Enter started has settled: a new alert outside the panels (a refusal, an
- * error), or every panel showing a figure it did not show before (or its own alert), with the task
- * bar gone; then after the frame that shows it. Text, since tsx would wrap a function's closures.
+ * Resolves once what Enter started has settled: a new alert outside the panels (an error), or
+ * every panel showing a figure it did not show before (or its own alert), with the task bar gone;
+ * then after the frame that shows it. A query over the memory budget is not settled by its note
+ * (which says which panels still summarise it) but by its panels. Text, since tsx would wrap a
+ * function's closures.
  */
 const SETTLED_AFTER_ENTER = `new Promise((done) => {
   const panels = () => [...document.querySelectorAll('section[aria-label$=" panel"]')];
@@ -105,7 +107,7 @@ const SETTLED_AFTER_ENTER = `new Promise((done) => {
   function check() {
     if (!start) return;
     if (document.querySelector('[role="status"][aria-label="Progress"]')) { sawTask = true; return; }
-    const fresh = alerts().find((a) => alertsBefore.get(a) !== a.textContent);
+    const fresh = alerts().find((a) => alertsBefore.get(a) !== a.textContent && !a.textContent.includes("chunk by chunk"));
     if (fresh) return finish("alert: " + fresh.textContent.trim());
     const shown = panels();
     const settled = (p) => { const name = figureName(p); return (name && name !== figuresBefore.get(p)) || (sawTask && p.querySelector('[role="alert"]')); };
