@@ -92,7 +92,7 @@ const PROBES = `
 const SETTLED_AFTER_ENTER = `new Promise((done) => {
   const panels = () => [...document.querySelectorAll('section[aria-label$=" panel"]')];
   const alerts = () => [...document.querySelectorAll('[role="alert"]')].filter((a) => !a.closest('section[aria-label$=" panel"]'));
-  const figureName = (panel) => panel.querySelector("figure[aria-label]")?.getAttribute("aria-label") ?? "";
+  const figureName = (panel) => panel.querySelector('figure[aria-label]:not([aria-busy="true"])')?.getAttribute("aria-label") ?? "";
   const alertsBefore = new Map(alerts().map((a) => [a, a.textContent]));
   const figuresBefore = new Map(panels().map((p) => [p, figureName(p)]));
   let start = 0;

@@ -52,6 +52,8 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
   const [computed, setComputed] = useState<Computed>();
 
   useEffect(() => {
+    // A new trace: what was drawn from the last one goes.
+    if (!result) setComputed(undefined);
     if (!result || !resolved || !dataOptions) return;
     const base = { table: result.table, query: result.query, options: dataOptions };
     const next = (outcome: { data?: unknown; problem?: string }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
@@ -79,7 +81,9 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
   const drawn = useMemo((): { figure?: PanelFigure; problem?: string } => {
     // Until the new data arrives, the last figure stays (marked busy) rather than flickering away.
     if (!computed || !result) return {};
-    if (computed.problem !== undefined || width === 0) return { problem: computed.problem };
+    // A problem is the last table's: it goes as soon as another table is being drawn.
+    if (computed.problem !== undefined) return computed.table === result.table ? { problem: computed.problem } : {};
+    if (width === 0) return {};
     try {
       const setOption = (key: string, value: OptionValue) => setPanelOption(panel.id, key, value);
       const rows = (offset: number, size: number) => engine.page(computed.table, offset, size).result;
