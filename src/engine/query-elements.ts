@@ -1,7 +1,10 @@
 import { diagnosticTargets } from "./diagnose.ts";
 import type { Label } from "./domain.ts";
 import { blockBuffers, elementLabels, targetBlocks } from "./element-blocks.ts";
+import { mapLimit } from "./limit.ts";
 import { planQuery } from "./query-plan.ts";
+import { summarizeBlock, summaryWidth } from "./stats/summary-block.ts";
+import type { SummaryOptions } from "./stats/summary.ts";
 import { planShape, type TableShape } from "./table-shape.ts";
 import type { OpenedTree } from "./tree.ts";
 
@@ -20,7 +23,12 @@ export interface ElementSource {
   shape: TableShape;
   /** The value column's elements, one block at a time: a block's draws are valid until the next is asked for. */
   blocks(value: string, signal?: AbortSignal): AsyncIterable<ElementDraws>;
+  /** A block's summaries (summaryWidth values per element), computed in jobs spread over the pool's workers. */
+  summarize(block: ElementDraws, options: SummaryOptions, signal?: AbortSignal): Promise<Float64Array>;
 }
+
+/** Values per summary job sent to a worker: big enough to amortise the message, small enough to spread. */
+const JOB_VALUES = 1 << 19;
 
 /**
  * A query's elements read chunk by chunk, for summaries of a query whose table is over the
@@ -30,8 +38,26 @@ export interface ElementSource {
 export function queryElements(opened: OpenedTree, query: string, groups: readonly string[], memoryBound?: number): ElementSource {
   const shape = planShape(planQuery(opened, query, groups));
   const stacked = shape.columns.some((c) => c.role === "source");
+  const pool = opened.pool;
   return {
     shape,
+    async summarize({ draws, count, perElement }, options, signal) {
+      const width = summaryWidth(options);
+      const out = new Float64Array(count * width);
+      const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
+      const starts = Array.from({ length: Math.ceil(count / perJob) }, (_, j) => j * perJob);
+      await mapLimit(starts, Math.max(2, 2 * (pool?.size ?? 0)), async (from) => {
+        signal?.throwIfAborted();
+        const to = Math.min(count, from + perJob);
+        // A worker gets a copy (the block's buffer is reused); without workers, yield between jobs so a cancel can arrive.
+        const job = { draws: draws.subarray(from * perElement, to * perElement), count: to - from, options };
+        const summaries = pool
+          ? await pool.summarize({ ...job, draws: job.draws.slice() })
+          : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(summarizeBlock(job))));
+        out.set(summaries, from * width);
+      });
+      return out;
+    },
     async *blocks(value, signal) {
       const targets = diagnosticTargets(opened, { kind: "query", query, groups }).filter((t) => t.variable.name === value);
       const buffers = blockBuffers();

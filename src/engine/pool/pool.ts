@@ -1,10 +1,15 @@
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { exclusive, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
 import type { DrawBlock } from "../stats/diagnose-block.ts";
+import type { SummaryBlock } from "../stats/summary-block.ts";
 
-/** The messages between a pool and its workers: decode a chunk, or diagnose a block of scalars. */
-export type WorkRequest = { id: number; job: DecodeJob } | { id: number; diagnose: DrawBlock };
-export type WorkReply = { id: number; chunk: DecodedChunk } | { id: number; diagnostics: Float64Array } | { id: number; error: string };
+/** The messages between a pool and its workers: decode a chunk, diagnose a block of scalars, or summarise one. */
+export type WorkRequest = { id: number; job: DecodeJob } | { id: number; diagnose: DrawBlock } | { id: number; summarize: SummaryBlock };
+export type WorkReply =
+  | { id: number; chunk: DecodedChunk }
+  | { id: number; diagnostics: Float64Array }
+  | { id: number; summaries: Float64Array }
+  | { id: number; error: string };
 
 /**
  * A pool worker as the pool sees it, whatever the platform (Node worker_threads, Web Workers).
@@ -109,6 +114,13 @@ export class WorkPool {
     const draws = exclusive(job.draws);
     const reply = await this.#submit({ diagnose: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure);
     return (reply as { diagnostics: Float64Array }).diagnostics;
+  }
+
+  /** The summaries of a block of elements (summaryWidth values each); the draws move to the worker. */
+  async summarize(job: SummaryBlock): Promise<Float64Array> {
+    const draws = exclusive(job.draws);
+    const reply = await this.#submit({ summarize: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure);
+    return (reply as { summaries: Float64Array }).summaries;
   }
 
   terminate(): void {

@@ -1,5 +1,6 @@
 import { ChunkDecoder, ownBuffer, transferables } from "../decode/job.ts";
 import { diagnoseBlock } from "../stats/diagnose-block.ts";
+import { summarizeBlock } from "../stats/summary-block.ts";
 import type { WorkReply, WorkRequest } from "./pool.ts";
 
 /** The body of a pool worker on any platform: answer each request, reply with moved buffers. */
@@ -13,6 +14,15 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
         reply({ id, diagnostics }, [diagnostics.buffer as ArrayBuffer]);
       } catch (error) {
         reply({ id, error: `cannot compute diagnostics: ${(error as Error).message}` }, []);
+      }
+      return;
+    }
+    if ("summarize" in request) {
+      try {
+        const summaries = summarizeBlock(request.summarize);
+        reply({ id, summaries }, [summaries.buffer as ArrayBuffer]);
+      } catch (error) {
+        reply({ id, error: `cannot summarise draws: ${(error as Error).message}` }, []);
       }
       return;
     }

@@ -2,7 +2,7 @@ import { splitByLabels } from "../../engine/split.ts";
 import { checkProbs, summarizeTable, summaryTable, type IntervalKind, type PointKind, type SummaryOptions } from "../../engine/stats/summary.ts";
 import { intervalKind, pointKind, probsOf, rowColumns, rowLabel } from "../intervals.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
-import { concatSummaries, setSummary, summaryColumns, type SummaryColumns } from "./summaries.ts";
+import { concatSummaries, setSummaries, setSummary, summaryColumns, type SummaryColumns } from "./summaries.ts";
 
 /**
  * What an interval panel draws: one summary per combination of the row dimensions (and the
@@ -81,14 +81,9 @@ export const panel: PanelData<IntervalData> = {
     for await (const block of elements.blocks(value, signal)) {
       by = block.dims;
       const summaries = summaryColumns(block.count, summary.probs);
-      const rows = new Array<string>(block.count);
-      for (let i = 0; i < block.count; i++) {
-        setSummary(summaries, i, block.draws.subarray(i * block.perElement, (i + 1) * block.perElement), summary);
-        rows[i] = rowLabel(block.labels.map((l) => l[i]), value);
-      }
+      setSummaries(summaries, 0, await elements.summarize(block, summary, signal), summary);
+      const rows = Array.from({ length: block.count }, (_, i) => rowLabel(block.labels.map((l) => l[i]), value));
       parts.push({ rows, summaries });
-      // A summary per element is all that is kept of a block: give the page's requests a turn.
-      await new Promise((resolve) => setTimeout(resolve));
     }
     const rows = parts.flatMap((p) => p.rows);
     const notes = [`Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`];

@@ -1,4 +1,5 @@
-import { sortedDraws, summarizeSorted, type Summary, type SummaryOptions } from "../../engine/stats/summary.ts";
+import { summarizeElement, summaryWidth } from "../../engine/stats/summary-block.ts";
+import type { Summary, SummaryOptions } from "../../engine/stats/summary.ts";
 
 /**
  * Summaries of many elements in columns: element i's point, its draw count, and its bounds for
@@ -44,13 +45,23 @@ export function concatSummaries(parts: readonly SummaryColumns[], probs: readonl
  * filled from a split table or, element by element, from draws read in chunks.
  */
 export function setSummary(columns: SummaryColumns, i: number, draws: ArrayLike<number>, options: SummaryOptions): void {
-  const summary = summarizeSorted(sortedDraws(draws), options);
-  columns.point[i] = summary.point;
-  columns.n[i] = summary.n;
-  summary.intervals.forEach((interval, j) => {
-    columns.lower[j][i] = interval.lower;
-    columns.upper[j][i] = interval.upper;
-  });
+  const one = new Float64Array(summaryWidth(options));
+  summarizeElement(draws, options, one, 0);
+  setSummaries(columns, i, one, options);
+}
+
+/** Elements from i on, from summaries laid out as summarizeBlock gives them (summaryWidth values each). */
+export function setSummaries(columns: SummaryColumns, i: number, summaries: Float64Array, options: SummaryOptions): void {
+  const width = summaryWidth(options);
+  for (let e = 0; e * width < summaries.length; e++) {
+    const at = e * width;
+    columns.point[i + e] = summaries[at];
+    columns.n[i + e] = summaries[at + 1];
+    for (let j = 0; j < options.probs.length; j++) {
+      columns.lower[j][i + e] = summaries[at + 2 + 2 * j];
+      columns.upper[j][i + e] = summaries[at + 3 + 2 * j];
+    }
+  }
 }
 
 /** Element i's summary back as one object, for drawing it. */
