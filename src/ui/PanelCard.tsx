@@ -1,7 +1,8 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { resolveOptions } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { OptionValue, PanelFigure, PanelOptions } from "../panels/types.ts";
+import type { TableShape } from "../engine/table-shape.ts";
 import type { PanelState } from "../state/view.ts";
 import { EngineError } from "../worker/client.ts";
 import { useActions, useApp, useEngine } from "./context.ts";
@@ -26,6 +27,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 interface Computed {
   table: number;
   query: string;
+  shape: TableShape;
   options: PanelOptions;
   data?: unknown;
   problem?: string;
@@ -51,11 +53,12 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
   const optionsKey = dataOptions ? JSON.stringify(dataOptions) : "";
   const [computed, setComputed] = useState<Computed>();
 
-  useEffect(() => {
+  // A layout effect: the request leaves before the browser paints, not a frame later.
+  useLayoutEffect(() => {
     // A new trace: what was drawn from the last one goes.
     if (!result) setComputed(undefined);
     if (!result || !resolved || !dataOptions) return;
-    const base = { table: result.table, query: result.query, options: dataOptions };
+    const base = { table: result.table, query: result.query, shape: result.shape, options: dataOptions };
     const next = (outcome: { data?: unknown; problem?: string }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
     if (result.oversize && !kind.streams) {
       next({ problem: `${kind.title} needs the query's whole table, which is over the memory budget: narrow the query (a selection of labels, fewer specs) or raise the budget.` });
@@ -78,22 +81,27 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
     // `optionsKey`, not `dataOptions`: resolving the same options again gives a new object, not new data.
   }, [engine, kind, result, optionsKey]);
 
+  // The draw-only options as they are now: the same object while their values are (keyed by value).
+  const drawKey = JSON.stringify(kind.drawOnly?.map((key) => resolved?.options[key]) ?? []);
+  const drawOptions = useMemo(() => Object.fromEntries((kind.drawOnly ?? []).flatMap((key) => (resolved ? [[key, resolved.options[key]]] : []))), [kind, drawKey]);
+
+  // Drawn from what the worker computed alone (not the current result), so a new result does not
+  // redraw the last figure while its own data is being computed.
   const drawn = useMemo((): { figure?: PanelFigure; problem?: string } => {
-    // Until the new data arrives, the last figure stays (marked busy) rather than flickering away.
-    if (!computed || !result) return {};
-    // A problem is the last table's: it goes as soon as another table is being drawn.
-    if (computed.problem !== undefined) return computed.table === result.table ? { problem: computed.problem } : {};
+    if (!computed) return {};
+    if (computed.problem !== undefined) return { problem: computed.problem };
     if (width === 0) return {};
     try {
       const setOption = (key: string, value: OptionValue) => setPanelOption(panel.id, key, value);
       const rows = (offset: number, size: number) => engine.page(computed.table, offset, size).result;
-      // Draw-only options as they are now; the rest as the data was computed with.
-      const options = { ...resolved?.options, ...computed.options };
-      return { figure: kind.render(computed.data, options, { width, query: computed.query, shape: result.shape, setOption, rows }) };
+      const options = { ...computed.options, ...drawOptions };
+      return { figure: kind.render(computed.data, options, { width, query: computed.query, shape: computed.shape, setOption, rows }) };
     } catch (error) {
       return { problem: `This panel could not be drawn: ${(error as Error).message}` };
     }
-  }, [kind, computed, result, resolved, width, panel.id, setPanelOption, engine]);
+  }, [kind, computed, drawOptions, width, panel.id, setPanelOption, engine]);
+  // A problem is its table's: it goes as soon as another table is being drawn.
+  const problem = computed?.table === result?.table ? drawn.problem : undefined;
 
   useLayoutEffect(() => {
     const node = mount.current;
@@ -123,9 +131,9 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
       </header>
       <div ref={body} className="panel-body">
         {!result && <p className="muted">Run a query to draw this panel.</p>}
-        {drawn.problem && (
+        {problem && (
           <p className="error" role="alert">
-            {drawn.problem}
+            {problem}
           </p>
         )}
         {resolved && resolved.notes.length > 0 && <p className="muted">{resolved.notes.join("; ")}.</p>}
