@@ -5,41 +5,17 @@
  * draws exactly: the same order statistics, the same interpolation.
  */
 
+import { select } from "./quantile.ts";
+
 /** Reused between calls: the draws of one element at a time, NaN left out. */
 let scratch = new Float64Array(0);
-
-/** Put a[k] where a sort of a[left..right] would, smaller values before it and larger after (Hoare, median of three). */
-function select(a: Float64Array, left: number, right: number, k: number): void {
-  while (right > left) {
-    // The median of the first, middle and last values as the pivot.
-    const x = a[left];
-    const y = a[(left + right) >> 1];
-    const z = a[right];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i++] = a[j];
-        a[j--] = t;
-      }
-    }
-    // [left, j] ≤ pivot ≤ [i, right], and anything between equals the pivot.
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
-  }
-}
 
 /** Put every rank of `ranks[from..to)` (ascending) in place within a[left..right]. */
 function selectRanks(a: Float64Array, left: number, right: number, ranks: readonly number[], from: number, to: number): void {
   if (from >= to) return;
   const m = (from + to) >> 1;
   const k = ranks[m];
-  select(a, left, right, k);
+  select(a, k, left, right);
   selectRanks(a, left, k - 1, ranks, from, m);
   selectRanks(a, k + 1, right, ranks, m + 1, to);
 }

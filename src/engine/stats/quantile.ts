@@ -15,8 +15,8 @@ export function quantileInPlace(scratch: Float64Array, q: number): number {
   return below + (h - lo) * (above - below);
 }
 
-/** Hoare's quickselect: the k-th smallest of a[left..right], leaving it at a[k]. */
-function select(a: Float64Array, k: number, left: number, right: number): number {
+/** Hoare's quickselect: the k-th smallest of a[left..right], leaving it at a[k], smaller values before it and larger after. */
+export function select(a: Float64Array, k: number, left: number, right: number): number {
   while (right > left) {
     const mid = (left + right) >>> 1;
     // Median of three as the pivot avoids the quadratic case on sorted draws.
