@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
-import { tableShape } from "../src/engine/table-shape.ts";
+import { tableShape } from "./table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { tableBlob } from "../src/worker/table-file.ts";
 import { describe, expect, it } from "vitest";

@@ -6,7 +6,8 @@ import { kde } from "../src/engine/stats/kde.ts";
 import { queryElements } from "../src/engine/query-elements.ts";
 import { openPath, openPathStore } from "../src/engine/store/node.ts";
 import { openTree } from "../src/engine/tree.ts";
-import { tableShape } from "../src/engine/table-shape.ts";
+import type { TableShape } from "../src/engine/table-shape.ts";
+import { tableShape } from "./table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind } from "../src/panels/registry.ts";
@@ -137,10 +138,12 @@ describe("a query described before it is read", () => {
       { query: "observed_data/y[obs_ind]", groups: ["posterior"] },
     ];
     for (const { query, groups } of cases) {
-      const table = await trace.extract(query, { groups });
-      const { shape, bytes } = trace.describe(query, { groups });
-      expect(shape).toEqual(tableShape(table));
-      expect(bytes).toBeGreaterThanOrEqual(table.numRows * 8);
+      let planned: { bytes: number; shape: TableShape } | undefined;
+      const table = await trace.extract(query, { groups, onPlanned: (plan) => (planned = plan) });
+      expect(planned!.shape).toEqual(tableShape(table));
+      expect(planned!.bytes).toBeGreaterThanOrEqual(table.numRows * 8);
+      // A query over the budget gets the same shape, from its elements.
+      expect(trace.elements(query, { groups }).shape).toEqual(tableShape(table));
     }
   });
 });

@@ -6,7 +6,7 @@ import { splitByLabels } from "../src/engine/split.ts";
 import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
-import { tableShape } from "../src/engine/table-shape.ts";
+import { tableShape } from "./table-shape.ts";
 import type { PanelSpec } from "../src/panels/types.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 

@@ -3,6 +3,7 @@ import { selectionSpec } from "./diagnostics-output.ts";
 import { BudgetError } from "./errors.ts";
 import { planQuery, planRows, type QueryPlan } from "./query-plan.ts";
 import { streamPlan, type StreamOptions } from "./stream.ts";
+import { planShape, type TableShape } from "./table-shape.ts";
 import { bytesPerRow, describeSize } from "./table-size.ts";
 import type { OpenedTree } from "./tree.ts";
 import { megabytes } from "./units.ts";
@@ -10,8 +11,8 @@ import { megabytes } from "./units.ts";
 export interface ExtractOptions extends Omit<StreamOptions, "batchRows"> {
   /** Bytes the table may take; a query over it is refused before anything is read. */
   budget?: number;
-  /** Called with the table's bytes once the query is planned and within the budget, before anything is read or allocated. */
-  onPlanned?: (bytes: number) => void;
+  /** Called with the table's bytes and shape once the query is planned and within the budget, before anything is read or allocated. */
+  onPlanned?: (planned: { bytes: number; shape: TableShape }) => void;
 }
 
 /** The bytes a planned query's table takes. */
@@ -47,7 +48,7 @@ function checkBudget(plan: QueryPlan, budget: number): void {
 export async function joinDraws(opened: OpenedTree, queries: string | readonly string[], options: ExtractOptions = {}): Promise<Table> {
   const plan = planQuery(opened, queries, options.groups);
   if (options.budget !== undefined) checkBudget(plan, options.budget);
-  options.onPlanned?.(planBytes(plan));
+  options.onPlanned?.({ bytes: planBytes(plan), shape: planShape(plan) });
   const stream = streamPlan(opened, plan, options);
   const batches: RecordBatch[] = [];
   for await (const batch of stream) batches.push(batch);

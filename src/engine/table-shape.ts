@@ -1,5 +1,4 @@
-import type { Table } from "apache-arrow";
-import { LabelCoder, schemaColumns, tableColumns, type TableColumn } from "./columns.ts";
+import { schemaColumns, type TableColumn } from "./columns.ts";
 import type { Label } from "./domain.ts";
 import { planRows, type QueryPlan } from "./query-plan.ts";
 
@@ -14,19 +13,11 @@ export interface TableShape {
   levels: Record<string, string[]>;
 }
 
-export function tableShape(table: Table): TableShape {
-  const columns = tableColumns(table);
-  const levels: Record<string, string[]> = {};
-  for (const c of columns) {
-    if (c.role === "dim" || c.role === "source") levels[c.name] = new LabelCoder(table, c.name).labels.map(String);
-  }
-  return { numRows: table.numRows, columns, levels };
-}
-
 /**
- * The shape a planned query's table would have, known before anything is read: what the page
- * gets for a query too big to hold, whose per-element summaries are still computed chunk by chunk.
- * Levels are ordered as a table's are (dictionary order, or ascending numbers).
+ * The shape a planned query's table has, known before anything is read: what the page gets for
+ * a query (the table stays in the worker), and for one too big to hold, whose per-element
+ * summaries are computed chunk by chunk. Levels are ordered as a table's are (dictionary order,
+ * or ascending numbers).
  */
 export function planShape(plan: QueryPlan): TableShape {
   const levels: Record<string, string[]> = {};

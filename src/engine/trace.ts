@@ -1,10 +1,8 @@
 import type { Table } from "apache-arrow";
 import { diagnoseScope, type DiagnoseOptions, type DiagnosticsScope } from "./diagnose.ts";
 import type { WorkPool } from "./pool/pool.ts";
-import { joinDraws, planBytes, type ExtractOptions } from "./extract.ts";
+import { joinDraws, type ExtractOptions } from "./extract.ts";
 import { queryElements, type ElementSource } from "./query-elements.ts";
-import { planQuery } from "./query-plan.ts";
-import { planShape, type TableShape } from "./table-shape.ts";
 import { streamDraws, type DrawBatches, type StreamOptions } from "./stream.ts";
 import type { TraceStore } from "./store/types.ts";
 import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
@@ -18,8 +16,6 @@ export interface Trace {
    * memory stays a few chunks and batches. A bad query throws here, before anything is read.
    */
   stream(query: string | readonly string[], options?: StreamOptions): DrawBatches;
-  /** What a query's table would be — its shape and bytes — without reading anything. A bad query throws. */
-  describe(query: string | readonly string[], options?: { groups?: readonly string[] }): { shape: TableShape; bytes: number };
   /** A query's elements read chunk by chunk, for per-element summaries of a query too big to hold. */
   elements(query: string, options?: { groups?: readonly string[] }): ElementSource;
   /** Diagnostics of every element of a scope, block by block; resolves to the number of elements. */
@@ -38,10 +34,6 @@ export async function openTrace(store: TraceStore, options: OpenOptions = {}): P
     extract: (query, options) => joinDraws(opened, query, options),
     stream: (query, options) => streamDraws(opened, query, options),
     elements: (query, options = {}) => queryElements(opened, query, options.groups ?? ["posterior"]),
-    describe(query, options = {}) {
-      const plan = planQuery(opened, query, options.groups);
-      return { shape: planShape(plan), bytes: planBytes(plan) };
-    },
     diagnose: (scope, options) => diagnoseScope(opened, scope, { ...options, pool: opened.pool }),
   };
 }

@@ -10,7 +10,7 @@ import { openFiles } from "../engine/store/files.ts";
 import type { TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
 import { openZipBlob } from "../engine/store/zip.ts";
-import { tableShape } from "../engine/table-shape.ts";
+import type { TableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
@@ -127,22 +127,23 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
   }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
   const { query, groups, budget } = request;
-  let bytes = 0;
-  // The last table is let go before the next is read when both would not fit the budget together.
-  const onPlanned = (planned: number) => {
-    bytes = planned;
-    if (current && current.bytes + planned > budget) current = undefined;
+  // The shape comes from the plan: the page needs no pass over the table's rows.
+  let planned = { bytes: 0, shape: undefined as TableShape | undefined };
+  const onPlanned = (plan: { bytes: number; shape: TableShape }) => {
+    planned = plan;
+    // The last table is let go before the next is read when both would not fit the budget together.
+    if (current && current.bytes + plan.bytes > budget) current = undefined;
   };
   try {
     const table = await trace.extract(query, { groups, budget, signal, onProgress, onPlanned });
     signal.throwIfAborted();
-    current = { id: request.id, bytes, table };
-    post({ id: request.id, type: "result", result: { table: request.id, shape: tableShape(table) } });
+    current = { id: request.id, bytes: planned.bytes, table };
+    post({ id: request.id, type: "result", result: { table: request.id, shape: planned.shape! } });
   } catch (error) {
     if (!(error instanceof BudgetError)) throw error;
-    const { shape } = trace.describe(query, { groups });
-    current = { id: request.id, bytes: 0, elements: trace.elements(query, { groups }) };
-    post({ id: request.id, type: "result", result: { table: request.id, shape, oversize: error.message } });
+    const elements = trace.elements(query, { groups });
+    current = { id: request.id, bytes: 0, elements };
+    post({ id: request.id, type: "result", result: { table: request.id, shape: elements.shape, oversize: error.message } });
   }
 }
 
