@@ -81,6 +81,10 @@ export function rowColumns(table: Table, value: string, rows: string, withSource
   return withSource && source ? [...own, source.name] : own;
 }
 
+/** The caption's word on a summary panel drawn from a query too big to hold: where its rows came from. */
+export const streamedNote = (value: string, by: readonly string[]): string =>
+  `Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`;
+
 export const rowLabel = (keys: readonly (string | number)[], fallback: string): string => (keys.length ? keys.map(String).join(" · ") : fallback);
 
 /** Row indices in the order asked for: label order as given, or by value (NaN last), ties in label order. */

@@ -2,7 +2,7 @@ import type { Table } from "apache-arrow";
 import { splitByLabels } from "../../engine/split.ts";
 import { sortedDraws, sortedQuantile } from "../../engine/stats/summary.ts";
 import { buildTable, float64Data, labelData } from "../../engine/table-build.ts";
-import { rowColumns, rowLabel, rowOrder, sortRows } from "../intervals.ts";
+import { rowColumns, rowLabel, rowOrder, sortRows, streamedNote } from "../intervals.ts";
 import { formatCount, formatNumber } from "../style.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 import { dotProbs, dotQuantiles } from "./bins.ts";
@@ -90,9 +90,8 @@ export const panel: PanelData<DotsData> = {
       await new Promise((resolve) => setTimeout(resolve));
     }
     const { rows, notes } = shownRows(all, n, options);
-    const from = `Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`;
     if (String(options.rows) !== "") notes.push("Rows by another dimension need the table: narrow the query for them.");
-    return dotsData(value, by, n, rows, [from, ...notes]);
+    return dotsData(value, by, n, rows, [streamedNote(value, by), ...notes]);
   },
   // The dots' quantiles by row; where they were drawn depends on the page's width and is not part of it.
   derived(table, options) {

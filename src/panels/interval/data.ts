@@ -1,6 +1,6 @@
 import { splitByLabels } from "../../engine/split.ts";
 import { checkProbs, summarizeTable, summaryTable, type IntervalKind, type PointKind, type SummaryOptions } from "../../engine/stats/summary.ts";
-import { intervalKind, pointKind, probsOf, rowColumns, rowLabel } from "../intervals.ts";
+import { intervalKind, pointKind, probsOf, rowColumns, rowLabel, streamedNote } from "../intervals.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 import { concatSummaries, setSummaries, setSummary, summaryColumns, type SummaryColumns } from "./summaries.ts";
 
@@ -86,7 +86,7 @@ export const panel: PanelData<IntervalData> = {
       parts.push({ rows, summaries });
     }
     const rows = parts.flatMap((p) => p.rows);
-    const notes = [`Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of ${value}${by.length ? ` (${by.join(" × ")})` : ""}.`];
+    const notes = [streamedNote(value, by)];
     const asked = String(options.rows) !== "" || (String(options.color) !== "" && String(options.color) !== "source");
     if (asked) notes.push("Rows by another dimension and colours need the table: narrow the query for them.");
     return {
