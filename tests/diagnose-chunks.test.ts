@@ -1,4 +1,3 @@
-import type { AbsolutePath } from "@zarrita/storage";
 import { describe, expect, it } from "vitest";
 import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
 import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
@@ -6,8 +5,7 @@ import { elementName } from "../src/engine/diagnostics-output.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { diagnoseBlock } from "../src/engine/stats/diagnose-block.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
-import { openTrace } from "../src/engine/trace.ts";
-import { dims, float64Array, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
+import { countingTrace, dims, float64Array, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const WIDTH = DIAGNOSTIC_NAMES.length;
 const CHAINS = 3;
@@ -72,21 +70,7 @@ const COLUMNS: Chunking = { theta: [CHAINS, DRAWS, 1], eta: [CHAINS, DRAWS, 1, 1
 const UNEVEN: Chunking = { theta: [2, 7, 4], eta: [2, 20, 3, 4], lambda: [4, 2, 20] };
 
 /** A trace over the files, and every chunk key of its variables read, in order. */
-async function countedTrace(chunks: Chunking) {
-  const source = memoryStore(files(chunks));
-  const reads: string[] = [];
-  const get = source.store.get.bind(source.store);
-  const store = {
-    ...source,
-    store: {
-      get: (key: AbsolutePath) => {
-        if (/\/(theta|eta|lambda)\/\d/.test(key)) reads.push(key.slice(1));
-        return get(key);
-      },
-    },
-  };
-  return { trace: await openTrace(store), reads };
-}
+const countedTrace = (chunks: Chunking) => countingTrace(files(chunks), /\/(theta|eta|lambda)\/\d/);
 
 /** Each element's diagnostics by name, checking that blocks are consecutive elements at their index. */
 function byElement(blocks: DiagnosedBlock[]): Map<string, Float64Array> {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { AbsolutePath } from "@zarrita/storage";
 import { listKeys } from "../src/engine/store/entries.ts";
 import type { TraceStore } from "../src/engine/store/types.ts";
+import { openTrace } from "../src/engine/trace.ts";
 
 type Content = Uint8Array | Record<string, unknown>;
 
@@ -84,4 +85,21 @@ export function float64Array(path: string, names: string[], shape: number[], chu
     files[`${path}/${coords.join(".")}`] = asBytes(data);
   }
   return files;
+}
+
+/** A trace over `files`, and the key of every read of a chunk whose key matches `chunks` (a chunk read twice shows twice). */
+export async function countingTrace(files: Record<string, Content>, chunks: RegExp) {
+  const source = memoryStore(files);
+  const reads: string[] = [];
+  const get = source.store.get.bind(source.store);
+  const store = {
+    ...source,
+    store: {
+      get: (key: AbsolutePath) => {
+        if (chunks.test(key)) reads.push(key.slice(1));
+        return get(key);
+      },
+    },
+  };
+  return { trace: await openTrace(store), reads };
 }

@@ -1,12 +1,10 @@
-import type { AbsolutePath } from "@zarrita/storage";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
 import { BudgetError } from "../src/engine/errors.ts";
 import type { ExtractProgress } from "../src/engine/progress.ts";
 import type { ZarrArray } from "../src/engine/read.ts";
 import { planSelection, selectionChunks } from "../src/engine/read-selection.ts";
-import { openTrace } from "../src/engine/trace.ts";
-import { asBytes, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
+import { asBytes, countingTrace, dims, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const CHAINS = 2;
 const DRAWS = 10;
@@ -51,21 +49,7 @@ function files() {
 }
 
 /** The trace, and the chunk keys of theta and w read since the last `reads.length = 0`. */
-async function countedTrace() {
-  const source = memoryStore(files());
-  const reads: string[] = [];
-  const get = source.store.get.bind(source.store);
-  const store = {
-    ...source,
-    store: {
-      get: (key: AbsolutePath) => {
-        if (/\/(theta|w)\/\d/.test(key)) reads.push(key.slice(1));
-        return get(key);
-      },
-    },
-  };
-  return { trace: await openTrace(store), reads };
-}
+const countedTrace = () => countingTrace(files(), /\/(theta|w)\/\d/);
 
 const keys = (chains: number[], drawChunks: number[], paramChunks: number[]) =>
   chains.flatMap((c) => drawChunks.flatMap((dc) => paramChunks.map((pc) => `posterior/theta/${c}.${dc}.${pc}`))).sort();

@@ -1,4 +1,3 @@
-import type { AbsolutePath } from "@zarrita/storage";
 import { Table, tableFromIPC, type RecordBatch } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { arrowFilePieces } from "../src/engine/arrow-file-pieces.ts";
@@ -6,9 +5,9 @@ import { toCsv } from "../src/engine/csv.ts";
 import type { ExtractProgress } from "../src/engine/progress.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import type { StreamOptions } from "../src/engine/stream.ts";
-import { openTrace, type Trace } from "../src/engine/trace.ts";
+import type { Trace } from "../src/engine/trace.ts";
 import { FIXTURES, goldenCases } from "./golden.ts";
-import { asBytes, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
+import { countingTrace, dims, float64Array, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const CHAINS = 2;
 const DRAWS = 10;
@@ -22,25 +21,6 @@ const sigma = (c: number, d: number) => -(c * 100 + d);
 const w = (p: number) => 100 + p;
 const v = (p: number) => 200 + p;
 
-/** A C-ordered array cut into chunks (edge chunks padded, as Zarr stores them), as store files. */
-function chunkFiles(path: string, shape: number[], chunks: number[], value: (index: number[]) => number): Record<string, Uint8Array> {
-  const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
-  const files: Record<string, Uint8Array> = {};
-  const total = grid.reduce((a, b) => a * b, 1);
-  for (let n = 0; n < total; n++) {
-    const coords = grid.map((_, k) => Math.floor(n / grid.slice(k + 1).reduce((a, b) => a * b, 1)) % grid[k]);
-    const size = chunks.reduce((a, b) => a * b, 1);
-    const data = new Float64Array(size);
-    for (let i = 0; i < size; i++) {
-      const within = chunks.map((_, k) => Math.floor(i / chunks.slice(k + 1).reduce((a, b) => a * b, 1)) % chunks[k]);
-      const index = within.map((x, k) => coords[k] * chunks[k] + x);
-      data[i] = index.every((x, k) => x < shape[k]) ? value(index) : 0;
-    }
-    files[`${path}/${coords.join(".") || "0"}`] = asBytes(data);
-  }
-  return files;
-}
-
 function files(draws = DRAWS, thetaChunks = [1, 4, 3]) {
   const group = (name: string, shift: number) => ({
     [`${name}/.zgroup`]: { zarr_format: 2 },
@@ -48,12 +28,8 @@ function files(draws = DRAWS, thetaChunks = [1, 4, 3]) {
     [`${name}/param/.zarray`]: zarray("<U2", [PARAMS.length], [PARAMS.length]),
     [`${name}/param/.zattrs`]: dims("param"),
     [`${name}/param/0`]: utf32(PARAMS, 2),
-    [`${name}/theta/.zarray`]: zarray("<f8", [CHAINS, draws, PARAMS.length], thetaChunks),
-    [`${name}/theta/.zattrs`]: dims("chain", "draw", "param"),
-    ...chunkFiles(`${name}/theta`, [CHAINS, draws, PARAMS.length], thetaChunks, ([c, d, p]) => shift + theta(c, d, p)),
-    [`${name}/sigma/.zarray`]: zarray("<f8", [CHAINS, draws], [1, 3]),
-    [`${name}/sigma/.zattrs`]: dims("chain", "draw"),
-    ...chunkFiles(`${name}/sigma`, [CHAINS, draws], [1, 3], ([c, d]) => sigma(c, d) - shift),
+    ...float64Array(`${name}/theta`, ["chain", "draw", "param"], [CHAINS, draws, PARAMS.length], thetaChunks, ([c, d, p]) => shift + theta(c, d, p)),
+    ...float64Array(`${name}/sigma`, ["chain", "draw"], [CHAINS, draws], [1, 3], ([c, d]) => sigma(c, d) - shift),
   });
   return {
     ".zgroup": { zarr_format: 2 },
@@ -64,31 +40,13 @@ function files(draws = DRAWS, thetaChunks = [1, 4, 3]) {
     "constant_data/param/.zarray": zarray("<U2", [PARAMS.length], [PARAMS.length]),
     "constant_data/param/.zattrs": dims("param"),
     "constant_data/param/0": utf32(PARAMS, 2),
-    "constant_data/w/.zarray": zarray("<f8", [PARAMS.length], [3]),
-    "constant_data/w/.zattrs": dims("param"),
-    ...chunkFiles("constant_data/w", [PARAMS.length], [3], ([p]) => w(p)),
-    "constant_data/v/.zarray": zarray("<f8", [PARAMS.length], [2]),
-    "constant_data/v/.zattrs": dims("param"),
-    ...chunkFiles("constant_data/v", [PARAMS.length], [2], ([p]) => v(p)),
+    ...float64Array("constant_data/w", ["param"], [PARAMS.length], [3], ([p]) => w(p)),
+    ...float64Array("constant_data/v", ["param"], [PARAMS.length], [2], ([p]) => v(p)),
   };
 }
 
 /** The trace, and the chunk keys read (every read, so a chunk read twice shows twice). */
-async function countedTrace(draws = DRAWS, thetaChunks = [1, 4, 3]) {
-  const source = memoryStore(files(draws, thetaChunks));
-  const reads: string[] = [];
-  const get = source.store.get.bind(source.store);
-  const store = {
-    ...source,
-    store: {
-      get: (key: AbsolutePath) => {
-        if (/\/(theta|sigma|w|v)\/\d/.test(key)) reads.push(key.slice(1));
-        return get(key);
-      },
-    },
-  };
-  return { trace: await openTrace(store), reads };
-}
+const countedTrace = (draws = DRAWS, thetaChunks = [1, 4, 3]) => countingTrace(files(draws, thetaChunks), /\/(theta|sigma|w|v)\/\d/);
 
 async function collect(trace: Trace, query: string, options: StreamOptions = {}): Promise<{ table: Table; batches: RecordBatch[] }> {
   const stream = trace.stream(query, options);
