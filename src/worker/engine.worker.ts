@@ -91,14 +91,14 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });
     return;
   }
-  if (request.type === "panel" && currentOf(request.table).elements) {
-    const streamed = panelData(request.kind).streamed;
-    if (!streamed) throw new BudgetError("this panel needs the query's whole table, which is over the memory budget: narrow the query or raise the budget");
-    post({ id: request.id, type: "result", result: { data: await streamed(currentOf(request.table).elements!, request.options, signal) } });
-    return;
-  }
   if (request.type === "panel" || request.type === "page" || request.type === "export") {
-    const table = currentOf(request.table).table;
+    const { table, elements } = currentOf(request.table);
+    if (request.type === "panel" && elements) {
+      const streamed = panelData(request.kind).streamed;
+      if (!streamed) throw new BudgetError("this panel needs the query's whole table, which is over the memory budget: narrow the query or raise the budget");
+      post({ id: request.id, type: "result", result: { data: await streamed(elements, request.options, signal) } });
+      return;
+    }
     if (!table) throw new BudgetError("the query's table is over the memory budget, so it is not held: narrow the query or raise the budget");
     if (request.type === "page") {
       const start = Math.max(0, Math.min(request.offset, table.numRows));
