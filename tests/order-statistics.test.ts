@@ -36,6 +36,23 @@ describe("quantiles by selection", () => {
     }
   });
 
+  it("equal them too where equal-width buckets are lopsided or cannot be drawn: an outlier, infinities, one repeated value, ±0", () => {
+    const base = draws(500, 6);
+    const cases = {
+      outlier: Float64Array.from(base, (v, i) => (i === 17 ? 1e300 : v)),
+      negativeOutlier: Float64Array.from(base, (v, i) => (i === 3 ? -1e308 : v)),
+      infinities: Float64Array.from(base, (v, i) => (i % 50 === 0 ? Infinity : i % 77 === 0 ? -Infinity : v)),
+      repeated: new Float64Array(300).fill(2.5),
+      twoValues: Float64Array.from(base, (v) => (v < 0 ? -1 : 1)),
+      zeros: Float64Array.from(base, (v, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : v)),
+      tiny: Float64Array.from(base, (v) => v * 1e-300),
+    };
+    for (const [name, values] of Object.entries(cases)) {
+      const sorted = sortedDraws(values);
+      expect(zeroAsZero(quantiles(values, QS).values), name).toEqual(zeroAsZero(QS.map((q) => sortedQuantile(sorted, q))));
+    }
+  });
+
   it("leave the draws as they were, and give NaN for no draws", () => {
     const values = draws(50, 4);
     const copy = values.slice();

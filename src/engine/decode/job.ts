@@ -1,6 +1,10 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
 import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
+import { registerBloscCodec } from "./blosc-codec.ts";
+
+// Every thread that decodes chunks (the page's, the workers', Node's) imports this module.
+registerBloscCodec();
 
 /**
  * One chunk to decode off the main thread: the array's own metadata document (so the decoder

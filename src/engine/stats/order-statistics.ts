@@ -1,14 +1,29 @@
 /**
  * Quantiles without sorting: only the order statistics the quantiles interpolate between are put
- * in place (a quickselect over the ranks asked for), so summarising an element's draws costs
- * O(n log k) instead of a sort's O(n log n). Each quantile equals sortedQuantile's of the sorted
- * draws exactly: the same order statistics, the same interpolation.
+ * in place, so summarising an element's draws costs O(n) instead of a sort's O(n log n). Each
+ * quantile equals sortedQuantile's of the sorted draws exactly: the same order statistics, the
+ * same interpolation.
+ *
+ * The draws are first counted into buckets of equal width between their least and greatest value:
+ * that pass has no data-dependent branch, while a quickselect's comparisons go either way at
+ * random and mispredict (several times slower on draws). Only the few draws in the buckets that
+ * hold the ranks asked for are then selected among; the bucket index is monotone in the value, so
+ * every draw of a lower bucket is ≤ every draw of a higher one.
  */
 
 import { select } from "./quantile.ts";
 
-/** Reused between calls: the draws of one element at a time, NaN left out. */
+/** Below this many draws a plain selection is as fast as counting into buckets. */
+const MIN_BUCKETED = 64;
+const MAX_BUCKETS = 4096;
+
+/** Reused between calls: the draws of one element at a time (NaN left out), and the bucket counts and draws. */
 let scratch = new Float64Array(0);
+let picked = new Float64Array(0);
+let counts = new Int32Array(0);
+/** Per bucket, where its draws start in `picked` when it holds a rank, else -1; and where its next draw goes. */
+let starts = new Int32Array(0);
+let cursors = new Int32Array(0);
 
 /** Put every rank of `ranks[from..to)` (ascending) in place within a[left..right]. */
 function selectRanks(a: Float64Array, left: number, right: number, ranks: readonly number[], from: number, to: number): void {
@@ -21,15 +36,74 @@ function selectRanks(a: Float64Array, left: number, right: number, ranks: readon
 }
 
 /**
+ * The values of `ranks` (ascending, distinct) among the first `n` values of `scratch`, in the
+ * order of `ranks`; `scratch` may be reordered.
+ */
+function rankValues(n: number, min: number, max: number, ranks: readonly number[]): number[] {
+  const buckets = Math.min(MAX_BUCKETS, n >> 2);
+  const scale = buckets / (max - min);
+  if (n < MIN_BUCKETED || !(scale > 0 && scale < Infinity)) {
+    // Few draws, all equal, or an infinite one (no finite bucket width): select among them all.
+    selectRanks(scratch, 0, n - 1, ranks, 0, ranks.length);
+    return ranks.map((k) => scratch[k]);
+  }
+  // Truncation is the floor of these non-negative indices; the greatest draws get a bucket of their own (index `buckets`).
+  const size = buckets + 1;
+  if (counts.length < size) {
+    counts = new Int32Array(size);
+    starts = new Int32Array(size);
+    cursors = new Int32Array(size);
+  }
+  counts.fill(0, 0, size);
+  for (let i = 0; i < n; i++) counts[((scratch[i] - min) * scale) | 0]++;
+
+  // Each rank's bucket and its rank within it; the draws of those buckets laid out one after another.
+  starts.fill(-1, 0, size);
+  const inBucket: number[] = [];
+  const bucketOf: number[] = [];
+  let held = 0;
+  for (let b = 0, below = 0, r = 0; r < ranks.length; b++) {
+    const count = counts[b];
+    while (r < ranks.length && ranks[r] < below + count) {
+      if (starts[b] < 0) {
+        starts[b] = cursors[b] = held;
+        held += count;
+      }
+      bucketOf.push(b);
+      inBucket.push(ranks[r] - below);
+      r++;
+    }
+    below += count;
+  }
+  if (picked.length < held) picked = new Float64Array(held);
+  for (let i = 0; i < n; i++) {
+    const v = scratch[i];
+    const b = ((v - min) * scale) | 0;
+    if (starts[b] >= 0) picked[cursors[b]++] = v;
+  }
+  return ranks.map((_, r) => {
+    const b = bucketOf[r];
+    const from = starts[b];
+    return select(picked, from + inBucket[r], from, from + counts[b] - 1);
+  });
+}
+
+/**
  * The q-quantiles of `draws` (NaN left out), each as sortedQuantile gives it on the sorted draws,
  * and how many draws counted.
  */
 export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { values: number[]; n: number } {
   if (scratch.length < draws.length) scratch = new Float64Array(draws.length);
   let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < draws.length; i++) {
     const v = draws[i];
-    if (v === v) scratch[n++] = v;
+    if (v === v) {
+      scratch[n++] = v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
   }
   if (n === 0) return { values: qs.map(() => NaN), n };
   const at = qs.map((q) => {
@@ -38,11 +112,11 @@ export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { va
     return { lo, t: h - lo };
   });
   const ranks = [...new Set(at.flatMap(({ lo, t }) => (t === 0 || lo + 1 >= n ? [lo] : [lo, lo + 1])))].sort((x, y) => x - y);
-  selectRanks(scratch, 0, n - 1, ranks, 0, ranks.length);
+  const valueOf = new Map(rankValues(n, min, max, ranks).map((v, r) => [ranks[r], v]));
   const values = at.map(({ lo, t }) => {
-    if (t === 0 || lo + 1 >= n) return scratch[lo];
-    const a = scratch[lo];
-    const b = scratch[lo + 1];
+    const a = valueOf.get(lo)!;
+    if (t === 0 || lo + 1 >= n) return a;
+    const b = valueOf.get(lo + 1)!;
     return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1 - t);
   });
   return { values, n };

@@ -1,0 +1,115 @@
+import { CorruptChunkError, decodeLz4Block } from "./lz4-block.ts";
+
+/**
+ * Blosc (version 1 format) frames whose blocks are LZ4-compressed, byte-shuffled or not: what
+ * zarr-python and xarray write by default. numcodecs decodes them in WebAssembly, but its glue
+ * copies the stored bytes into the module one byte at a time, which costs more than the
+ * decompression itself (two thirds of decoding a float64 chunk); here the bytes are read where
+ * they lie.
+ */
+
+const HEADER = 16;
+const FLAG_SHUFFLE = 0x01;
+const FLAG_MEMCPYED = 0x02;
+const FLAG_BITSHUFFLE = 0x04;
+const FLAG_DONT_SPLIT = 0x10;
+const COMPRESSOR_LZ4 = 1;
+/** Blosc splits a block into one stream per byte of the type only up to this type size, and for blocks of at least MIN_BUFFERSIZE elements. */
+const MAX_SPLITS = 16;
+const MIN_BUFFERSIZE = 128;
+
+const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+
+/** The frame's header fields this decoder needs. */
+export interface BloscHeader {
+  flags: number;
+  typesize: number;
+  nbytes: number;
+  blocksize: number;
+  cbytes: number;
+}
+
+export function bloscHeader(frame: Uint8Array): BloscHeader {
+  if (frame.length < HEADER) throw new CorruptChunkError(`a Blosc chunk of ${frame.length} bytes is shorter than its 16-byte header`);
+  return { flags: frame[2], typesize: frame[3], nbytes: u32(frame, 4), blocksize: u32(frame, 8), cbytes: u32(frame, 12) };
+}
+
+/** Whether this decoder reads the frame: stored as is, or LZ4 blocks with byte shuffle or none (else numcodecs does). */
+export function handlesFrame({ flags }: BloscHeader): boolean {
+  return (flags & FLAG_MEMCPYED) !== 0 || (flags >>> 5 === COMPRESSOR_LZ4 && (flags & FLAG_BITSHUFFLE) === 0);
+}
+
+/**
+ * Undo Blosc's byte shuffle of `size` bytes of `src` into `dst` from `at`: byte j of element i was
+ * stored at j·n + i; bytes past the last whole element are as they were. Elements of 4 and 8 bytes
+ * (float32, float64, int32, int64) are put together as 32-bit words (little-endian, as every
+ * platform drawscope runs on is), a quarter of the stores of a byte at a time.
+ */
+function unshuffle(src: Uint8Array, dst: Uint8Array, at: number, size: number, typesize: number): void {
+  const n = Math.floor(size / typesize);
+  if ((typesize === 4 || typesize === 8) && (dst.byteOffset + at) % 4 === 0) {
+    const out = new Uint32Array(dst.buffer, dst.byteOffset + at, (n * typesize) / 4);
+    const perElement = typesize / 4;
+    for (let w = 0; w < perElement; w++) {
+      const p0 = 4 * w * n;
+      const p1 = p0 + n;
+      const p2 = p1 + n;
+      const p3 = p2 + n;
+      for (let i = 0, o = w; i < n; i++, o += perElement) out[o] = src[p0 + i] | (src[p1 + i] << 8) | (src[p2 + i] << 16) | (src[p3 + i] << 24);
+    }
+  } else {
+    for (let j = 0; j < typesize; j++) {
+      const plane = j * n;
+      for (let i = 0, o = at + j; i < n; i++, o += typesize) dst[o] = src[plane + i];
+    }
+  }
+  const whole = n * typesize;
+  dst.set(src.subarray(whole, size), at + whole);
+}
+
+/** A shuffled block's streams, decompressed or copied here to be unshuffled; reused from frame to frame. */
+let scratch = new Uint8Array(0);
+
+/** Decode a frame `handlesFrame` accepts into a new buffer of its `nbytes`. */
+export function decodeBloscFrame(frame: Uint8Array, header: BloscHeader = bloscHeader(frame)): Uint8Array {
+  const { flags, typesize, nbytes, blocksize, cbytes } = header;
+  if (cbytes > frame.length) throw new CorruptChunkError(`a Blosc chunk says it holds ${cbytes} bytes but ${frame.length} are stored`);
+  const out = new Uint8Array(nbytes);
+  if (flags & FLAG_MEMCPYED) {
+    if (HEADER + nbytes > frame.length) throw new CorruptChunkError(`a stored Blosc chunk of ${nbytes} bytes is cut short at ${frame.length - HEADER}`);
+    out.set(frame.subarray(HEADER, HEADER + nbytes));
+    return out;
+  }
+  if (nbytes === 0) return out;
+  if (blocksize === 0) throw new CorruptChunkError("a Blosc chunk has blocks of 0 bytes");
+  const blocks = Math.ceil(nbytes / blocksize);
+  if (HEADER + 4 * blocks > frame.length) throw new CorruptChunkError(`a Blosc chunk's ${blocks} block offsets run past its ${frame.length} bytes`);
+  const shuffled = (flags & FLAG_SHUFFLE) !== 0 && typesize > 1;
+  const splittable = (flags & FLAG_DONT_SPLIT) === 0 && typesize <= MAX_SPLITS;
+  // A shuffled block is decoded into `scratch`, then unshuffled into `out`; any other in place.
+  if (shuffled && scratch.length < Math.min(blocksize, nbytes)) scratch = new Uint8Array(Math.min(blocksize, nbytes));
+  const into = shuffled ? scratch : out;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * blocksize;
+    const size = Math.min(blocksize, nbytes - start);
+    const leftover = size < blocksize;
+    const streams = splittable && !leftover && blocksize / typesize >= MIN_BUFFERSIZE ? typesize : 1;
+    const streamSize = size / streams;
+    if (!Number.isInteger(streamSize)) throw new CorruptChunkError(`a Blosc block of ${size} bytes cannot split into ${streams} streams`);
+    let at = shuffled ? 0 : start;
+    let i = u32(frame, HEADER + 4 * b);
+    for (let s = 0; s < streams; s++) {
+      if (i + 4 > frame.length) throw new CorruptChunkError(`block ${b} of a Blosc chunk runs past its ${frame.length} bytes`);
+      const stored = u32(frame, i);
+      i += 4;
+      if (i + stored > frame.length) throw new CorruptChunkError(`block ${b} of a Blosc chunk runs past its ${frame.length} bytes`);
+      // A stream that would not compress is stored as is.
+      if (stored === streamSize) into.set(frame.subarray(i, i + stored), at);
+      else decodeLz4Block(frame, i, i + stored, into, at, streamSize);
+      i += stored;
+      at += streamSize;
+    }
+    if (shuffled) unshuffle(scratch, out, start, size, typesize);
+  }
+  return out;
+}
