@@ -17,7 +17,7 @@ import { select } from "./quantile.ts";
 const MIN_BUCKETED = 64;
 const MAX_BUCKETS = 4096;
 
-/** Reused between calls: the draws of one element at a time (NaN left out), and the bucket counts and draws. */
+/** Reused between calls: the draws of one element (NaN left out) when they are selected among, and the bucket counts and draws. */
 let scratch = new Float64Array(0);
 let picked = new Float64Array(0);
 let counts = new Int32Array(0);
@@ -35,19 +35,31 @@ function selectRanks(a: Float64Array, left: number, right: number, ranks: readon
   selectRanks(a, k + 1, right, ranks, m + 1, to);
 }
 
+/** The draws that are not NaN, into `scratch` (whose first `n` values they are). */
+function numbersOf(draws: ArrayLike<number>): void {
+  if (scratch.length < draws.length) scratch = new Float64Array(draws.length);
+  let n = 0;
+  for (let i = 0; i < draws.length; i++) {
+    const v = draws[i];
+    if (v === v) scratch[n++] = v;
+  }
+}
+
 /**
- * The values of `ranks` (ascending, distinct) among the first `n` values of `scratch`, in the
- * order of `ranks`; `scratch` may be reordered.
+ * The values of `ranks` (ascending, distinct) among the `n` draws that are not NaN, least `min`
+ * and greatest `max`, in the order of `ranks`. `draws` is left as it is.
  */
-function rankValues(n: number, min: number, max: number, ranks: readonly number[]): number[] {
+function rankValues(draws: ArrayLike<number>, n: number, min: number, max: number, ranks: readonly number[]): number[] {
   const buckets = Math.min(MAX_BUCKETS, n >> 2);
   const scale = buckets / (max - min);
   if (n < MIN_BUCKETED || !(scale > 0 && scale < Infinity)) {
     // Few draws, all equal, or an infinite one (no finite bucket width): select among them all.
+    numbersOf(draws);
     selectRanks(scratch, 0, n - 1, ranks, 0, ranks.length);
     return ranks.map((k) => scratch[k]);
   }
-  // Truncation is the floor of these non-negative indices; the greatest draws get a bucket of their own (index `buckets`).
+  // Truncation is the floor of these non-negative indices; the greatest draws get a bucket of their
+  // own (index `buckets`). A NaN's index truncates to 0: it is counted there, then taken off.
   const size = buckets + 1;
   if (counts.length < size) {
     counts = new Int32Array(size);
@@ -55,7 +67,8 @@ function rankValues(n: number, min: number, max: number, ranks: readonly number[
     cursors = new Int32Array(size);
   }
   counts.fill(0, 0, size);
-  for (let i = 0; i < n; i++) counts[((scratch[i] - min) * scale) | 0]++;
+  for (let i = 0; i < draws.length; i++) counts[((draws[i] - min) * scale) | 0]++;
+  counts[0] -= draws.length - n;
 
   // Each rank's bucket and its rank within it; the draws of those buckets laid out one after another.
   starts.fill(-1, 0, size);
@@ -76,10 +89,10 @@ function rankValues(n: number, min: number, max: number, ranks: readonly number[
     below += count;
   }
   if (picked.length < held) picked = new Float64Array(held);
-  for (let i = 0; i < n; i++) {
-    const v = scratch[i];
+  for (let i = 0; i < draws.length; i++) {
+    const v = draws[i];
     const b = ((v - min) * scale) | 0;
-    if (starts[b] >= 0) picked[cursors[b]++] = v;
+    if (starts[b] >= 0 && v === v) picked[cursors[b]++] = v;
   }
   return ranks.map((_, r) => {
     const b = bucketOf[r];
@@ -93,16 +106,15 @@ function rankValues(n: number, min: number, max: number, ranks: readonly number[
  * and how many draws counted.
  */
 export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { values: number[]; n: number } {
-  if (scratch.length < draws.length) scratch = new Float64Array(draws.length);
   let n = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < draws.length; i++) {
     const v = draws[i];
     if (v === v) {
-      scratch[n++] = v;
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+      n++;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
   }
   if (n === 0) return { values: qs.map(() => NaN), n };
@@ -112,7 +124,7 @@ export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { va
     return { lo, t: h - lo };
   });
   const ranks = [...new Set(at.flatMap(({ lo, t }) => (t === 0 || lo + 1 >= n ? [lo] : [lo, lo + 1])))].sort((x, y) => x - y);
-  const valueOf = new Map(rankValues(n, min, max, ranks).map((v, r) => [ranks[r], v]));
+  const valueOf = new Map(rankValues(draws, n, min, max, ranks).map((v, r) => [ranks[r], v]));
   const values = at.map(({ lo, t }) => {
     const a = valueOf.get(lo)!;
     if (t === 0 || lo + 1 >= n) return a;
