@@ -12,60 +12,30 @@
  * labels only, and a step that fails, is refused or runs past --timeout (default 240 s) is reported
  * as such, so the table compares the app before and after the work on issue 12.
  */
-import { spawn } from "node:child_process";
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Browser, Page } from "playwright-core";
 import { startFixtureServer, type FixtureServer } from "../tests/fixture-server.ts";
-import { launchChromium, option, REPO, startPreview } from "./browser.ts";
+import { launchChromium, option, startPreview } from "./browser.ts";
 import { RssPeak } from "./chromium-memory.ts";
 import { decodeFloor, type DecodeFloor } from "./decode-floor.ts";
+import { BENCH_DATA, ensureStore, type StoreSpec } from "./stores.ts";
 import { readThetaLayout, type ThetaLayout } from "./theta-store.ts";
 
 const PORT = 4391;
-const DATA = "/tmp/drawscope-bench";
-const PYTHON = "/usr/bin/python3";
 const MB = 1e6;
 const GiB = 2 ** 30;
 
-interface StoreSpec {
-  dir: string;
-  variable: string;
-  dim: string;
-  args: string[];
-}
-
-const THETA: StoreSpec = { dir: "theta-4x1000x10000-c1x125x1250.zarr", variable: "theta", dim: "param", args: ["--chunks", "1,125,1250"] };
+const THETA: StoreSpec = { dir: "theta-4x1000x10000-c1x125x1250.zarr", args: ["--chunks", "1,125,1250"] };
 const MU: StoreSpec = {
   dir: "mu-4x1000x100000-c1x100x10000.zarr",
-  variable: "mu",
-  dim: "obs",
   args: ["--chunks", "1,100,10000", "--name", "mu", "--dim", "obs", "--size", "100000", "--index-labels"],
 };
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
-}
-
-/** The store's folder, written by make_store.py unless a finished one is there (written aside, then renamed). */
-async function ensureStore(spec: StoreSpec): Promise<string> {
-  const path = join(DATA, spec.dir);
-  if (existsSync(path)) return path;
-  const partial = `${path}.partial-${process.pid}`;
-  progress(`writing ${path} (once; later runs reuse it)`);
-  const code = await new Promise<number | null>((done) => {
-    const child = spawn(PYTHON, [join(REPO, "bench/make_store.py"), partial, ...spec.args], { stdio: ["ignore", 2, 2] });
-    child.on("error", () => done(null));
-    child.on("close", done);
-  });
-  if (code !== 0) {
-    rmSync(partial, { recursive: true, force: true });
-    throw new Error(`make_store.py failed (exit ${code}): ${PYTHON} needs Debian's python3-zarr and python3-numcodecs`);
-  }
-  renameSync(partial, path);
-  return path;
 }
 
 /** Page-side probes, installed before the app loads: long tasks, and the task bar's last text. */
@@ -287,7 +257,7 @@ function servedBytes(requests: readonly string[]): number {
     const span = /^bytes=(\d+)-(\d+)$/.exec(range ?? "");
     if (span) bytes += Number(span[2]) - Number(span[1]) + 1;
     else {
-      const file = join(DATA, path);
+      const file = join(BENCH_DATA, path);
       if (existsSync(file) && statSync(file).isFile()) bytes += statSync(file).size;
     }
   }
@@ -391,7 +361,7 @@ async function main(): Promise<void> {
   const [theta, mu] = [readThetaLayout(thetaPath, "posterior/theta"), readThetaLayout(muPath, "posterior/mu")];
   const floors = await measureFloors(theta, mu);
 
-  const server = await startFixtureServer(DATA, { ranges: true, cors: true });
+  const server = await startFixtureServer(BENCH_DATA, { ranges: true, cors: true });
   const stopPreview = await startPreview(PORT);
   const browser = await launchChromium();
   const memory = new RssPeak();

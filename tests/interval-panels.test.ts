@@ -5,6 +5,7 @@ import { sortedDraws } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { dotDiameter, dotQuantiles, layoutDots, spreadCenters, tallestStack } from "../src/panels/dots/bins.ts";
 import { formatProb, formatValue, intervalsPhrase, probsOf, referenceOf, rowColumns, rowLabel, sortRows } from "../src/panels/intervals.ts";
+import { blocksBetween } from "../src/panels/row-blocks.ts";
 import { labelMargin, niceDomain } from "../src/panels/row-chart.ts";
 import { FIXTURES } from "./golden.ts";
 
@@ -67,6 +68,21 @@ describe("rows of the summary panels", () => {
     expect(niceDomain([-0.7056559534515725, 1.541352880162366])).toEqual([-0.8, 1.6]);
     expect(niceDomain([2, 2])).toEqual([1.8, 2.2]);
     expect(niceDomain(undefined)).toEqual([0, 1]);
+  });
+});
+
+describe("scrolling rows", () => {
+  it("draw the blocks that overlap what is near the view, and only those", () => {
+    // Blocks of 320 px: pixels 0–959 are blocks 0, 1 and 2; 960 starts block 3.
+    expect(blocksBetween(-320, 960, 320, 10)).toEqual([0, 2]);
+    expect(blocksBetween(-320, 961, 320, 10)).toEqual([0, 3]);
+    expect(blocksBetween(1000, 1640, 320, 10)).toEqual([3, 5]);
+    expect(blocksBetween(640, 641, 320, 10)).toEqual([2, 2]);
+    // Clamped to the blocks there are, at both ends and past them.
+    expect(blocksBetween(2900, 4000, 320, 10)).toEqual([9, 9]);
+    expect(blocksBetween(5000, 6000, 320, 10)).toEqual([9, 9]);
+    expect(blocksBetween(-900, -100, 320, 10)).toEqual([0, 0]);
+    expect(blocksBetween(0, 100_000, 320, 1)).toEqual([0, 0]);
   });
 });
 

@@ -1,13 +1,14 @@
 import * as Plot from "@observablehq/plot";
 import type { IntervalKind, PointKind, Summary } from "../engine/stats/summary.ts";
 import { formatProb, formatValue, INTERVAL_NAMES } from "./intervals.ts";
-import { plotStyle } from "./style.ts";
+import { rowBlocks } from "./row-blocks.ts";
+import { formatNumber, plotStyle } from "./style.ts";
 
 /*
  * The drawing half of the summary panels (intervals.ts is the half that runs in the worker):
  * interval marks, a reference line, and a chart of one line per row that stays readable at
  * thousands of rows (fixed row height, labels never closer than a row, a scrolling body with
- * its x axis kept in view).
+ * its x axis kept in view, drawn where it is scrolled to).
  */
 
 /** An extent made round for an axis; a single value is widened so it has a width. */
@@ -146,6 +147,9 @@ const MAX_BODY_HEIGHT = 640;
 export const MIN_ROW_HEIGHT = 16;
 const LABEL_CHAR_WIDTH = 7;
 const AXIS_HEIGHT = 34;
+const TOP_PADDING = 8;
+/** Scrolling rows are drawn in blocks about this tall (see row-blocks.ts). */
+const BLOCK_HEIGHT = MAX_BODY_HEIGHT / 2;
 
 /** Room for row labels on the left: as long as the longest label, within 40–240 px (longer ones are cut with "…"). */
 export function labelMargin(labels: readonly string[]): number {
@@ -162,7 +166,8 @@ export interface RowChartOptions {
   rowHeight: number;
   domain: [number, number];
   xLabel: string;
-  marks: readonly Plot.Markish[];
+  /** The marks of rows start…end − 1: all of them, or a block of those scrolled into view. */
+  marks: (start: number, end: number) => readonly Plot.Markish[];
   /** Categories of the colour scale, with a legend above the chart when there are several. */
   colors?: readonly string[];
 }
@@ -170,48 +175,54 @@ export interface RowChartOptions {
 /**
  * A chart of labelled rows over a shared x axis. Up to MAX_BODY_HEIGHT it is one plot; taller,
  * the rows scroll in a box whose x axis is repeated at its top and bottom edges, both sticky,
- * so the scale is always in view.
+ * so the scale is always in view, and only the rows near the view are drawn.
  */
 export function rowChart(options: RowChartOptions): HTMLElement {
   const { width, labels, rowHeight, domain, xLabel, colors } = options;
   const n = labels.length;
   const marginLeft = labelMargin(labels);
   const marginRight = 20;
-  const rowsHeight = Math.max(1, n) * rowHeight;
-  const scrolls = rowsHeight + 2 * AXIS_HEIGHT > MAX_BODY_HEIGHT;
+  const scrolls = Math.max(1, n) * rowHeight + 2 * AXIS_HEIGHT > MAX_BODY_HEIGHT;
   const x = { domain, label: xLabel };
   const color = colors && colors.length > 0 ? { type: "categorical" as const, domain: [...colors] } : undefined;
   const offset = options.labelOffset ?? 0;
-  const rowTicks = Array.from({ length: n }, (_, i) => i + offset);
-  const main = Plot.plot({
-    ...plotStyle,
-    width,
-    height: rowsHeight + (scrolls ? 8 : AXIS_HEIGHT + 8),
-    marginTop: 8,
-    marginBottom: scrolls ? 0 : AXIS_HEIGHT,
-    marginLeft,
-    marginRight,
-    x: { ...x, axis: scrolls ? null : "bottom" },
-    y: { domain: [-0.5, Math.max(1, n) - 0.5], reverse: true, axis: null },
-    color,
-    marks: [
-      Plot.gridX({ strokeOpacity: 0.08 }),
-      Plot.axisY(rowTicks, {
-        tickFormat: (t: number) => labels[Math.round(t - offset)],
-        tickSize: 0,
-        textOverflow: "ellipsis",
-        // In ems of the 12 px font: the margin less the tick padding.
-        lineWidth: (marginLeft - 12) / 12,
-        label: null,
-      }),
-      ...options.marks,
-    ],
-  });
+  // Rows start…end − 1 as one plot: the whole chart with its x axis, or a block of scrolling rows.
+  const rowsPlot = (start: number, end: number, whole: boolean) =>
+    Plot.plot({
+      ...plotStyle,
+      // A block's marks may reach past its edge (a label low in its last row), as they would in one plot.
+      style: whole ? plotStyle.style : { ...plotStyle.style, overflow: "visible" },
+      width,
+      height: (end - start) * rowHeight + (whole ? TOP_PADDING + AXIS_HEIGHT : 0),
+      marginTop: whole ? TOP_PADDING : 0,
+      marginBottom: whole ? AXIS_HEIGHT : 0,
+      marginLeft,
+      marginRight,
+      x: { ...x, axis: whole ? "bottom" : null },
+      y: { domain: [start - 0.5, end - 0.5], reverse: true, axis: null },
+      color,
+      ariaLabel: whole ? undefined : `rows ${formatNumber(start + 1)}–${formatNumber(end)}`,
+      marks: [
+        Plot.gridX({ strokeOpacity: 0.08 }),
+        Plot.axisY(
+          Array.from({ length: Math.max(0, Math.min(end, n) - start) }, (_, i) => start + i + offset),
+          {
+            tickFormat: (t: number) => labels[Math.round(t - offset)],
+            tickSize: 0,
+            textOverflow: "ellipsis",
+            // In ems of the 12 px font: the margin less the tick padding.
+            lineWidth: (marginLeft - 12) / 12,
+            label: null,
+          },
+        ),
+        ...options.marks(start, end),
+      ],
+    });
   const root = document.createElement("div");
   root.className = "row-chart";
   if (color && color.domain.length > 1) root.append(Plot.legend({ color, ...plotStyle }));
   if (!scrolls) {
-    root.append(main);
+    root.append(rowsPlot(0, Math.max(1, n), true));
     return root;
   }
   const axis = (anchor: "top" | "bottom") => {
@@ -239,7 +250,16 @@ export function rowChart(options: RowChartOptions): HTMLElement {
   body.tabIndex = 0;
   body.setAttribute("role", "region");
   body.setAttribute("aria-label", `${n.toLocaleString("en-US")} rows, scrolling`);
-  body.append(axis("top"), main, axis("bottom"));
+  const rows = rowBlocks(body, {
+    count: n,
+    rowHeight,
+    blockRows: Math.max(1, Math.ceil(BLOCK_HEIGHT / rowHeight)),
+    offset: AXIS_HEIGHT,
+    padding: TOP_PADDING,
+    viewHeight: MAX_BODY_HEIGHT,
+    draw: (start, end) => rowsPlot(start, end, false),
+  });
+  body.append(axis("top"), rows, axis("bottom"));
   root.append(body);
   return root;
 }

@@ -1,4 +1,5 @@
 import { DrawscopeError } from "../engine/errors.ts";
+import { drawWhole } from "../panels/in-view.ts";
 
 /** An export that could not be made: a figure that cannot be rasterised, a canvas that cannot be read. */
 export class ExportError extends DrawscopeError {
@@ -190,10 +191,12 @@ export function figureToSvg(node: Element): FigureSvg {
 }
 
 /**
- * Run `build` with the figure's scroll boxes opened to their full height and sticky parts put
- * back in flow, so a long forest exports every row rather than the rows in view; restored after.
+ * Run `build` with the figure's scroll boxes opened to their full height, sticky parts put back
+ * in flow and parts that draw only their view drawn whole, so a long forest exports every row
+ * rather than the rows in view; restored after.
  */
 function unrolled<T>(node: Element, build: () => T): T {
+  const drawViews = drawWhole(node);
   const changed = [node, ...node.querySelectorAll("*")].flatMap((element) => {
     if (!(element instanceof HTMLElement)) return [];
     const style = getComputedStyle(element);
@@ -213,6 +216,7 @@ function unrolled<T>(node: Element, build: () => T): T {
       element.style.cssText = css;
       element.scrollTop = scrollTop;
     }
+    drawViews();
   }
 }
 

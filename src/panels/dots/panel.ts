@@ -68,18 +68,47 @@ export const panel: PanelKind<DotsData> = {
     const x = new Float64Array(total);
     const y = new Float64Array(total);
     const prob = new Float64Array(total);
-    const dotLabels: string[] = new Array(total);
     const baseline = 0.5 - ROW_GAP / 2 / height;
     layouts.forEach((layout, i) => {
-      const row = rows[i];
       for (let k = 0; k < n; k++) {
         const at = i * n + k;
         x[at] = layout.x[k];
         y[at] = i + baseline - ((layout.stack[k] + 0.5) * spacing) / height;
         prob[at] = probs[k];
-        dotLabels[at] = `${row.label}: ${formatValue(probs[k])} quantile ${formatValue(row.values[k])}`;
       }
     });
+    // Rows start…end − 1: their dots are from…to − 1, row by row.
+    const marks = (start: number, end: number) => {
+      const last = Math.min(end, rows.length);
+      const from = start * n;
+      const to = last * n;
+      const dotLabels = Array.from({ length: to - from }, (_, j) => {
+        const row = rows[Math.floor((from + j) / n)];
+        const k = (from + j) % n;
+        return `${row.label}: ${formatValue(probs[k])} quantile ${formatValue(row.values[k])}`;
+      });
+      return [
+        Plot.ruleY(
+          Array.from({ length: last - start }, (_, i) => start + i + baseline),
+          { strokeOpacity: 0.15, ariaHidden: "true" },
+        ),
+        referenceMark(ref),
+        Plot.dot(
+          { length: to - from },
+          {
+            x: x.subarray(from, to),
+            y: y.subarray(from, to),
+            r: Math.max(0.5, spacing * 0.46),
+            fill: "currentColor",
+            fillOpacity: 0.85,
+            ariaDescription: "quantile dots",
+            ariaLabel: dotLabels,
+            title: dotLabels,
+            render: dataAttributes({ quantile: quantiles.subarray(from, to), prob: prob.subarray(from, to), x: x.subarray(from, to) }, { "bin-width": binWidth }),
+          },
+        ),
+      ];
+    };
     const node = rowChart({
       width,
       labels,
@@ -87,27 +116,7 @@ export const panel: PanelKind<DotsData> = {
       rowHeight: height,
       domain,
       xLabel: value,
-      marks: [
-        Plot.ruleY(
-          rows.map((_, i) => i + baseline),
-          { strokeOpacity: 0.15, ariaHidden: "true" },
-        ),
-        referenceMark(ref),
-        Plot.dot(
-          { length: total },
-          {
-            x,
-            y,
-            r: Math.max(0.5, spacing * 0.46),
-            fill: "currentColor",
-            fillOpacity: 0.85,
-            ariaDescription: "quantile dots",
-            ariaLabel: dotLabels,
-            title: dotLabels,
-            render: dataAttributes({ quantile: quantiles.subarray(0, total), prob, x }, { "bin-width": binWidth }),
-          },
-        ),
-      ],
+      marks,
     });
 
     const moved = layouts.reduce((a, l) => l.binCenter.reduce((m, c, b) => Math.max(m, Math.abs(c - l.binMiddle[b])), a), 0);

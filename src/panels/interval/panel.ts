@@ -1,11 +1,11 @@
 import { extentOf, formatProb, INNER_OPTION, INTERVAL_NAMES, INTERVAL_OPTION, intervalsPhrase, OUTER_OPTION, OWN_DIMS, POINT_OPTION, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION, sortRows } from "../intervals.ts";
-import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, referenceMark, rowChart, type IntervalItem } from "../row-chart.ts";
+import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, referenceMark, rowChart, type IntervalItem, type IntervalStyle } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import type { IntervalData } from "./data.ts";
 import { summaryAt } from "./summaries.ts";
 
-/** Beyond this many intervals (three SVG marks each) the rest are left out, and the caption says so. */
+/** Beyond this many intervals the rest are left out, and the caption says so (the page draws those scrolled into view). */
 const MAX_INTERVALS = 3000;
 
 export const panel: PanelKind<IntervalData> = {
@@ -66,6 +66,10 @@ export const panel: PanelKind<IntervalData> = {
     const rowHeight = Math.max(minRow, Math.min(maxRow, Math.floor(360 / Math.max(1, shown.length))));
     const bounds = items.flatMap((d) => [d.summary.point, ...d.summary.intervals.flatMap((v) => [v.lower, v.upper])]);
     const domain = niceDomain(extentOf([bounds], ref === undefined ? [] : [ref]));
+    // Items are in row order: row r's are items rowStart[r]…rowStart[r + 1] − 1.
+    const rowStart = new Int32Array(shown.length + 1);
+    members.forEach((m, y) => (rowStart[y + 1] = rowStart[y] + m.length));
+    const style: IntervalStyle = { pointKind: point, intervalKind: interval, colored: color !== "", radius: lanes > 1 ? 3 : 3.5, thick: lanes > 1 ? 3.5 : 4.5, thin: 1.5 };
     const node = rowChart({
       width,
       labels: shown.map((r) => rows[r]),
@@ -73,17 +77,7 @@ export const panel: PanelKind<IntervalData> = {
       domain,
       xLabel: value,
       colors: color ? colors : undefined,
-      marks: [
-        referenceMark(ref),
-        intervalMarks(items, {
-          pointKind: point,
-          intervalKind: interval,
-          colored: color !== "",
-          radius: lanes > 1 ? 3 : 3.5,
-          thick: lanes > 1 ? 3.5 : 4.5,
-          thin: 1.5,
-        }),
-      ],
+      marks: (start, end) => [referenceMark(ref), intervalMarks(items.slice(rowStart[start], rowStart[Math.min(end, shown.length)]), style)],
     });
 
     const split = by.length ? ` by ${by.join(" and ")}` : "";
