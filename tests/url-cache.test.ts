@@ -120,3 +120,55 @@ describe.each(STORES)("%s by URL", (store) => {
     });
   }
 });
+
+describe("a chunk over an eighth of the cache", () => {
+  /** A store of one 1,000-byte chunk that counts its reads and can hold a read until released. */
+  function countingStore() {
+    const chunk = new Uint8Array(1000).fill(7);
+    let release: () => void = () => undefined;
+    const inner = {
+      reads: 0,
+      held: false,
+      given: [] as Uint8Array[],
+      async get() {
+        inner.reads++;
+        if (inner.held) await new Promise<void>((done) => (release = done));
+        inner.given.push(chunk.slice());
+        return inner.given[inner.given.length - 1];
+      },
+    };
+    return { inner, release: () => release() };
+  }
+
+  it("is not kept, and goes to its one caller as it came, with no copy", async () => {
+    const { inner } = countingStore();
+    const cache = new CachedStore(inner, 4000);
+    const first = await cache.get("/a/0.0" as never);
+    await cache.get("/a/0.0" as never);
+    expect(inner.reads).toBe(2);
+    expect(cache.chunkBytes).toBe(0);
+    expect(first).toBe(inner.given[0]);
+    // A chunk within an eighth is kept: read once.
+    const roomy = countingStore();
+    const kept = new CachedStore(roomy.inner, 8000);
+    await kept.get("/a/0.0" as never);
+    await kept.get("/a/0.0" as never);
+    expect(roomy.inner.reads).toBe(1);
+    expect(kept.chunkBytes).toBe(1000);
+  });
+
+  it("read by two callers at once is fetched once, and each gets bytes of its own", async () => {
+    const { inner, release } = countingStore();
+    inner.held = true;
+    const cache = new CachedStore(inner, 4000);
+    const both = Promise.all([cache.get("/a/0.0" as never), cache.get("/a/0.0" as never)]);
+    await new Promise((done) => setTimeout(done));
+    release();
+    const [a, b] = await both;
+    expect(inner.reads).toBe(1);
+    expect(a).not.toBe(b);
+    // Moving one caller's buffer away (as a decoder does) leaves the other's whole.
+    structuredClone(a!.buffer, { transfer: [a!.buffer] });
+    expect(b).toEqual(new Uint8Array(1000).fill(7));
+  });
+});

@@ -48,7 +48,8 @@ export function handlesFrame({ flags }: BloscHeader): boolean {
 function unshuffle(src: Uint8Array, dst: Uint8Array, at: number, size: number, typesize: number): void {
   const n = Math.floor(size / typesize);
   if ((typesize === 4 || typesize === 8) && (dst.byteOffset + at) % 4 === 0) {
-    const out = new Uint32Array(dst.buffer, dst.byteOffset + at, (n * typesize) / 4);
+    // Int32, not Uint32: the word built below is a signed 32-bit integer, which an Int32Array stores as it is.
+    const out = new Int32Array(dst.buffer, dst.byteOffset + at, (n * typesize) / 4);
     const perElement = typesize / 4;
     for (let w = 0; w < perElement; w++) {
       const p0 = 4 * w * n;

@@ -27,17 +27,18 @@ function untilAborted(read: Read, signal: AbortSignal | undefined): Read {
 /**
  * A store over a slow medium (HTTP) that fetches each thing once. Metadata documents, present or
  * absent, are kept for as long as the store lives: they are small, and zarrita asks for them again
- * and again. Chunks are kept in a least-recently-used cache bounded by bytes, so re-running a query
- * reads nothing twice while the cache stays small. Concurrent reads of one key share one fetch;
- * a failed fetch is forgotten, so the next read tries again.
+ * and again. Chunks up to an eighth of the bound are kept in a least-recently-used cache bounded
+ * by bytes, so re-running a query reads nothing twice while the cache stays small. Concurrent reads
+ * of one key share one fetch; a failed fetch is forgotten, so the next read tries again.
  *
  * Every read returns bytes of its own: a decoder may move a chunk's buffer to a worker, which
- * would empty the cached copy.
+ * would empty the cached copy or another caller's.
  */
 export class CachedStore implements AsyncReadable {
   readonly #metadata = new Map<string, Read>();
   readonly #chunks: ByteLru<Uint8Array | undefined>;
-  readonly #inFlight = new Map<string, Read>();
+  /** Reads under way, and how many callers wait for each. */
+  readonly #inFlight = new Map<string, { read: Read; callers: number }>();
   readonly getRange?: (key: AbsolutePath, range: RangeQuery, options?: GetOptions) => Read;
 
   constructor(
@@ -76,14 +77,34 @@ export class CachedStore implements AsyncReadable {
   async #read(key: string, fetch: () => Read, signal: AbortSignal | undefined): Read {
     const held = this.#chunks.get(key);
     if (held) return copy(held.value);
-    let read = this.#inFlight.get(key);
-    if (!read) {
+    let flight = this.#inFlight.get(key);
+    if (!flight) {
       // Not tied to the first caller's signal: another caller may be waiting for the same bytes.
-      read = fetch();
-      this.#inFlight.set(key, read);
-      read.then((bytes) => this.#chunks.set(key, bytes), () => undefined).finally(() => this.#inFlight.delete(key));
+      const read = fetch();
+      const started = { read, callers: 0 };
+      flight = started;
+      this.#inFlight.set(key, started);
+      // The read's first callback: once it has run nobody joins, so `callers` is final for every caller after it.
+      read.then(
+        (bytes) => {
+          this.#inFlight.delete(key);
+          if (this.#keeps(bytes)) this.#chunks.set(key, bytes);
+        },
+        () => this.#inFlight.delete(key),
+      );
     }
-    return copy(await untilAborted(read, signal));
+    flight.callers++;
+    const bytes = await untilAborted(flight.read, signal);
+    // A chunk too large to keep goes to its one caller as it came: copying it would cost about what reading it did.
+    return !this.#keeps(bytes) && flight.callers === 1 ? bytes : copy(bytes);
+  }
+
+  /**
+   * Whether a chunk is small enough to keep: a chunk over an eighth of the cache would push out
+   * most of it, and a query reading such chunks by the dozen would sweep it without a hit.
+   */
+  #keeps(bytes: Uint8Array | undefined): boolean {
+    return (bytes?.byteLength ?? 0) <= this.#chunks.maxBytes / 8;
   }
 }
 
