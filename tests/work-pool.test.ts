@@ -25,6 +25,25 @@ function inThreadPort(received: WorkRequest[]): WorkPort {
   };
 }
 
+describe("summary and diagnostics jobs", () => {
+  it("carry a copy of the draws in a buffer that comes back and carries the next job of that size", async () => {
+    const received: WorkRequest[] = [];
+    const pool = new WorkPool(() => inThreadPort(received), 1);
+    const block = Float64Array.from({ length: 4 * 300 }, (_, i) => Math.sin(i));
+    const options = { point: "median", interval: "eti", probs: [0.9] } as const;
+    const first = await pool.summarize({ draws: block.subarray(0, 600), count: 2, options });
+    const second = await pool.summarize({ draws: block.subarray(600), count: 2, options });
+    const sent = received.map((r) => ("summarize" in r ? r.summarize.draws : undefined));
+    // One buffer carried both jobs, each time with the job's own draws; the block was only read.
+    expect(sent[1]).toBe(sent[0]);
+    expect(sent[0]!.length).toBe(600);
+    expect(block[600]).toBe(Math.sin(600));
+    expect(first[0]).not.toBe(second[0]);
+    const alone = await new WorkPool(() => inThreadPort([]), 1).summarize({ draws: block.slice(600), count: 2, options });
+    expect([...second]).toEqual([...alone]);
+  });
+});
+
 describe("decode pool", () => {
   it("decodes large chunks on its workers, with the same values", async () => {
     const received: WorkRequest[] = [];

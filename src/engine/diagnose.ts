@@ -99,10 +99,10 @@ async function diagnoseInJobs(
     signal?.throwIfAborted();
     const to = Math.min(count, from + perJob);
     const job = { draws: draws.subarray(from * perElement, to * perElement), chains, count: to - from };
-    // A worker gets a copy (the block's buffer is reused); without workers, yield to the event
-    // loop between jobs so a cancel can arrive.
+    // A worker gets a copy (the pool makes it: the block's buffer is reused); without workers,
+    // yield to the event loop between jobs so a cancel can arrive.
     const stats = pool
-      ? await pool.diagnose({ ...job, draws: job.draws.slice() })
+      ? await pool.diagnose(job)
       : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
     signal?.throwIfAborted();
     report(from, to, stats);

@@ -49,10 +49,10 @@ export function queryElements(opened: OpenedTree, query: string, groups: readonl
       await mapLimit(starts, Math.max(2, 2 * (pool?.size ?? 0)), async (from) => {
         signal?.throwIfAborted();
         const to = Math.min(count, from + perJob);
-        // A worker gets a copy (the block's buffer is reused); without workers, yield between jobs so a cancel can arrive.
+        // A worker gets a copy (the pool makes it: the block's buffer is reused); without workers, yield between jobs so a cancel can arrive.
         const job = { draws: draws.subarray(from * perElement, to * perElement), count: to - from, options };
         const summaries = pool
-          ? await pool.summarize({ ...job, draws: job.draws.slice() })
+          ? await pool.summarize(job)
           : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(summarizeBlock(job))));
         out.set(summaries, from * width);
       });

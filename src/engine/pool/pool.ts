@@ -7,8 +7,8 @@ import type { SummaryBlock } from "../stats/summary-block.ts";
 export type WorkRequest = { id: number; job: DecodeJob } | { id: number; diagnose: DrawBlock } | { id: number; summarize: SummaryBlock };
 export type WorkReply =
   | { id: number; chunk: DecodedChunk }
-  | { id: number; diagnostics: Float64Array }
-  | { id: number; summaries: Float64Array }
+  | { id: number; diagnostics: Float64Array; draws: Float64Array }
+  | { id: number; summaries: Float64Array; draws: Float64Array }
   | { id: number; error: string };
 
 /**
@@ -47,6 +47,12 @@ export class WorkPool {
   readonly #load: number[] = [];
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /**
+   * Buffers that carried draws to a worker and came back with its answer, for the next job of the
+   * same size: a fresh buffer per job costs more (allocating and touching its pages) than copying
+   * the draws does. At most a few jobs' worth are kept.
+   */
+  readonly #spare: Float64Array[] = [];
 
   constructor(spawn: () => WorkPort, size: number) {
     this.#spawn = spawn;
@@ -109,18 +115,32 @@ export class WorkPool {
     return (reply as { chunk: DecodedChunk }).chunk;
   }
 
-  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each); the draws move to the worker. */
+  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each); a copy of the draws goes to the worker. */
   async diagnose(job: DrawBlock): Promise<Float64Array> {
-    const draws = exclusive(job.draws);
-    const reply = await this.#submit({ diagnose: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure);
-    return (reply as { diagnostics: Float64Array }).diagnostics;
+    const draws = this.#carrier(job.draws);
+    const reply = (await this.#submit({ diagnose: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure)) as { diagnostics: Float64Array; draws: Float64Array };
+    this.#giveBack(reply.draws);
+    return reply.diagnostics;
   }
 
-  /** The summaries of a block of elements (summaryWidth values each); the draws move to the worker. */
+  /** The summaries of a block of elements (summaryWidth values each); a copy of the draws goes to the worker. */
   async summarize(job: SummaryBlock): Promise<Float64Array> {
-    const draws = exclusive(job.draws);
-    const reply = await this.#submit({ summarize: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure);
-    return (reply as { summaries: Float64Array }).summaries;
+    const draws = this.#carrier(job.draws);
+    const reply = (await this.#submit({ summarize: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure)) as { summaries: Float64Array; draws: Float64Array };
+    this.#giveBack(reply.draws);
+    return reply.summaries;
+  }
+
+  /** A buffer of its own (a spare one of the same size when there is one) holding a copy of `draws`. */
+  #carrier(draws: Float64Array): Float64Array {
+    const i = this.#spare.findIndex((b) => b.length === draws.length);
+    const carrier = i >= 0 ? this.#spare.splice(i, 1)[0] : new Float64Array(draws.length);
+    carrier.set(draws);
+    return carrier;
+  }
+
+  #giveBack(draws: Float64Array): void {
+    if (this.#spare.length < 4 * this.#size) this.#spare.push(draws);
   }
 
   terminate(): void {

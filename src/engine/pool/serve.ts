@@ -11,7 +11,9 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     if ("diagnose" in request) {
       try {
         const diagnostics = diagnoseBlock(request.diagnose);
-        reply({ id, diagnostics }, [diagnostics.buffer as ArrayBuffer]);
+        const { draws } = request.diagnose;
+        // The draws' buffer goes back too, for the pool to reuse.
+        reply({ id, diagnostics, draws }, [diagnostics.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
       } catch (error) {
         reply({ id, error: `cannot compute diagnostics: ${(error as Error).message}` }, []);
       }
@@ -20,7 +22,8 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     if ("summarize" in request) {
       try {
         const summaries = summarizeBlock(request.summarize);
-        reply({ id, summaries }, [summaries.buffer as ArrayBuffer]);
+        const { draws } = request.summarize;
+        reply({ id, summaries, draws }, [summaries.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
       } catch (error) {
         reply({ id, error: `cannot summarise draws: ${(error as Error).message}` }, []);
       }
