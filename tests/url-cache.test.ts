@@ -121,7 +121,7 @@ describe.each(STORES)("%s by URL", (store) => {
   }
 });
 
-describe("a chunk over an eighth of the cache", () => {
+describe("a chunk over a sixteenth of the cache", () => {
   /** A store of one 1,000-byte chunk that counts its reads and can hold a read until released. */
   function countingStore() {
     const chunk = new Uint8Array(1000).fill(7);
@@ -142,15 +142,15 @@ describe("a chunk over an eighth of the cache", () => {
 
   it("is not kept, and goes to its one caller as it came, with no copy", async () => {
     const { inner } = countingStore();
-    const cache = new CachedStore(inner, 4000);
+    const cache = new CachedStore(inner, 15_000);
     const first = await cache.get("/a/0.0" as never);
     await cache.get("/a/0.0" as never);
     expect(inner.reads).toBe(2);
     expect(cache.chunkBytes).toBe(0);
     expect(first).toBe(inner.given[0]);
-    // A chunk within an eighth is kept: read once.
+    // A chunk within a sixteenth is kept: read once.
     const roomy = countingStore();
-    const kept = new CachedStore(roomy.inner, 8000);
+    const kept = new CachedStore(roomy.inner, 16_000);
     await kept.get("/a/0.0" as never);
     await kept.get("/a/0.0" as never);
     expect(roomy.inner.reads).toBe(1);

@@ -27,7 +27,7 @@ function untilAborted(read: Read, signal: AbortSignal | undefined): Read {
 /**
  * A store over a slow medium (HTTP) that fetches each thing once. Metadata documents, present or
  * absent, are kept for as long as the store lives: they are small, and zarrita asks for them again
- * and again. Chunks up to an eighth of the bound are kept in a least-recently-used cache bounded
+ * and again. Chunks up to a sixteenth of the bound are kept in a least-recently-used cache bounded
  * by bytes, so re-running a query reads nothing twice while the cache stays small. Concurrent reads
  * of one key share one fetch; a failed fetch is forgotten, so the next read tries again.
  *
@@ -100,11 +100,11 @@ export class CachedStore implements AsyncReadable {
   }
 
   /**
-   * Whether a chunk is small enough to keep: a chunk over an eighth of the cache would push out
-   * most of it, and a query reading such chunks by the dozen would sweep it without a hit.
+   * Whether a chunk is small enough to keep: the cache holds at least sixteen of them, else a
+   * query reading such chunks by the dozen would sweep it without a hit.
    */
   #keeps(bytes: Uint8Array | undefined): boolean {
-    return (bytes?.byteLength ?? 0) <= this.#chunks.maxBytes / 8;
+    return (bytes?.byteLength ?? 0) <= this.#chunks.maxBytes / 16;
   }
 }
 
