@@ -48,15 +48,15 @@ export function handlesFrame({ flags }: BloscHeader): boolean {
 function unshuffle(src: Uint8Array, dst: Uint8Array, at: number, size: number, typesize: number): void {
   const n = Math.floor(size / typesize);
   if ((typesize === 4 || typesize === 8) && (dst.byteOffset + at) % 4 === 0) {
-    // Int32, not Uint32: the word built below is a signed 32-bit integer, which an Int32Array stores as it is.
+    // Int32, not Uint32: the words built below are signed 32-bit integers, which an Int32Array stores as they are.
     const out = new Int32Array(dst.buffer, dst.byteOffset + at, (n * typesize) / 4);
-    const perElement = typesize / 4;
-    for (let w = 0; w < perElement; w++) {
-      const p0 = 4 * w * n;
-      const p1 = p0 + n;
-      const p2 = p1 + n;
-      const p3 = p2 + n;
-      for (let i = 0, o = w; i < n; i++, o += perElement) out[o] = src[p0 + i] | (src[p1 + i] << 8) | (src[p2 + i] << 16) | (src[p3 + i] << 24);
+    const [a, b, c, d, e, f, g, h] = Array.from({ length: typesize }, (_, j) => src.subarray(j * n, (j + 1) * n));
+    if (typesize === 4) for (let i = 0; i < n; i++) out[i] = a[i] | (b[i] << 8) | (c[i] << 16) | (d[i] << 24);
+    else {
+      for (let i = 0, o = 0; i < n; i++, o += 2) {
+        out[o] = a[i] | (b[i] << 8) | (c[i] << 16) | (d[i] << 24);
+        out[o + 1] = e[i] | (f[i] << 8) | (g[i] << 16) | (h[i] << 24);
+      }
     }
   } else {
     for (let j = 0; j < typesize; j++) {
