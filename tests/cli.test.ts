@@ -77,6 +77,28 @@ describe("draws CLI", () => {
     expect(table.get(0)!.toJSON()).toEqual({ chain: 0, draw: 0, groups: "North", beta: 0.35074762718133845, intercept: -1.3222219758110829 });
   });
 
+  it("--out writes the bytes standard output gets, Arrow and CSV", () => {
+    // mu[obs_ind] is 153,600 rows in 4 chunks: an Arrow file of several batches, its length not whole 4096-byte blocks.
+    for (const format of ["arrow", "csv"]) {
+      const args = [join(FIXTURES, "grouped_regression.zarr"), "mu[obs_ind]", "--format", format];
+      const out = join(scratch, `mu-out.${format}`);
+      expect(draws(...args, "--out", out).code).toBe(0);
+      const piped = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { maxBuffer: 1 << 28 });
+      expect(piped.status).toBe(0);
+      const written = readFileSync(out);
+      expect(written.length % 4096).not.toBe(0);
+      expect(written.equals(piped.stdout)).toBe(true);
+    }
+    expect(tableFromIPC(readFileSync(join(scratch, "mu-out.arrow"))).numRows).toBe(153600);
+  });
+
+  it("--out into a folder that does not exist is an error, exit code 2", () => {
+    const out = join(scratch, "missing", "sigma.csv");
+    const run = draws(join(FIXTURES, "grouped_regression.zarr"), "sigma", "--out", out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`error: cannot write ${out} (ENOENT: no such file or directory, open '${out}')\n`);
+  });
+
   it("--stats prints the chunks, arrays and bytes read, the rows and the time", () => {
     // mu (4 × 400 × 96) is stored in 2 × 2 chunks along chain and draw, each holding every obs_ind.
     const one = draws(join(FIXTURES, "grouped_regression.zarr"), "mu[obs_ind=5]", "--stats");

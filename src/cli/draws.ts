@@ -1,10 +1,10 @@
-import { createWriteStream } from "node:fs";
 import type { RecordBatch } from "apache-arrow";
 import { arrowFilePieces } from "../engine/arrow-file-pieces.ts";
 import { csvBatchPieces, csvHeader } from "../engine/csv.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { openPath } from "../engine/store/node.ts";
 import { parseDrawsArgs, USAGE } from "./args.ts";
+import { openOutputFile, type OutputFile } from "./output-file.ts";
 import { runCommand, write } from "./run.ts";
 import { statsLine } from "./stats.ts";
 
@@ -23,9 +23,11 @@ await runCommand(USAGE, async (argv, setQuery) => {
   // Batches are written as they are read, each before the next is asked for: memory holds a few
   // chunks and one batch, whatever the size of the output.
   const batches = trace.stream(args.specs, { groups: args.groups, onProgress: (p) => (read = p) });
-  const out = args.out ? createWriteStream(args.out) : process.stdout;
+  const out: Pick<OutputFile, "write" | "close"> = args.out
+    ? await openOutputFile(args.out)
+    : { write: (piece) => write(process.stdout, piece), close: async () => undefined };
   const pieces = args.format === "arrow" ? arrowFilePieces(batches.schema, batches) : csvOf(batches.schema, batches);
-  for await (const piece of pieces) await write(out, piece);
-  if (args.out) await new Promise((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end(resolve).on("error", reject));
+  for await (const piece of pieces) await out.write(piece);
+  await out.close();
   if (args.stats && read) process.stderr.write(`${statsLine(read, batches.numRows, performance.now() - started)}\n`);
 });
