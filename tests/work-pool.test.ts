@@ -4,6 +4,7 @@ import { toCsv } from "../src/engine/csv.ts";
 import { WorkPool, type WorkPort, type WorkReply, type WorkRequest } from "../src/engine/pool/pool.ts";
 import { serveWork } from "../src/engine/pool/serve.ts";
 import { StoreError } from "../src/engine/errors.ts";
+import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { openPathStore } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
 import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
@@ -61,6 +62,21 @@ describe("decode pool", () => {
     // Workers start only while all running ones are busy, and never more than the pool's size.
     expect(spawned.length).toBeGreaterThanOrEqual(1);
     expect(spawned.length).toBeLessThanOrEqual(2);
+  });
+
+  it("diagnoses and summarises blocks on its workers, whose modules for these load on the first request", async () => {
+    const pool = new WorkPool(() => inThreadPort([]), 1);
+    // Two scalars of 2 chains x 4 draws: 1..8 and 8 times 5.
+    const draws = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5, 5, 5, 5, 5, 5]);
+    const [diagnostics, summaries] = await Promise.all([
+      pool.diagnose({ draws: draws.slice(), chains: 2, count: 2 }),
+      pool.summarize({ draws: draws.slice(), count: 2, options: { point: "median", interval: "eti", probs: [0.5] } }),
+    ]);
+    expect(diagnostics.length).toBe(2 * DIAGNOSTIC_NAMES.length);
+    expect(diagnostics[DIAGNOSTIC_NAMES.indexOf("mean")]).toBe(4.5);
+    expect(diagnostics[DIAGNOSTIC_NAMES.length + DIAGNOSTIC_NAMES.indexOf("mean")]).toBe(5);
+    // Per scalar: median, draw count, then the 50% interval's bounds (quantiles 0.25 and 0.75, type 7).
+    expect([...summaries]).toEqual([4.5, 8, 2.75, 6.25, 5, 8, 5, 5]);
   });
 
   it("rejects a dead worker's jobs with the reason", async () => {

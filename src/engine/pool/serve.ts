@@ -1,7 +1,10 @@
 import { ChunkDecoder, ownBuffer, transferables } from "../decode/job.ts";
-import { diagnoseBlock } from "../stats/diagnose-block.ts";
-import { summarizeBlock } from "../stats/summary-block.ts";
 import type { WorkReply, WorkRequest } from "./pool.ts";
+
+// Loaded on a worker's first such request: summary.ts brings apache-arrow, which took a decoding
+// worker (draws streaming a query) 0.4 s of its start for nothing.
+const diagnosing = () => import("../stats/diagnose-block.ts");
+const summarising = () => import("../stats/summary-block.ts");
 
 /** The body of a pool worker on any platform: answer each request, reply with moved buffers. */
 export function serveWork(listen: (handler: (request: WorkRequest) => void) => void, reply: (message: WorkReply, transfer: ArrayBuffer[]) => void): void {
@@ -10,7 +13,7 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     const { id } = request;
     if ("diagnose" in request) {
       try {
-        const diagnostics = diagnoseBlock(request.diagnose);
+        const diagnostics = (await diagnosing()).diagnoseBlock(request.diagnose);
         const { draws } = request.diagnose;
         // The draws' buffer goes back too, for the pool to reuse.
         reply({ id, diagnostics, draws }, [diagnostics.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
@@ -21,7 +24,7 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     }
     if ("summarize" in request) {
       try {
-        const summaries = summarizeBlock(request.summarize);
+        const summaries = (await summarising()).summarizeBlock(request.summarize);
         const { draws } = request.summarize;
         reply({ id, summaries, draws }, [summaries.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
       } catch (error) {
