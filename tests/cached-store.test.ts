@@ -19,27 +19,28 @@ const key = (k: string) => k as AbsolutePath;
 
 describe("CachedStore", () => {
   it("keeps chunks up to its bound in bytes, evicting the least recently used", async () => {
-    const inner = countingStore({ "/a/0": 40, "/a/1": 40, "/a/2": 40 });
+    // Sixteen 6-byte chunks fit a bound of 100 (each within a sixteenth of it), a seventeenth does not.
+    const keys = Array.from({ length: 17 }, (_, i) => `/a/${i}`);
+    const inner = countingStore(Object.fromEntries(keys.map((k) => [k, 6])));
     const store = new CachedStore(inner, 100);
+    for (const k of keys.slice(0, 16)) await store.get(key(k));
     await store.get(key("/a/0"));
+    expect(store.chunkBytes).toBe(96);
+    await store.get(key("/a/16"));
+    expect(store.chunkBytes).toBe(96);
+    await store.get(key("/a/0"));
+    await store.get(key("/a/16"));
+    expect(inner.asked).toEqual(keys);
     await store.get(key("/a/1"));
-    await store.get(key("/a/0"));
-    expect(store.chunkBytes).toBe(80);
-    await store.get(key("/a/2"));
-    expect(store.chunkBytes).toBe(80);
-    await store.get(key("/a/0"));
-    await store.get(key("/a/2"));
-    expect(inner.asked).toEqual(["/a/0", "/a/1", "/a/2"]);
-    await store.get(key("/a/1"));
-    expect(inner.asked).toEqual(["/a/0", "/a/1", "/a/2", "/a/1"]);
-    expect(store.chunkBytes).toBe(80);
+    expect(inner.asked).toEqual([...keys, "/a/1"]);
+    expect(store.chunkBytes).toBe(96);
   });
 
-  it("does not keep a chunk larger than its bound, and keeps absent chunks", async () => {
-    const inner = countingStore({ "/big/0": 101 });
+  it("does not keep a chunk over a sixteenth of its bound, and keeps absent chunks", async () => {
+    const inner = countingStore({ "/big/0": 7 });
     const store = new CachedStore(inner, 100);
-    expect((await store.get(key("/big/0")))?.byteLength).toBe(101);
-    expect((await store.get(key("/big/0")))?.byteLength).toBe(101);
+    expect((await store.get(key("/big/0")))?.byteLength).toBe(7);
+    expect((await store.get(key("/big/0")))?.byteLength).toBe(7);
     expect(await store.get(key("/big/1"))).toBeUndefined();
     expect(await store.get(key("/big/1"))).toBeUndefined();
     expect(inner.asked).toEqual(["/big/0", "/big/0", "/big/1"]);
