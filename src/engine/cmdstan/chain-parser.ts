@@ -29,10 +29,6 @@ const NINE = 57;
 const UPPER_E = 69;
 const LOWER_E = 101;
 
-/** Column checks beyond "a number": CmdStan writes whole numbers for these. */
-const CHECK_NONE = 0;
-const CHECK_INTEGER = 1;
-const CHECK_BOOL = 2;
 
 const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const NAN_TEXT = /^[-+]?nan$/i;
@@ -75,7 +71,9 @@ export class ChainParser {
   #header?: string[];
   #headerLine = 0;
   #variables: CsvVariable[] = [];
-  #checks = new Uint8Array(0);
+  /** The columns CmdStan writes whole numbers in (tree depth, leapfrog steps), and 0/1 in (divergent). */
+  #integerColumns: number[] = [];
+  #boolColumns: number[] = [];
   #values = new Float64Array(0);
   #capacity = 0;
   #rows = 0;
@@ -157,10 +155,8 @@ export class ChainParser {
     this.#variables = csvVariables(header, where);
     this.#header = header;
     this.#headerLine = this.#line;
-    this.#checks = Uint8Array.from(header, (name) => {
-      const kind = columnKind(name);
-      return kind === "int" ? CHECK_INTEGER : kind === "bool" ? CHECK_BOOL : CHECK_NONE;
-    });
+    this.#integerColumns = header.flatMap((name, k) => (columnKind(name) === "int" ? [k] : []));
+    this.#boolColumns = header.flatMap((name, k) => (columnKind(name) === "bool" ? [k] : []));
     this.#reserve(comments.sampling === undefined ? UNKNOWN_ROWS : Math.max(1, comments.sampling + comments.warmup));
   }
 
@@ -177,7 +173,6 @@ export class ChainParser {
     const columns = this.#header!.length;
     const last = columns - 1;
     const out = this.#values;
-    const checks = this.#checks;
     const base = this.#rows * columns;
     const end = bytes.length;
     this.#line++;
@@ -209,7 +204,7 @@ export class ChainParser {
           sawDigits ||= i > zeros;
         }
         const fractionStart = i;
-        // Eight digits at a time while there are eight (a line feed always follows, so i + 8 stays inside).
+        // Eight digits at a time while there are eight, then four (a line feed always follows, so reads stay inside).
         while (i + 8 < end) {
           const first = view.getInt32(i, true);
           const second = view.getInt32(i + 4, true);
@@ -218,6 +213,15 @@ export class ChainParser {
           w = w * 1e8 + eight;
           low = (Math.imul(low, 100000000) + eight) | 0;
           i += 8;
+        }
+        if (i + 4 < end) {
+          const four = view.getInt32(i, true);
+          if (allDigits(four)) {
+            const value4 = fourDigits(four);
+            w = w * 1e4 + value4;
+            low = (Math.imul(low, 10000) + value4) | 0;
+            i += 4;
+          }
         }
         b = bytes[i];
         while (b >= ZERO && b <= NINE) {
@@ -258,12 +262,12 @@ export class ChainParser {
         if (c < last && b !== COMMA) this.#tooFewValues(c + 1);
         if (c === last && b === COMMA) this.#tooManyValues();
       }
-      if (checks[c] !== CHECK_NONE) this.#check(c, value);
       out[base + c] = value;
       if (c < last) i++;
     }
     if (bytes[i] === CR) i++;
     if (bytes[i] === LF) i++;
+    this.#checkRow(base);
     this.#rows++;
     return i;
   }
@@ -286,15 +290,20 @@ export class ChainParser {
     throw new CmdStanError("value", { file: this.#file, line: this.#line }, what, UNEDITED);
   }
 
-  #check(column: number, value: number): void {
-    const integer = this.#checks[column] === CHECK_INTEGER;
-    if (integer ? Number.isInteger(value) : value === 0 || value === 1) return;
-    throw new CmdStanError(
-      "value",
-      { file: this.#file, line: this.#line },
-      `${this.#header![column]} is ${value}, where CmdStan writes ${integer ? "a whole number" : "0 or 1"}`,
-      UNEDITED,
-    );
+  /** The sampler's whole-number and 0/1 columns of the row just read, checked apart from the number loop. */
+  #checkRow(base: number): void {
+    for (const column of this.#integerColumns) {
+      if (!Number.isInteger(this.#values[base + column])) this.#notWritten(column, "a whole number");
+    }
+    for (const column of this.#boolColumns) {
+      const value = this.#values[base + column];
+      if (value !== 0 && value !== 1) this.#notWritten(column, "0 or 1");
+    }
+  }
+
+  #notWritten(column: number, what: string): never {
+    const value = this.#values[this.#rows * this.#header!.length + column];
+    throw new CmdStanError("value", { file: this.#file, line: this.#line }, `${this.#header![column]} is ${value}, where CmdStan writes ${what}`, UNEDITED);
   }
 
   #tooFewValues(count: number): never {

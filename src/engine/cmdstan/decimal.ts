@@ -144,14 +144,14 @@ const NUDGE = 2 ** -30;
 
 /**
  * The double nearest to (wh + wl) / 10^k (k = 1 … 22, wh + wl exact, |wl| small), or NaN when the
- * quotient is too near a rounding boundary to decide here. The quotient s = wh / 10^k is within
- * an ulp; the exact remainder w − s·10^k (Dekker's product, no fused multiply-add needed) gives
+ * quotient is too near a rounding boundary to decide here. The quotient s = wh × 10^-k is within
+ * two ulps; the exact remainder w − s·10^k (Dekker's product, no fused multiply-add needed) gives
  * the correction t, and s + t rounds to the answer unless nudging t by 2^-30 of itself changes
  * that rounding — far more than t's own error, so an unchanged rounding is the exact one.
  */
 function nearestQuotient(wh: number, wl: number, k: number): number {
   const power = EXACT_POWERS_OF_TEN[k];
-  const s = wh / power;
+  const s = wh * INVERSE_POWERS[k];
   const sHigh = split(s);
   const sLow = s - sHigh;
   const p = s * power;
@@ -168,7 +168,7 @@ function nearestQuotient(wh: number, wl: number, k: number): number {
  * Writing, not returning, the double keeps the caller's hot loop from boxing it.
  */
 export function writeDecimal(out: Float64Array, at: number, negative: boolean, approximate: number, lowWord: number, q: number): boolean {
-  const hi = Math.round((approximate - lowWord) * INVERSE_TWO_32);
+  const hi = Math.floor((approximate - lowWord) * INVERSE_TWO_32 + 0.5);
   let value = Number.NaN;
   if (q < 0 && q >= -22) {
     const wh = hi * TWO_32 + lowWord;
