@@ -137,6 +137,30 @@ describe("a CmdStan run with saved warmup", () => {
   });
 });
 
+describe("the run as a Zarr store", () => {
+  it("cuts a wide variable into chunks of a few MB along its first dimension, every draw of a chain in each", async () => {
+    const size = 300_000;
+    const header = ["lp__", ...Array.from({ length: size }, (_, k) => `theta.${k + 1}`)].join(",");
+    const row = (draw: number) => [String(-draw), ...Array.from({ length: size }, (_, k) => String(k + draw / 4))].join(",");
+    const store = await openCmdStan([file("output_1.csv", `${header}\n${row(0)}\n${row(1)}\n`)], "wide");
+    const metadata = JSON.parse(new TextDecoder().decode(await store.store.get("/posterior/theta/.zarray")));
+    // 4 MiB / (2 draws × 8 bytes) = 262,144 elements a chunk: two chunks, the second padded.
+    expect(metadata).toMatchObject({ shape: [1, 2, size], chunks: [1, 2, 262_144], dtype: "<f8", compressor: null });
+    const trace = await openTrace(store);
+    const picked = await tidy(trace, "theta[theta_dim_0=0|262143|262144|299999]", "posterior");
+    expect(picked.rows).toEqual([
+      ["0", "0", "0", "0"],
+      ["0", "0", "262143", "262143"],
+      ["0", "0", "262144", "262144"],
+      ["0", "0", "299999", "299999"],
+      ["0", "1", "0", "0.25"],
+      ["0", "1", "262143", "262143.25"],
+      ["0", "1", "262144", "262144.25"],
+      ["0", "1", "299999", "299999.25"],
+    ]);
+  });
+});
+
 describe("header to variables, as ArviZ's from_cmdstan names them", () => {
   const where = { file: "output_1.csv", line: 40 };
 

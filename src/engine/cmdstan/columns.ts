@@ -36,13 +36,17 @@ const SAMPLER_NAMES: Record<string, string> = {
   energy__: "energy",
 };
 
-const KINDS: Record<string, ColumnKind> = { treedepth__: "int", n_leapfrog__: "int", divergent__: "bool" };
+const KINDS = new Map<string, ColumnKind>([
+  ["treedepth__", "int"],
+  ["n_leapfrog__", "int"],
+  ["divergent__", "bool"],
+]);
 
 /** ArviZ's `from_cmdstan` moves `log_lik` out of the posterior into its own group. */
 const LOG_LIKELIHOOD = "log_lik";
 
 /** How one column's values are stored. */
-export const columnKind = (name: string): ColumnKind => KINDS[name] ?? "float";
+export const columnKind = (name: string): ColumnKind => KINDS.get(name) ?? "float";
 
 /** The CmdStan name of each sampler statistic the trace names otherwise (`diverging` → `divergent`), as ArviZ records it. */
 export const SAMPLER_RENAMES: Record<string, string> = Object.fromEntries(
@@ -52,6 +56,7 @@ export const SAMPLER_RENAMES: Record<string, string> = Object.fromEntries(
 );
 
 const REMEDY = "Open the CSV files CmdStan wrote, unedited";
+const INDEX = /^[1-9]\d*$/;
 
 interface Element {
   column: number;
@@ -63,25 +68,25 @@ export function csvVariables(header: readonly string[], where: { file: string; l
   const seen = new Set<string>();
   const byName = new Map<string, Element[]>();
   header.forEach((column, at) => {
-    const described = `column ${at + 1} ('${column}')`;
-    if (column === "") throw new CmdStanError("header", where, `${described} has no name`, REMEDY);
-    if (seen.has(column)) throw new CmdStanError("header", where, `${described} appears twice in the header`, REMEDY);
+    const described = () => `column ${at + 1} ('${column}')`;
+    if (column === "") throw new CmdStanError("header", where, `${described()} has no name`, REMEDY);
+    if (seen.has(column)) throw new CmdStanError("header", where, `${described()} appears twice in the header`, REMEDY);
     seen.add(column);
     const [base, ...parts] = column.split(".");
-    if (parts.some((p) => !/^[1-9]\d*$/.test(p))) {
+    if (!parts.every((p) => INDEX.test(p))) {
       throw new CmdStanError(
         "header",
         where,
-        `${described} is not a variable name with indices such as theta.1.2 (complex and tuple outputs are not read yet)`,
+        `${described()} is not a variable name with indices such as theta.1.2 (complex and tuple outputs are not read yet)`,
         "Leave complex and tuple quantities out of the model's output, or open a trace converted by ArviZ",
       );
     }
     const elements = byName.get(base) ?? [];
     if (elements.length && elements[0].index.length !== parts.length) {
-      throw new CmdStanError("header", where, `${described} has ${parts.length} indices, but '${header[elements[0].column]}' has ${elements[0].index.length}`, REMEDY);
+      throw new CmdStanError("header", where, `${described()} has ${parts.length} indices, but '${header[elements[0].column]}' has ${elements[0].index.length}`, REMEDY);
     }
+    if (!elements.length) byName.set(base, elements);
     elements.push({ column: at, index: parts.map((p) => Number(p) - 1) });
-    byName.set(base, elements);
   });
   return [...byName].map(([csvName, elements]) => variableOf(csvName, elements, where));
 }

@@ -7,11 +7,12 @@
  * rounds correctly from the 64 leading bits of a power of five. JavaScript has no 64-bit
  * integers, so the 64 × 64-bit product is done in 24-bit limbs, each partial product and column
  * sum exact in a double. The few inputs the algorithm needs more bits for (the product's
- * deciding bits all ones, about one in 512) and subnormal results give INEXACT.
+ * deciding bits all ones, about one in 512) and subnormal results give INEXACT. Most draws are
+ * w / 10^k for k ≤ 22; for them a quotient checked by its exact remainder is cheaper, and tried first.
  */
 
 /** Returned when this module cannot vouch for the exact value: parse the text instead. */
-export const INEXACT = Number.NaN;
+const INEXACT = Number.NaN;
 
 const SMALLEST_POWER = -342;
 const LARGEST_POWER = 308;
@@ -65,7 +66,7 @@ function fivePowers(): Float64Array {
  * The double nearest to w × 10^q, where w = hi × 2^32 + lo is an integer below 2^64 holding at
  * most 19 significant decimal digits; INEXACT when this cannot be decided here.
  */
-export function eiselLemire(hi: number, lo: number, q: number): number {
+function eiselLemire(hi: number, lo: number, q: number): number {
   if ((hi === 0 && lo === 0) || q < SMALLEST_POWER) return 0;
   if (q > LARGEST_POWER) return Infinity;
   // Normalise w so its top bit is set.
@@ -168,6 +169,7 @@ function nearestQuotient(wh: number, wl: number, k: number): number {
  * Writing, not returning, the double keeps the caller's hot loop from boxing it.
  */
 export function writeDecimal(out: Float64Array, at: number, negative: boolean, approximate: number, lowWord: number, q: number): boolean {
+  // The high word is an integer, and `approximate` is far closer to it than half a unit: round.
   const hi = Math.floor((approximate - lowWord) * INVERSE_TWO_32 + 0.5);
   let value = Number.NaN;
   if (q < 0 && q >= -22) {

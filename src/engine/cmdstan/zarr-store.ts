@@ -11,7 +11,7 @@ import type { CommentValue } from "./comments.ts";
  * read, each element from its CSV column.
  */
 
-/** The largest chunk a variable is cut into, along its draws: a few MB, as a written store's chunks. */
+/** The largest chunk a variable is cut into: a few MB, as a written store's chunks. */
 const CHUNK_BYTES = 4 << 20;
 
 const DTYPES = { float: "<f8", int: "<i8", bool: "|b1" } as const;
@@ -50,23 +50,26 @@ function drawGroups(chains: readonly ParsedChain[], warmup: number, draws: numbe
   return groups;
 }
 
-/** A chunk of `variable`: `rows` draws from `firstRow` of `chain`, padded to `chunkRows` as Zarr stores edge chunks. */
-function gather(chain: ParsedChain, variable: CsvVariable, firstRow: number, rows: number, chunkRows: number): Uint8Array {
+/**
+ * A chunk of `variable`: its elements `first` … `last - 1` (C order) in `draws` rows from
+ * `firstRow` of `chain`, each row padded to `width` elements, as Zarr stores edge chunks.
+ */
+function gather(chain: ParsedChain, variable: CsvVariable, firstRow: number, draws: number, first: number, last: number, width: number): Uint8Array {
   const { values } = chain;
-  const width = chain.header.length;
-  const { columns } = variable;
+  const rowLength = chain.header.length;
+  const columns = variable.columns.subarray(first, last);
   const size = columns.length;
   if (variable.kind === "int") {
-    const out = new BigInt64Array(chunkRows * size);
-    for (let r = 0; r < rows; r++) {
-      for (let e = 0; e < size; e++) out[r * size + e] = BigInt(values[(firstRow + r) * width + columns[e]]);
+    const out = new BigInt64Array(draws * width);
+    for (let d = 0; d < draws; d++) {
+      for (let e = 0; e < size; e++) out[d * width + e] = BigInt(values[(firstRow + d) * rowLength + columns[e]]);
     }
     return bytesOf(out);
   }
-  const out = variable.kind === "bool" ? new Uint8Array(chunkRows * size) : new Float64Array(chunkRows * size);
-  for (let r = 0; r < rows; r++) {
-    const from = (firstRow + r) * width;
-    const to = r * size;
+  const out = variable.kind === "bool" ? new Uint8Array(draws * width) : new Float64Array(draws * width);
+  for (let d = 0; d < draws; d++) {
+    const from = (firstRow + d) * rowLength;
+    const to = d * width;
     for (let e = 0; e < size; e++) out[to + e] = values[from + columns[e]];
   }
   return bytesOf(out);
@@ -98,19 +101,24 @@ export function cmdstanZarr(chains: readonly ParsedChain[], warmup: number, draw
     addIndex(group.name, "chain", chains.length);
     addIndex(group.name, "draw", group.draws);
     for (const variable of group.variables) {
-      const size = variable.columns.length;
-      const chunkDraws = Math.max(1, Math.min(group.draws, Math.floor(CHUNK_BYTES / (8 * size))));
-      const blocks = Math.ceil(group.draws / chunkDraws);
+      // Chunks hold every draw of a chain and a run of the first dimension's indices (with all of
+      // the others), so a selection or a block of diagnostics reads only the elements it needs.
+      const [length = 1, ...others] = variable.shape;
+      const perIndex = others.reduce((a, b) => a * b, 1);
+      const indices = Math.max(1, Math.min(length, Math.floor(CHUNK_BYTES / (8 * group.draws * perIndex))));
+      const blocks = Math.ceil(length / indices);
+      const scalar = variable.shape.length === 0;
       addArray(
         `${group.name}/${variable.name}`,
         ["chain", "draw", ...variable.dims],
         [chains.length, group.draws, ...variable.shape],
-        [1, chunkDraws, ...variable.shape],
+        [1, group.draws, ...(scalar ? [] : [indices, ...others])],
         DTYPES[variable.kind],
-        ([chain, block, ...rest]) => {
-          if (!(chain < chains.length && block < blocks && rest.every((c) => c === 0))) return undefined;
-          const first = block * chunkDraws;
-          return gather(chains[chain], variable, group.firstRow + first, Math.min(chunkDraws, group.draws - first), chunkDraws);
+        ([chain, draw, block = 0, ...rest]) => {
+          if (!(chain < chains.length && draw === 0 && block < blocks && rest.every((c) => c === 0))) return undefined;
+          const first = block * indices * perIndex;
+          const last = Math.min(length, (block + 1) * indices) * perIndex;
+          return gather(chains[chain], variable, group.firstRow, group.draws, first, last, indices * perIndex);
         },
       );
       variable.dims.forEach((dim, k) => addIndex(group.name, dim, variable.shape[k]));
