@@ -2,6 +2,7 @@
 // dropped together, picked with Open file or Open folder, by URL; then drawn, diagnosed and linked.
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { zipOf } from "../tests/zip-writer.ts";
 import { densityMarks, dropFiles, fixture, openFile, openFolder, runQuery, serveFixtures } from "./helpers.ts";
 
 const RUN = "grouped_regression.cmdstan";
@@ -38,9 +39,15 @@ test.describe("CmdStan CSV files", () => {
     await page.screenshot({ path: "test-results/cmdstan-dropped.png", fullPage: true });
   });
 
-  test("Open file with the four files, and Open folder with their folder", async ({ page }) => {
+  test("Open file with the four files or a zip of them, and Open folder with their folder", async ({ page }) => {
     await page.goto("/");
     await openFile(page, CHAINS.map((path) => fixture(path)));
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("CmdStan CSV, 4 chains");
+    await expectBetaSigma(page);
+    // A zip inflated as it is read, in the browser's DecompressionStream.
+    const zip = zipOf(Object.fromEntries(CHAINS.map((path) => [path, new Uint8Array(readFileSync(fixture(path)))])));
+    await openFile(page, { name: "run.zip", mimeType: "application/zip", buffer: Buffer.from(zip) });
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("run.zip");
     await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("CmdStan CSV, 4 chains");
     await expectBetaSigma(page);
     await openFolder(page, fixture(RUN));
