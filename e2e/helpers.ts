@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type FileChooser, type Locator, type Page } from "@playwright/test";
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
@@ -43,8 +43,8 @@ export async function openFolder(page: Page, path: string): Promise<void> {
   await (await chooser).setFiles(path);
 }
 
-/** Pick a file through Open file: a path, or a file made in the test (name, type and bytes). */
-export async function openFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+/** Pick files through Open file: paths, or files made in the test (name, type and bytes). */
+export async function openFile(page: Page, file: Parameters<FileChooser["setFiles"]>[0]): Promise<void> {
   const chooser = page.waitForEvent("filechooser");
   await page.getByRole("button", { name: "Open file" }).click();
   await (await chooser).setFiles(file);
@@ -63,6 +63,20 @@ export async function dropFile(page: Page, fixturePath: string, name: string): P
     },
     { url: `/__fixtures/${fixturePath}`, name },
   );
+}
+
+/** Drop several files on the page at once, as a user dragging a selection of files in would. */
+export async function dropFiles(page: Page, fixturePaths: string[]): Promise<void> {
+  await page.evaluate(async (urls) => {
+    const data = new DataTransfer();
+    for (const url of urls) {
+      const blob = await (await fetch(url)).blob();
+      data.items.add(new File([blob], url.slice(url.lastIndexOf("/") + 1), { type: "text/csv" }));
+    }
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  }, fixturePaths.map((path) => `/__fixtures/${path}`));
 }
 
 /** Type a query and press Enter, without waiting for it to be read. */

@@ -121,7 +121,7 @@ describe("draws CLI", () => {
   it("prints store errors, exit code 2", () => {
     const run = draws(join(FIXTURES, "nope.zarr"), "sigma");
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`error: ${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one\n`);
+    expect(run.stderr).toBe(`error: ${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one, or of CmdStan's CSV files\n`);
   });
 
   it("explains usage mistakes, exit code 2", () => {

@@ -45,6 +45,6 @@ describe("a dropped folder", () => {
     const folder = entryOf(join(FIXTURES, "grouped_regression.zarr"));
     const error = await droppedTrace(dataTransfer([folder, folder])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedInput);
-    expect((error as Error).message).toBe("2 items were dropped: drop one Zarr folder or one .zip");
+    expect((error as Error).message).toBe("2 items were dropped: drop one Zarr folder or one .zip, or CmdStan's CSV files (one per chain)");
   });
 });

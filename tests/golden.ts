@@ -30,22 +30,24 @@ export function goldenCsv(expectedDir: string, file: string): { header: string[]
 
 const REL = 1e-12;
 
-function sameCell(actual: string, expected: string): boolean {
+function sameCell(actual: string, expected: string, relative: number): boolean {
   if (actual === expected) return true;
   const a = Number(actual);
   const e = Number(expected);
   if (actual === "" || expected === "" || Number.isNaN(a) || Number.isNaN(e)) return false;
-  return Math.abs(a - e) <= REL * Math.max(Math.abs(a), Math.abs(e));
+  return Math.abs(a - e) <= relative * Math.max(Math.abs(a), Math.abs(e));
 }
 
 /**
  * Assert two tables hold the same rows, in any order: rows are matched on their key columns
- * (chain, draw, dims), then every value column must agree to 1e-12 relative.
+ * (chain, draw, dims), then every value column must agree to `relative` (1e-12 unless given; 0
+ * asks for the same number, however it is written).
  */
 export function expectSameRows(
   actual: { header: string[]; rows: string[][] },
   expected: { header: string[]; rows: string[][] },
   keyColumns: number,
+  relative = REL,
 ): void {
   expect(actual.header).toEqual(expected.header);
   expect(actual.rows.length).toBe(expected.rows.length);
@@ -56,7 +58,7 @@ export function expectSameRows(
   let first = "";
   for (const row of actual.rows) {
     const want = byKey.get(key(row));
-    if (!want || !row.every((c, j) => sameCell(c, want[j]))) {
+    if (!want || !row.every((c, j) => sameCell(c, want[j], relative))) {
       if (!first) first = `got ${row.join(",")} want ${want?.join(",") ?? "(no row with this key)"}`;
       mismatches++;
     }

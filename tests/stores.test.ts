@@ -280,7 +280,7 @@ describe("zips", () => {
     await expect(openZipBlob(new Blob(["CDF\x02\0\0\0\0"]), "classic.nc")).rejects.toThrow(`classic.nc is a NetCDF file, ${toZarr}`);
     const cmdstan = "# stan_version_major = 2\n# stan_version_minor = 37\n# model = grouped_regression_model\n";
     await expect(openZipBlob(new Blob([cmdstan]), "output_1.csv")).rejects.toThrow(
-      `output_1.csv is CmdStan's CSV output, which drawscope cannot read yet. Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) and open that folder, or a zip of it.`,
+      "output_1.csv is CmdStan's CSV output, not a zip: open it as a .csv file (or address), or the chains' CSV files together.",
     );
     await expect(openZipBlob(new Blob(["lp__,accept_stat__\n-3.1,0.9\n"]), "draws")).rejects.toThrow(/^draws is CmdStan's CSV output/);
     await expect(openZipBlob(new Blob(["chain,draw,sigma\n0,0,0.4\n"]), "sigma.csv")).rejects.toThrow(

@@ -48,3 +48,35 @@ export class SpecError extends DrawscopeError {
 export class BudgetError extends DrawscopeError {
   override name = "BudgetError";
 }
+
+/** What kind of problem a CmdStanError is, for callers (and tests) that tell them apart. */
+export type CmdStanErrorKind =
+  | "not-cmdstan"
+  | "not-sample"
+  | "header"
+  | "header-mismatch"
+  | "value"
+  | "row-length"
+  | "unequal-chains"
+  | "no-draws";
+
+/**
+ * CmdStan CSV files that cannot be read as the chains of one run. The message says what is wrong,
+ * where (the file, and the line when there is one), and what to do.
+ */
+export class CmdStanError extends StoreError {
+  override name = "CmdStanError";
+  readonly file: string;
+  readonly line?: number;
+
+  constructor(
+    readonly kind: CmdStanErrorKind,
+    where: { file: string; line?: number },
+    problem: string,
+    remedy: string,
+  ) {
+    super(`${where.file}${where.line === undefined ? "" : `, line ${where.line}`}: ${problem}. ${remedy}.`, where.file);
+    this.file = where.file;
+    this.line = where.line;
+  }
+}

@@ -44,6 +44,8 @@ export interface GroupInfo {
 
 export interface TraceTree {
   label: string;
+  /** What the trace was read from when it is not a Zarr store (see TraceStore.origin). */
+  origin?: string;
   zarrFormat: 2 | 3;
   consolidated: boolean;
   groups: GroupInfo[];
@@ -271,5 +273,6 @@ export async function openTree(source: TraceStore, pool?: WorkPool): Promise<Ope
       source.label,
     );
   }
-  return { tree: { label: source.label, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool };
+  const origin = source.origin === undefined ? {} : { origin: source.origin };
+  return { tree: { label: source.label, ...origin, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool };
 }

@@ -4,7 +4,7 @@ import { droppedTrace, UnsupportedInput } from "./sources.ts";
 
 const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
 
-/** The whole page takes a dropped Zarr folder or zip; an overlay says so while dragging. */
+/** The whole page takes a dropped Zarr folder or zip, or CmdStan's CSV files; an overlay says so while dragging. */
 export function DropTarget() {
   const { openSource, rejectInput } = useActions();
   const [over, setOver] = useState(false);
@@ -47,7 +47,7 @@ export function DropTarget() {
   }, [openSource, rejectInput]);
   return over ? (
     <div className="drop-overlay" aria-hidden="true">
-      <p>Drop a Zarr folder or a .zip to open it</p>
+      <p>Drop a Zarr folder, a .zip, or CmdStan's CSV files to open them</p>
     </div>
   ) : null;
 }

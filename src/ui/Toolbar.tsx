@@ -41,7 +41,14 @@ function CopyLink() {
 }
 
 /** A button that opens the browser's picker (a hidden file input) and opens what was picked. */
-function PickButton(props: { label: string; inputLabel: string; accept?: string; directory?: boolean; pick: (files: FileList) => PickedTrace }) {
+function PickButton(props: {
+  label: string;
+  inputLabel: string;
+  accept?: string;
+  directory?: boolean;
+  multiple?: boolean;
+  pick: (files: FileList) => PickedTrace;
+}) {
   const openPicked = useOpenPicked();
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -54,6 +61,7 @@ function PickButton(props: { label: string; inputLabel: string; accept?: string;
         type="file"
         aria-label={props.inputLabel}
         accept={props.accept}
+        multiple={props.multiple}
         hidden
         {...(props.directory ? { webkitdirectory: "" } : {})}
         onChange={(e) => {
@@ -72,8 +80,8 @@ export function Toolbar() {
   const [url, setUrl] = useState("");
   return (
     <div className="toolbar">
-      <PickButton label="Open folder" inputLabel="Zarr folder to open" directory pick={folderFromInput} />
-      <PickButton label="Open file" inputLabel="Zipped Zarr store to open" accept=".zip,.nc,.csv" pick={fileFromInput} />
+      <PickButton label="Open folder" inputLabel="Zarr folder, or folder of CmdStan CSV files, to open" directory pick={folderFromInput} />
+      <PickButton label="Open file" inputLabel="Zipped Zarr store, or CmdStan CSV files, to open" accept=".zip,.nc,.csv" multiple pick={fileFromInput} />
       <form
         className="url-form"
         onSubmit={(e) => {
@@ -81,7 +89,7 @@ export function Toolbar() {
           if (url.trim()) void openUrl(new URL(url.trim(), location.href).href);
         }}
       >
-        <input type="text" inputMode="url" aria-label="Store URL" placeholder="https://…/trace.zarr or .zip" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <input type="text" inputMode="url" aria-label="Store URL" placeholder="https://…/trace.zarr, .zip or .csv" value={url} onChange={(e) => setUrl(e.target.value)} />
         <button type="submit">Open URL</button>
       </form>
       <button type="button" onClick={() => void openExample()}>

@@ -98,8 +98,7 @@ export function TraceBrowser() {
     <nav aria-label="Trace" className="trace-browser">
       <h2 title={tree.label}>{tree.label}</h2>
       <p className="muted">
-        Zarr v{tree.zarrFormat}
-        {tree.consolidated ? ", consolidated" : ""} · {tree.groups.length} groups
+        {tree.origin ?? `Zarr v${tree.zarrFormat}${tree.consolidated ? ", consolidated" : ""}`} · {tree.groups.length} groups
       </p>
       {model.map((g) => (
         <Group key={g.name} group={g} defaultGroup={defaultGroup} />

@@ -5,11 +5,12 @@ import { BudgetError, DrawscopeError, SpecError } from "../engine/errors.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { CountedStore } from "../engine/store/counting.ts";
+import type { CmdStanOptions } from "../engine/cmdstan/open.ts";
 import { openDirectoryHandle } from "../engine/store/directory.ts";
-import { openFiles } from "../engine/store/files.ts";
+import { openFile } from "../engine/store/file.ts";
+import { openFileEntries } from "../engine/store/files.ts";
 import type { TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
-import { openZipBlob } from "../engine/store/zip.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { panelData } from "../panels/data-registry.ts";
@@ -32,16 +33,17 @@ const running = new Map<number, AbortController>();
 /** Progress messages at most this often: enough for a smooth bar, few enough not to flood the UI. */
 const PROGRESS_INTERVAL_MS = 50;
 
-function storeOf(source: TraceSource): Promise<TraceStore> | TraceStore {
+/** The store of what the user opened; CmdStan's CSV files are parsed here, with `options` telling how far. */
+function storeOf(source: TraceSource, options: CmdStanOptions): Promise<TraceStore> | TraceStore {
   switch (source.kind) {
     case "zip":
-      return openZipBlob(source.blob, source.name);
+      return openFile(source.blob, source.name, options);
     case "files":
-      return openFiles(source.files, source.name);
+      return openFileEntries(source.files, source.name, options);
     case "directory":
       return openDirectoryHandle(source.handle);
     case "url":
-      return openUrl(source.url);
+      return openUrl(source.url, options);
   }
 }
 
@@ -79,7 +81,10 @@ function progressReporter(id: number): (progress: TaskProgress | DiagnoseProgres
 async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: AbortSignal): Promise<void> {
   const report = progressReporter(request.id);
   if (request.type === "open") {
-    const source = await storeOf(request.source);
+    const source = await storeOf(request.source, {
+      signal,
+      onProgress: (progress) => report({ kind: "parse", ...progress }, progress.filesDone === progress.filesTotal),
+    });
     const counted = new CountedStore(source.store);
     counted.onRead = (count) => report({ kind: "open", ...count });
     const opened = await openTrace({ ...source, store: counted }, { pool });

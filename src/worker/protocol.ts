@@ -1,6 +1,7 @@
 import type { FileEntry } from "../engine/store/files.ts";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
+import type { ParseProgress } from "../engine/cmdstan/open.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import type { ReadCount } from "../engine/store/counting.ts";
 import type { TableShape } from "../engine/table-shape.ts";
@@ -10,6 +11,7 @@ import type { PanelOptions } from "../panels/types.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */
 export type TraceSource =
+  /** One file: a zip (of a Zarr store or of CmdStan's CSV files), or one CmdStan CSV file. */
   | { kind: "zip"; blob: Blob; name: string }
   | { kind: "files"; files: FileEntry[]; name: string }
   | { kind: "directory"; handle: FileSystemDirectoryHandle }
@@ -84,8 +86,11 @@ export type EngineResponse =
   /** Rows of a diagnostics table (see engine/diagnostics-output.ts) as an Arrow IPC stream, transferred. */
   | { id: number; type: "rows"; ipc: Uint8Array };
 
-/** How far a request has got: an extraction counts arrays and chunks; an open, metadata reads. */
-export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount);
+/**
+ * How far a request has got: an extraction counts arrays and chunks; an open, metadata reads, or
+ * for CmdStan's CSV files, the files and bytes parsed.
+ */
+export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount) | ({ kind: "parse" } & ParseProgress);
 
 /** How far a diagnose request has got: elements diagnosed of the scope's total (shown in the table, not the task bar). */
 export interface DiagnoseProgress {

@@ -2,25 +2,33 @@ import { openAsBlob } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
+import { blobFile } from "../cmdstan/csv-file.ts";
+import { cmdstanPaths } from "../cmdstan/detect.ts";
+import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
 import { createNodeWorkPool } from "../pool/node.ts";
 import type { WorkPool } from "../pool/pool.ts";
 import { StoreError } from "../errors.ts";
 import { openTrace, type Trace } from "../trace.ts";
 import type { TraceStore } from "./types.ts";
+import { openFile } from "./file.ts";
 import { openUrl } from "./url.ts";
-import { openZipBlob } from "./zip.ts";
 
-/** Node only: a Zarr folder, a zipped store, or an http(s) URL, by its path or address. */
-export async function openPathStore(path: string): Promise<TraceStore> {
-  if (/^https?:\/\//i.test(path)) return openUrl(path);
+/**
+ * Node only: a Zarr folder, a zipped store, or an http(s) URL, by its path or address; or
+ * CmdStan's CSV output (a file, or a folder or zip of one per chain).
+ */
+export async function openPathStore(path: string, options: CmdStanOptions = {}): Promise<TraceStore> {
+  if (/^https?:\/\//i.test(path)) return openUrl(path, options);
   const info = await stat(path).catch(() => {
-    throw new StoreError(`${path} does not exist: give the path of a Zarr folder or a .zip of one`, path);
+    throw new StoreError(`${path} does not exist: give the path of a Zarr folder or a .zip of one, or of CmdStan's CSV files`, path);
   });
   if (info.isDirectory()) {
     const list = async (folder: string) => readdir(join(path, folder)).catch(() => []);
+    const csv = cmdstanPaths(await list(""));
+    if (csv) return openCmdStan(await Promise.all(csv.map(async (name) => blobFile(name, await openAsBlob(join(path, name))))), path, options);
     return { store: new FileSystemStore(path), list, label: path };
   }
-  return openZipBlob(await openAsBlob(path), path);
+  return openFile(await openAsBlob(path), path, options);
 }
 
 let sharedPool: WorkPool | undefined;

@@ -10,7 +10,7 @@ const ZARR_INSTEAD = "and open that folder, or a zip of it.";
 
 /**
  * What a file that is not a zip is, with what to do instead: a trace format drawscope does not
- * read yet (NetCDF, HDF5, CmdStan's CSV), or a web page where a zip was expected.
+ * read yet (NetCDF, HDF5), CmdStan's CSV under another name, or a web page where a zip was expected.
  */
 export function notAZipReason(head: Uint8Array, label: string): string | undefined {
   if (startsWith(head, HDF5)) {
@@ -27,10 +27,7 @@ export function notAZipReason(head: Uint8Array, label: string): string | undefin
     return `${label} is a web page (HTML), not a zip: check that the address points at the .zip file itself.`;
   }
   if (/^(# stan_version|lp__,)/.test(text)) {
-    return (
-      `${label} is CmdStan's CSV output, which drawscope cannot read yet. ` +
-      `Convert it with ArviZ in Python (az.from_cmdstan(["output_1.csv", ...]).to_zarr("trace.zarr")) ${ZARR_INSTEAD}`
-    );
+    return `${label} is CmdStan's CSV output, not a zip: open it as a .csv file (or address), or the chains' CSV files together.`;
   }
   if (/\.csv$/i.test(label)) return `${label} is a CSV file, not a zip: drawscope opens Zarr stores (a folder, or a zip of one).`;
   return undefined;

@@ -10,4 +10,6 @@ export interface TraceStore {
   readonly list?: (folder: string) => Promise<string[]>;
   /** What the user opened, for messages: a path, a file name, a URL. */
   readonly label: string;
+  /** What the store was made from when it is not a Zarr store (`CmdStan CSV, 4 chains`), for the trace browser. */
+  readonly origin?: string;
 }

@@ -1,18 +1,54 @@
 import FetchStore from "@zarrita/storage/fetch";
-import { StoreError } from "../errors.ts";
+import { streamChunks } from "../cmdstan/csv-file.ts";
+import { isCsvName } from "../cmdstan/detect.ts";
+import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
+import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
 import { HttpZipReader } from "./http-zip.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
 
-export interface UrlOptions {
+export interface UrlOptions extends CmdStanOptions {
   /** The most chunk bytes kept for re-reading (metadata documents are kept apart, all of them). */
   cacheBytes?: number;
 }
 
+/** A CmdStan CSV file (one chain) served over HTTP(S), read as it downloads. */
+async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Promise<TraceStore> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: options.signal });
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw new StoreError(`cannot read ${label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, label);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    const status = [response.status, response.statusText].filter(Boolean).join(" ");
+    throw new StoreError(`cannot read ${label}: the server answered HTTP ${status}${response.status === 404 ? " (no file at that address)" : ""}.`, label);
+  }
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  const name = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+  const body = response.body;
+  async function* download(): AsyncGenerator<Uint8Array> {
+    let received = 0;
+    try {
+      for await (const chunk of streamChunks(body)) {
+        received += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      throw new StoreError(`the download of ${label} broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, label);
+    }
+  }
+  return openCmdStan([{ name, size: Number.isSafeInteger(length) ? length : undefined, chunks: download }], label, options);
+}
+
 /**
  * A store served over HTTP(S): a Zarr folder, or a .zip read by HTTP range requests. Either way
- * each metadata document is fetched once and recently read chunks are kept (see CachedStore).
+ * each metadata document is fetched once and recently read chunks are kept (see CachedStore). A
+ * .csv address is CmdStan's output for one chain, read as it downloads.
  */
 export async function openUrl(url: string, options: UrlOptions = {}): Promise<TraceStore> {
   let parsed: URL;
@@ -24,10 +60,12 @@ export async function openUrl(url: string, options: UrlOptions = {}): Promise<Tr
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new StoreError(`'${url}' is not an http(s) URL: only stores served over HTTP can be opened by address`);
   }
+  if (isCsvName(parsed.pathname)) return openCsvUrl(parsed, url, options);
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (parsed.pathname.toLowerCase().endsWith(".zip")) {
-    const zip = await openZip(new HttpZipReader(parsed, url), url);
-    return { ...zip, store: new CachedStore(zip.store, cacheBytes) };
+    const zip = await openZip(new HttpZipReader(parsed, url), url, options);
+    // A zip of CmdStan's CSV files is already held in memory, read: nothing to cache.
+    return zip.origin ? zip : { ...zip, store: new CachedStore(zip.store, cacheBytes) };
   }
   return { store: new CachedStore(new FetchStore(parsed.href.replace(/\/+$/, "")), cacheBytes), label: url };
 }

@@ -1,7 +1,12 @@
 import ZipFileStore, { BlobReader } from "@zarrita/storage/zip";
+import type { ZipInfo } from "unzipit";
+import { streamChunks } from "../cmdstan/csv-file.ts";
+import { cmdstanPaths } from "../cmdstan/detect.ts";
+import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
 import { notAZipReason, SNIFF_BYTES } from "./not-a-zip.ts";
+import { zipEntryStream } from "./zip-entry.ts";
 import type { TraceStore } from "./types.ts";
 
 /** What a zip is read through: its length, and bytes by offset. */
@@ -9,15 +14,16 @@ export type ZipReader = ConstructorParameters<typeof ZipFileStore>[0];
 
 /**
  * A zipped Zarr store, at the zip's root or inside one top folder; `__MACOSX/` and `._*` entries
- * are ignored. Entries are read by range, so a large zip is never loaded whole.
+ * are ignored. Entries are read by range, so a large zip is never loaded whole. A zip of CmdStan's
+ * CSV files (and no Zarr metadata) is read as that run, each file streamed as it is inflated.
  */
-export async function openZip(reader: ZipReader, label: string): Promise<TraceStore> {
-  let keys: string[] = [];
+export async function openZip(reader: ZipReader, label: string, options: CmdStanOptions = {}): Promise<TraceStore> {
+  let entries: ZipInfo["entries"] = {};
   const store = new ZipFileStore(reader, {
-    transformEntries(entries) {
-      const mapping = storeKeys(Object.keys(entries));
-      keys = [...mapping.keys()];
-      return Object.fromEntries([...mapping].map(([key, path]) => [key, entries[path]]));
+    transformEntries(all) {
+      const mapping = storeKeys(Object.keys(all));
+      entries = Object.fromEntries([...mapping].map(([key, path]) => [key, all[path]]));
+      return entries;
     },
   });
   try {
@@ -33,10 +39,16 @@ export async function openZip(reader: ZipReader, label: string): Promise<TraceSt
     if (reason) throw new StoreError(reason, label);
     throw new StoreError(`${label} is not a readable zip file (${(cause as Error).message}); zip the Zarr folder and try again`);
   }
+  const keys = Object.keys(entries);
+  const csv = cmdstanPaths(keys);
+  if (csv) {
+    const files = csv.map((name) => ({ name, size: entries[name].size, chunks: () => streamChunks(zipEntryStream(reader, entries[name], name)) }));
+    return openCmdStan(files, label, options);
+  }
   return { store, list: listKeys(keys), label };
 }
 
 /** A zip held in a Blob or File (a dropped file in the browser, `fs.openAsBlob` in Node). */
-export function openZipBlob(blob: Blob, label: string): Promise<TraceStore> {
-  return openZip(new BlobReader(blob), label);
+export function openZipBlob(blob: Blob, label: string, options: CmdStanOptions = {}): Promise<TraceStore> {
+  return openZip(new BlobReader(blob), label, options);
 }
