@@ -1,9 +1,9 @@
-import FetchStore from "@zarrita/storage/fetch";
 import { streamChunks } from "../cmdstan/csv-file.ts";
 import { isCsvName } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
 import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
+import { FolderFetchStore } from "./fetch-body.ts";
 import { HttpZipReader } from "./http-zip.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
@@ -67,5 +67,5 @@ export async function openUrl(url: string, options: UrlOptions = {}): Promise<Tr
     // A zip of CmdStan's CSV files is already held in memory, read: nothing to cache.
     return zip.origin ? zip : { ...zip, store: new CachedStore(zip.store, cacheBytes) };
   }
-  return { store: new CachedStore(new FetchStore(parsed.href.replace(/\/+$/, "")), cacheBytes), label: url };
+  return { store: new CachedStore(new FolderFetchStore(parsed.href.replace(/\/+$/, "")), cacheBytes), label: url };
 }
