@@ -46,23 +46,25 @@ export function handlesFrame({ flags }: BloscHeader): boolean {
 function unshuffle(src: Uint8Array, dst: Uint8Array, at: number, size: number, typesize: number): void {
   const n = Math.floor(size / typesize);
   // Elements of 4 and 8 bytes (float32, float64, int32, int64) four at a time, by whole words.
-  const quads = (typesize === 4 || typesize === 8) && n % 4 === 0 && src.byteOffset % 4 === 0 && (dst.byteOffset + at) % 4 === 0 ? n >> 2 : 0;
-  if (quads) unshuffleQuads(src, n, dst, at, typesize, quads);
-  for (let j = 0; j < typesize; j++) {
-    const plane = j * n;
-    for (let i = 4 * quads, o = at + 4 * quads * typesize + j; i < n; i++, o += typesize) dst[o] = src[plane + i];
+  if ((typesize === 4 || typesize === 8) && n % 4 === 0 && src.byteOffset % 4 === 0 && (dst.byteOffset + at) % 4 === 0) unshuffleQuads(src, n, dst, at, typesize);
+  else {
+    for (let j = 0; j < typesize; j++) {
+      const plane = j * n;
+      for (let i = 0, o = at + j; i < n; i++, o += typesize) dst[o] = src[plane + i];
+    }
   }
   const whole = n * typesize;
   dst.set(src.subarray(whole, size), at + whole);
 }
 
 /**
- * The first `4 · quads` elements of a 4- or 8-byte type: one 32-bit word from each byte plane holds
+ * The `n` elements (a multiple of 4) of a 4- or 8-byte type: one 32-bit word from each byte plane holds
  * that byte of four consecutive elements, and a 4 × 4 byte transpose of four planes' words gives the
  * four elements' words (little-endian, as every platform drawscope runs on is). A quarter of the
  * loads of reading byte by byte. Int32, not Uint32: the words are signed 32-bit integers.
  */
-function unshuffleQuads(src: Uint8Array, n: number, dst: Uint8Array, at: number, typesize: number, quads: number): void {
+function unshuffleQuads(src: Uint8Array, n: number, dst: Uint8Array, at: number, typesize: number): void {
+  const quads = n / 4;
   const planes = Array.from({ length: typesize }, (_, j) => new Int32Array(src.buffer, src.byteOffset + j * n, quads));
   const out = new Int32Array(dst.buffer, dst.byteOffset + at, quads * typesize);
   const words = typesize / 4;
