@@ -115,20 +115,22 @@ export class WorkPool {
     return (reply as { chunk: DecodedChunk }).chunk;
   }
 
-  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each); a copy of the draws goes to the worker. */
+  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each). */
   async diagnose(job: DrawBlock): Promise<Float64Array> {
-    const draws = this.#carrier(job.draws);
-    const reply = (await this.#submit({ diagnose: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure)) as { diagnostics: Float64Array; draws: Float64Array };
-    this.#giveBack(reply.draws);
-    return reply.diagnostics;
+    return ((await this.#withDraws("diagnose", job)) as { diagnostics: Float64Array }).diagnostics;
   }
 
-  /** The summaries of a block of elements (summaryWidth values each); a copy of the draws goes to the worker. */
+  /** The summaries of a block of elements (summaryWidth values each). */
   async summarize(job: SummaryBlock): Promise<Float64Array> {
+    return ((await this.#withDraws("summarize", job)) as { summaries: Float64Array }).summaries;
+  }
+
+  /** Submit a job on draws: a copy of them goes to the worker, and its buffer comes back with the answer to carry the next job. */
+  async #withDraws(kind: "diagnose" | "summarize", job: DrawBlock | SummaryBlock): Promise<WorkReply> {
     const draws = this.#carrier(job.draws);
-    const reply = (await this.#submit({ summarize: { ...job, draws } }, [draws.buffer as ArrayBuffer], diagnoseFailure)) as { summaries: Float64Array; draws: Float64Array };
-    this.#giveBack(reply.draws);
-    return reply.summaries;
+    const reply = await this.#submit({ [kind]: { ...job, draws } } as Omit<WorkRequest, "id">, [draws.buffer as ArrayBuffer], diagnoseFailure);
+    this.#giveBack((reply as { draws: Float64Array }).draws);
+    return reply;
   }
 
   /** A buffer of its own (a spare one of the same size when there is one) holding a copy of `draws`. */

@@ -11,24 +11,15 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
   const decoder = new ChunkDecoder();
   listen(async (request) => {
     const { id } = request;
-    if ("diagnose" in request) {
+    if ("diagnose" in request || "summarize" in request) {
+      const diagnose = "diagnose" in request;
+      const { draws } = diagnose ? request.diagnose : request.summarize;
       try {
-        const diagnostics = (await diagnosing()).diagnoseBlock(request.diagnose);
-        const { draws } = request.diagnose;
+        const values = diagnose ? (await diagnosing()).diagnoseBlock(request.diagnose) : (await summarising()).summarizeBlock(request.summarize);
         // The draws' buffer goes back too, for the pool to reuse.
-        reply({ id, diagnostics, draws }, [diagnostics.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
+        reply(diagnose ? { id, diagnostics: values, draws } : { id, summaries: values, draws }, [values.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
       } catch (error) {
-        reply({ id, error: `cannot compute diagnostics: ${(error as Error).message}` }, []);
-      }
-      return;
-    }
-    if ("summarize" in request) {
-      try {
-        const summaries = (await summarising()).summarizeBlock(request.summarize);
-        const { draws } = request.summarize;
-        reply({ id, summaries, draws }, [summaries.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
-      } catch (error) {
-        reply({ id, error: `cannot summarise draws: ${(error as Error).message}` }, []);
+        reply({ id, error: `cannot ${diagnose ? "compute diagnostics" : "summarise draws"}: ${(error as Error).message}` }, []);
       }
       return;
     }
