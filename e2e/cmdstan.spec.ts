@@ -98,6 +98,8 @@ test.describe("CmdStan CSV files", () => {
   test("chains of unequal length are refused by name, and the open run stays usable", async ({ page }) => {
     await page.goto("/");
     await openFolder(page, fixture(RUN));
+    // The run must have opened before the bad files come: an open still under way is replaced, not kept.
+    await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("CmdStan CSV, 4 chains");
     const text = readFileSync(fixture(CHAINS[1]), "utf8");
     const short = text.split("\n").slice(0, 300).join("\n") + "\n";
     await openFile(page, [
