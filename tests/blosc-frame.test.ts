@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BloscCodec } from "../src/engine/decode/blosc-codec.ts";
 import { bloscHeader, decodeBloscFrame, handlesFrame } from "../src/engine/decode/blosc-frame.ts";
+import { giveBuffer, takeBytes } from "../src/engine/decode/spare-buffers.ts";
 
 /** Frames Python's numcodecs wrote (scripts/blosc-frames.py), and how each input was made. */
 interface FrameCase {
@@ -53,6 +54,22 @@ describe("Blosc frames of LZ4 blocks", () => {
       // Buffer.equals: toEqual would compare a megabyte byte by byte through its generic deep equality.
       expect(Buffer.from(decodeBloscFrame(frame)).equals(inputOf(c)), name(c)).toBe(true);
     }
+  });
+
+  it("decode into a spare buffer of their size when one was given back, writing every byte of it", () => {
+    for (const c of handled.filter((h) => h.size >= 1000)) {
+      const frame = frameOf(c);
+      const spare = new Uint8Array(c.size).fill(0xa5);
+      giveBuffer(spare.buffer);
+      const out = decodeBloscFrame(frame);
+      expect(out.buffer, name(c)).toBe(spare.buffer);
+      expect(Buffer.from(out).equals(inputOf(c)), name(c)).toBe(true);
+    }
+    // A spare of another size is left for a chunk of its size.
+    const other = new ArrayBuffer(7);
+    giveBuffer(other);
+    expect(decodeBloscFrame(frameOf(handled[0])).buffer).not.toBe(other);
+    expect(takeBytes(7).buffer).toBe(other);
   });
 
   it("leave zstd, zlib, BloscLZ and bit-shuffled frames to numcodecs, which the codec decodes them with", async () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
-import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
+import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
+import type { WorkPool, WorkRequest } from "../src/engine/pool/pool.ts";
 import { elementName } from "../src/engine/diagnostics-output.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { diagnoseBlock } from "../src/engine/stats/diagnose-block.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
+import { inThreadPool } from "./in-thread-pool.ts";
 import { countingTrace, dims, float64Array, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const WIDTH = DIAGNOSTIC_NAMES.length;
@@ -83,8 +85,8 @@ function byElement(blocks: DiagnosedBlock[]): Map<string, Float64Array> {
   return out;
 }
 
-async function diagnoseAll(chunks: Chunking, query?: string, memoryBound?: number) {
-  const { trace, reads } = await countedTrace(chunks);
+async function diagnoseAll(chunks: Chunking, query?: string, memoryBound?: number, pool?: WorkPool) {
+  const { trace, reads } = await countingTrace(files(chunks), /\/(theta|eta|lambda)\/\d/, pool);
   const blocks: DiagnosedBlock[] = [];
   const scope = query ? { kind: "query" as const, query, groups: [] } : { kind: "group" as const, group: "posterior" };
   const total = await trace.diagnose(scope, { onBlock: (b) => blocks.push(b), memoryBound });
@@ -122,6 +124,17 @@ describe("diagnostics read chunk by chunk", () => {
     // Blocks are consecutive elements: together they cover the indices 0 … total-1 once each.
     const indices = blocks.flatMap((b) => Array.from({ length: b.count }, (_, i) => b.index + i)).sort((a, b) => a - b);
     expect(indices).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
+
+  it("on a pool of two workers, diagnoses each block in four slabs that move to the workers and back, with the same values", async () => {
+    const received: WorkRequest[] = [];
+    const { total, blocks, stats } = await diagnoseAll(EDGES, undefined, undefined, inThreadPool(2, received));
+    expect(stats).toEqual(reference());
+    const jobs = received.flatMap((r) => ("diagnose" in r ? [r.diagnose.count] : []));
+    // theta's 7 params as slabs of 2, 2, 2 and 1; eta's 5 schools × 4 years by school (2, 2, 1 schools); lambda as theta.
+    expect(jobs).toEqual([2, 2, 2, 1, 8, 8, 4, 2, 2, 2, 1]);
+    expect(blocks.map((b) => b.count)).toEqual(jobs);
+    expect(total).toBe(34);
   });
 
   it("gives the same values when a tiny memory bound cuts blocks down to single elements", async () => {
@@ -204,6 +217,22 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     }
     expect(next).toBe(total);
   }
+
+  it("cuts a block into slabs of consecutive elements along its first dimension with more than one label", () => {
+    const block: ElementBlock = { from: 20, count: 20, ranges: [[2, 7], [0, 4]] };
+    expect(splitBlock(block, 2)).toEqual([
+      { from: 20, count: 12, ranges: [[2, 5], [0, 4]] },
+      { from: 32, count: 8, ranges: [[5, 7], [0, 4]] },
+    ]);
+    // One label of the first dimension: cut along the second; never more slabs than labels.
+    expect(splitBlock({ from: 8, count: 3, ranges: [[2, 3], [1, 4]] }, 4)).toEqual([
+      { from: 8, count: 1, ranges: [[2, 3], [1, 2]] },
+      { from: 9, count: 1, ranges: [[2, 3], [2, 3]] },
+      { from: 10, count: 1, ranges: [[2, 3], [3, 4]] },
+    ]);
+    expect(splitBlock(block, 1)).toEqual([block]);
+    expect(splitBlock({ from: 0, count: 1, ranges: [[3, 4]] }, 4)).toEqual([{ from: 0, count: 1, ranges: [[3, 4]] }]);
+  });
 
   it("cuts labels into runs held by one chunk", () => {
     expect(chunkRuns(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3)).toEqual([

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { AbsolutePath } from "@zarrita/storage";
 import { listKeys } from "../src/engine/store/entries.ts";
+import type { WorkPool } from "../src/engine/pool/pool.ts";
 import type { TraceStore } from "../src/engine/store/types.ts";
 import { openTrace } from "../src/engine/trace.ts";
 
@@ -88,7 +89,7 @@ export function float64Array(path: string, names: string[], shape: number[], chu
 }
 
 /** A trace over `files`, and the key of every read of a chunk whose key matches `chunks` (a chunk read twice shows twice). */
-export async function countingTrace(files: Record<string, Content>, chunks: RegExp) {
+export async function countingTrace(files: Record<string, Content>, chunks: RegExp, pool?: WorkPool) {
   const source = memoryStore(files);
   const reads: string[] = [];
   const get = source.store.get.bind(source.store);
@@ -101,5 +102,5 @@ export async function countingTrace(files: Record<string, Content>, chunks: RegE
       },
     },
   };
-  return { trace: await openTrace(store), reads };
+  return { trace: await openTrace(store, { pool }), reads };
 }

@@ -16,7 +16,9 @@ import type { DotsData } from "../src/panels/dots/data.ts";
 import type { IntervalData } from "../src/panels/interval/data.ts";
 import type { TableData } from "../src/panels/table/data.ts";
 import { PAGE_ROWS, RowPages } from "../src/panels/table/rows.ts";
+import type { WorkRequest } from "../src/engine/pool/pool.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
+import { inThreadPool } from "./in-thread-pool.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
 const golden = goldenCsv("grouped_regression.expected", "case01.csv.gz");
@@ -173,6 +175,26 @@ describe("intervals of a query too big to hold, from its elements read chunk by 
       "Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).",
     );
     expect(structuredClone(streamed)).toEqual(streamed);
+  });
+
+  it("on a pool of two workers: each block in four slabs that go to the workers and come back to read the next block into", async () => {
+    const table = await trace.extract("mu[obs_ind]");
+    const { options } = resolveOptions(panelKind("interval")!, { inner: 0.5, outer: 0.89 }, tableShape(table));
+    const whole = intervals.data(table, options) as IntervalData;
+    const received: WorkRequest[] = [];
+    const pooled = await openTree(await openPathStore(join(FIXTURES, "grouped_regression.zarr")), inThreadPool(2, received));
+    // 96 elements of 1,600 draws in 12 blocks of 8 (a bound of 400 kB), each in slabs of 2.
+    const elements = queryElements(pooled, "mu[obs_ind]", ["posterior"], 400_000);
+    const streamed = (await intervals.streamed!(elements, options, new AbortController().signal)) as IntervalData;
+    expect(streamed.rows).toEqual(whole.rows);
+    expect(streamed.summaries).toEqual(whole.summaries);
+    const slabs = received.flatMap((r) => ("summarize" in r ? [r.summarize] : []));
+    expect(slabs.map((s) => s.count)).toEqual(new Array(48).fill(2));
+    // The second block is read into the buffers the first block's slabs came back in.
+    expect(slabs[4].draws).toBe(slabs[0].draws);
+    const dots = resolveOptions(panelKind("dots")!, { dots: 20 }, tableShape(table)).options;
+    const pooledDots = (await panelData("dots").streamed!(queryElements(pooled, "mu[obs_ind]", ["posterior"], 400_000), dots, new AbortController().signal)) as DotsData;
+    expect(pooledDots.quantiles).toEqual((panelData("dots").data(table, dots) as DotsData).quantiles);
   });
 
   it("as quantile dots, equal the dots of the table", async () => {

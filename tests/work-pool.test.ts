@@ -1,51 +1,66 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
-import { WorkPool, type WorkPort, type WorkReply, type WorkRequest } from "../src/engine/pool/pool.ts";
-import { serveWork } from "../src/engine/pool/serve.ts";
+import { takeBuffer } from "../src/engine/decode/spare-buffers.ts";
+import { WorkPool, type WorkRequest } from "../src/engine/pool/pool.ts";
 import { StoreError } from "../src/engine/errors.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
 import { openPathStore } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
+import { drawMajor } from "./draw-major.ts";
+import { inThreadPort } from "./in-thread-pool.ts";
 import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
 
-/** A decode "worker" on this thread, running the real worker body; it records what it was sent. */
-function inThreadPort(received: WorkRequest[]): WorkPort {
-  let toWorker: (request: WorkRequest) => void = () => undefined;
-  let toPool: (reply: WorkReply) => void = () => undefined;
-  serveWork(
-    (handler) => (toWorker = handler),
-    (reply) => toPool(reply),
-  );
-  return {
-    post: (request) => (received.push(request), toWorker(request)),
-    onReply: (handler) => (toPool = handler),
-    onFailure: () => undefined,
-    busy: () => undefined,
-    terminate: () => undefined,
-  };
-}
-
 describe("summary and diagnostics jobs", () => {
-  it("carry a copy of the draws in a buffer that comes back and carries the next job of that size", async () => {
+  it("move their draws to the worker and give the buffer back with the answer; a view is copied first", async () => {
     const received: WorkRequest[] = [];
     const pool = new WorkPool(() => inThreadPort(received), 1);
-    const block = Float64Array.from({ length: 4 * 300 }, (_, i) => Math.sin(i));
     const options = { point: "median", interval: "eti", probs: [0.9] } as const;
-    const first = await pool.summarize({ draws: block.subarray(0, 600), count: 2, options });
-    const second = await pool.summarize({ draws: block.subarray(600), count: 2, options });
-    const sent = received.map((r) => ("summarize" in r ? r.summarize.draws : undefined));
-    // One buffer carried both jobs, each time with the job's own draws; the block was only read.
-    expect(sent[1]).toBe(sent[0]);
-    expect(sent[0]!.length).toBe(600);
-    expect(block[600]).toBe(Math.sin(600));
-    expect(first[0]).not.toBe(second[0]);
-    const alone = await new WorkPool(() => inThreadPort([]), 1).summarize({ draws: block.slice(600), count: 2, options });
-    expect([...second]).toEqual([...alone]);
+    const draws = drawMajor(Float64Array.from({ length: 2 * 300 }, (_, i) => Math.sin(i)), 2);
+    const back = await pool.summarize({ draws, count: 2, options });
+    const sent = (received[0] as { summarize: { draws: Float64Array } }).summarize.draws;
+    expect(sent).toBe(draws);
+    expect(back.draws).toBe(draws);
+    // Draws that share their buffer with other data (a view) are copied, so only the copy moves.
+    const big = new Float64Array(1200);
+    big.set(draws);
+    const again = await pool.summarize({ draws: big.subarray(0, 600), count: 2, options });
+    const moved = (received[1] as { summarize: { draws: Float64Array } }).summarize.draws;
+    expect(moved.buffer).not.toBe(big.buffer);
+    expect([...moved]).toEqual([...draws]);
+    expect([...again.summaries]).toEqual([...back.summaries]);
   });
 });
 
 describe("decode pool", () => {
+  it("gives the stored bytes' buffer back with the chunk, and decodes the next chunk into a chunk's buffer recycled after use", async () => {
+    const { frames } = JSON.parse(readFileSync(new URL("./fixtures/blosc/frames.json", import.meta.url), "utf8")) as { frames: { offset: number; length: number; kind: string; size: number; typesize: number; cname: string; shuffle: number; clevel: number }[] };
+    const blob = new Uint8Array(readFileSync(new URL("./fixtures/blosc/frames.bin", import.meta.url)));
+    const c = frames.find((f) => f.kind === "runs" && f.size === 100_000 && f.typesize === 8 && f.cname === "lz4" && f.shuffle === 1 && f.clevel === 5)!;
+    const zarray = { zarr_format: 2, shape: [12_500], chunks: [12_500], dtype: "<f8", compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }, fill_value: 0, filters: null, order: "C" };
+    const job = () => ({ format: 2 as const, metadata: new TextEncoder().encode(JSON.stringify(zarray)), coords: [0], bytes: blob.slice(c.offset, c.offset + c.length), asBool: false, where: "/x" });
+    const received: WorkRequest[] = [];
+    const pool = new WorkPool(() => inThreadPort(received), 1);
+    const first = await pool.decode(job());
+    const buffer = (first.values.data as Float64Array).buffer;
+    const again = (first.values.data as Float64Array).slice();
+    pool.recycle(first);
+    const second = await pool.decode(job());
+    const [one, two] = received as { job: { bytes: Uint8Array }; spare?: ArrayBuffer }[];
+    expect(one.spare).toBeUndefined();
+    expect(two.spare).toBe(buffer);
+    expect((second.values.data as Float64Array).buffer).toBe(buffer);
+    expect([...(second.values.data as Float64Array)]).toEqual([...again]);
+    // What this pool did not decode is not taken: its values may be a view of stored bytes.
+    pool.recycle({ values: { kind: "number", data: new Float64Array(12_500) }, stride: [1] });
+    await pool.decode(job());
+    expect((received[2] as { spare?: ArrayBuffer }).spare).toBeUndefined();
+    // Each job's stored bytes came back, to read a later body into.
+    const stored = (received as { job: { bytes: Uint8Array } }[]).map((r) => r.job.bytes.buffer);
+    expect(stored).toContain(takeBuffer(c.length));
+  });
+
   it("decodes large chunks on its workers, with the same values", async () => {
     const received: WorkRequest[] = [];
     const spawned: number[] = [];
@@ -68,9 +83,9 @@ describe("decode pool", () => {
     const pool = new WorkPool(() => inThreadPort([]), 1);
     // Two scalars of 2 chains x 4 draws: 1..8 and 8 times 5.
     const draws = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5, 5, 5, 5, 5, 5]);
-    const [diagnostics, summaries] = await Promise.all([
-      pool.diagnose({ draws: draws.slice(), chains: 2, count: 2 }),
-      pool.summarize({ draws: draws.slice(), count: 2, options: { point: "median", interval: "eti", probs: [0.5] } }),
+    const [{ diagnostics }, { summaries }] = await Promise.all([
+      pool.diagnose({ draws: drawMajor(draws, 2), chains: 2, count: 2 }),
+      pool.summarize({ draws: drawMajor(draws, 2), count: 2, options: { point: "median", interval: "eti", probs: [0.5] } }),
     ]);
     expect(diagnostics.length).toBe(2 * DIAGNOSTIC_NAMES.length);
     expect(diagnostics[DIAGNOSTIC_NAMES.indexOf("mean")]).toBe(4.5);

@@ -117,3 +117,23 @@ export function planBlocks(runs: readonly (readonly [number, number][])[], value
   visit(0, []);
   return blocks;
 }
+
+/**
+ * Cut a block into at most `parts` slabs of consecutive elements, along its first dimension with
+ * more than one label (the dimensions before it have one, those after it every label, so each slab
+ * is a box too), as evenly as its labels allow.
+ */
+export function splitBlock(block: ElementBlock, parts: number): ElementBlock[] {
+  const k = block.ranges.findIndex(([start, end]) => end - start > 1);
+  if (k < 0 || parts <= 1) return [block];
+  const [start, end] = block.ranges[k];
+  const perLabel = block.count / (end - start);
+  const step = Math.ceil((end - start) / Math.min(parts, end - start));
+  const slabs: ElementBlock[] = [];
+  for (let at = start; at < end; at += step) {
+    const stop = Math.min(end, at + step);
+    const ranges = block.ranges.map((r, j): [number, number] => (j === k ? [at, stop] : r));
+    slabs.push({ from: block.from + (at - start) * perLabel, count: (stop - at) * perLabel, ranges });
+  }
+  return slabs;
+}

@@ -1,8 +1,7 @@
-import { blockBuffers, elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
+import { blockBuffers, elementCount, elementLabels, targetBlocks, type BlockDraws } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
-import { mapLimit } from "./limit.ts";
 import { labelsOf } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { parseQuery } from "./spec.ts";
@@ -43,9 +42,6 @@ export interface DiagnoseOptions {
   memoryBound?: number;
 }
 
-/** Values per job sent to a worker: big enough to amortise the message, small enough to stream. */
-const JOB_VALUES = 1 << 19;
-
 const isSampled = (v: VariableInfo) => v.sampleDims.includes("draw") && v.dtype !== "string";
 
 
@@ -80,33 +76,28 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
 }
 
 /**
- * Diagnose `count` elements' draws (`chains` chains each, one element after another) in jobs of
- * about JOB_VALUES values, `inFlight` at a time on the pool (on this thread without one); `report`
- * gets each job's elements `[from, to)` and their diagnostics.
+ * Diagnose a block's elements, a slab per job, on the pool (each slab's buffer moves to a worker
+ * and back, for a later block) or on this thread, each job a task of its own so a cancel can
+ * arrive between them; `report` gets each slab's elements `[from, to)` (in the block) and their diagnostics.
  */
-async function diagnoseInJobs(
-  draws: Float64Array,
-  count: number,
-  chains: number,
-  options: { pool?: WorkPool; signal?: AbortSignal; inFlight: number },
+async function diagnoseSlabs(
+  { block, slabs, chains }: BlockDraws,
+  options: { pool?: WorkPool; signal?: AbortSignal },
   report: (from: number, to: number, stats: Float64Array) => void,
 ): Promise<void> {
-  const { pool, signal, inFlight } = options;
-  const perElement = draws.length / count;
-  const perJob = Math.max(1, Math.floor(JOB_VALUES / Math.max(1, perElement)));
-  const starts = Array.from({ length: Math.ceil(count / perJob) }, (_, j) => j * perJob);
-  await mapLimit(starts, inFlight, async (from) => {
-    signal?.throwIfAborted();
-    const to = Math.min(count, from + perJob);
-    const job = { draws: draws.subarray(from * perElement, to * perElement), chains, count: to - from };
-    // A worker gets a copy (the pool makes it: the block's buffer is reused); without workers,
-    // yield to the event loop between jobs so a cancel can arrive.
-    const stats = pool
-      ? await pool.diagnose(job)
-      : await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
-    signal?.throwIfAborted();
-    report(from, to, stats);
-  });
+  const { pool, signal } = options;
+  await Promise.all(
+    slabs.map(async (slab) => {
+      signal?.throwIfAborted();
+      const job = { draws: slab.draws, chains, count: slab.block.count };
+      let stats: Float64Array;
+      if (pool) ({ diagnostics: stats, draws: slab.draws } = await pool.diagnose(job));
+      else stats = await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
+      signal?.throwIfAborted();
+      const from = slab.block.from - block.from;
+      report(from, from + slab.block.count, stats);
+    }),
+  );
 }
 
 /**
@@ -119,7 +110,6 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   const { pool, signal, onBlock, onProgress, memoryBound } = options;
   const targets = diagnosticTargets(opened, scope);
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
-  const jobs = { pool, signal, inFlight: Math.max(2, 2 * (pool?.size ?? 0)) };
   let done = 0;
   let index = 0;
   const buffers = blockBuffers();
@@ -127,8 +117,9 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   for (const target of targets) {
     const first = index;
     index += elementCount(target);
-    for await (const { block, draws, chains } of targetBlocks(opened, target, { pool, signal, memoryBound, buffers })) {
-      await diagnoseInJobs(draws, block.count, chains, jobs, (from, to, stats) => {
+    for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers })) {
+      const { block } = blockDraws;
+      await diagnoseSlabs(blockDraws, { pool, signal }, (from, to, stats) => {
         const at = block.from + from;
         onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
         done += to - from;

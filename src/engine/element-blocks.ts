@@ -1,6 +1,6 @@
-import { drawLayout, readBlockDraws } from "./block-draws.ts";
+import { drawLayout, readBlockDraws, type SlabDraws } from "./block-draws.ts";
 import type { DiagnosticTarget } from "./diagnose.ts";
-import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, type ElementBlock } from "./diagnose-blocks.ts";
+import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { labelsOf } from "./query-plan.ts";
@@ -32,29 +32,43 @@ function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Arra
   });
 }
 
-/** A block of a target's elements and all their draws: element i's are `draws[i·perElement, (i+1)·perElement)`, chain after chain. */
+/**
+ * A block of a target's elements and all their draws, in slabs of consecutive elements (in order)
+ * that each have their own buffer, laid out by draw (stats/draw-rows.ts): a slab moves to a
+ * worker whole, and a job that gives its buffer back puts it in `slab.draws` for a later block.
+ */
 export interface BlockDraws {
   block: ElementBlock;
-  draws: Float64Array;
+  slabs: SlabDraws[];
   chains: number;
   perElement: number;
 }
 
 /**
- * Buffers for blocks' draws, reused from block to block and from variable to variable, grown when
- * a block needs more: a fresh one per block would leave the last to the collector, so more blocks
- * could be held at once. One per block in flight.
+ * Slabs' buffers, reused from block to block and from variable to variable: a fresh one per block
+ * would leave the last to the collector, so more blocks could be held at once. One set per block
+ * in flight.
  */
-export type BlockBuffers = [Float64Array, Float64Array];
+export type BlockBuffers = [SlabDraws[], SlabDraws[]];
 
-export const blockBuffers = (): BlockBuffers => [new Float64Array(0), new Float64Array(0)];
+export const blockBuffers = (): BlockBuffers => [[], []];
+
+/** A block's slabs, each in the buffer the same slab of an earlier block had when it is the size needed (slabs of a run of blocks mostly are), else in a new one. */
+function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers: SlabDraws[]): SlabDraws[] {
+  return splitBlock(block, parts).map((slab, i) => {
+    const size = slab.count * perElement;
+    const held = buffers[i]?.draws;
+    return { block: slab, draws: held?.length === size ? held : new Float64Array(size) };
+  });
+}
 
 /**
  * A target's elements in blocks aligned to its chunks (only the chunks holding its labels),
  * within `memoryBound` bytes of chunks and draws. When two blocks of the largest chunk column fit
  * the bound, the next block is read while the caller works on one (which hides the reads behind
- * the pool's work); else one block at a time. A block's draws stay valid until the next block is
- * asked for (the one after it is then read into the same buffer).
+ * the pool's work); else one block at a time. A block is cut into two slabs per pool worker (one
+ * without a pool), so its jobs move their draws to the workers without a copy. A block's draws
+ * stay valid until the next block is asked for (the one after it is then read into the same buffers).
  */
 export async function* targetBlocks(
   opened: OpenedTree,
@@ -71,13 +85,14 @@ export async function* targetBlocks(
   const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
   const budget = readBudget(array.chunks, perElement, columnValues(runs, perElement), memoryBound, maxReads);
-  // Read one block at a time, a variable drops the second buffer one before it used.
-  if (budget.blocksInFlight === 1) buffers[1] = new Float64Array(0);
+  // Read one block at a time, a variable drops the second set of buffers one before it used.
+  if (budget.blocksInFlight === 1) buffers[1] = [];
   const blocks = planBlocks(runs, perElement, budget.blockValues);
-  const read = (k: number): Promise<Float64Array> => {
+  const parts = pool ? 2 * pool.size : 1;
+  const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
-    if (buffers[slot].length < blocks[k].count * perElement) buffers[slot] = new Float64Array(blocks[k].count * perElement);
-    const reading = readBlockDraws(buffers[slot], array, layout, blocks[k], { signal, pool }, budget.readsInFlight);
+    const slabs = (buffers[slot] = slabsOf(blocks[k], parts, perElement, buffers[slot]));
+    const reading = readBlockDraws(slabs, array, layout, { signal, pool }, budget.readsInFlight).then(() => slabs);
     // Awaited when its block is asked for; a failure meanwhile is not unhandled.
     reading.catch(() => undefined);
     return reading;
@@ -85,9 +100,9 @@ export async function* targetBlocks(
   let next = blocks.length ? read(0) : undefined;
   for (let k = 0; k < blocks.length; k++) {
     signal?.throwIfAborted();
-    const draws = await next!;
+    const slabs = await next!;
     next = k + 1 < blocks.length && budget.blocksInFlight === 2 ? read(k + 1) : undefined;
-    yield { block: blocks[k], draws, chains: layout.chains, perElement };
+    yield { block: blocks[k], slabs, chains: layout.chains, perElement };
     if (k + 1 < blocks.length && !next) next = read(k + 1);
   }
 }

@@ -121,13 +121,29 @@ export function scatter(out: ColumnData, outStrides: readonly number[], chunk: D
     }
   }
 }
+
+/** One output a selection is read into: its values laid out with `strides` per axis (as `scatter` takes them), and its plan. */
+export interface SelectionTarget {
+  out: ColumnData;
+  strides: readonly number[];
+  plan: SelectionPlan;
+}
+
+const chunkKey = (coords: readonly number[]) => coords.join(",");
+
 /**
- * Read a planned selection into `out`, laid out with `strides` per axis (as `scatter` takes them):
- * each chunk holding picked elements is read once, `concurrency` at a time, copied from and dropped.
+ * Read planned selections of one array, each into its own output: every chunk any of them touches
+ * is read once, `concurrency` at a time, copied from into each output it holds picks of, and dropped.
  */
-export async function readSelectionInto(out: ColumnData, strides: readonly number[], array: ZarrArray, plan: SelectionPlan, read: ReadOptions, concurrency: number): Promise<void> {
-  await mapLimit(selectionChunks(plan), concurrency, async (coords) => {
+export async function readSelectionsInto(targets: readonly SelectionTarget[], array: ZarrArray, read: ReadOptions, concurrency: number): Promise<void> {
+  const chunks = new Map<string, number[]>();
+  for (const { plan } of targets) for (const coords of selectionChunks(plan)) chunks.set(chunkKey(coords), coords);
+  await mapLimit([...chunks.values()], concurrency, async (coords) => {
     const chunk = await readChunk(array, coords, read);
-    scatter(out, strides, chunk, coords.map((c, a) => plan.axes[a].parts.get(c)!));
+    for (const { out, strides, plan } of targets) {
+      const parts = coords.map((c, a) => plan.axes[a].parts.get(c));
+      if (parts.every((p) => p)) scatter(out, strides, chunk, parts as AxisPart[]);
+    }
+    read.pool?.recycle(chunk);
   });
 }

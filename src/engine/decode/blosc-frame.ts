@@ -1,4 +1,5 @@
 import { CorruptChunkError, decodeLz4Block } from "./lz4-block.ts";
+import { takeBytes } from "./spare-buffers.ts";
 
 /**
  * Blosc (version 1 format) frames whose blocks are LZ4-compressed, byte-shuffled or not: what
@@ -91,11 +92,11 @@ function unshuffleQuads(src: Uint8Array, n: number, dst: Uint8Array, at: number,
 /** A shuffled block's streams, decompressed or copied here to be unshuffled; reused from frame to frame. */
 let scratch = new Uint8Array(0);
 
-/** Decode a frame `handlesFrame` accepts into a new buffer of its `nbytes`. */
+/** Decode a frame `handlesFrame` accepts into a buffer of its `nbytes` (a spare one when there is one: every byte is written). */
 export function decodeBloscFrame(frame: Uint8Array, header: BloscHeader = bloscHeader(frame)): Uint8Array {
   const { flags, typesize, nbytes, blocksize, cbytes } = header;
   if (cbytes > frame.length) throw new CorruptChunkError(`a Blosc chunk says it holds ${cbytes} bytes but ${frame.length} are stored`);
-  const out = new Uint8Array(nbytes);
+  const out = takeBytes(nbytes);
   if (flags & FLAG_MEMCPYED) {
     if (HEADER + nbytes > frame.length) throw new CorruptChunkError(`a stored Blosc chunk of ${nbytes} bytes is cut short at ${frame.length - HEADER}`);
     out.set(frame.subarray(HEADER, HEADER + nbytes));

@@ -2,6 +2,7 @@ import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
 import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
 import { registerBloscCodec } from "./blosc-codec.ts";
+import { ownsBuffer } from "./spare-buffers.ts";
 
 // Every thread that decodes chunks (the page's, the workers', Node's) imports this module.
 registerBloscCodec();
@@ -81,8 +82,7 @@ export function transferables(chunk: DecodedChunk): ArrayBuffer[] {
 
 /** A typed array that owns its whole buffer (copied when it is a view into a larger one), so moving the buffer moves nothing else. */
 export function exclusive<T extends NumericData>(view: T): T {
-  const owns = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
-  return owns ? view : (view.slice() as T);
+  return ownsBuffer(view) ? view : (view.slice() as T);
 }
 
 /** A decoded chunk whose typed array can be moved to another thread on its own. */

@@ -1,12 +1,18 @@
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { exclusive, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
+import { giveBuffer } from "../decode/spare-buffers.ts";
 import type { DrawBlock } from "../stats/diagnose-block.ts";
 import type { SummaryBlock } from "../stats/summary-block.ts";
 
 /** The messages between a pool and its workers: decode a chunk, diagnose a block of scalars, or summarise one. */
-export type WorkRequest = { id: number; job: DecodeJob } | { id: number; diagnose: DrawBlock } | { id: number; summarize: SummaryBlock };
+export type WorkRequest =
+  /** `spare`: a buffer of a chunk decoded earlier and since copied from, to decode a later chunk into. */
+  | { id: number; job: DecodeJob; spare?: ArrayBuffer }
+  | { id: number; diagnose: DrawBlock }
+  | { id: number; summarize: SummaryBlock };
 export type WorkReply =
-  | { id: number; chunk: DecodedChunk }
+  /** `stored`: the buffer the chunk's stored bytes came in, given back to read another into. */
+  | { id: number; chunk: DecodedChunk; stored?: ArrayBuffer }
   | { id: number; diagnostics: Float64Array; draws: Float64Array }
   | { id: number; summaries: Float64Array; draws: Float64Array }
   | { id: number; error: string };
@@ -47,12 +53,9 @@ export class WorkPool {
   readonly #load: number[] = [];
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
-  /**
-   * Buffers that carried draws to a worker and came back with its answer, for the next job of the
-   * same size: a fresh buffer per job costs more (allocating and touching its pages) than copying
-   * the draws does. At most a few jobs' worth are kept.
-   */
-  readonly #spare: Float64Array[] = [];
+  /** Buffers of the chunks this pool decoded, while their caller holds them; and those given back (`recycle`). */
+  readonly #decoded = new WeakSet<ArrayBuffer>();
+  readonly #recycled: ArrayBuffer[] = [];
 
   constructor(spawn: () => WorkPort, size: number) {
     this.#spawn = spawn;
@@ -111,38 +114,42 @@ export class WorkPool {
   async decode(job: DecodeJob): Promise<DecodedChunk> {
     // The chunk's bytes move to the worker; copied first only when they share a buffer with other data.
     const bytes = exclusive(job.bytes);
-    const reply = await this.#submit({ job: { ...job, bytes } }, [bytes.buffer as ArrayBuffer], decodeFailure);
-    return (reply as { chunk: DecodedChunk }).chunk;
+    const spare = this.#recycled.pop();
+    const transfer = [bytes.buffer as ArrayBuffer, ...(spare ? [spare] : [])];
+    const reply = await this.#submit({ job: { ...job, bytes }, ...(spare && { spare }) }, transfer, decodeFailure);
+    const { chunk, stored } = reply as { chunk: DecodedChunk; stored?: ArrayBuffer };
+    if (stored) giveBuffer(stored);
+    if (chunk.values.kind !== "string") this.#decoded.add(chunk.values.data.buffer as ArrayBuffer);
+    return chunk;
   }
 
-  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each). */
-  async diagnose(job: DrawBlock): Promise<Float64Array> {
-    return ((await this.#withDraws("diagnose", job)) as { diagnostics: Float64Array }).diagnostics;
+  /**
+   * A chunk this pool decoded, copied from and no longer needed by the caller: its buffer goes back
+   * with a later decode job, to decode into. Anything else (a chunk decoded on this thread, whose
+   * values may be a view of stored bytes) is left alone.
+   */
+  recycle(chunk: DecodedChunk): void {
+    if (chunk.values.kind === "string") return;
+    const buffer = chunk.values.data.buffer as ArrayBuffer;
+    if (!this.#decoded.delete(buffer)) return;
+    if (this.#recycled.length === 2 * this.#size) this.#recycled.shift();
+    this.#recycled.push(buffer);
   }
 
-  /** The summaries of a block of elements (summaryWidth values each). */
-  async summarize(job: SummaryBlock): Promise<Float64Array> {
-    return ((await this.#withDraws("summarize", job)) as { summaries: Float64Array }).summaries;
+  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each), and the buffer its draws went in, given back. */
+  async diagnose(job: DrawBlock): Promise<{ diagnostics: Float64Array; draws: Float64Array }> {
+    return (await this.#withDraws("diagnose", job)) as { diagnostics: Float64Array; draws: Float64Array };
   }
 
-  /** Submit a job on draws: a copy of them goes to the worker, and its buffer comes back with the answer to carry the next job. */
-  async #withDraws(kind: "diagnose" | "summarize", job: DrawBlock | SummaryBlock): Promise<WorkReply> {
-    const draws = this.#carrier(job.draws);
-    const reply = await this.#submit({ [kind]: { ...job, draws } } as Omit<WorkRequest, "id">, [draws.buffer as ArrayBuffer], diagnoseFailure);
-    this.#giveBack((reply as { draws: Float64Array }).draws);
-    return reply;
+  /** The summaries of a block of elements (summaryWidth values each), and the buffer its draws went in, given back. */
+  async summarize(job: SummaryBlock): Promise<{ summaries: Float64Array; draws: Float64Array }> {
+    return (await this.#withDraws("summarize", job)) as { summaries: Float64Array; draws: Float64Array };
   }
 
-  /** A buffer of its own (a spare one of the same size when there is one) holding a copy of `draws`. */
-  #carrier(draws: Float64Array): Float64Array {
-    const i = this.#spare.findIndex((b) => b.length === draws.length);
-    const carrier = i >= 0 ? this.#spare.splice(i, 1)[0] : new Float64Array(draws.length);
-    carrier.set(draws);
-    return carrier;
-  }
-
-  #giveBack(draws: Float64Array): void {
-    if (this.#spare.length < 4 * this.#size) this.#spare.push(draws);
+  /** Submit a job on draws: they move to the worker (copied first only when they share a buffer with other data), and come back with the answer. */
+  #withDraws(kind: "diagnose" | "summarize", job: DrawBlock | SummaryBlock): Promise<WorkReply> {
+    const draws = exclusive(job.draws);
+    return this.#submit({ [kind]: { ...job, draws } } as Omit<WorkRequest, "id">, [draws.buffer as ArrayBuffer], diagnoseFailure);
   }
 
   terminate(): void {

@@ -1,4 +1,5 @@
 import { ChunkDecoder, ownBuffer, transferables } from "../decode/job.ts";
+import { giveBuffer } from "../decode/spare-buffers.ts";
 import type { WorkReply, WorkRequest } from "./pool.ts";
 
 // Loaded on a worker's first such request: summary.ts brings apache-arrow, which took a decoding
@@ -23,10 +24,15 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
       }
       return;
     }
-    const { job } = request;
+    const { job, spare } = request;
+    if (spare) giveBuffer(spare);
     try {
       const chunk = ownBuffer(await decoder.decode(job));
-      reply({ id, chunk }, transferables(chunk));
+      const moved = transferables(chunk);
+      // The stored bytes' buffer goes back too, unless the chunk's values are a view of it (stored as is).
+      const stored = job.bytes.buffer as ArrayBuffer;
+      if (moved.includes(stored)) reply({ id, chunk }, moved);
+      else reply({ id, chunk, stored }, [...moved, stored]);
     } catch (error) {
       reply({ id, error: `cannot decode chunk ${job.coords.join(".")} of ${job.where}: ${(error as Error).message}` }, []);
     }

@@ -106,15 +106,25 @@ function rankValues(draws: ArrayLike<number>, n: number, min: number, max: numbe
  * and how many draws counted.
  */
 export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { values: number[]; n: number } {
-  let n = 0;
+  let n = draws.length;
   let min = Infinity;
   let max = -Infinity;
+  // Math.min and max have no branch to mispredict; a NaN makes both NaN, and only then are the draws that are not NaN counted.
   for (let i = 0; i < draws.length; i++) {
-    const v = draws[i];
-    if (v === v) {
-      n++;
-      if (v < min) min = v;
-      if (v > max) max = v;
+    min = Math.min(min, draws[i]);
+    max = Math.max(max, draws[i]);
+  }
+  if (min !== min) {
+    n = 0;
+    min = Infinity;
+    max = -Infinity;
+    for (let i = 0; i < draws.length; i++) {
+      const v = draws[i];
+      if (v === v) {
+        n++;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
     }
   }
   if (n === 0) return { values: qs.map(() => NaN), n };

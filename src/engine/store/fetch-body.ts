@@ -1,12 +1,16 @@
 import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
 import FetchStore from "@zarrita/storage/fetch";
+import { ownedView, takeBuffer } from "../decode/spare-buffers.ts";
+import { isMetadataKey } from "./cached.ts";
 
 /**
  * A response's body as bytes. When the server gives its length, the body is read straight into a
  * buffer of that length (a BYOB reader): `arrayBuffer()` gathers the body piece by piece, then
  * copies the pieces together, which for a 3 GB query of 8 MB chunks cost Chromium's worker
- * seconds. A body longer than its stated length (a compressed transfer whose encoding a
- * cross-origin response hides) is read to its end all the same.
+ * seconds. The buffer is a spare one when a decoded chunk's stored bytes came back (see
+ * decode/spare-buffers.ts), so reading does not touch new pages. A body longer than its stated
+ * length (a compressed transfer whose encoding a cross-origin response hides) is read to its end
+ * all the same.
  */
 export async function bodyBytes(response: Response): Promise<Uint8Array> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
@@ -18,7 +22,7 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
     // Not a byte stream here: read it as a whole.
   }
   if (!reader) return new Uint8Array(await response.arrayBuffer());
-  let buffer = new ArrayBuffer(length);
+  let buffer = takeBuffer(length);
   let at = 0;
   while (at < length) {
     const { done, value } = await reader.read(new Uint8Array(buffer, at, length - at));
@@ -33,9 +37,9 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
     if (done || !value) break;
     rest.push(value);
   }
-  if (!rest.length) return new Uint8Array(buffer);
+  if (!rest.length) return ownedView(buffer, length);
   const whole = new Uint8Array(length + rest.reduce((n, r) => n + r.byteLength, 0));
-  whole.set(new Uint8Array(buffer));
+  whole.set(new Uint8Array(buffer, 0, length));
   let offset = length;
   for (const r of rest) {
     whole.set(r, offset);
@@ -44,13 +48,21 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
   return whole;
 }
 
-/** zarrita's FetchStore for a Zarr folder over HTTP, with each key's body read by `bodyBytes`; ranges are FetchStore's. */
+/**
+ * How chunks and other bulk reads are fetched: past the browser's HTTP cache. A trace's gigabytes
+ * would fill it and push out everything else, and writing them there cost Chromium about a third
+ * more CPU than reading them; metadata documents are cached as usual, and the URL store keeps
+ * recent chunks itself (CachedStore).
+ */
+export const BULK_FETCH = { cache: "no-store" } as const satisfies RequestInit;
+
+/** zarrita's FetchStore for a Zarr folder over HTTP, with each key's body read by `bodyBytes`; ranges are FetchStore's. Chunks are fetched as BULK_FETCH says. */
 export class FolderFetchStore implements AsyncReadable {
   readonly #ranges: FetchStore;
   readonly getRange: (key: AbsolutePath, range: RangeQuery, options?: GetOptions) => Promise<Uint8Array | undefined>;
 
   constructor(private readonly root: string) {
-    this.#ranges = new FetchStore(root);
+    this.#ranges = new FetchStore(root, { overrides: BULK_FETCH });
     this.getRange = (key, range, options) => this.#ranges.getRange(key, range, options);
   }
 
@@ -60,7 +72,7 @@ export class FolderFetchStore implements AsyncReadable {
     if (!base.pathname.endsWith("/")) base.pathname += "/";
     const url = new URL(key.slice(1), base);
     url.search = base.search;
-    const response = await fetch(url, options);
+    const response = await fetch(url, isMetadataKey(key) ? options : { ...options, ...BULK_FETCH });
     if (response.status === 404) {
       await response.body?.cancel();
       return undefined;

@@ -1,5 +1,6 @@
 import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { megabytes } from "../units.ts";
+import { BULK_FETCH } from "./fetch-body.ts";
 import type { ZipReader } from "./zip.ts";
 
 /**
@@ -46,14 +47,14 @@ export class HttpZipReader implements ZipReader {
     this.#length = byteCount(/\/(\d+)$/.exec(probe.headers.get("content-range") ?? "")?.[1]);
     if (this.#length !== undefined) return this.#length;
     // Content-Range hidden from this page (another site that does not expose it): only whole.
-    this.#whole = this.#readWhole(await this.#fetch({}, "the whole file"), undefined);
+    this.#whole = this.#readWhole(await this.#fetch(BULK_FETCH, "the whole file"), undefined);
     return (await this.#whole).byteLength;
   }
 
   async read(offset: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#whole) return this.#slice(await this.#whole, offset, size);
     if (size === 0) return new Uint8Array(0);
-    const response = await this.#fetch({ headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
+    const response = await this.#fetch({ ...BULK_FETCH, headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
     if (response.status === 200) {
       if (this.#whole) await response.body?.cancel();
       else this.#whole = this.#readWhole(response, size);

@@ -3,7 +3,7 @@ import { isCsvName } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
 import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
-import { FolderFetchStore } from "./fetch-body.ts";
+import { BULK_FETCH, FolderFetchStore } from "./fetch-body.ts";
 import { HttpZipReader } from "./http-zip.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
@@ -17,7 +17,7 @@ export interface UrlOptions extends CmdStanOptions {
 async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Promise<TraceStore> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: options.signal });
+    response = await fetch(url, { ...BULK_FETCH, signal: options.signal });
   } catch (error) {
     options.signal?.throwIfAborted();
     throw new StoreError(`cannot read ${label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, label);

@@ -1,5 +1,6 @@
 import type { Table } from "apache-arrow";
 import { splitByLabels } from "../../engine/split.ts";
+import { forEachElement } from "../../engine/stats/draw-rows.ts";
 import { sortedDraws, sortedQuantile } from "../../engine/stats/summary.ts";
 import { buildTable, float64Data, labelData } from "../../engine/table-build.ts";
 import { rowColumns, rowLabel, rowOrder, sortRows, streamedNote } from "../intervals.ts";
@@ -84,8 +85,9 @@ export const panel: PanelData<DotsData> = {
     let by: string[] = [];
     for await (const block of elements.blocks(value, signal)) {
       by = block.dims;
-      for (let i = 0; i < block.count; i++) {
-        all.push(dotRow(block.labels.map((l) => l[i]), block.draws.subarray(i * block.perElement, (i + 1) * block.perElement), value, n));
+      for (const slab of block.slabs) {
+        const first = slab.block.from - block.from;
+        forEachElement(slab.draws, slab.block.count, block.perElement, (e, draws) => all.push(dotRow(block.labels.map((l) => l[first + e]), draws, value, n)));
       }
       await new Promise((resolve) => setTimeout(resolve));
     }
