@@ -12,8 +12,8 @@ export interface ServerKind {
   largeBytes?: number;
 }
 
-/** A broken answer: HTTP 500, or the right status and length whose body breaks off halfway. */
-export type Fault = "error" | "short";
+/** A broken answer: HTTP 500, the right status and length with a body that breaks off halfway, or 404 as if the file were not there. */
+export type Fault = "error" | "short" | "missing";
 
 export interface FixtureServer {
   port: number;
@@ -60,6 +60,7 @@ export async function startFixtureServer(root: string, kind: ServerKind): Promis
     const fault = req.method === "GET" ? faults.get(path) : undefined;
     faults.delete(path);
     if (fault === "error") return res.writeHead(500, cors).end("internal error");
+    if (fault === "missing") return res.writeHead(404, cors).end("not found");
     const range = kind.ranges ? /^bytes=(\d+)-(\d+)?$/.exec(req.headers.range ?? "") : null;
     if (range) {
       const start = Number(range[1]);

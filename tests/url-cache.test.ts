@@ -4,7 +4,9 @@ import { StoreError } from "../src/engine/errors.ts";
 import { CachedStore, isMetadataKey } from "../src/engine/store/cached.ts";
 import { openUrl } from "../src/engine/store/url.ts";
 import { openTrace, type Trace } from "../src/engine/trace.ts";
+import type { WorkRequest } from "../src/engine/pool/pool.ts";
 import { startFixtureServer, type FixtureServer } from "./fixture-server.ts";
+import { inThreadPool } from "./in-thread-pool.ts";
 import { expectSameRows, FIXTURES, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
 
 const EXPECTED = "grouped_regression.expected";
@@ -119,6 +121,65 @@ describe.each(STORES)("%s by URL", (store) => {
       expect(server.requests.slice(failed)).toContain(faulted);
     });
   }
+});
+
+describe.each([
+  ["grouped_regression.zarr", "0.0.0"],
+  ["grouped_regression.v3.zarr", "c/0/0/0"],
+])("%s by URL on a pool of workers", (store, firstMu) => {
+  const muChunk = `/${store}/posterior/mu/${firstMu}`;
+  async function openPooled(received: WorkRequest[]): Promise<Trace> {
+    return openTrace(await openUrl(`http://127.0.0.1:${server.port}/${store}`), { pool: inThreadPool(2, received) });
+  }
+
+  it("has its large chunks fetched by the workers that decode them, with the same tables, and keeps them for the next run", async () => {
+    const received: WorkRequest[] = [];
+    const trace = await openPooled(received);
+    server.requests.length = 0;
+    await runGoldenCases(trace);
+    const fetched = received.flatMap((r) => ("fetch" in r ? [new URL(r.fetch.url).pathname] : []));
+    // mu's four chunks (2 × 200 × 96 float64, 300 kB decoded) among them, each fetched once; no metadata.
+    expect(fetched.filter((path) => path.startsWith(`/${store}/posterior/mu/`))).toHaveLength(4);
+    expect(fetched).toContain(muChunk);
+    expect(fetched.filter(isMetadataKey)).toEqual([]);
+    expect(repeated(server.requests)).toEqual([]);
+    const firstRun = server.requests.length;
+    await runCases(trace);
+    expect(server.requests.slice(firstRun)).toEqual([]);
+  });
+
+  it("reads a chunk the server fails on with the error it has without a pool, and one it does not have as the fill value", async () => {
+    const trace = await openPooled([]);
+    server.faults.set(muChunk, "error");
+    const failure = await trace.extract("mu[obs_ind]").catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as Error).message).toBe(`cannot read chunk ${firstMu.replace("c/", "").replaceAll("/", ".")} of /posterior/mu: Unexpected response status 500 Internal Server Error`);
+    server.faults.set(muChunk, "missing");
+    const table = await trace.extract("mu[obs_ind]");
+    const mu = table.getChild("mu")!.toArray() as Float64Array;
+    const chain = table.getChild("chain")!.toArray() as ArrayLike<number>;
+    const draw = table.getChild("draw")!.toArray() as ArrayLike<number>;
+    // The missing chunk held chains 0-1, draws 0-199 of every observation.
+    let missing = 0;
+    for (let i = 0; i < table.numRows; i++) {
+      const inMissing = Number(chain[i]) < 2 && Number(draw[i]) < 200;
+      if (Number.isNaN(mu[i]) !== inMissing) throw new Error(`row ${i}: mu ${mu[i]} at chain ${chain[i]}, draw ${draw[i]}`);
+      missing += Number(inMissing);
+    }
+    expect(missing).toBe(2 * 200 * 96);
+  });
+
+  it("stops a worker's fetch when the read is cancelled", async () => {
+    const received: WorkRequest[] = [];
+    const trace = await openPooled(received);
+    const controller = new AbortController();
+    const reading = trace.extract("mu[obs_ind]", { signal: controller.signal }).catch((e: unknown) => e);
+    while (!received.some((r) => "fetch" in r)) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort();
+    expect(((await reading) as Error).name).toBe("AbortError");
+    const fetches = received.flatMap((r) => ("fetch" in r ? [r.id] : []));
+    expect(received.filter((r) => "cancel" in r).map((r) => r.id)).toEqual(fetches);
+  });
 });
 
 describe("a chunk over a sixteenth of the cache", () => {

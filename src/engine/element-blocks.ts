@@ -92,7 +92,7 @@ export async function* targetBlocks(
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
     const slabs = (buffers[slot] = slabsOf(blocks[k], parts, perElement, buffers[slot]));
-    const reading = readBlockDraws(slabs, array, layout, { signal, pool }, budget.readsInFlight).then(() => slabs);
+    const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight).then(() => slabs);
     // Awaited when its block is asked for; a failure meanwhile is not unhandled.
     reading.catch(() => undefined);
     return reading;

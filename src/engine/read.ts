@@ -2,6 +2,7 @@ import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
 import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
+import type { RemoteChunks } from "./store/types.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 
@@ -51,10 +52,19 @@ export interface ReadOptions {
   progress?: ReadProgress;
   /** Workers to decode large chunks on; without one, chunks decode on this thread. */
   pool?: WorkPool;
+  /** With a pool, where its workers fetch large chunks themselves (a Zarr folder over HTTP). */
+  remote?: RemoteChunks;
 }
 
 /** Chunks smaller than this decode on the calling thread: a round trip to a worker costs more. */
 const MIN_POOLED_BYTES = 1 << 16;
+
+/** A whole chunk's bytes once decoded, for numeric arrays (0 for strings, which are small and decode here). */
+function decodedChunkBytes(array: ZarrArray): number {
+  const dtype = String(array.dtype);
+  const bits = dtype === "bool" ? 8 : Number(/^(?:u?int|float)(\d+)$/.exec(dtype)?.[1] ?? 0);
+  return (array.chunks.reduce((a, b) => a * b, 1) * bits) / 8;
+}
 const localDecoder = new ChunkDecoder();
 
 interface StoredMetadata {
@@ -111,13 +121,27 @@ function isSharded(meta: StoredMetadata): boolean {
  * it. With a pool, large chunks are decoded on its workers.
  */
 export async function readChunk(array: ZarrArray, coords: number[], options: ReadOptions = {}): Promise<DecodedChunk> {
-  const { signal, pool, progress } = options;
+  const { signal, pool, progress, remote } = options;
   try {
     const meta = await storedMetadata(array);
     if (meta && !isSharded(meta)) {
-      const bytes = await array.store.get(`${array.path}/${chunkKey(meta, coords)}` as zarr.AbsolutePath, { signal });
+      const key = `${array.path}/${chunkKey(meta, coords)}`;
+      const at = { format: meta.format, metadata: meta.bytes, coords, asBool: storesBool(array), where: array.path };
+      // A large chunk of a folder over HTTP is fetched by the worker that decodes it.
+      const url = pool && remote && decodedChunkBytes(array) >= MIN_POOLED_BYTES ? remote.chunkUrl(key) : undefined;
+      if (url && pool && remote) {
+        const fetched = await pool.fetchDecode({ ...at, url, keepBelow: remote.keepBelow }, signal);
+        if (fetched) {
+          if (fetched.keep) remote.remember(key, fetched.keep);
+          progress?.chunkRead(array, fetched.storedBytes);
+          return fetched.chunk;
+        }
+        // Not there: remembered as absent, so reading it as the fill value below asks nothing again.
+        remote.remember(key, undefined);
+      }
+      const bytes = url ? undefined : await array.store.get(key as zarr.AbsolutePath, { signal });
       if (bytes) {
-        const job = { format: meta.format, metadata: meta.bytes, coords, bytes, asBool: storesBool(array), where: array.path };
+        const job = { ...at, bytes };
         const size = bytes.byteLength;
         const decoded = await (pool && size >= MIN_POOLED_BYTES ? pool.decode(job) : localDecoder.decode(job));
         progress?.chunkRead(array, size);

@@ -52,7 +52,7 @@ export function streamPlan(opened: OpenedTree, plan: QueryPlan, options: StreamO
   );
   async function* batches(): AsyncGenerator<RecordBatch> {
     const progress = options.onProgress && new ProgressCounter(chunkReads, options.onProgress);
-    const read: ReadOptions = { signal: options.signal, pool: opened.pool, progress };
+    const read: ReadOptions = { signal: options.signal, pool: opened.pool, remote: opened.remote, progress };
     const concurrency = readConcurrency(read);
     for (const [sourceIndex, { arrays, ranges }] of sources.entries()) {
       if (ranges) yield* rangeBatches(layout, ranges, sourceIndex, read, concurrency);

@@ -4,7 +4,7 @@ import type { WorkPool } from "./pool/pool.ts";
 import { joinDraws, type ExtractOptions } from "./extract.ts";
 import { queryElements, type ElementSource } from "./query-elements.ts";
 import { streamDraws, type DrawBatches, type StreamOptions } from "./stream.ts";
-import type { TraceStore } from "./store/types.ts";
+import type { RemoteChunks, TraceStore } from "./store/types.ts";
 import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
 
 /** An opened ArviZ trace: its structure, and tidy extraction of specs from it. */
@@ -25,10 +25,12 @@ export interface Trace {
 export interface OpenOptions {
   /** Workers to decode large chunks on (one per core is best); without, decoding is in-thread. */
   pool?: WorkPool;
+  /** Where those workers fetch large chunks themselves: the store's own (RemoteChunks) unless given, as for a store wrapped in another. */
+  remote?: RemoteChunks;
 }
 
 export async function openTrace(store: TraceStore, options: OpenOptions = {}): Promise<Trace> {
-  const opened: OpenedTree = await openTree(store, options.pool);
+  const opened: OpenedTree = await openTree(store, options.pool, options.remote);
   return {
     tree: opened.tree,
     extract: (query, options) => joinDraws(opened, query, options),

@@ -4,7 +4,7 @@ import { mapLimit } from "./limit.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
-import type { TraceStore } from "./store/types.ts";
+import { remoteChunksOf, type RemoteChunks, type TraceStore } from "./store/types.ts";
 
 /** A variable of a group, as the sidebar and the spec resolver see it. */
 export interface VariableInfo {
@@ -85,6 +85,8 @@ export interface OpenedTree {
   arrays: Map<string, ZarrArray>;
   /** Workers that decode large chunks, when the platform provides them. */
   pool?: WorkPool;
+  /** Where those workers fetch large chunks themselves, for a Zarr folder over HTTP. */
+  remote?: RemoteChunks;
 }
 
 function dtypeName(array: ZarrArray): string {
@@ -248,7 +250,7 @@ async function readDim({ name, size, coord }: DescribedGroup["dims"][number]): P
 }
 
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
-export async function openTree(source: TraceStore, pool?: WorkPool): Promise<OpenedTree> {
+export async function openTree(source: TraceStore, pool?: WorkPool, remote = remoteChunksOf(source.store)): Promise<OpenedTree> {
   const format = await detectFormat(source);
   const base = withFixedLengthUtf32(source.store);
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
@@ -274,5 +276,5 @@ export async function openTree(source: TraceStore, pool?: WorkPool): Promise<Ope
     );
   }
   const origin = source.origin === undefined ? {} : { origin: source.origin };
-  return { tree: { label: source.label, ...origin, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool };
+  return { tree: { label: source.label, ...origin, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool, remote };
 }

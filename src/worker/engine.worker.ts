@@ -9,7 +9,7 @@ import type { CmdStanOptions } from "../engine/cmdstan/open.ts";
 import { openDirectoryHandle } from "../engine/store/directory.ts";
 import { openFile } from "../engine/store/file.ts";
 import { openFileEntries } from "../engine/store/files.ts";
-import type { TraceStore } from "../engine/store/types.ts";
+import { remoteChunksOf, type TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
@@ -87,7 +87,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     });
     const counted = new CountedStore(source.store);
     counted.onRead = (count) => report({ kind: "open", ...count });
-    const opened = await openTrace({ ...source, store: counted }, { pool });
+    const opened = await openTrace({ ...source, store: counted }, { pool, remote: remoteChunksOf(source.store) });
     counted.onRead = undefined;
     signal.throwIfAborted();
     // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.

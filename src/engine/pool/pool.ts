@@ -4,15 +4,36 @@ import { giveBuffer } from "../decode/spare-buffers.ts";
 import type { DrawBlock } from "../stats/diagnose-block.ts";
 import type { SummaryBlock } from "../stats/summary-block.ts";
 
-/** The messages between a pool and its workers: decode a chunk, diagnose a block of scalars, or summarise one. */
+/**
+ * A chunk for a worker to fetch itself and decode: the decode job without its bytes, where they are,
+ * and the largest stored chunk the store keeps (those come back with the answer to be kept).
+ */
+export type FetchJob = Omit<DecodeJob, "bytes"> & { url: string; keepBelow: number };
+
+/** A chunk a worker fetched and decoded: its values, its stored size, and its stored bytes when the store keeps chunks that small. */
+export interface FetchedChunk {
+  chunk: DecodedChunk;
+  storedBytes: number;
+  keep?: Uint8Array;
+}
+
+/**
+ * The messages between a pool and its workers: decode a chunk (or fetch and decode it), diagnose a
+ * block of scalars, or summarise one; and stop fetching a chunk no longer wanted.
+ */
 export type WorkRequest =
   /** `spare`: a buffer of a chunk decoded earlier and since copied from, to decode a later chunk into. */
   | { id: number; job: DecodeJob; spare?: ArrayBuffer }
+  | { id: number; fetch: FetchJob; spare?: ArrayBuffer }
+  | { id: number; cancel: true }
   | { id: number; diagnose: DrawBlock }
   | { id: number; summarize: SummaryBlock };
 export type WorkReply =
   /** `stored`: the buffer the chunk's stored bytes came in, given back to read another into. */
   | { id: number; chunk: DecodedChunk; stored?: ArrayBuffer }
+  | ({ id: number } & FetchedChunk)
+  /** A fetched chunk the store does not have (the writer left it out: it is all fill value). */
+  | { id: number; missing: true }
   | { id: number; diagnostics: Float64Array; draws: Float64Array }
   | { id: number; summaries: Float64Array; draws: Float64Array }
   | { id: number; error: string };
@@ -100,14 +121,29 @@ export class WorkPool {
     return this.#load.indexOf(least);
   }
 
-  #submit(body: Omit<WorkRequest, "id">, transfer: ArrayBuffer[], failure: Pending["failure"]): Promise<WorkReply> {
+  /**
+   * Send a job to the least loaded worker. When `signal` aborts, the job's promise rejects at once and
+   * the worker is told to stop; its answer, when it comes, frees the worker and goes to nobody.
+   */
+  #submit(body: Omit<WorkRequest, "id">, transfer: ArrayBuffer[], failure: Pending["failure"], signal?: AbortSignal): Promise<WorkReply> {
     const index = this.#pick();
     if (this.#load[index] === Infinity) return Promise.reject(failure("every pool worker has failed"));
     const id = this.#nextId++;
     if (this.#load[index]++ === 0) this.#ports[index].busy(true);
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, port: index, failure });
+      const abort = () => {
+        pending.resolve = pending.reject = () => undefined;
+        this.#ports[index].post({ id, cancel: true }, []);
+        reject(signal!.reason);
+      };
+      const settled = <T>(then: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener("abort", abort);
+        then(value);
+      };
+      const pending: Pending = { resolve: settled(resolve), reject: settled(reject), port: index, failure };
+      this.#pending.set(id, pending);
       this.#ports[index].post({ ...body, id } as WorkRequest, transfer);
+      signal?.addEventListener("abort", abort, { once: true });
     });
   }
 
@@ -121,6 +157,20 @@ export class WorkPool {
     if (stored) giveBuffer(stored);
     if (chunk.values.kind !== "string") this.#decoded.add(chunk.values.data.buffer as ArrayBuffer);
     return chunk;
+  }
+
+  /**
+   * Have a worker fetch a chunk from its address and decode it, so fetching a big query's bytes is
+   * spread over the workers as their decoding is; undefined when the store has no such chunk.
+   */
+  async fetchDecode(job: FetchJob, signal?: AbortSignal): Promise<FetchedChunk | undefined> {
+    signal?.throwIfAborted();
+    const spare = this.#recycled.pop();
+    const reply = await this.#submit({ fetch: job, ...(spare && { spare }) }, spare ? [spare] : [], (message) => new StoreError(message, job.where), signal);
+    if ("missing" in reply) return undefined;
+    const fetched = reply as FetchedChunk;
+    if (fetched.chunk.values.kind !== "string") this.#decoded.add(fetched.chunk.values.data.buffer as ArrayBuffer);
+    return fetched;
   }
 
   /**

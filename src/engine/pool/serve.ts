@@ -1,6 +1,7 @@
-import { ChunkDecoder, ownBuffer, transferables } from "../decode/job.ts";
+import { ChunkDecoder, ownBuffer, transferables, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
 import { giveBuffer } from "../decode/spare-buffers.ts";
-import type { WorkReply, WorkRequest } from "./pool.ts";
+import { BULK_FETCH, fetchBytes } from "../store/fetch-body.ts";
+import type { FetchJob, WorkReply, WorkRequest } from "./pool.ts";
 
 // Loaded on a worker's first such request: summary.ts brings apache-arrow, which took a decoding
 // worker (draws streaming a query) 0.4 s of its start for nothing.
@@ -10,8 +11,44 @@ const summarising = () => import("../stats/summary-block.ts");
 /** The body of a pool worker on any platform: answer each request, reply with moved buffers. */
 export function serveWork(listen: (handler: (request: WorkRequest) => void) => void, reply: (message: WorkReply, transfer: ArrayBuffer[]) => void): void {
   const decoder = new ChunkDecoder();
+  /** Fetches under way, to stop when their chunk is no longer wanted. */
+  const fetches = new Map<number, AbortController>();
+
+  async function decodeInto(id: number, job: DecodeJob): Promise<DecodedChunk | undefined> {
+    try {
+      return ownBuffer(await decoder.decode(job));
+    } catch (error) {
+      reply({ id, error: `cannot decode chunk ${job.coords.join(".")} of ${job.where}: ${(error as Error).message}` }, []);
+      return undefined;
+    }
+  }
+
+  async function fetchAndDecode(id: number, job: FetchJob): Promise<void> {
+    const controller = new AbortController();
+    fetches.set(id, controller);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await fetchBytes(job.url, { ...BULK_FETCH, signal: controller.signal });
+    } catch (error) {
+      reply({ id, error: `cannot read chunk ${job.coords.join(".")} of ${job.where}: ${(error as Error).message}` }, []);
+      return;
+    } finally {
+      fetches.delete(id);
+    }
+    if (!bytes) return reply({ id, missing: true }, []);
+    const chunk = await decodeInto(id, { ...job, bytes });
+    if (!chunk) return;
+    const moved = transferables(chunk);
+    const stored = bytes.buffer as ArrayBuffer;
+    // Small stored bytes go back for the store to keep; others stay here, to read the next body into.
+    if (bytes.byteLength <= job.keepBelow && !moved.includes(stored)) return reply({ id, chunk, storedBytes: bytes.byteLength, keep: bytes }, [...moved, stored]);
+    if (!moved.includes(stored)) giveBuffer(stored);
+    reply({ id, chunk, storedBytes: bytes.byteLength }, moved);
+  }
+
   listen(async (request) => {
     const { id } = request;
+    if ("cancel" in request) return fetches.get(id)?.abort();
     if ("diagnose" in request || "summarize" in request) {
       const diagnose = "diagnose" in request;
       const { draws } = diagnose ? request.diagnose : request.summarize;
@@ -24,17 +61,15 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
       }
       return;
     }
-    const { job, spare } = request;
-    if (spare) giveBuffer(spare);
-    try {
-      const chunk = ownBuffer(await decoder.decode(job));
-      const moved = transferables(chunk);
-      // The stored bytes' buffer goes back too, unless the chunk's values are a view of it (stored as is).
-      const stored = job.bytes.buffer as ArrayBuffer;
-      if (moved.includes(stored)) reply({ id, chunk }, moved);
-      else reply({ id, chunk, stored }, [...moved, stored]);
-    } catch (error) {
-      reply({ id, error: `cannot decode chunk ${job.coords.join(".")} of ${job.where}: ${(error as Error).message}` }, []);
-    }
+    if (request.spare) giveBuffer(request.spare);
+    if ("fetch" in request) return fetchAndDecode(id, request.fetch);
+    const { job } = request;
+    const chunk = await decodeInto(id, job);
+    if (!chunk) return;
+    const moved = transferables(chunk);
+    // The stored bytes' buffer goes back too, unless the chunk's values are a view of it (stored as is).
+    const stored = job.bytes.buffer as ArrayBuffer;
+    if (moved.includes(stored)) reply({ id, chunk }, moved);
+    else reply({ id, chunk, stored }, [...moved, stored]);
   });
 }

@@ -1,5 +1,6 @@
 import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
 import { ByteLru } from "./byte-lru.ts";
+import type { RemoteChunks } from "./types.ts";
 
 /** The chunk cache's default bound: dozens of typical chunks, small beside a query's table. */
 export const DEFAULT_CACHE_BYTES = 64_000_000;
@@ -34,7 +35,7 @@ function untilAborted(read: Read, signal: AbortSignal | undefined): Read {
  * Every read returns bytes of its own: a decoder may move a chunk's buffer to a worker, which
  * would empty the cached copy or another caller's.
  */
-export class CachedStore implements AsyncReadable {
+export class CachedStore implements AsyncReadable, RemoteChunks {
   readonly #metadata = new Map<string, Read>();
   readonly #chunks: ByteLru<Uint8Array | undefined>;
   /** Reads under way, and how many callers wait for each. */
@@ -97,6 +98,20 @@ export class CachedStore implements AsyncReadable {
     const bytes = await untilAborted(flight.read, signal);
     // A chunk too large to keep goes to its one caller as it came: copying it would cost about what reading it did.
     return !this.#keeps(bytes) && flight.callers === 1 ? bytes : copy(bytes);
+  }
+
+  /** Where a worker fetches a chunk, when the store below says and nothing here holds the chunk or reads it now (RemoteChunks). */
+  chunkUrl(key: string): string | undefined {
+    if (isMetadataKey(key) || this.#chunks.get(key) || this.#inFlight.has(key)) return undefined;
+    return (this.inner as Partial<RemoteChunks>).chunkUrl?.(key);
+  }
+
+  get keepBelow(): number {
+    return this.#chunks.maxBytes / 16;
+  }
+
+  remember(key: string, bytes: Uint8Array | undefined): void {
+    if (this.#keeps(bytes)) this.#chunks.set(key, bytes);
   }
 
   /**

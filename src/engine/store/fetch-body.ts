@@ -48,6 +48,20 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
   return whole;
 }
 
+/** The bytes at an address, as a Zarr folder's keys are read: undefined when there is none (404), an error for any other failure. */
+export async function fetchBytes(url: URL | string, init: RequestInit): Promise<Uint8Array | undefined> {
+  const response = await fetch(url, init);
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel();
+    throw new Error(`Unexpected response status ${response.status} ${response.statusText}`);
+  }
+  return bodyBytes(response);
+}
+
 /**
  * How chunks and other bulk reads are fetched: past the browser's HTTP cache. A trace's gigabytes
  * would fill it and push out everything else, and writing them there cost Chromium about a third
@@ -67,20 +81,20 @@ export class FolderFetchStore implements AsyncReadable {
   }
 
   async get(key: AbsolutePath, options: GetOptions = {}): Promise<Uint8Array | undefined> {
-    // As FetchStore resolves a key: below the root, keeping the root's query string.
+    return fetchBytes(this.#url(key), isMetadataKey(key) ? options : { ...options, ...BULK_FETCH });
+  }
+
+  /** A chunk's address, for a worker to fetch it (as BULK_FETCH says); metadata documents are read here, and cached. */
+  chunkUrl(key: string): string | undefined {
+    return isMetadataKey(key) ? undefined : this.#url(key).href;
+  }
+
+  /** As FetchStore resolves a key: below the root, keeping the root's query string. */
+  #url(key: string): URL {
     const base = new URL(this.root);
     if (!base.pathname.endsWith("/")) base.pathname += "/";
     const url = new URL(key.slice(1), base);
     url.search = base.search;
-    const response = await fetch(url, isMetadataKey(key) ? options : { ...options, ...BULK_FETCH });
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (response.status !== 200 && response.status !== 206) {
-      await response.body?.cancel();
-      throw new Error(`Unexpected response status ${response.status} ${response.statusText}`);
-    }
-    return bodyBytes(response);
+    return url;
   }
 }

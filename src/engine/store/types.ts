@@ -13,3 +13,25 @@ export interface TraceStore {
   /** What the store was made from when it is not a Zarr store (`CmdStan CSV, 4 chains`), for the trace browser. */
   readonly origin?: string;
 }
+
+/**
+ * A store whose chunks a worker can fetch itself (a Zarr folder over HTTP), so that reading the
+ * bytes of a big query is spread over the workers that decode them.
+ */
+export interface RemoteChunks {
+  /** Where a worker fetches the stored bytes of `key`, or undefined for a key to read on this thread (one held here, metadata). */
+  chunkUrl(key: string): string | undefined;
+  /** The largest stored chunk this store keeps for re-reading. */
+  readonly keepBelow: number;
+  /**
+   * A chunk's stored bytes a worker fetched and sent back (at most keepBelow), or undefined for one
+   * the server does not have, to keep as the store's own reads are kept.
+   */
+  remember(key: string, bytes: Uint8Array | undefined): void;
+}
+
+/** The store's RemoteChunks, when it has them. */
+export function remoteChunksOf(store: AsyncReadable): RemoteChunks | undefined {
+  const remote = store as Partial<RemoteChunks>;
+  return typeof remote.chunkUrl === "function" && typeof remote.remember === "function" ? (remote as RemoteChunks) : undefined;
+}
