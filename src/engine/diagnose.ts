@@ -44,7 +44,6 @@ export interface DiagnoseOptions {
 
 const isSampled = (v: VariableInfo) => v.sampleDims.includes("draw") && v.dtype !== "string";
 
-
 /** The variables a scope covers: a group's sampled variables, or a query's (only the labels it selects). */
 export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): DiagnosticTarget[] {
   if (scope.kind === "group") {

@@ -92,6 +92,8 @@ export async function* targetBlocks(
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
     const slabs = (buffers[slot] = slabsOf(blocks[k], parts, perElement, buffers[slot]));
+    // Chunks of a folder over HTTP are fetched by the workers that decode them, which spreads the
+    // cost of receiving them (in Chromium, more than decoding) over the workers.
     const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight).then(() => slabs);
     // Awaited when its block is asked for; a failure meanwhile is not unhandled.
     reading.catch(() => undefined);

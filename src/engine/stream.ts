@@ -52,7 +52,9 @@ export function streamPlan(opened: OpenedTree, plan: QueryPlan, options: StreamO
   );
   async function* batches(): AsyncGenerator<RecordBatch> {
     const progress = options.onProgress && new ProgressCounter(chunkReads, options.onProgress);
-    const read: ReadOptions = { signal: options.signal, pool: opened.pool, remote: opened.remote, progress };
+    // Chunks are fetched on this thread, which holds the table: fetched by the pool's workers
+    // (opened.remote), each worker keeps its own fetch garbage, 0.2 GB more for a 40M-row table.
+    const read: ReadOptions = { signal: options.signal, pool: opened.pool, progress };
     const concurrency = readConcurrency(read);
     for (const [sourceIndex, { arrays, ranges }] of sources.entries()) {
       if (ranges) yield* rangeBatches(layout, ranges, sourceIndex, read, concurrency);
