@@ -5,7 +5,6 @@ import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
 import { elementName } from "../src/engine/diagnostics-output.ts";
 import { DIAGNOSTIC_NAMES, DiagnosticsError, diagnoseDraws } from "../src/engine/stats/diagnostics.ts";
 import { diagnoseBlock } from "../src/engine/stats/diagnose-block.ts";
-import { drawMajor } from "./draw-major.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { FIXTURES } from "./golden.ts";
 
@@ -65,7 +64,7 @@ describe("diagnoseDraws against R posterior 1.4 (scripts/diagnostics-goldens.R)"
     const sameShape = edgeCases.filter((c) => c.chains === 4 && c.draws.length === 200);
     expect(sameShape.length).toBeGreaterThanOrEqual(5);
     const draws = Float64Array.from(sameShape.flatMap((c) => c.draws), goldenNumber);
-    const stats = diagnoseBlock({ draws: drawMajor(draws, sameShape.length), chains: 4, count: sameShape.length });
+    const stats = diagnoseBlock({ draws, chains: 4, count: sameShape.length });
     sameShape.forEach((edge, i) => {
       const row = stats.subarray(i * DIAGNOSTIC_NAMES.length, (i + 1) * DIAGNOSTIC_NAMES.length);
       expect(mismatches(row, edge.expected), edge.name).toEqual([]);

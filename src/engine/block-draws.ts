@@ -32,7 +32,7 @@ export function drawLayout(variable: VariableInfo, dims: readonly string[], posi
   return { chains: chainAxis < 0 ? 1 : variable.shape[chainAxis], draws: variable.shape[drawAxis], picks, ownDim, chainAxis, drawAxis };
 }
 
-/** A part of a block (consecutive elements, a box of their labels) and the buffer its draws are read into, laid out by draw. */
+/** A part of a block (consecutive elements, a box of their labels) and the buffer its draws are read into. */
 export interface SlabDraws {
   block: ElementBlock;
   /** Exactly the slab's draws (`block.count × perElement`), so the buffer can move to a worker whole. */
@@ -40,23 +40,22 @@ export interface SlabDraws {
 }
 
 /**
- * Read a block's draws, part by part, into each slab's buffer, laid out by draw (stats/draw-rows.ts:
- * draw d of element e at `d·count + e`, draws chain after chain): the chunks holding its elements
- * (every chain and draw chunk of them), each read once, copied from into every slab it holds and
- * dropped. A chunk's rows along a slab's elements are copied whole; per-element runs would scatter
- * each row's values a run's length apart, which costs several times the copy. Every value of each
- * slab is written, so its buffer may hold an earlier block's.
+ * Read a block's draws into its slabs' buffers, element i's `chains × draws` (chain after chain)
+ * at `[i·perElement, (i+1)·perElement)` of its slab: the chunks holding its elements (every chain
+ * and draw chunk of them), each read once, scattered into every slab it holds picks of, and
+ * dropped. Every value of each slab is written, so its buffer may hold an earlier block's.
  */
 export async function readBlockDraws(slabs: readonly SlabDraws[], array: ZarrArray, layout: DrawLayout, read: ReadOptions, concurrency: number): Promise<void> {
-  const { draws, ownDim, chainAxis, drawAxis } = layout;
+  const { chains, draws, ownDim, chainAxis, drawAxis } = layout;
+  const perElement = chains * draws;
   const targets = slabs
     .filter((slab) => slab.draws.length > 0)
     .map(({ block, draws: out }) => {
       const elementStrides = cStrides(block.ranges.map(([start, end]) => end - start));
       const picks = layout.picks.map((p, axis) => (ownDim[axis] < 0 ? p : p.subarray(...block.ranges[ownDim[axis]])));
       const strides = picks.map((_, axis) => {
-        if (ownDim[axis] >= 0) return elementStrides[ownDim[axis]];
-        return axis === chainAxis ? draws * block.count : axis === drawAxis ? block.count : 0;
+        if (ownDim[axis] >= 0) return elementStrides[ownDim[axis]] * perElement;
+        return axis === chainAxis ? draws : axis === drawAxis ? 1 : 0;
       });
       return { out: { kind: "number" as const, data: out }, strides, plan: planSelection(array, picks) };
     });

@@ -34,8 +34,8 @@ function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Arra
 
 /**
  * A block of a target's elements and all their draws, in slabs of consecutive elements (in order)
- * that each have their own buffer, laid out by draw (stats/draw-rows.ts): a slab moves to a
- * worker whole, and a job that gives its buffer back puts it in `slab.draws` for a later block.
+ * that each have their own buffer, element after element: a slab moves to a worker whole, and a
+ * job that gives its buffer back puts it in `slab.draws` for a later block.
  */
 export interface BlockDraws {
   block: ElementBlock;

@@ -8,10 +8,7 @@ import type { SummaryOptions } from "./stats/summary.ts";
 import { planShape, type TableShape } from "./table-shape.ts";
 import type { OpenedTree } from "./tree.ts";
 
-/**
- * Consecutive elements of a value column with all their draws, in slabs of consecutive elements
- * laid out by draw (element-blocks.ts, stats/draw-rows.ts).
- */
+/** Consecutive elements of a value column with all their draws, in slabs of consecutive elements (element-blocks.ts). */
 export interface ElementDraws {
   /** The dimensions elements are labelled by (the source first when groups are stacked), and each element's label along each. */
   dims: string[];

@@ -1,7 +1,6 @@
 import { DIAGNOSTIC_NAMES, diagnoseDraws } from "./diagnostics.ts";
-import { forEachElement } from "./draw-rows.ts";
 
-/** A block of scalars' draws, each `chains` chains long (chain after chain), laid out by draw (draw-rows.ts). */
+/** A block of scalars' draws, each `chains` chains long, one scalar after another. */
 export interface DrawBlock {
   draws: Float64Array;
   chains: number;
@@ -12,6 +11,7 @@ export interface DrawBlock {
 export function diagnoseBlock({ draws, chains, count }: DrawBlock): Float64Array {
   const width = DIAGNOSTIC_NAMES.length;
   const out = new Float64Array(count * width);
-  forEachElement(draws, count, count ? draws.length / count : 0, (e, own) => diagnoseDraws(own, chains, out, e * width));
+  const length = draws.length / count;
+  for (let i = 0; i < count; i++) diagnoseDraws(draws.subarray(i * length, (i + 1) * length), chains, out, i * width);
   return out;
 }

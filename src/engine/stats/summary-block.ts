@@ -1,8 +1,7 @@
-import { forEachElement } from "./draw-rows.ts";
 import { quantiles } from "./order-statistics.ts";
 import { sortedDraws, summarizeSorted, type SummaryOptions } from "./summary.ts";
 
-/** A block of elements' draws, `count` elements of equal length laid out by draw (draw-rows.ts), to summarise alike. */
+/** A block of elements' draws, `count` elements of equal length one after another, to summarise alike. */
 export interface SummaryBlock {
   draws: Float64Array;
   count: number;
@@ -41,7 +40,8 @@ export function summarizeElement(draws: ArrayLike<number>, options: SummaryOptio
 /** Every element's summary, summaryWidth values each, in order. */
 export function summarizeBlock({ draws, count, options }: SummaryBlock): Float64Array {
   const width = summaryWidth(options);
+  const perElement = count ? draws.length / count : 0;
   const out = new Float64Array(count * width);
-  forEachElement(draws, count, count ? draws.length / count : 0, (e, own) => summarizeElement(own, options, out, e * width));
+  for (let e = 0; e < count; e++) summarizeElement(draws.subarray(e * perElement, (e + 1) * perElement), options, out, e * width);
   return out;
 }

@@ -1,6 +1,5 @@
 import type { Table } from "apache-arrow";
 import { splitByLabels } from "../../engine/split.ts";
-import { forEachElement } from "../../engine/stats/draw-rows.ts";
 import { sortedDraws, sortedQuantile } from "../../engine/stats/summary.ts";
 import { buildTable, float64Data, labelData } from "../../engine/table-build.ts";
 import { rowColumns, rowLabel, rowOrder, sortRows, streamedNote } from "../intervals.ts";
@@ -85,9 +84,11 @@ export const panel: PanelData<DotsData> = {
     let by: string[] = [];
     for await (const block of elements.blocks(value, signal)) {
       by = block.dims;
-      for (const slab of block.slabs) {
-        const first = slab.block.from - block.from;
-        forEachElement(slab.draws, slab.block.count, block.perElement, (e, draws) => all.push(dotRow(block.labels.map((l) => l[first + e]), draws, value, n)));
+      for (const { block: slab, draws } of block.slabs) {
+        const first = slab.from - block.from;
+        for (let e = 0; e < slab.count; e++) {
+          all.push(dotRow(block.labels.map((l) => l[first + e]), draws.subarray(e * block.perElement, (e + 1) * block.perElement), value, n));
+        }
       }
       await new Promise((resolve) => setTimeout(resolve));
     }
