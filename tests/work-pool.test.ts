@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
-import { takeBuffer } from "../src/engine/decode/spare-buffers.ts";
+import { ownedView, takeBuffer } from "../src/engine/decode/spare-buffers.ts";
 import { WorkPool, type WorkRequest } from "../src/engine/pool/pool.ts";
 import { StoreError } from "../src/engine/errors.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
@@ -38,7 +38,13 @@ describe("decode pool", () => {
     const blob = new Uint8Array(readFileSync(new URL("./fixtures/blosc/frames.bin", import.meta.url)));
     const c = frames.find((f) => f.kind === "runs" && f.size === 100_000 && f.typesize === 8 && f.cname === "lz4" && f.shuffle === 1 && f.clevel === 5)!;
     const zarray = { zarr_format: 2, shape: [12_500], chunks: [12_500], dtype: "<f8", compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }, fill_value: 0, filters: null, order: "C" };
-    const job = () => ({ format: 2 as const, metadata: new TextEncoder().encode(JSON.stringify(zarray)), coords: [0], bytes: blob.slice(c.offset, c.offset + c.length), asBool: false, where: "/x" });
+    // The chunk's stored bytes as a response body gives them (read into a buffer lent whole), or as a file read does.
+    const body = () => {
+      const bytes = ownedView(new ArrayBuffer(c.length + 100), c.length);
+      bytes.set(blob.subarray(c.offset, c.offset + c.length));
+      return bytes;
+    };
+    const job = (bytes = body()) => ({ format: 2 as const, metadata: new TextEncoder().encode(JSON.stringify(zarray)), coords: [0], bytes, asBool: false, where: "/x" });
     const received: WorkRequest[] = [];
     const pool = new WorkPool(() => inThreadPort(received), 1);
     const first = await pool.decode(job());
@@ -55,9 +61,13 @@ describe("decode pool", () => {
     pool.recycle({ values: { kind: "number", data: new Float64Array(12_500) }, stride: [1] });
     await pool.decode(job());
     expect((received[2] as { spare?: ArrayBuffer }).spare).toBeUndefined();
-    // Each job's stored bytes came back, to read a later body into.
+    // Each body's buffer came back, to read a later body into; bytes read from a file stay in the worker.
     const stored = (received as { job: { bytes: Uint8Array } }[]).map((r) => r.job.bytes.buffer);
     expect(stored).toContain(takeBuffer(c.length));
+    const fromFile = job(blob.slice(c.offset, c.offset + c.length));
+    await pool.decode(fromFile);
+    expect((received[3] as { giveBack?: boolean }).giveBack).toBeUndefined();
+    expect((received[2] as { giveBack?: boolean }).giveBack).toBe(true);
   });
 
   it("decodes large chunks on its workers, with the same values", async () => {

@@ -40,6 +40,9 @@ export function ownedView(buffer: ArrayBuffer, length: number): Uint8Array {
   return new Uint8Array(buffer, 0, length);
 }
 
+/** Whether a buffer was lent whole by `ownedView`: one read into, worth giving back once used. */
+export const isLent = (buffer: ArrayBufferLike) => buffer instanceof ArrayBuffer && lent.has(buffer);
+
 /** Whether a view's buffer holds nothing but it (an ownedView's), so the buffer may move with it. */
 export function ownsBuffer(view: ArrayBufferView): boolean {
   return view.byteOffset === 0 && view.buffer instanceof ArrayBuffer && (view.byteLength === view.buffer.byteLength || lent.has(view.buffer));

@@ -1,6 +1,6 @@
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { exclusive, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
-import { giveBuffer } from "../decode/spare-buffers.ts";
+import { giveBuffer, isLent } from "../decode/spare-buffers.ts";
 import type { DrawBlock } from "../stats/diagnose-block.ts";
 import type { SummaryBlock } from "../stats/summary-block.ts";
 
@@ -22,8 +22,11 @@ export interface FetchedChunk {
  * block of scalars, or summarise one; and stop fetching a chunk no longer wanted.
  */
 export type WorkRequest =
-  /** `spare`: a buffer of a chunk decoded earlier and since copied from, to decode a later chunk into. */
-  | { id: number; job: DecodeJob; spare?: ArrayBuffer }
+  /**
+   * `spare`: a buffer of a chunk decoded earlier and since copied from, to decode a later chunk into;
+   * `giveBack`: send the stored bytes' buffer back (a response body's, to read the next into).
+   */
+  | { id: number; job: DecodeJob; spare?: ArrayBuffer; giveBack?: boolean }
   | { id: number; fetch: FetchJob; spare?: ArrayBuffer }
   | { id: number; cancel: true }
   | { id: number; diagnose: DrawBlock }
@@ -152,7 +155,8 @@ export class WorkPool {
     const bytes = exclusive(job.bytes);
     const spare = this.#recycled.pop();
     const transfer = [bytes.buffer as ArrayBuffer, ...(spare ? [spare] : [])];
-    const reply = await this.#submit({ job: { ...job, bytes }, ...(spare && { spare }) }, transfer, decodeFailure);
+    const giveBack = isLent(bytes.buffer);
+    const reply = await this.#submit({ job: { ...job, bytes }, ...(spare && { spare }), ...(giveBack && { giveBack }) }, transfer, decodeFailure);
     const { chunk, stored } = reply as { chunk: DecodedChunk; stored?: ArrayBuffer };
     if (stored) giveBuffer(stored);
     if (chunk.values.kind !== "string") this.#decoded.add(chunk.values.data.buffer as ArrayBuffer);

@@ -63,13 +63,13 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     }
     if (request.spare) giveBuffer(request.spare);
     if ("fetch" in request) return fetchAndDecode(id, request.fetch);
-    const { job } = request;
+    const { job, giveBack } = request;
     const chunk = await decodeInto(id, job);
     if (!chunk) return;
     const moved = transferables(chunk);
-    // The stored bytes' buffer goes back too, unless the chunk's values are a view of it (stored as is).
+    // A response body's buffer goes back when asked, unless the chunk's values are a view of it (stored as is).
     const stored = job.bytes.buffer as ArrayBuffer;
-    if (moved.includes(stored)) reply({ id, chunk }, moved);
+    if (!giveBack || moved.includes(stored)) reply({ id, chunk }, moved);
     else reply({ id, chunk, stored }, [...moved, stored]);
   });
 }
