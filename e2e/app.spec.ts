@@ -5,7 +5,8 @@ test.describe("opening traces", () => {
   test("the empty state explains what to drop and opens the example in one click", async ({ page }) => {
     await page.goto("/");
     const empty = page.getByRole("region", { name: "Explore posterior draws, in your browser" });
-    await expect(empty).toContainText("Drop an ArviZ trace saved as Zarr");
+    await expect(empty).toContainText("Drop an ArviZ trace anywhere on this page: a Zarr folder");
+    await expect(empty).toContainText("or a NetCDF file such as trace.nc (as idata.to_netcdf saves it)");
     await expect(empty).toContainText("Nothing is uploaded");
     await empty.getByRole("button", { name: "Open the example" }).click();
     const trace = page.getByRole("navigation", { name: "Trace" });
@@ -64,10 +65,10 @@ test.describe("opening traces", () => {
 
   test("bad input gets a specific error and the open trace stays usable", async ({ page }) => {
     await openExample(page);
-    // An HDF5 signature is all a NetCDF-4 file needs to be told apart here.
+    // An HDF5 signature and nothing after it: a NetCDF-4 file cut short.
     await openFile(page, { name: "grouped_regression.nc", mimeType: "application/x-netcdf", buffer: Buffer.from("\x89HDF\r\n\x1a\n", "latin1") });
     const notice = page.getByRole("alert").filter({ hasText: "Could not open grouped_regression.nc" });
-    await expect(notice).toContainText("grouped_regression.nc is a NetCDF-4 or HDF5 file (ArviZ's to_netcdf writes these), which drawscope cannot read yet");
+    await expect(notice).toContainText("cannot open grouped_regression.nc as a netCDF-4 (HDF5) file");
     await expect(notice).toContainText("Still open: the example (grouped_regression.zarr.zip).");
     await notice.getByRole("button", { name: "Dismiss" }).click();
 

@@ -23,6 +23,7 @@ describe("draws CLI", () => {
   for (const [expected, store] of [
     ["grouped_regression.expected", "grouped_regression.zarr"],
     ["arviz/centered_eight.expected", "arviz/centered_eight.zarr"],
+    ["grouped_regression.expected", "grouped_regression.nc"],
   ]) {
     for (const c of goldenCases(expected)) {
       it(`reproduces ${expected}/${c.table} (${c.specs.join(", ")} from ${c.group})`, () => {

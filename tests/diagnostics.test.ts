@@ -83,7 +83,7 @@ describe("the example's diagnostics against R posterior's diag_*.json", () => {
   const golden = (name: string) =>
     JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, GoldenValue>[];
 
-  it.each(["grouped_regression.zarr", "grouped_regression.v3.zarr"])("%s: beta, intercept and sigma", async (store) => {
+  it.each(["grouped_regression.zarr", "grouped_regression.v3.zarr", "grouped_regression.nc"])("%s: beta, intercept and sigma", async (store) => {
     const trace = await openPath(join(FIXTURES, store));
     const blocks: DiagnosedBlock[] = [];
     const total = await trace.diagnose({ kind: "query", query: "beta, intercept, sigma", groups: ["posterior"] }, { onBlock: (b) => blocks.push(b) });

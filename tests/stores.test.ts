@@ -274,10 +274,10 @@ describe("zips", () => {
 
   it("names NetCDF, HDF5, CmdStan CSV and web pages by their first bytes, and says what to do instead", async () => {
     const hdf5 = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    const toZarr = `which drawscope cannot read yet. Save the trace as Zarr in Python (idata.to_zarr("trace.zarr")) and open that folder, or a zip of it.`;
-    await expect(openZipBlob(new Blob([hdf5]), "trace.nc")).rejects.toThrow(`trace.nc is a NetCDF-4 or HDF5 file (ArviZ's to_netcdf writes these), ${toZarr}`);
-    await expect(openZipBlob(new Blob([hdf5]), "trace.zip")).rejects.toThrow(/^trace\.zip is a NetCDF-4 or HDF5 file/);
-    await expect(openZipBlob(new Blob(["CDF\x02\0\0\0\0"]), "classic.nc")).rejects.toThrow(`classic.nc is a NetCDF file, ${toZarr}`);
+    await expect(openZipBlob(new Blob([hdf5]), "trace.zip")).rejects.toThrow("trace.zip is a netCDF-4 (HDF5) file, not a zip: open it as a file (drop it, or Open file).");
+    await expect(openZipBlob(new Blob(["CDF\x02\0\0\0\0"]), "classic.zip")).rejects.toThrow(
+      'classic.zip is a netCDF-3 (classic) file, not a zip: save the trace with idata.to_netcdf("trace.nc") (netCDF-4) or idata.to_zarr("trace.zarr").',
+    );
     const cmdstan = "# stan_version_major = 2\n# stan_version_minor = 37\n# model = grouped_regression_model\n";
     await expect(openZipBlob(new Blob([cmdstan]), "output_1.csv")).rejects.toThrow(
       "output_1.csv is CmdStan's CSV output, not a zip: open it as a .csv file (or address), or the chains' CSV files together.",

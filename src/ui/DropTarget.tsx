@@ -47,7 +47,7 @@ export function DropTarget() {
   }, [openSource, rejectInput]);
   return over ? (
     <div className="drop-overlay" aria-hidden="true">
-      <p>Drop a Zarr folder, a .zip, or CmdStan's CSV files to open them</p>
+      <p>Drop a Zarr folder, a .zip, a NetCDF file or CmdStan's CSV files to open them</p>
     </div>
   ) : null;
 }

@@ -81,7 +81,7 @@ export function Toolbar() {
   return (
     <div className="toolbar">
       <PickButton label="Open folder" inputLabel="Zarr folder, or folder of CmdStan CSV files, to open" directory pick={folderFromInput} />
-      <PickButton label="Open file" inputLabel="Zipped Zarr store, or CmdStan CSV files, to open" accept=".zip,.nc,.csv" multiple pick={fileFromInput} />
+      <PickButton label="Open file" inputLabel="Zipped Zarr store, NetCDF file, or CmdStan CSV files, to open" accept=".zip,.nc,.nc4,.h5,.csv" multiple pick={fileFromInput} />
       <form
         className="url-form"
         onSubmit={(e) => {

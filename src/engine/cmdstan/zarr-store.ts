@@ -1,22 +1,19 @@
-import type { AbsolutePath, AsyncReadable } from "@zarrita/storage";
 import type { TraceStore } from "../store/types.ts";
+import { VirtualZarr } from "../store/virtual-zarr.ts";
 import type { ParsedChain } from "./chain-parser.ts";
 import { SAMPLER_RENAMES, type CsvVariable } from "./columns.ts";
 import type { CommentValue } from "./comments.ts";
 
 /**
- * Parsed chains presented as the Zarr store ArviZ would write for them (format 2, consolidated,
- * uncompressed), so the engine opens, queries, diagnoses and exports a CmdStan run exactly as it
- * does any trace. Nothing is copied up front: a chunk is gathered from the chains' rows when it is
- * read, each element from its CSV column.
+ * Parsed chains presented as the Zarr store ArviZ would write for them (store/virtual-zarr.ts).
+ * Nothing is copied up front: a chunk is gathered from the chains' rows when it is read, each
+ * element from its CSV column.
  */
 
 /** The largest chunk a variable is cut into: a few MB, as a written store's chunks. */
 const CHUNK_BYTES = 4 << 20;
 
 const DTYPES = { float: "<f8", int: "<i8", bool: "|b1" } as const;
-
-type ChunkReader = (coords: readonly number[]) => Uint8Array | undefined;
 
 /** One group's draws: rows `firstRow` … `firstRow + draws - 1` of every chain. */
 interface DrawGroup {
@@ -82,22 +79,12 @@ const indexChunk = (n: number) => bytesOf(BigInt64Array.from({ length: n }, (_, 
  * (posterior, sample_stats, and log_likelihood when the model writes log_lik) in every chain.
  */
 export function cmdstanZarr(chains: readonly ParsedChain[], warmup: number, draws: number, label: string): TraceStore {
-  const documents = new Map<string, unknown>([
-    [".zgroup", { zarr_format: 2 }],
-    [".zattrs", {}],
-  ]);
-  const readers = new Map<string, ChunkReader>();
-  const addArray = (path: string, dims: string[], shape: number[], chunks: number[], dtype: string, read: ChunkReader) => {
-    documents.set(`${path}/.zarray`, { zarr_format: 2, shape, chunks, dtype, compressor: null, filters: null, fill_value: null, order: "C" });
-    documents.set(`${path}/.zattrs`, { _ARRAY_DIMENSIONS: dims });
-    readers.set(path, read);
-  };
+  const zarr = new VirtualZarr();
   const addIndex = (group: string, dim: string, n: number) =>
-    addArray(`${group}/${dim}`, [dim], [n], [n], "<i8", (coords) => (coords[0] === 0 ? indexChunk(n) : undefined));
+    zarr.array(`${group}/${dim}`, { dims: [dim], shape: [n], chunks: [n], dtype: "<i8" }, (coords) => (coords[0] === 0 ? indexChunk(n) : undefined));
 
   for (const group of drawGroups(chains, warmup, draws)) {
-    documents.set(`${group.name}/.zgroup`, { zarr_format: 2 });
-    documents.set(`${group.name}/.zattrs`, group.attrs);
+    zarr.group(group.name, group.attrs);
     addIndex(group.name, "chain", chains.length);
     addIndex(group.name, "draw", group.draws);
     for (const variable of group.variables) {
@@ -108,12 +95,14 @@ export function cmdstanZarr(chains: readonly ParsedChain[], warmup: number, draw
       const indices = Math.max(1, Math.min(length, Math.floor(CHUNK_BYTES / (8 * group.draws * perIndex))));
       const blocks = Math.ceil(length / indices);
       const scalar = variable.shape.length === 0;
-      addArray(
+      zarr.array(
         `${group.name}/${variable.name}`,
-        ["chain", "draw", ...variable.dims],
-        [chains.length, group.draws, ...variable.shape],
-        [1, group.draws, ...(scalar ? [] : [indices, ...others])],
-        DTYPES[variable.kind],
+        {
+          dims: ["chain", "draw", ...variable.dims],
+          shape: [chains.length, group.draws, ...variable.shape],
+          chunks: [1, group.draws, ...(scalar ? [] : [indices, ...others])],
+          dtype: DTYPES[variable.kind],
+        },
         ([chain, draw, block = 0, ...rest]) => {
           if (!(chain < chains.length && draw === 0 && block < blocks && rest.every((c) => c === 0))) return undefined;
           const first = block * indices * perIndex;
@@ -124,19 +113,5 @@ export function cmdstanZarr(chains: readonly ParsedChain[], warmup: number, draw
       variable.dims.forEach((dim, k) => addIndex(group.name, dim, variable.shape[k]));
     }
   }
-  documents.set(".zmetadata", { zarr_consolidated_format: 1, metadata: Object.fromEntries(documents) });
-
-  const encoded = new Map([...documents].map(([key, doc]) => [key, new TextEncoder().encode(JSON.stringify(doc))]));
-  const store: AsyncReadable = {
-    async get(key: AbsolutePath) {
-      const path = key.slice(1);
-      // Every read gets bytes of its own: a decoder may move them to a worker.
-      const document = encoded.get(path);
-      if (document) return document.slice();
-      const slash = path.lastIndexOf("/");
-      const coords = path.slice(slash + 1).split(".").map(Number);
-      return readers.get(path.slice(0, slash))?.(coords);
-    },
-  };
-  return { store, label, origin: `CmdStan CSV, ${chains.length} chain${chains.length === 1 ? "" : "s"}` };
+  return { store: zarr.store(), label, origin: `CmdStan CSV, ${chains.length} chain${chains.length === 1 ? "" : "s"}` };
 }

@@ -10,12 +10,15 @@ import type { WorkPool } from "../pool/pool.ts";
 import { StoreError } from "../errors.ts";
 import { openTrace, type Trace } from "../trace.ts";
 import type { TraceStore } from "./types.ts";
+import { openNetcdfPath } from "../netcdf/node.ts";
+import { NETCDF_SNIFF_BYTES, netcdf3Error, sniffNetcdf } from "../netcdf/open.ts";
+import { blobBytes } from "./blob.ts";
 import { openFile } from "./file.ts";
 import { openUrl } from "./url.ts";
 
 /**
- * Node only: a Zarr folder, a zipped store, or an http(s) URL, by its path or address; or
- * CmdStan's CSV output (a file, or a folder or zip of one per chain).
+ * Node only: a Zarr folder, a zipped store, a netCDF-4 file, or an http(s) URL, by its path or
+ * address; or CmdStan's CSV output (a file, or a folder or zip of one per chain).
  */
 export async function openPathStore(path: string, options: CmdStanOptions = {}): Promise<TraceStore> {
   if (/^https?:\/\//i.test(path)) return openUrl(path, options);
@@ -28,7 +31,11 @@ export async function openPathStore(path: string, options: CmdStanOptions = {}):
     if (csv) return openCmdStan(await Promise.all(csv.map(async (name) => blobFile(name, await openAsBlob(join(path, name))))), path, options);
     return { store: new FileSystemStore(path), list, label: path };
   }
-  return openFile(await openAsBlob(path), path, options);
+  const blob = await openAsBlob(path);
+  const kind = sniffNetcdf(await blobBytes(blob, { offset: 0, length: NETCDF_SNIFF_BYTES }));
+  if (kind === "hdf5") return openNetcdfPath(path);
+  if (kind === "netcdf3") throw netcdf3Error(path);
+  return openFile(blob, path, options);
 }
 
 let sharedPool: WorkPool | undefined;

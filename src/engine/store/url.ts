@@ -61,6 +61,13 @@ export async function openUrl(url: string, options: UrlOptions = {}): Promise<Tr
     throw new StoreError(`'${url}' is not an http(s) URL: only stores served over HTTP can be opened by address`);
   }
   if (isCsvName(parsed.pathname)) return openCsvUrl(parsed, url, options);
+  if (/\.(nc|nc4|h5|hdf5)$/i.test(parsed.pathname)) {
+    throw new StoreError(
+      `${url} is a netCDF file: drawscope reads netCDF files from this computer (drop the file, or Open file), not by address yet. ` +
+        `Download it and open it that way, or serve the trace as Zarr (idata.to_zarr("trace.zarr")) and open that address.`,
+      url,
+    );
+  }
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (parsed.pathname.toLowerCase().endsWith(".zip")) {
     const zip = await openZip(new HttpZipReader(parsed, url), url, options);
