@@ -126,7 +126,9 @@ describe("netCDF-4 layouts drawscope reads, and files it refuses by name", () =>
     );
     const broken = join(dir, "broken.nc");
     writeFileSync(broken, Buffer.concat([Buffer.from("\x89HDF\r\n\x1a\n", "latin1"), Buffer.alloc(100)]));
-    await expect(openPathStore(broken)).rejects.toThrow(new RegExp(`^cannot open ${broken.replaceAll(".", "\\.")} as a netCDF-4 \\(HDF5\\) file: `));
+    await expect(openPathStore(broken)).rejects.toThrow(
+      `cannot open ${broken} as a netCDF-4 (HDF5) file: unable to synchronously open file. It may be cut short or damaged: save it again from ArviZ (idata.to_netcdf).`,
+    );
     await expect(openTrace(await openPathStore(join(FIXTURES, "grouped_regression.nc")))).resolves.toBeDefined();
   });
 });

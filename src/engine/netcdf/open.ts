@@ -29,8 +29,20 @@ export function netcdf3Error(label: string): StoreError {
   );
 }
 
-/** h5wasm's error text without its HDF5 stack, for a message about the file. */
-const reason = (error: unknown) => String((error as Error).message ?? error).split("\n")[0];
+/**
+ * What HDF5 says went wrong, for a message about the file: the first step of its error stack
+ * ("#000: … in H5Fopen(): unable to open file"), without the stack.
+ */
+function reason(error: unknown): string {
+  const text = String((error as Error).message ?? error);
+  return /\bin \w+\(\): (.+)$/m.exec(text)?.[1].trim() ?? text.split("\n")[0];
+}
+
+/** h5wasm ready, with HDF5's errors thrown (with their stack as the message) instead of printed to the console. */
+export async function readyH5wasm<M extends { ready: Promise<{ activate_throwing_error_handler(): number }> }>(h5wasm: M): Promise<M> {
+  (await h5wasm.ready).activate_throwing_error_handler();
+  return h5wasm;
+}
 
 /** The file h5wasm opens, as a store; what HDF5 cannot read of it (a broken or cut file) is named as such. */
 export function opened(open: () => H5File, label: string): TraceStore {
@@ -38,7 +50,7 @@ export function opened(open: () => H5File, label: string): TraceStore {
     return netcdfZarr(open(), label);
   } catch (error) {
     if (error instanceof DrawscopeError) throw error;
-    throw new StoreError(`cannot open ${label} as a netCDF-4 (HDF5) file: ${reason(error)}`, label);
+    throw new StoreError(`cannot open ${label} as a netCDF-4 (HDF5) file: ${reason(error)}. It may be cut short or damaged: save it again from ArviZ (idata.to_netcdf).`, label);
   }
 }
 
@@ -50,7 +62,7 @@ let mounts = 0;
  * slices of the blob: only the parts of the file a query needs are ever read.
  */
 export async function openNetcdfBlob(blob: Blob, label: string): Promise<TraceStore> {
-  const h5wasm = await import("h5wasm");
+  const h5wasm = await readyH5wasm(await import("h5wasm"));
   const { FS } = await h5wasm.ready;
   const folder = `/drawscope-${++mounts}`;
   FS.mkdir(folder);
