@@ -88,6 +88,14 @@ describe("decode pool", () => {
     expect(spawned.length).toBeLessThanOrEqual(2);
   });
 
+  it("leaves chunks stored as they are (no compressor, no filters) on this thread: a worker would have nothing to decode", async () => {
+    const received: WorkRequest[] = [];
+    const trace = await openTrace(await openPathStore(join(FIXTURES, "grouped_regression.nc")), { pool: new WorkPool(() => inThreadPort(received), 2) });
+    // mu is one uncompressed chunk of 4 × 400 × 96 float64 (1.2 MB), far over the pooled size.
+    expect((await trace.extract("mu[obs_ind]")).numRows).toBe(153_600);
+    expect(received.filter((r) => "job" in r)).toEqual([]);
+  });
+
   it("diagnoses and summarises blocks on its workers, whose modules for these load on the first request", async () => {
     const pool = new WorkPool(() => inThreadPort([]), 1);
     // Two scalars of 2 chains x 4 draws: 1..8 and 8 times 5.

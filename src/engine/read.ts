@@ -67,6 +67,9 @@ function decodedChunkBytes(array: ZarrArray): number {
 }
 const localDecoder = new ChunkDecoder();
 
+/** Chunks stored as they are (Zarr v2 without compressor or filters: CmdStan's and NetCDF's virtual stores): nothing for a worker to do. */
+const storedAsIs = (meta: StoredMetadata) => meta.format === 2 && meta.doc.compressor == null && !(meta.doc.filters as unknown[] | null)?.length;
+
 interface StoredMetadata {
   format: 2 | 3;
   bytes: Uint8Array;
@@ -143,7 +146,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
       if (bytes) {
         const job = { ...at, bytes };
         const size = bytes.byteLength;
-        const decoded = await (pool && size >= MIN_POOLED_BYTES ? pool.decode(job) : localDecoder.decode(job));
+        const decoded = await (pool && size >= MIN_POOLED_BYTES && !storedAsIs(meta) ? pool.decode(job) : localDecoder.decode(job));
         progress?.chunkRead(array, size);
         return decoded;
       }
