@@ -94,6 +94,11 @@ describe("netCDF-4 layouts drawscope reads, and files it refuses by name", () =>
       // No dimension scales: xarray names the dimensions phony_dim_0, 1… by size.
       posterior.create_dataset({ name: "plain", data: new Float64Array(6), shape: [2, 3] });
       file.create_attribute("_NCProperties", "version=2,netcdf=4.9.0");
+      // Scalars: netCDF variables without dimensions, which h5wasm reads as a number or a bigint.
+      const data = file.create_group("constant_data");
+      data.create_dataset({ name: "scale", data: new Float64Array([2.5]), shape: [] });
+      data.create_dataset({ name: "seed", data: new BigInt64Array([7n]), shape: [] });
+      data.create_dataset({ name: "level", data: new Int16Array([-3]), shape: [] });
     });
     const trace = await openPath(path);
     const posterior = trace.tree.groups.find((g) => g.name === "posterior")!;
@@ -107,6 +112,9 @@ describe("netCDF-4 layouts drawscope reads, and files it refuses by name", () =>
     for (let i = 0; i < table.numRows; i++) {
       expect(theta.get(i)).toBe(100 * Number(chain.get(i)) + 10 * Number(draw.get(i)) + labels.indexOf(school.get(i)));
     }
+    const scalars = await trace.extract("scale, seed, level", { groups: ["constant_data"] });
+    expect(scalars.numRows).toBe(1);
+    expect(["scale", "seed", "level"].map((name) => Number(scalars.getChild(name)!.get(0)))).toEqual([2.5, 7, -3]);
     const selection = await trace.extract("theta[school=Deerfield]");
     expect([...(selection.getChild("theta")!.toArray() as Float64Array)].sort((a, b) => a - b)).toEqual([1, 11, 21, 31, 41, 51, 61, 101, 111, 121, 131, 141, 151, 161]);
   });

@@ -56,7 +56,7 @@ function numericReader(dataset: Dataset, variable: NetcdfVariable, chunks: reado
   const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
   return (coords) => {
     if (coords.length !== shape.length || coords.some((c, k) => !(c >= 0 && c < grid[k]))) return undefined;
-    if (shape.length === 0) return bytesOf(dataset.value, variable.path, label);
+    if (shape.length === 0) return scalarBytes(dataset.value, variable.dtype);
     const ranges = coords.map((c, k): [number, number] => [c * chunks[k], Math.min(shape[k], (c + 1) * chunks[k])]);
     let data: unknown;
     try {
@@ -68,6 +68,20 @@ function numericReader(dataset: Dataset, variable: NetcdfVariable, chunks: reado
     const region = ranges.map(([start, end]) => end - start);
     return region.every((n, k) => n === chunks[k]) ? bytes : padded(bytes, region, chunks, itemBytes);
   };
+}
+
+/** A scalar dataset's value (h5wasm gives it as a number or a bigint) as the bytes of its Zarr dtype. */
+function scalarBytes(value: unknown, dtype: string): Uint8Array {
+  const size = Number(dtype.slice(2));
+  const view = new DataView(new ArrayBuffer(size));
+  const kind = dtype[1];
+  if (kind === "f") size === 8 ? view.setFloat64(0, Number(value), true) : view.setFloat32(0, Number(value), true);
+  else if (size === 8) kind === "i" ? view.setBigInt64(0, BigInt(value as bigint), true) : view.setBigUint64(0, BigInt(value as bigint), true);
+  else {
+    const set = { i: { 1: view.setInt8, 2: view.setInt16, 4: view.setInt32 }, u: { 1: view.setUint8, 2: view.setUint16, 4: view.setUint32 } }[kind as "i" | "u"][size as 1 | 2 | 4];
+    set.call(view, 0, Number(value), true);
+  }
+  return new Uint8Array(view.buffer);
 }
 
 function bytesOf(data: unknown, path: string, label: string): Uint8Array {

@@ -35,7 +35,8 @@ export class VirtualZarr {
     const { dims, shape, chunks, dtype, attrs = {} } = array;
     this.#documents.set(`${path}/.zarray`, { zarr_format: 2, shape, chunks, dtype, compressor: null, filters: null, fill_value: null, order: "C" });
     this.#documents.set(`${path}/.zattrs`, { ...attrs, _ARRAY_DIMENSIONS: dims });
-    this.#readers.set(path, read);
+    // A dimensionless array's one chunk is keyed "0" in Zarr v2, which reads as coordinates [0].
+    this.#readers.set(path, shape.length ? read : (coords) => (coords.length === 1 && coords[0] === 0 ? read([]) : undefined));
   }
 
   store(): AsyncReadable {
