@@ -36,6 +36,8 @@ test.describe("the table panel pages rows from the worker", () => {
     const height = await viewport.evaluate((el) => el.scrollHeight - el.clientHeight);
     await viewport.evaluate((el, top) => (el.scrollTop = top), Math.round(height / 2));
     await expect(figure.getByRole("status")).toHaveText(/^Rows 76,\d{3}–76,\d{3} of 153,600$/);
+    // The rows follow the status within a frame: read the first one's number once it is there.
+    await expect(body.first().locator("th")).toHaveText(/^76,\d{3}$/);
     const first = Number((await body.first().locator("th").textContent())!.replace(/,/g, ""));
     await expect(body.nth(5).locator("td")).toHaveText(shown(rows[first - 1 + 5]));
 
