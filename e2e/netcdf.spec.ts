@@ -1,6 +1,10 @@
 // ArviZ's NetCDF files (idata.to_netcdf) opened as a user would: Open file, a drop; drawn,
 // linked with the Zarr copy's fingerprint, and refused by name when they cannot be read.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { writeLargeNetcdf } from "../tests/large-netcdf.ts";
 import { densityMarks, dropFile, expectBetaSigma, fixture, openFile, openFolder, runQuery, serveFixtures } from "./helpers.ts";
 
 const SCHOOLS = ["Choate", "Deerfield", "Phillips Andover", "Phillips Exeter", "Hotchkiss", "Lawrenceville", "St. Paul's", "Mt. Hermon"];
@@ -56,5 +60,58 @@ test.describe("NetCDF files", () => {
     await expect(cut).toContainText("cannot open cut.nc as a netCDF-4 (HDF5) file");
     await cut.getByRole("button", { name: "Dismiss" }).click();
     await expectBetaSigma(page);
+  });
+});
+
+/** Bytes resident in every Chromium process on this machine (the browser, its renderers, its helpers). */
+function chromiumResidentBytes(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!/^Name:\s+chrom/m.test(status)) continue;
+    total += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+  }
+  return total;
+}
+
+test.describe("a NetCDF file larger than memory should hold", () => {
+  const dir = mkdtempSync(join(tmpdir(), "drawscope-large-nc-"));
+  const path = join(dir, "theta-70000.nc");
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    // 4 chains × 1000 draws × 70,000 parameters of float64, uncompressed: 2.24 GB, offsets past 2 GiB.
+    await writeLargeNetcdf(path, 70_000);
+  });
+  test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("a 2.2 GB file opened with Open file is read in place: a query reads its part, and memory stays far below the file", async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto("/");
+    const before = chromiumResidentBytes();
+    await openFile(page, path);
+    const browser = page.getByRole("navigation", { name: "Trace" });
+    await expect(browser).toContainText("theta-70000.nc");
+    await expect(browser.getByRole("button", { name: "theta[param] 4×1000×70000" })).toBeVisible();
+    await expect(browser.getByText("NetCDF-4 · 1 group", { exact: true })).toBeVisible();
+    await runQuery(page, "sigma");
+    await expect(page.getByRole("figure", { name: "Density of sigma" })).toBeVisible();
+    // The last parameter, in the last chunk of each chain, at offsets past 2 GiB: theta = 1e9·chain + 1e5·draw + param.
+    await runQuery(page, "theta[param=69999]");
+    const table = page.getByRole("figure", { name: "Tidy table of theta[param=69999]: 4,000 rows, 4 columns" });
+    await expect(table.locator("thead th span")).toHaveText(["chain", "draw", "param", "theta"]);
+    await expect(table.locator("tbody tr").nth(0).locator("td")).toHaveText(["0", "0", "69999", "69999"]);
+    await expect(table.locator("tbody tr").nth(1).locator("td").nth(3)).toHaveText("169999");
+    // Chain 3's chunk lies past 2 GiB into the file.
+    await table.getByLabel(/^Rows of the table/).evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(table.getByRole("status")).toHaveText("Rows 3,981–4,000 of 4,000");
+    await expect(table.locator("tbody tr").last().locator("td")).toHaveText(["3", "999", "69999", "3099969999"]);
+    const added = chromiumResidentBytes() - before;
+    expect(added).toBeLessThan(1e9);
+    await page.screenshot({ path: "test-results/netcdf-large-file.png", fullPage: true });
   });
 });

@@ -8,7 +8,7 @@ export interface ServerKind {
   ranges: boolean;
   /** Let any origin read it (Access-Control-Allow-Origin: *, the Range header allowed). */
   cors: boolean;
-  /** Bytes `/large.zip` claims: it starts its body and never ends it. */
+  /** Bytes `/large.zip` and `/large.nc` claim: each starts its body and never ends it. */
   largeBytes?: number;
 }
 
@@ -48,7 +48,7 @@ export async function startFixtureServer(root: string, kind: ServerKind): Promis
     requests.push(`${req.method} ${path} ${req.headers.range ?? ""}`.trimEnd());
     const cors: Record<string, string> = kind.cors ? { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Range" } : {};
     if (req.method === "OPTIONS") return res.writeHead(204, cors).end();
-    if (path === "/large.zip" && kind.largeBytes) {
+    if ((path === "/large.zip" || path === "/large.nc") && kind.largeBytes) {
       res.writeHead(200, { ...cors, "Content-Length": kind.largeBytes });
       if (req.method === "HEAD") res.end();
       else res.write(new Uint8Array(65536));

@@ -10,7 +10,7 @@ import { openDirectoryHandle } from "../src/engine/store/directory.ts";
 import { openFiles } from "../src/engine/store/files.ts";
 import { rewriteZarrJson } from "../src/engine/store/fixed-length-utf32.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { HttpZipReader, WHOLE_ZIP_LIMIT } from "../src/engine/store/http-zip.ts";
+import { HttpRangeReader, WHOLE_DOWNLOAD_LIMIT } from "../src/engine/store/http-ranges.ts";
 import { openUrl } from "../src/engine/store/url.ts";
 import { openZipBlob } from "../src/engine/store/zip.ts";
 import { openTrace } from "../src/engine/trace.ts";
@@ -113,7 +113,7 @@ describe("stores served over HTTP (loopback server with range requests)", () => 
 
 describe("a zip from a server that ignores range requests", () => {
   const ZIP = readFileSync(join(FIXTURES, "grouped_regression.v3.zarr.zip"));
-  const LARGE = WHOLE_ZIP_LIMIT + 1_000_000;
+  const LARGE = WHOLE_DOWNLOAD_LIMIT + 1_000_000;
   let server: Server;
   let base: string;
   const requests: string[] = [];
@@ -152,8 +152,8 @@ describe("a zip from a server that ignores range requests", () => {
           const block = new Uint8Array(1 << 20);
           let sent = 0;
           const more = () => {
-            while (sent <= WHOLE_ZIP_LIMIT + (2 << 20) && res.write(block)) sent += block.byteLength;
-            if (sent <= WHOLE_ZIP_LIMIT + (2 << 20)) res.once("drain", more);
+            while (sent <= WHOLE_DOWNLOAD_LIMIT + (2 << 20) && res.write(block)) sent += block.byteLength;
+            if (sent <= WHOLE_DOWNLOAD_LIMIT + (2 << 20)) res.once("drain", more);
             else res.end();
           };
           more();
@@ -204,7 +204,7 @@ describe("a zip from a server that ignores range requests", () => {
   });
 
   it("serves overlapping reads from one whole download, with the right bytes", async () => {
-    const reader = new HttpZipReader(new URL(`${base}/small.zip`), "small.zip");
+    const reader = new HttpRangeReader(new URL(`${base}/small.zip`), "small.zip");
     expect(await reader.getLength()).toBe(ZIP.byteLength);
     const [a, b] = await Promise.all([reader.read(0, 16), reader.read(1000, 32)]);
     expect(a).toEqual(new Uint8Array(ZIP.subarray(0, 16)));

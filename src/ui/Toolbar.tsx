@@ -89,7 +89,7 @@ export function Toolbar() {
           if (url.trim()) void openUrl(new URL(url.trim(), location.href).href);
         }}
       >
-        <input type="text" inputMode="url" aria-label="Store URL" placeholder="https://…/trace.zarr, .zip or .csv" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <input type="text" inputMode="url" aria-label="Store URL" placeholder="https://…/trace.zarr, .zip, .nc or .csv" value={url} onChange={(e) => setUrl(e.target.value)} />
         <button type="submit">Open URL</button>
       </form>
       <button type="button" onClick={() => void openExample()}>

@@ -98,7 +98,7 @@ export function TraceBrowser() {
     <nav aria-label="Trace" className="trace-browser">
       <h2 title={tree.label}>{tree.label}</h2>
       <p className="muted">
-        {tree.origin ?? `Zarr v${tree.zarrFormat}${tree.consolidated ? ", consolidated" : ""}`} · {tree.groups.length} groups
+        {tree.origin ?? `Zarr v${tree.zarrFormat}${tree.consolidated ? ", consolidated" : ""}`} · {tree.groups.length} {tree.groups.length === 1 ? "group" : "groups"}
       </p>
       {model.map((g) => (
         <Group key={g.name} group={g} defaultGroup={defaultGroup} />

@@ -22,6 +22,8 @@ import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequ
 declare const self: DedicatedWorkerGlobalScope;
 
 let trace: Trace | undefined;
+/** The store the open trace reads, closed when another replaces it. */
+let openStore: TraceStore | undefined;
 /**
  * The last query's table, which panels, pages and exports read (the page never holds its rows),
  * and its bytes; or, for a query over the memory budget, no table but its elements to stream.
@@ -85,12 +87,20 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
       signal,
       onProgress: (progress) => report({ kind: "parse", ...progress }, progress.filesDone === progress.filesTotal),
     });
-    const counted = new CountedStore(source.store);
-    counted.onRead = (count) => report({ kind: "open", ...count });
-    const opened = await openTrace({ ...source, store: counted }, { pool, remote: remoteChunksOf(source.store) });
-    counted.onRead = undefined;
-    signal.throwIfAborted();
+    let opened: Trace;
+    try {
+      const counted = new CountedStore(source.store);
+      counted.onRead = (count) => report({ kind: "open", ...count });
+      opened = await openTrace({ ...source, store: counted }, { pool, remote: remoteChunksOf(source.store) });
+      counted.onRead = undefined;
+      signal.throwIfAborted();
+    } catch (error) {
+      source.close?.();
+      throw error;
+    }
     // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.
+    openStore?.close?.();
+    openStore = source;
     trace = opened;
     current = undefined;
     post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });

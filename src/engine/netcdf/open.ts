@@ -1,6 +1,10 @@
 import type { File as H5File } from "h5wasm";
 import { DrawscopeError, StoreError } from "../errors.ts";
+import { HttpRangeReader, type ServedFile } from "../store/http-ranges.ts";
 import type { TraceStore } from "../store/types.ts";
+import { blobSource, memorySource, type ByteSource } from "./byte-source.ts";
+import { mountByteSource, type MountedSource } from "./byte-source-fs.ts";
+import { rangeRequestSource } from "./range-requests.ts";
 import { netcdfZarr } from "./zarr-view.ts";
 
 /** HDF5's signature: a netCDF-4 file's first bytes (or after a user block of 512, 1024, 2048… bytes). */
@@ -44,28 +48,85 @@ export async function readyH5wasm<M extends { ready: Promise<{ activate_throwing
   return h5wasm;
 }
 
-/** The file h5wasm opens, as a store; what HDF5 cannot read of it (a broken or cut file) is named as such. */
-export function opened(open: () => H5File, label: string): TraceStore {
+/** What went wrong reading the file's bytes, as the user's error: a drawscope error as it is, else named for the file. */
+function sourceError(failure: unknown, label: string): DrawscopeError {
+  if (failure instanceof DrawscopeError) return failure;
+  return new StoreError(
+    `cannot read ${label}: ${(failure as Error).message ?? failure}. If the file was moved or changed since it was opened, open it again.`,
+    label,
+  );
+}
+
+/**
+ * The file h5wasm opens, as a store that closes it (and takes `mounted` out of h5wasm's file
+ * system) when another trace replaces it. What HDF5 cannot read of it (a broken or cut file) is
+ * named as such; a read of the file's bytes that failed is reported as itself.
+ */
+export function opened(open: () => H5File, label: string, mounted?: MountedSource): TraceStore {
+  let file: H5File | undefined;
   try {
-    return netcdfZarr(open(), label);
+    file = open();
+    const failure = () => {
+      const cause = mounted?.takeFailure();
+      return cause === undefined ? undefined : sourceError(cause, label);
+    };
+    const store = netcdfZarr(file, label, failure);
+    const close = () => {
+      file!.close();
+      mounted?.unmount();
+    };
+    return { ...store, close };
   } catch (error) {
+    file?.close();
+    mounted?.unmount();
     if (error instanceof DrawscopeError) throw error;
+    const cause = mounted?.takeFailure();
+    if (cause !== undefined) throw sourceError(cause, label);
     throw new StoreError(`cannot open ${label} as a netCDF-4 (HDF5) file: ${reason(error)}. It may be cut short or damaged: save it again from ArviZ (idata.to_netcdf).`, label);
   }
 }
 
-let mounts = 0;
-
-/**
- * In a worker: a netCDF-4 file the user handed over (a dropped or picked file), read in place. It
- * is mounted in h5wasm's file system as a worker file (WORKERFS), whose reads are synchronous
- * slices of the blob: only the parts of the file a query needs are ever read.
- */
-export async function openNetcdfBlob(blob: Blob, label: string): Promise<TraceStore> {
+/** A netCDF-4 file read through `source` by h5wasm's browser build (in a worker, or in Node for tests). */
+export async function openNetcdfSource(source: ByteSource, label: string): Promise<TraceStore> {
   const h5wasm = await readyH5wasm(await import("h5wasm"));
   const { FS } = await h5wasm.ready;
-  const folder = `/drawscope-${++mounts}`;
-  FS.mkdir(folder);
-  FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: "trace.nc", data: blob }] }, folder);
-  return opened(() => new h5wasm.File(`${folder}/trace.nc`, "r"), label);
+  const mounted = mountByteSource(FS, source);
+  return opened(() => new h5wasm.File(mounted.path, "r"), label, mounted);
+}
+
+/**
+ * In a worker: a netCDF-4 file the user handed over (a dropped or picked file), read in place:
+ * HDF5 reads slices of the blob as it needs them, so only the parts of the file a query needs are
+ * ever read.
+ */
+export function openNetcdfBlob(blob: Blob, label: string): Promise<TraceStore> {
+  return openNetcdfSource(blobSource(blob), label);
+}
+
+const SERVED_NETCDF: ServedFile = {
+  noun: "netCDF file",
+  instead: 'serve the trace as Zarr instead (idata.to_zarr("trace.zarr")), or download the file and use Open file',
+};
+
+/**
+ * In a worker: a netCDF-4 file on a server, read by HTTP range requests (only the ranges HDF5
+ * asks for). A small file from a server that ignores ranges is read from one download; a large
+ * one is refused, saying why.
+ */
+export async function openNetcdfUrl(url: URL, label: string): Promise<TraceStore> {
+  if (typeof XMLHttpRequest === "undefined") {
+    throw new StoreError(`${label} is a netCDF file: the command line reads netCDF files by path, not by address. Download it (curl -O ${label}) and give the file's path.`, label);
+  }
+  const reader = new HttpRangeReader(url, label, SERVED_NETCDF);
+  const size = await reader.getLength();
+  const kind = sniffNetcdf(await reader.read(0, Math.min(size, NETCDF_SNIFF_BYTES)));
+  if (kind === "netcdf3") throw netcdf3Error(label);
+  if (kind !== "hdf5") {
+    throw new StoreError(
+      `${label} is not a netCDF-4 file: it does not begin as an HDF5 file does. Check the address (a server may have sent a web page instead of the file).`,
+      label,
+    );
+  }
+  const whole = await reader.whole();
+  return openNetcdfSource(whole ? memorySource(whole) : rangeRequestSource(url.href, size, label), label);
 }

@@ -50,19 +50,22 @@ function utf32(values: readonly string[], width: number): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
+/** Why the file's bytes could not be read, when that is why HDF5 failed. */
+type SourceFailure = () => Error | undefined;
+
 /** The chunks of a numeric dataset, each read as the hyperslab it covers (HDF5 decompresses it). */
-function numericReader(dataset: Dataset, variable: NetcdfVariable, chunks: readonly number[], itemBytes: number, label: string): ChunkReader {
+function numericReader(dataset: Dataset, variable: NetcdfVariable, chunks: readonly number[], itemBytes: number, label: string, failure: SourceFailure): ChunkReader {
   const { shape } = variable;
   const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
   return (coords) => {
     if (coords.length !== shape.length || coords.some((c, k) => !(c >= 0 && c < grid[k]))) return undefined;
-    if (shape.length === 0) return scalarBytes(dataset.value, variable.dtype);
     const ranges = coords.map((c, k): [number, number] => [c * chunks[k], Math.min(shape[k], (c + 1) * chunks[k])]);
     let data: unknown;
     try {
+      if (shape.length === 0) return scalarBytes(dataset.value, variable.dtype);
       data = dataset.slice(ranges);
     } catch (error) {
-      throw new StoreError(`cannot read ${variable.path} of ${label}: ${(error as Error).message}`, variable.path);
+      throw failure() ?? new StoreError(`cannot read ${variable.path} of ${label}: ${(error as Error).message}`, variable.path);
     }
     const bytes = bytesOf(data, variable.path, label);
     const region = ranges.map(([start, end]) => end - start);
@@ -100,7 +103,7 @@ function isNetcdf(file: H5File, variables: readonly NetcdfVariable[]): boolean {
  * (the same fingerprint) as its Zarr copy. Chunks are the file's own (or cuts of a contiguous
  * dataset), read as hyperslabs when asked for: the file is never read whole.
  */
-export function netcdfZarr(file: H5File, label: string): TraceStore {
+export function netcdfZarr(file: H5File, label: string, failure: SourceFailure = () => undefined): TraceStore {
   const groups = netcdfGroups(file, label);
   if (!isNetcdf(file, groups.flatMap((g) => g.variables))) {
     throw new StoreError(
@@ -127,7 +130,7 @@ export function netcdfZarr(file: H5File, label: string): TraceStore {
       }
       const itemBytes = Number(variable.dtype.slice(2));
       const chunks = variable.chunks ?? contiguousChunks(shape, itemBytes);
-      zarr.array(path, { dims, shape, chunks, dtype: variable.dtype, attrs }, numericReader(dataset, variable, chunks, itemBytes, label));
+      zarr.array(path, { dims, shape, chunks, dtype: variable.dtype, attrs }, numericReader(dataset, variable, chunks, itemBytes, label, failure));
     }
   }
   return { store: zarr.store(), label, origin: "NetCDF-4" };

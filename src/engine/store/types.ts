@@ -12,6 +12,8 @@ export interface TraceStore {
   readonly label: string;
   /** What the store was made from when it is not a Zarr store (`CmdStan CSV, 4 chains`), for the trace browser. */
   readonly origin?: string;
+  /** Let go of what the store holds open (a netCDF file in h5wasm), once a trace opened from another store replaces it. */
+  readonly close?: () => void;
 }
 
 /**

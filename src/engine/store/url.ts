@@ -1,10 +1,11 @@
 import { streamChunks } from "../cmdstan/csv-file.ts";
 import { isCsvName } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
+import { openNetcdfUrl } from "../netcdf/open.ts";
 import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
 import { BULK_FETCH, FolderFetchStore } from "./fetch-body.ts";
-import { HttpZipReader } from "./http-zip.ts";
+import { HttpRangeReader } from "./http-ranges.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
 
@@ -46,9 +47,9 @@ async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Pro
 }
 
 /**
- * A store served over HTTP(S): a Zarr folder, or a .zip read by HTTP range requests. Either way
- * each metadata document is fetched once and recently read chunks are kept (see CachedStore). A
- * .csv address is CmdStan's output for one chain, read as it downloads.
+ * A store served over HTTP(S): a Zarr folder, or a .zip or netCDF file read by HTTP range
+ * requests. Either way each metadata document is fetched once and recently read chunks are kept
+ * (see CachedStore). A .csv address is CmdStan's output for one chain, read as it downloads.
  */
 export async function openUrl(url: string, options: UrlOptions = {}): Promise<TraceStore> {
   let parsed: URL;
@@ -61,16 +62,13 @@ export async function openUrl(url: string, options: UrlOptions = {}): Promise<Tr
     throw new StoreError(`'${url}' is not an http(s) URL: only stores served over HTTP can be opened by address`);
   }
   if (isCsvName(parsed.pathname)) return openCsvUrl(parsed, url, options);
-  if (/\.(nc|nc4|h5|hdf5)$/i.test(parsed.pathname)) {
-    throw new StoreError(
-      `${url} is a netCDF file: drawscope reads netCDF files from this computer (drop the file, or Open file), not by address yet. ` +
-        `Download it and open it that way, or serve the trace as Zarr (idata.to_zarr("trace.zarr")) and open that address.`,
-      url,
-    );
-  }
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  if (/\.(nc|nc4|h5|hdf5)$/i.test(parsed.pathname)) {
+    const netcdf = await openNetcdfUrl(parsed, url);
+    return { ...netcdf, store: new CachedStore(netcdf.store, cacheBytes) };
+  }
   if (parsed.pathname.toLowerCase().endsWith(".zip")) {
-    const zip = await openZip(new HttpZipReader(parsed, url), url, options);
+    const zip = await openZip(new HttpRangeReader(parsed, url), url, options);
     // A zip of CmdStan's CSV files is already held in memory, read: nothing to cache.
     return zip.origin ? zip : { ...zip, store: new CachedStore(zip.store, cacheBytes) };
   }

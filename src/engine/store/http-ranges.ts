@@ -4,11 +4,13 @@ import { BULK_FETCH } from "./fetch-body.ts";
 import type { ZipReader } from "./zip.ts";
 
 /**
- * A zip that a server ignoring range requests sends whole is kept, up to this size, and read from
- * memory: the example and most single-model traces fit. Larger ones are refused, since every read
- * would download the whole file again.
+ * A file (a zip, a netCDF file) that a server ignoring range requests sends whole is kept, up to
+ * this size, and read from memory: the example and most single-model traces fit. Larger ones are
+ * refused, since every read would download the whole file again.
  */
-export const WHOLE_ZIP_LIMIT = 64_000_000;
+export const WHOLE_DOWNLOAD_LIMIT = 64_000_000;
+
+const capitalized = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** A byte count from a header, if it is one. */
 function byteCount(text: string | null | undefined): number | undefined {
@@ -16,21 +18,36 @@ function byteCount(text: string | null | undefined): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** What a file served over HTTP is, for messages: its noun, and what to do instead when it cannot be read by ranges. */
+export interface ServedFile {
+  noun: string;
+  instead: string;
+}
+
+export const SERVED_ZIP: ServedFile = { noun: "zip", instead: "serve the unzipped Zarr folder instead, or download the zip and use Open file" };
+
 /**
- * A zip served over HTTP(S), read by range requests so that a large zip is never downloaded whole.
- * Servers are checked rather than trusted: one that answers a range request with the whole file
- * (200 instead of 206) is detected, its small zips kept from that answer and large ones refused
- * with a message that says so; a short answer is an error, never a silently shifted read.
+ * A file (a zip, a netCDF file) served over HTTP(S), read by range requests so that a large file
+ * is never downloaded whole. Servers are checked rather than trusted: one that answers a range
+ * request with the whole file (200 instead of 206) is detected, its small files kept from that
+ * answer and large ones refused with a message that says so; a short answer is an error, never a
+ * silently shifted read.
  */
-export class HttpZipReader implements ZipReader {
+export class HttpRangeReader implements ZipReader {
   #length?: number;
-  /** The whole zip, once a server sent all of it: shared by reads that overlap its download. */
+  /** The whole file, once a server sent all of it: shared by reads that overlap its download. */
   #whole?: Promise<Uint8Array<ArrayBuffer>>;
 
   constructor(
     private readonly url: URL,
     private readonly label: string,
+    private readonly file: ServedFile = SERVED_ZIP,
   ) {}
+
+  /** The whole file, if the server sent all of it (it ignores range requests) and it was small enough to keep. */
+  async whole(): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    return this.#whole;
+  }
 
   async getLength(): Promise<number> {
     if (this.#length !== undefined) return this.#length;
@@ -76,16 +93,15 @@ export class HttpZipReader implements ZipReader {
 
   #unreliable(what: string): StoreError {
     return new StoreError(
-      `${this.label}: the server ${what}, so the zip cannot be read reliably. ` +
-        "Serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+      `${this.label}: the server ${what}, so the ${this.file.noun} cannot be read reliably. ${capitalized(this.file.instead)}.`,
       this.label,
     );
   }
 
-  /** The whole zip from an answer that carries all of it; refused above WHOLE_ZIP_LIMIT. */
+  /** The whole file from an answer that carries all of it; refused above WHOLE_DOWNLOAD_LIMIT. */
   async #readWhole(response: Response, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
     const size = byteCount(response.headers.get("content-length")) ?? this.#length;
-    if (size !== undefined && size > WHOLE_ZIP_LIMIT) {
+    if (size !== undefined && size > WHOLE_DOWNLOAD_LIMIT) {
       await response.body?.cancel();
       throw this.#tooLargeWithoutRanges(size, askedFor);
     }
@@ -101,7 +117,7 @@ export class HttpZipReader implements ZipReader {
       });
     for (let part = await next(); !part.done; part = await next()) {
       received += part.value.byteLength;
-      if (received > WHOLE_ZIP_LIMIT) {
+      if (received > WHOLE_DOWNLOAD_LIMIT) {
         await reader.cancel();
         throw this.#tooLargeWithoutRanges(undefined, askedFor);
       }
@@ -121,15 +137,15 @@ export class HttpZipReader implements ZipReader {
   }
 
   #tooLargeWithoutRanges(size: number | undefined, askedFor: number | undefined): StoreError {
-    const what = size === undefined ? `more than ${megabytes(WHOLE_ZIP_LIMIT)}` : megabytes(size);
+    const what = size === undefined ? `more than ${megabytes(WHOLE_DOWNLOAD_LIMIT)}` : megabytes(size);
     const why =
       askedFor === undefined
-        ? "the server does not say the zip's size, so drawscope cannot read it by HTTP range requests"
+        ? `the server does not say the ${this.file.noun}'s size, so drawscope cannot read it by HTTP range requests`
         : `the server does not answer HTTP range requests: asked for ${askedFor} byte${askedFor === 1 ? "" : "s"}, it sent the whole file`;
     return new StoreError(
-      `${this.label} is ${what}, and ${why}. drawscope reads a zip over HTTP by ranges and downloads it whole only up to ` +
-        `${megabytes(WHOLE_ZIP_LIMIT)}. Serve it from a server that supports range requests (Accept-Ranges: bytes), ` +
-        "serve the unzipped Zarr folder instead, or download the zip and use Open file.",
+      `${this.label} is ${what}, and ${why}. drawscope reads a ${this.file.noun} over HTTP by ranges and downloads it whole only up to ` +
+        `${megabytes(WHOLE_DOWNLOAD_LIMIT)}. Serve it from a server that supports range requests (Accept-Ranges: bytes), ` +
+        `${this.file.instead}.`,
       this.label,
     );
   }
