@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { tableShape } from "./table-shape.ts";
@@ -65,11 +66,24 @@ function fakeEngine(traces: Record<string, Trace>) {
           throw new EngineError({ name: e.name, message: e.message });
         }),
       ),
+    loo: (variable, rEff) =>
+      job(async () => {
+        try {
+          const result = await open!.loo({ variable, rEff });
+          return { ...result, labels: result.labels.map((labels) => labels.map(String)) };
+        } catch (e) {
+          throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
+        }
+      }),
   };
   return { engine, state };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
+/** Wait (up to 10 s) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await settle();
+}
 
 describe("the app store", () => {
   it("opens a trace with a first query drawn, and keeps the last good result when a query fails", async () => {
@@ -164,6 +178,42 @@ describe("the app store", () => {
     expect(store.getState()).toMatchObject({ notice: undefined, pendingLink: undefined });
     expect(store.getState().view.query).toBe("sigma");
     expect(store.getState().view.panels.map((p) => [p.kind, p.options])).toEqual([["table", { rows: "10" }]]);
+    expect(store.getState().result?.shape.numRows).toBe(1600);
+  });
+
+  it("computes PSIS-LOO when its section is shown, again for another r_eff, and queries an observation on a pick", async () => {
+    const { engine } = fakeEngine({ "a.zip": grouped });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "a.zip" }, { kind: "local", label: "a.zip" }, "a.zip");
+    store.actions.showLoo();
+    expect(store.getState().view.loo).toEqual({ rEff: "relative" });
+    await until(() => store.getState().loo?.running === false);
+    const first = store.getState().loo!;
+    expect(first.running).toBe(false);
+    expect(first.result?.variable).toBe("log_likelihood/y");
+    const golden = JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", "loo_y.json"), "utf8"));
+    expect(Math.abs(first.result!.elpd_loo.estimate - golden.results.r_eff_relative.elpd_loo)).toBeLessThan(1e-6 * 60);
+    store.actions.setLooView({ rEff: 1 });
+    await until(() => store.getState().loo?.running === false);
+    expect(Math.abs(store.getState().loo!.result!.elpd_loo.estimate - golden.results.r_eff_1.elpd_loo)).toBeLessThan(1e-6 * 60);
+    await store.actions.inspectObservation(92);
+    expect(store.getState().view.query).toBe("posterior_predictive/y[obs_ind=92]");
+    expect(store.getState().result?.shape.numRows).toBe(1600);
+    store.actions.hideLoo();
+    expect(store.getState().view.loo).toBeUndefined();
+    expect(store.getState().loo).toBeUndefined();
+  });
+
+  it("shows why PSIS-LOO cannot be computed for a trace without log-likelihood, and keeps the app usable", async () => {
+    const cmdstan = await openPath(join(FIXTURES, "grouped_regression.cmdstan"));
+    const { engine } = fakeEngine({ "c.zip": cmdstan });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "c.zip" }, { kind: "local", label: "c.zip" }, "c.zip");
+    store.actions.showLoo();
+    await until(() => store.getState().loo?.running === false);
+    expect(store.getState().loo?.error?.message).toContain("the trace has no log_likelihood group, which PSIS-LOO needs");
+    store.actions.setQuery("sigma");
+    await store.actions.runQuery();
     expect(store.getState().result?.shape.numRows).toBe(1600);
   });
 });

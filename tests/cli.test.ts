@@ -217,3 +217,51 @@ describe("diagnose CLI", () => {
     expect(wrong.stderr).toContain("constant_data/x has no variables with draws to diagnose");
   });
 });
+
+describe("loo CLI", () => {
+  const LOO = join(import.meta.dirname, "..", "src", "cli", "loo.ts");
+  const loo = (...args: string[]) => command(LOO, args);
+  const goldenOf = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), "utf8"));
+  const close = (actual: number, wanted: number) => expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(1e-6 * Math.abs(wanted));
+
+  it("prints JSON of each model's estimates and pointwise values, and the comparison, as R loo gives them", () => {
+    const run = loo(join(FIXTURES, "arviz/centered_eight.nc"), join(FIXTURES, "arviz/non_centered_eight.v3.zarr"), "--format", "json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.models.map((m: { name: string }) => m.name)).toEqual(["centered_eight", "non_centered_eight"]);
+    for (const [i, path] of ["arviz/centered_eight.expected/loo_obs.json", "arviz/non_centered_eight.expected/loo_obs.json"].entries()) {
+      const wanted = goldenOf(path).results.r_eff_relative;
+      for (const key of ["elpd_loo", "se_elpd_loo", "p_loo", "se_p_loo", "looic", "se_looic"]) close(out.models[i][key], wanted[key]);
+      out.models[i].pointwise.pareto_k.forEach((k: number, j: number) => expect(Math.abs(k - wanted.pointwise.influence_pareto_k[j])).toBeLessThan(1e-6));
+      out.models[i].pointwise.elpd_loo.forEach((v: number, j: number) => close(v, wanted.pointwise.elpd_loo[j]));
+    }
+    const compare = goldenOf("arviz/compare_eight.json").results.r_eff_relative.models;
+    expect(out.compare.map((row: { name: string }) => row.name)).toEqual(compare.map((m: { model: string }) => m.model));
+    close(out.compare[1].elpd_diff, compare[1].elpd_diff);
+    close(out.compare[1].se_diff, compare[1].se_diff);
+    expect(out.compare[0]).toMatchObject({ elpd_diff: 0, se_diff: 0, p_worse: null, diag_diff: "" });
+    expect(out.compare[1].diag_diff).toBe("N < 100");
+  });
+
+  it("prints CSV estimates with r_eff = 1, or every observation with --pointwise, and says what is wrong", () => {
+    const run = loo(join(FIXTURES, "grouped_regression.zarr.zip"), "--reff", "1");
+    expect(run.code).toBe(0);
+    const { header, rows } = parseCsv(run.stdout);
+    expect(header).toEqual(["model", "elpd_loo", "se_elpd_loo", "p_loo", "se_p_loo", "looic", "se_looic"]);
+    const wanted = goldenOf("grouped_regression.expected/loo_y.json").results.r_eff_1;
+    expect(rows[0][0]).toBe("grouped_regression");
+    ["elpd_loo", "se_elpd_loo", "p_loo", "se_p_loo", "looic", "se_looic"].forEach((key, j) => close(Number(rows[0][1 + j]), wanted[key]));
+    const pointwise = parseCsv(loo(join(FIXTURES, "grouped_regression.zarr"), "--pointwise").stdout);
+    expect(pointwise.header).toEqual(["model", "obs_ind", "elpd_loo", "mcse_elpd_loo", "p_loo", "looic", "pareto_k", "n_eff", "r_eff"]);
+    expect(pointwise.rows).toHaveLength(96);
+    const relative = goldenOf("grouped_regression.expected/loo_y.json").results.r_eff_relative;
+    pointwise.rows.forEach((r, i) => close(Number(r[8]), relative.r_eff[i]));
+    const wrong = loo(join(FIXTURES, "grouped_regression.cmdstan"));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("the trace has no log_likelihood group, which PSIS-LOO needs");
+    const usage = loo(join(FIXTURES, "grouped_regression.zarr"), "--reff", "2");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--reff must be auto or 1, not '2'");
+  });
+});

@@ -130,7 +130,7 @@ describe("diagnostics read chunk by chunk", () => {
     const received: WorkRequest[] = [];
     const { total, blocks, stats } = await diagnoseAll(EDGES, undefined, undefined, inThreadPool(2, received));
     expect(stats).toEqual(reference());
-    const jobs = received.flatMap((r) => ("diagnose" in r ? [r.diagnose.count] : []));
+    const jobs = received.flatMap((r) => ("block" in r && r.block.kind === "diagnose" ? [r.block.block.count] : []));
     // theta's 7 params as slabs of 2, 2, 2 and 1; eta's 5 schools × 4 years by school (2, 2, 1 schools); lambda as theta.
     expect(jobs).toEqual([2, 2, 2, 1, 8, 8, 4, 2, 2, 2, 1]);
     expect(blocks.map((b) => b.count)).toEqual(jobs);

@@ -188,7 +188,7 @@ describe("intervals of a query too big to hold, from its elements read chunk by 
     const streamed = (await intervals.streamed!(elements, options, new AbortController().signal)) as IntervalData;
     expect(streamed.rows).toEqual(whole.rows);
     expect(streamed.summaries).toEqual(whole.summaries);
-    const slabs = received.flatMap((r) => ("summarize" in r ? [r.summarize] : []));
+    const slabs = received.flatMap((r) => ("block" in r && r.block.kind === "summarize" ? [r.block.block] : []));
     expect(slabs.map((s) => s.count)).toEqual(new Array(48).fill(2));
     // The second block is read into the buffers the first block's slabs came back in.
     expect(slabs[4].draws).toBe(slabs[0].draws);

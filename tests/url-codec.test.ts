@@ -51,6 +51,17 @@ describe("view links", () => {
     ]);
   });
 
+  it("keeps the PSIS-LOO section: its variable and r_eff = 1; an unknown setting is named", () => {
+    const view = { query: "sigma", groups: ["posterior"], panels: [] };
+    expect(encodeView({ view: { ...view, loo: { rEff: "relative" } } })).toBe("#q=sigma&loo=");
+    expect(encodeView({ view: { ...view, loo: { variable: "y", rEff: 1 } } })).toBe("#q=sigma&loo=y;reff=1");
+    expect(decodeView("#q=sigma&loo=")!.shared.view.loo).toEqual({ variable: undefined, rEff: "relative" });
+    expect(decodeView("#q=sigma&loo=y;reff=1")!.shared.view.loo).toEqual({ variable: "y", rEff: 1 });
+    const bad = decodeView("#q=sigma&loo=y;reff=2")!;
+    expect(bad.shared.view.loo).toEqual({ variable: "y", rEff: "relative" });
+    expect(bad.problems).toEqual(["the LOO section has no setting 'reff=2'; it was ignored"]);
+  });
+
   it("keeps a memory budget other than the default, and says when one is not a number of megabytes", () => {
     const view = { query: "mu[obs]", groups: ["posterior"], panels: [] };
     expect(encodeView({ view: { ...view, budgetMB: 250 } })).toBe("#q=mu[obs]&mem=250");

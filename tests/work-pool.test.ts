@@ -11,24 +11,27 @@ import { openTrace } from "../src/engine/trace.ts";
 import { inThreadPort } from "./in-thread-pool.ts";
 import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
 
+/** The draws a block job sent to a worker. */
+const sentDraws = (request: WorkRequest) => (request as { block: { block: { draws: Float64Array } } }).block.block.draws;
+
 describe("summary and diagnostics jobs", () => {
   it("move their draws to the worker and give the buffer back with the answer; a view is copied first", async () => {
     const received: WorkRequest[] = [];
     const pool = new WorkPool(() => inThreadPort(received), 1);
     const options = { point: "median", interval: "eti", probs: [0.9] } as const;
     const draws = Float64Array.from({ length: 2 * 300 }, (_, i) => Math.sin(i));
-    const back = await pool.summarize({ draws, count: 2, options });
-    const sent = (received[0] as { summarize: { draws: Float64Array } }).summarize.draws;
+    const back = await pool.block({ kind: "summarize", block: { draws, count: 2, options } });
+    const sent = sentDraws(received[0]);
     expect(sent).toBe(draws);
     expect(back.draws).toBe(draws);
     // Draws that share their buffer with other data (a view) are copied, so only the copy moves.
     const big = new Float64Array(1200);
     big.set(draws);
-    const again = await pool.summarize({ draws: big.subarray(0, 600), count: 2, options });
-    const moved = (received[1] as { summarize: { draws: Float64Array } }).summarize.draws;
+    const again = await pool.block({ kind: "summarize", block: { draws: big.subarray(0, 600), count: 2, options } });
+    const moved = sentDraws(received[1]);
     expect(moved.buffer).not.toBe(big.buffer);
     expect([...moved]).toEqual([...draws]);
-    expect([...again.summaries]).toEqual([...back.summaries]);
+    expect([...again.values]).toEqual([...back.values]);
   });
 });
 
@@ -100,9 +103,9 @@ describe("decode pool", () => {
     const pool = new WorkPool(() => inThreadPort([]), 1);
     // Two scalars of 2 chains x 4 draws: 1..8 and 8 times 5.
     const draws = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5, 5, 5, 5, 5, 5]);
-    const [{ diagnostics }, { summaries }] = await Promise.all([
-      pool.diagnose({ draws: draws.slice(), chains: 2, count: 2 }),
-      pool.summarize({ draws: draws.slice(), count: 2, options: { point: "median", interval: "eti", probs: [0.5] } }),
+    const [{ values: diagnostics }, { values: summaries }] = await Promise.all([
+      pool.block({ kind: "diagnose", block: { draws: draws.slice(), chains: 2, count: 2 } }),
+      pool.block({ kind: "summarize", block: { draws: draws.slice(), count: 2, options: { point: "median", interval: "eti", probs: [0.5] } } }),
     ]);
     expect(diagnostics.length).toBe(2 * DIAGNOSTIC_NAMES.length);
     expect(diagnostics[DIAGNOSTIC_NAMES.indexOf("mean")]).toBe(4.5);

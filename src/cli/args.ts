@@ -69,7 +69,8 @@ export interface DrawsArgs {
   stats: boolean;
 }
 
-const STORE_HELP = `  <store>   a Zarr folder (format 2 or 3), a .zip of one, or an http(s) URL
+const STORE_HELP = `  <store>   a Zarr folder (format 2 or 3), a .zip of one, a NetCDF-4 file (.nc), CmdStan's CSV
+            output (a folder of output_N.csv, one .csv, or a .zip of them), or an http(s) URL
   <spec>    sigma | beta[groups] | theta[school, year] | constant_data/x ...
             several specs may share one argument: "beta[groups], sigma"
   --group   group to read specs from (default posterior); repeat to stack groups
@@ -159,4 +160,42 @@ ${STORE_HELP}; several groups add a 'group' column
 export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs {
   const args = readArgs(argv, ["--group"]);
   return { ...storeAndSpecs(args.positional), groups: args.flags.get("--group") ?? [] };
+}
+
+/** Command-line arguments of `loo`: stores (one model each) and options. */
+export interface LooArgs {
+  stores: string[];
+  variable?: string;
+  rEff: "relative" | 1;
+  format: "csv" | "json";
+  /** CSV of every observation's values instead of each model's estimates. */
+  pointwise: boolean;
+}
+
+export const LOO_USAGE = `usage: npm run -s loo -- <store>... [--var NAME] [--reff auto|1] [--format csv|json] [--pointwise]
+
+  <store>      a trace with a log_likelihood group (a Zarr folder or .zip, a NetCDF-4 file, or a URL);
+               several stores are several models, compared as R's loo_compare does
+  --var        the log_likelihood variable (needed when the group has more than one)
+  --reff       r_eff per observation: auto (loo's relative_eff over the chains, the default) or 1
+  --format     csv (default): one row per model, its elpd_loo, p_loo and looic with their standard
+               errors, and with several models elpd_diff, se_diff and p_worse against the best;
+               json: {"models": [{name, elpd_loo, se_elpd_loo, p_loo, se_p_loo, looic, se_looic,
+               pointwise: {elpd_loo, pareto_k, ...}}], "compare": [{name, elpd_diff, se_diff, ...}]}
+  --pointwise  CSV of every observation instead: model, its labels, elpd_loo, mcse_elpd_loo, p_loo,
+               looic, pareto_k, n_eff, r_eff`;
+
+export function parseLooArgs(argv: readonly string[]): LooArgs {
+  const args = readArgs(argv, ["--var", "--reff", "--format"], ["--pointwise"]);
+  if (args.positional.length === 0) throw new UsageError("missing the store: give the path or URL of a trace with a log_likelihood group");
+  const pointwise = args.switches.has("--pointwise");
+  const format = oneOf("--format", last(args, "--format") ?? "csv", ["csv", "json"] as const);
+  if (pointwise && format === "json") throw new UsageError("--pointwise is a CSV table; JSON output has the pointwise values already");
+  return {
+    stores: args.positional,
+    variable: last(args, "--var"),
+    rEff: oneOf("--reff", last(args, "--reff") ?? "auto", ["auto", "1"] as const) === "1" ? 1 : "relative",
+    format,
+    pointwise,
+  };
 }

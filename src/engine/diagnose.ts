@@ -1,11 +1,13 @@
-import { blockBuffers, elementCount, elementLabels, targetBlocks, type BlockDraws } from "./element-blocks.ts";
+import type { SlabDraws } from "./block-draws.ts";
+import { blockBuffers, elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
+import type { BlockJob } from "./pool/block-job.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { labelsOf } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
+import { runSlabJobs } from "./slab-jobs.ts";
 import { parseQuery } from "./spec.ts";
-import { diagnoseBlock } from "./stats/diagnose-block.ts";
 import { ownDims, type OpenedTree, type VariableInfo } from "./tree.ts";
 
 /** What a diagnostics table covers: every sampled variable of a group, or the variables of a query. */
@@ -75,31 +77,6 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
 }
 
 /**
- * Diagnose a block's elements, a slab per job, on the pool (each slab's buffer moves to a worker
- * and back, for a later block) or on this thread, each job a task of its own so a cancel can
- * arrive between them; `report` gets each slab's elements `[from, to)` (in the block) and their diagnostics.
- */
-async function diagnoseSlabs(
-  { block, slabs, chains }: BlockDraws,
-  options: { pool?: WorkPool; signal?: AbortSignal },
-  report: (from: number, to: number, stats: Float64Array) => void,
-): Promise<void> {
-  const { pool, signal } = options;
-  await Promise.all(
-    slabs.map(async (slab) => {
-      signal?.throwIfAborted();
-      const job = { draws: slab.draws, chains, count: slab.block.count };
-      let stats: Float64Array;
-      if (pool) ({ diagnostics: stats, draws: slab.draws } = await pool.diagnose(job));
-      else stats = await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(diagnoseBlock(job))));
-      signal?.throwIfAborted();
-      const from = slab.block.from - block.from;
-      report(from, from + slab.block.count, stats);
-    }),
-  );
-}
-
-/**
  * Compute the diagnostics of every element a scope covers, variable by variable. Each variable is
  * read in blocks of elements aligned to its chunks (only the chunks holding the scope's labels),
  * one block at a time within a memory bound, and each block is diagnosed in jobs spread over the
@@ -117,11 +94,12 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
     const first = index;
     index += elementCount(target);
     for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers })) {
-      const { block } = blockDraws;
-      await diagnoseSlabs(blockDraws, { pool, signal }, (from, to, stats) => {
-        const at = block.from + from;
-        onBlock({ target, index: first + at, count: to - from, labels: elementLabels(target, at, block.from + to), stats });
-        done += to - from;
+      const jobOf = (slab: SlabDraws): BlockJob => ({ kind: "diagnose", block: { draws: slab.draws, chains: blockDraws.chains, count: slab.block.count } });
+      await runSlabJobs(blockDraws.slabs, jobOf, { pool, signal }, (slab, stats) => {
+        const at = slab.block.from;
+        const count = slab.block.count;
+        onBlock({ target, index: first + at, count, labels: elementLabels(target, at, at + count), stats });
+        done += count;
         onProgress?.(done, total);
       });
     }

@@ -80,3 +80,8 @@ export class CmdStanError extends StoreError {
     this.line = where.line;
   }
 }
+
+/** What PSIS-LOO cannot be computed from: no log_likelihood group, no such variable, draws that are not finite. */
+export class LooError extends DrawscopeError {
+  override name = "LooError";
+}

@@ -1,9 +1,10 @@
 import { diagnosticTargets } from "./diagnose.ts";
 import type { Label } from "./domain.ts";
 import type { SlabDraws } from "./block-draws.ts";
+import { runSlabJobs } from "./slab-jobs.ts";
 import { blockBuffers, elementLabels, targetBlocks } from "./element-blocks.ts";
 import { planQuery } from "./query-plan.ts";
-import { summarizeBlock, summaryWidth } from "./stats/summary-block.ts";
+import { summaryWidth } from "./stats/summary-block.ts";
 import type { SummaryOptions } from "./stats/summary.ts";
 import { planShape, type TableShape } from "./table-shape.ts";
 import type { OpenedTree } from "./tree.ts";
@@ -43,17 +44,11 @@ export function queryElements(opened: OpenedTree, query: string, groups: readonl
     async summarize({ from, count, slabs }, options, signal) {
       const width = summaryWidth(options);
       const out = new Float64Array(count * width);
-      // A slab per job: on the pool its buffer moves to a worker and back (for a later block);
-      // without one, each job is a task of its own so a cancel can arrive between them.
-      await Promise.all(
-        slabs.map(async (slab) => {
-          const job = { draws: slab.draws, count: slab.block.count, options };
-          let summaries: Float64Array;
-          if (pool) ({ summaries, draws: slab.draws } = await pool.summarize(job));
-          else summaries = await new Promise<Float64Array>((resolve) => setTimeout(() => resolve(summarizeBlock(job))));
-          signal?.throwIfAborted();
-          out.set(summaries, (slab.block.from - from) * width);
-        }),
+      await runSlabJobs(
+        slabs,
+        (slab) => ({ kind: "summarize", block: { draws: slab.draws, count: slab.block.count, options } }),
+        { pool, signal },
+        (slab, summaries) => out.set(summaries, (slab.block.from - from) * width),
       );
       return out;
     },

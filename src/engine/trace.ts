@@ -1,5 +1,6 @@
 import type { Table } from "apache-arrow";
 import { diagnoseScope, type DiagnoseOptions, type DiagnosticsScope } from "./diagnose.ts";
+import { looOf, type LooOptions, type LooResult } from "./loo.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { joinDraws, type ExtractOptions } from "./extract.ts";
 import { queryElements, type ElementSource } from "./query-elements.ts";
@@ -20,6 +21,8 @@ export interface Trace {
   elements(query: string, options?: { groups?: readonly string[] }): ElementSource;
   /** Diagnostics of every element of a scope, block by block; resolves to the number of elements. */
   diagnose(scope: DiagnosticsScope, options: Omit<DiagnoseOptions, "pool">): Promise<number>;
+  /** PSIS-LOO of a log-likelihood variable, streamed over its observations. */
+  loo(options?: LooOptions): Promise<LooResult>;
 }
 
 export interface OpenOptions {
@@ -37,5 +40,6 @@ export async function openTrace(store: TraceStore, options: OpenOptions = {}): P
     stream: (query, options) => streamDraws(opened, query, options),
     elements: (query, options = {}) => queryElements(opened, query, options.groups ?? ["posterior"]),
     diagnose: (scope, options) => diagnoseScope(opened, scope, { ...options, pool: opened.pool }),
+    loo: (options = {}) => looOf(opened, { ...options, pool: opened.pool }),
   };
 }

@@ -8,6 +8,7 @@ import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import { selectionSpec } from "../engine/diagnostics-output.ts";
 import { parseSpec } from "../engine/spec.ts";
 import { DiagnosticsRows } from "./diagnostics-rows.ts";
+import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
 import {
   DEFAULT_BUDGET_MB,
@@ -64,6 +65,7 @@ export interface DiagnosticsState {
 export interface AppState {
   view: ViewState;
   diagnostics?: DiagnosticsState;
+  loo?: LooState;
   trace?: OpenedTraceState;
   /** The last query's table: its id in the worker (panels ask the worker for what they draw) and its shape. */
   result?: { table: number; shape: TableShape; query: string; groups: string[]; oversize?: string };
@@ -74,7 +76,7 @@ export interface AppState {
   pendingLink?: DecodedLink;
 }
 
-export interface AppActions {
+export interface AppActions extends LooActions {
   openSource(source: TraceSource, ref: TraceRef, label: string): Promise<void>;
   openExample(): Promise<void>;
   openUrl(url: string): Promise<void>;
@@ -198,6 +200,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   let download: AbortController | undefined;
 
   const setView = (change: Partial<ViewState>) => set({ view: { ...get().view, ...change } });
+  const loo = createLooSlice(engine, { get, set, setView, runQuery: () => actions.runQuery() });
 
   function track<T>(next: EngineJob<T>): EngineJob<T> {
     job?.cancel();
@@ -225,6 +228,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     });
     if (query) await actions.runQuery();
     if (view.diagnostics && get().diagnostics?.label !== diagnosticsScope(view.diagnostics.scope)?.label) runDiagnostics();
+    if (view.loo) loo.runLoo();
   }
 
   function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {
@@ -282,6 +286,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   };
 
   const actions: AppActions = {
+    showLoo: loo.showLoo,
+    hideLoo: loo.hideLoo,
+    setLooView: loo.setLooView,
+    cancelLoo: loo.cancelLoo,
+    inspectObservation: loo.inspectObservation,
     async openSource(source, ref, label) {
       const task: Task = { kind: "open", label: `Opening ${label}…` };
       const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } })));
@@ -309,7 +318,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       const pending = get().pendingLink;
       diagnosing?.cancel();
       diagnosing = undefined;
-      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined, diagnostics: undefined });
+      loo.stopLoo();
+      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined, diagnostics: undefined, loo: undefined });
       const linked = pending?.shared;
       if (pending && (!linked?.fingerprint || linked.fingerprint === opened.fingerprint)) {
         await applyLink(pending);
@@ -334,6 +344,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       const table = get().view.diagnostics;
       setView({ groups, query: first.query, diagnostics: table && { ...table, scope: defaultDiagnosticsScope(opened.tree) } });
       if (table) runDiagnostics();
+      if (get().view.loo) loo.runLoo();
       if (first.query && first.rows <= AUTO_RUN_ROWS) await actions.runQuery();
       else if (first.query && !get().notice) {
         set({

@@ -1,13 +1,14 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type LooView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):
  * `#trace=example&fp=…&q=beta[groups],%20sigma&g=posterior,prior&panel=density;facet=groups&panel=table`.
  * A panel is its kind, then `;key=value` per option the user set. The diagnostics table is
- * `diag=<scope>` then `;key=value` per setting that is not the default.
+ * `diag=<scope>` then `;key=value` per setting that is not the default. The PSIS-LOO section is
+ * `loo=<variable>` (empty for the group's only one), then `;reff=1` when r_eff is 1.
  */
 
 /** Percent-encode, but leave the characters specs are made of readable. */
@@ -92,6 +93,22 @@ function decodeDiagnostics(raw: string, problems: string[]): DiagnosticsView | u
   return table;
 }
 
+function encodeLoo(loo: LooView): string {
+  return `${encode(loo.variable ?? "")}${loo.rEff === 1 ? ";reff=1" : ""}`;
+}
+
+function decodeLoo(raw: string, problems: string[]): LooView | undefined {
+  const [variableText, ...parts] = raw.split(";");
+  const variable = decode(variableText, "LOO variable", problems);
+  if (variable === undefined) return undefined;
+  const loo: LooView = { variable: variable || undefined, rEff: "relative" };
+  for (const part of parts) {
+    if (part === "reff=1") loo.rEff = 1;
+    else problems.push(`the LOO section has no setting '${part}'; it was ignored`);
+  }
+  return loo;
+}
+
 export function encodeView(shared: SharedView): string {
   const params: string[] = [];
   const { trace, fingerprint, view } = shared;
@@ -103,6 +120,7 @@ export function encodeView(shared: SharedView): string {
   if (view.groups.join() !== DEFAULT_GROUPS.join()) params.push(`g=${view.groups.map(encode).join(",")}`);
   for (const panel of view.panels) params.push(`panel=${encodePanel(panel)}`);
   if (view.diagnostics) params.push(`diag=${encodeDiagnostics(view.diagnostics)}`);
+  if (view.loo) params.push(`loo=${encodeLoo(view.loo)}`);
   if (view.budgetMB !== undefined && view.budgetMB !== DEFAULT_BUDGET_MB) params.push(`mem=${view.budgetMB}`);
   return params.length ? `#${params.join("&")}` : "";
 }
@@ -127,6 +145,11 @@ export function decodeView(hash: string): DecodedLink | undefined {
     if (key === "panel") {
       const panel = decodePanel(raw, shared.view.panels.length + 1, problems);
       if (panel) shared.view.panels.push(panel);
+      known = true;
+      continue;
+    }
+    if (key === "loo") {
+      shared.view.loo = decodeLoo(raw, problems);
       known = true;
       continue;
     }

@@ -28,6 +28,13 @@ export const QUERY_SCOPE = "query";
 
 export const DEFAULT_DIAGNOSTICS: Omit<DiagnosticsView, "scope"> = { filter: "", sort: "index", descending: false, rhat: 1.01, ess: 400, limit: 0 };
 
+/** The PSIS-LOO section: which log_likelihood variable (the group's only one when unset), and r_eff. */
+export interface LooView {
+  variable?: string;
+  /** loo's relative_eff over the chains (as R loo's default workflow), or 1. */
+  rEff: "relative" | 1;
+}
+
 /** Everything a link restores. */
 export interface ViewState {
   query: string;
@@ -36,6 +43,8 @@ export interface ViewState {
   panels: PanelState[];
   /** The diagnostics table, when it is shown. */
   diagnostics?: DiagnosticsView;
+  /** The PSIS-LOO section, when it is shown. */
+  loo?: LooView;
   /** Megabytes a query's table may take in the browser, when not DEFAULT_BUDGET_MB. */
   budgetMB?: number;
 }

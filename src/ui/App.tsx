@@ -1,6 +1,7 @@
 import { useApp } from "./context.ts";
 import { DiagnosticsTable } from "./DiagnosticsTable.tsx";
 import { DropTarget } from "./DropTarget.tsx";
+import { LooSection } from "./LooSection.tsx";
 import { EmptyState } from "./EmptyState.tsx";
 import { NoticeBanner } from "./NoticeBanner.tsx";
 import { PanelList } from "./PanelList.tsx";
@@ -30,6 +31,7 @@ export function App() {
           <>
             <QueryBar />
             <DiagnosticsTable />
+            <LooSection />
             <PanelList />
           </>
         ) : (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { completionsAt, type Completions } from "./completion.ts";
+import { LooButton } from "./LooSection.tsx";
 import { useActions, useApp } from "./context.ts";
 import { DEFAULT_BUDGET_MB, parseBudget } from "../state/view.ts";
 import { OversizeNote, QueryError } from "./QueryError.tsx";
@@ -195,6 +196,7 @@ export function QueryBar() {
           Run
         </button>
         <DiagnosticsButton />
+        <LooButton />
       </form>
       <div className="query-options">
         <GroupPicker />

@@ -1,5 +1,6 @@
 import { tableFromIPC, type Table } from "apache-arrow";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
+import type { REffMode } from "../engine/stats/loo.ts";
 import type { DataFormat } from "../engine/table-formats.ts";
 import type { PanelOptions } from "../panels/types.ts";
 import {
@@ -12,6 +13,7 @@ import {
   type EngineResult,
   type ExportedFile,
   type ExtractedTable,
+  type LooSummary,
   type OpenedTrace,
   type PanelDataResult,
   type TablePage,
@@ -51,6 +53,8 @@ export interface EngineClient {
   exportTable(table: number, format: DataFormat, panel?: { kind: string; options: PanelOptions }): EngineJob<Blob>;
   /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
   diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<number>;
+  /** PSIS-LOO of a log_likelihood variable (the group's only one when not named). */
+  loo(variable: string | undefined, rEff: REffMode, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<LooSummary>;
 }
 
 interface Pending {
@@ -117,6 +121,7 @@ export function createEngineClient(worker: Worker): EngineClient {
       const job = send<ExportedFile, never>({ type: "export", table, format, panel });
       return { result: job.result.then((r) => r.blob), cancel: job.cancel };
     },
+    loo: (variable, rEff, onProgress) => send<LooSummary, DiagnoseProgress>({ type: "loo", variable, rEff }, onProgress),
     diagnose(scope, onRows, onProgress) {
       const job = send<DiagnosedScope, DiagnoseProgress>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));
       return { result: job.result.then((r) => r.elements), cancel: job.cancel };

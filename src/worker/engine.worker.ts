@@ -17,7 +17,7 @@ import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
 import { tableBlob } from "./table-file.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
-import { CANCELLED, type DiagnoseProgress, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
+import { CANCELLED, type DiagnoseProgress, type LooSummary, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -138,6 +138,12 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
       onProgress: (done, total) => report({ kind: "diagnose", done, total }, done === total),
     });
     post({ id: request.id, type: "result", result: { elements } });
+    return;
+  }
+  if (request.type === "loo") {
+    const result = await trace.loo({ variable: request.variable, rEff: request.rEff, signal, onProgress: (done, total) => report({ kind: "loo", done, total }, done === total) });
+    const summary: LooSummary = { ...result, labels: result.labels.map((labels) => labels.map(String)) };
+    post({ id: request.id, type: "result", result: summary }, Object.values(result.pointwise).map((column) => column.buffer as ArrayBuffer));
     return;
   }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);

@@ -1,5 +1,7 @@
 import type { FileEntry } from "../engine/store/files.ts";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
+import type { LooResult } from "../engine/loo.ts";
+import type { REffMode } from "../engine/stats/loo.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
 import type { ParseProgress } from "../engine/cmdstan/open.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
@@ -29,6 +31,8 @@ export type EngineRequest =
   | { id: number; type: "export"; table: number; format: DataFormat; panel?: { kind: string; options: PanelOptions } }
   /** Diagnostics of every element in scope, streamed back as `rows` messages while they are computed. */
   | { id: number; type: "diagnose"; scope: DiagnosticsScope }
+  /** PSIS-LOO of a log_likelihood variable (the group's only one when not named), streamed over its observations. */
+  | { id: number; type: "loo"; variable?: string; rEff: REffMode }
   /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
   | { id: number; type: "cancel"; target: number };
 
@@ -77,7 +81,10 @@ export interface DiagnosedScope {
   elements: number;
 }
 
-export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope | PanelDataResult | TablePage | ExportedFile;
+/** A PSIS-LOO result as it crosses to the page: observation labels as text, the pointwise arrays transferred. */
+export type LooSummary = Omit<LooResult, "labels"> & { labels: string[][] };
+
+export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope | PanelDataResult | TablePage | ExportedFile | LooSummary;
 
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }
@@ -92,9 +99,9 @@ export type EngineResponse =
  */
 export type TaskProgress = ({ kind: "extract" } & ExtractProgress) | ({ kind: "open" } & ReadCount) | ({ kind: "parse" } & ParseProgress);
 
-/** How far a diagnose request has got: elements diagnosed of the scope's total (shown in the table, not the task bar). */
+/** How far a diagnose or loo request has got: elements (observations) done of the total (shown in their section, not the task bar). */
 export interface DiagnoseProgress {
-  kind: "diagnose";
+  kind: "diagnose" | "loo";
   done: number;
   total: number;
 }

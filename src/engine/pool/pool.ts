@@ -1,8 +1,7 @@
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { exclusive, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
 import { giveBuffer, isLent } from "../decode/spare-buffers.ts";
-import type { DrawBlock } from "../stats/diagnose-block.ts";
-import type { SummaryBlock } from "../stats/summary-block.ts";
+import type { BlockJob } from "./block-job.ts";
 
 /**
  * A chunk for a worker to fetch itself and decode: the decode job without its bytes, where they are,
@@ -29,16 +28,15 @@ export type WorkRequest =
   | { id: number; job: DecodeJob; spare?: ArrayBuffer; giveBack?: boolean }
   | { id: number; fetch: FetchJob; spare?: ArrayBuffer }
   | { id: number; cancel: true }
-  | { id: number; diagnose: DrawBlock }
-  | { id: number; summarize: SummaryBlock };
+  | { id: number; block: BlockJob };
 export type WorkReply =
   /** `stored`: the buffer the chunk's stored bytes came in, given back to read another into. */
   | { id: number; chunk: DecodedChunk; stored?: ArrayBuffer }
   | ({ id: number } & FetchedChunk)
   /** A fetched chunk the store does not have (the writer left it out: it is all fill value). */
   | { id: number; missing: true }
-  | { id: number; diagnostics: Float64Array; draws: Float64Array }
-  | { id: number; summaries: Float64Array; draws: Float64Array }
+  /** A block job's values, and the buffer its draws went in, given back. */
+  | { id: number; values: Float64Array; draws: Float64Array }
   | { id: number; error: string };
 
 /**
@@ -190,20 +188,15 @@ export class WorkPool {
     this.#recycled.push(buffer);
   }
 
-  /** The diagnostics of a block of scalars (DIAGNOSTIC_NAMES.length values each), and the buffer its draws went in, given back. */
-  async diagnose(job: DrawBlock): Promise<{ diagnostics: Float64Array; draws: Float64Array }> {
-    return (await this.#withDraws("diagnose", job)) as { diagnostics: Float64Array; draws: Float64Array };
-  }
-
-  /** The summaries of a block of elements (summaryWidth values each), and the buffer its draws went in, given back. */
-  async summarize(job: SummaryBlock): Promise<{ summaries: Float64Array; draws: Float64Array }> {
-    return (await this.#withDraws("summarize", job)) as { summaries: Float64Array; draws: Float64Array };
-  }
-
-  /** Submit a job on draws: they move to the worker (copied first only when they share a buffer with other data), and come back with the answer. */
-  #withDraws(kind: "diagnose" | "summarize", job: DrawBlock | SummaryBlock): Promise<WorkReply> {
-    const draws = exclusive(job.draws);
-    return this.#submit({ [kind]: { ...job, draws } } as Omit<WorkRequest, "id">, [draws.buffer as ArrayBuffer], diagnoseFailure);
+  /**
+   * A block job's values (per element: DIAGNOSTIC_NAMES.length diagnostics, summaryWidth summaries
+   * or LOO_POINTWISE.length LOO values), and the buffer its draws went in, given back. The draws
+   * move to the worker (copied first only when they share a buffer with other data).
+   */
+  async block(job: BlockJob): Promise<{ values: Float64Array; draws: Float64Array }> {
+    const draws = exclusive(job.block.draws);
+    const request = { block: { ...job, block: { ...job.block, draws } } as BlockJob };
+    return (await this.#submit(request, [draws.buffer as ArrayBuffer], diagnoseFailure)) as { values: Float64Array; draws: Float64Array };
   }
 
   terminate(): void {

@@ -1,12 +1,9 @@
 import { ChunkDecoder, ownBuffer, transferables, type DecodedChunk, type DecodeJob } from "../decode/job.ts";
 import { giveBuffer } from "../decode/spare-buffers.ts";
 import { BULK_FETCH, fetchBytes } from "../store/fetch-body.ts";
+import { BLOCK_WORK, computeBlock } from "./block-job.ts";
 import type { FetchJob, WorkReply, WorkRequest } from "./pool.ts";
 
-// Loaded on a worker's first such request: summary.ts brings apache-arrow, which took a decoding
-// worker (draws streaming a query) 0.4 s of its start for nothing.
-const diagnosing = () => import("../stats/diagnose-block.ts");
-const summarising = () => import("../stats/summary-block.ts");
 
 /** The body of a pool worker on any platform: answer each request, reply with moved buffers. */
 export function serveWork(listen: (handler: (request: WorkRequest) => void) => void, reply: (message: WorkReply, transfer: ArrayBuffer[]) => void): void {
@@ -49,15 +46,14 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
   listen(async (request) => {
     const { id } = request;
     if ("cancel" in request) return fetches.get(id)?.abort();
-    if ("diagnose" in request || "summarize" in request) {
-      const diagnose = "diagnose" in request;
-      const { draws } = diagnose ? request.diagnose : request.summarize;
+    if ("block" in request) {
+      const { draws } = request.block.block;
       try {
-        const values = diagnose ? (await diagnosing()).diagnoseBlock(request.diagnose) : (await summarising()).summarizeBlock(request.summarize);
+        const values = await computeBlock(request.block);
         // The draws' buffer goes back too, for the pool to reuse.
-        reply(diagnose ? { id, diagnostics: values, draws } : { id, summaries: values, draws }, [values.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
+        reply({ id, values, draws }, [values.buffer as ArrayBuffer, draws.buffer as ArrayBuffer]);
       } catch (error) {
-        reply({ id, error: `cannot ${diagnose ? "compute diagnostics" : "summarise draws"}: ${(error as Error).message}` }, []);
+        reply({ id, error: `cannot ${BLOCK_WORK[request.block.kind]}: ${(error as Error).message}` }, []);
       }
       return;
     }

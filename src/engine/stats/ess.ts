@@ -20,21 +20,22 @@ export function essOfChains(x: Float64Array, rows: number, cols: number): number
 export function essOfCheckedChains(x: Float64Array, rows: number, cols: number): number {
   if (rows < 3) return NaN;
   autocovariance.load(x, rows, cols);
-  const meanVar = (autocovariance.at(0) * rows) / (rows - 1);
+  const scale = rAutocovarianceScale(rows);
+  const meanVar = (scale * autocovariance.at(0) * rows) / (rows - 1);
   let varPlus = (meanVar * (rows - 1)) / rows;
   if (cols > 1) varPlus += varianceOf(autocovariance.chainMeans, 0, cols);
   if (rho.length < rows) rho = new Float64Array(Math.max(rows, 2 * rho.length));
 
   // Sums of adjacent pairs (even lag t, t + 1) are added while they stay positive.
   let even = 1;
-  let odd = 1 - (meanVar - autocovariance.at(1)) / varPlus;
+  let odd = 1 - (meanVar - scale * autocovariance.at(1)) / varPlus;
   rho[0] = even;
   rho[1] = odd;
   let t = 0;
   while (t < rows - 5 && even + odd > 0) {
     t += 2;
-    even = 1 - (meanVar - autocovariance.at(t)) / varPlus;
-    odd = 1 - (meanVar - autocovariance.at(t + 1)) / varPlus;
+    even = 1 - (meanVar - scale * autocovariance.at(t)) / varPlus;
+    odd = 1 - (meanVar - scale * autocovariance.at(t + 1)) / varPlus;
     rho[t] = 0;
     rho[t + 1] = 0;
     if (even + odd >= 0) {
@@ -58,3 +59,23 @@ export function essOfCheckedChains(x: Float64Array, rows: number, cols: number):
   const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / Math.log10(draws));
   return draws / tau;
 }
+
+/** R's fft_next_good_size: the least n' >= n whose only prime factors are 2, 3 and 5 (2 at least). */
+export function fftNextGoodSize(n: number): number {
+  if (n <= 2) return 2;
+  for (; ; n++) {
+    let m = n;
+    while (m % 2 === 0) m /= 2;
+    while (m % 3 === 0) m /= 3;
+    while (m % 5 === 0) m /= 5;
+    if (m <= 1) return n;
+  }
+}
+
+/**
+ * What R's `autocovariance` (posterior's, and loo's) gives against the biased autocovariance: it
+ * pads a chain of N to 2M (M = fftNextGoodSize(N)) and divides R's unnormalized inverse FFT by
+ * 2N², so every lag comes out M/N times the biased value. It is 1 for the usual draw counts (400,
+ * 500, 1000…), and matters with several chains, where the between-chain variance is not scaled.
+ */
+export const rAutocovarianceScale = (rows: number) => fftNextGoodSize(rows) / rows;

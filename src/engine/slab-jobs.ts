@@ -1,0 +1,28 @@
+import type { SlabDraws } from "./block-draws.ts";
+import { computeBlock, type BlockJob } from "./pool/block-job.ts";
+import type { WorkPool } from "./pool/pool.ts";
+
+/**
+ * A job on each slab of a block: on the pool, where the slab's buffer moves to a worker and back
+ * (into `slab.draws`, for a later block); or on this thread, each job a task of its own so that a
+ * cancel can arrive between them. `report` gets each slab with its values.
+ */
+export async function runSlabJobs(
+  slabs: readonly SlabDraws[],
+  jobOf: (slab: SlabDraws) => BlockJob,
+  options: { pool?: WorkPool; signal?: AbortSignal },
+  report: (slab: SlabDraws, values: Float64Array) => void,
+): Promise<void> {
+  const { pool, signal } = options;
+  await Promise.all(
+    slabs.map(async (slab) => {
+      signal?.throwIfAborted();
+      const job = jobOf(slab);
+      let values: Float64Array;
+      if (pool) ({ values, draws: slab.draws } = await pool.block(job));
+      else values = await new Promise<Float64Array>((resolve, reject) => setTimeout(() => computeBlock(job).then(resolve, reject)));
+      signal?.throwIfAborted();
+      report(slab, values);
+    }),
+  );
+}

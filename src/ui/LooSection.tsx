@@ -1,0 +1,181 @@
+import { useEffect, useId, useRef, useState } from "react";
+import { kCategories, observationName, paretoKCaption, renderParetoK } from "../panels/loo/k-plot.ts";
+import { formatCount, formatNumber } from "../panels/style.ts";
+import type { LooState } from "../state/loo-slice.ts";
+import { CANCELLED, type LooSummary } from "../worker/protocol.ts";
+import { useActions, useApp } from "./context.ts";
+
+const LOG_LIKELIHOOD = "log_likelihood";
+
+/** Shows or hides the PSIS-LOO section; only a trace with a log_likelihood group has one. */
+export function LooButton() {
+  const shown = useApp((s) => s.view.loo !== undefined);
+  const hasLogLik = useApp((s) => s.trace?.tree.groups.some((g) => g.name === LOG_LIKELIHOOD) ?? false);
+  const { showLoo, hideLoo } = useActions();
+  return (
+    <button
+      type="button"
+      aria-pressed={shown}
+      disabled={!hasLogLik}
+      title={hasLogLik ? "PSIS-LOO (as R's loo): elpd_loo, p_loo, looic and the Pareto k of every observation" : "PSIS-LOO needs a log_likelihood group, which this trace has not"}
+      onClick={() => (shown ? hideLoo() : showLoo())}
+    >
+      LOO
+    </button>
+  );
+}
+
+/** A number as loo prints its estimates: one decimal for sums, more for small ones. */
+const estimate = (value: number) => (Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+
+function Estimates({ result }: { result: LooSummary }) {
+  const rows = [
+    ["elpd_loo", result.elpd_loo],
+    ["p_loo", result.p_loo],
+    ["looic", result.looic],
+  ] as const;
+  return (
+    <table className="loo-estimates" aria-label="PSIS-LOO estimates">
+      <thead>
+        <tr>
+          <th scope="col"></th>
+          <th scope="col">Estimate</th>
+          <th scope="col">SE</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td title={String(value.estimate)}>{estimate(value.estimate)}</td>
+            <td title={String(value.se)}>{estimate(value.se)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ParetoKFigure({ result }: { result: LooSummary }) {
+  const host = useRef<HTMLDivElement>(null);
+  const { inspectObservation } = useActions();
+  const [picked, setPicked] = useState<number>();
+  useEffect(() => {
+    const node = host.current;
+    if (!node) return;
+    const width = Math.max(320, node.clientWidth);
+    const figure = renderParetoK(result, width, (index) => {
+      setPicked(index);
+      void inspectObservation(index);
+    });
+    node.replaceChildren(figure);
+    return () => node.replaceChildren();
+  }, [result, inspectObservation]);
+  const captionId = useId();
+  const k = result.pointwise;
+  return (
+    <figure className="loo-k" aria-label={`Pareto k of ${formatCount(k.pareto_k.length, "observation")}`} aria-describedby={captionId}>
+      <div ref={host} className="loo-k-plot" />
+      <figcaption id={captionId} className="muted">
+        {paretoKCaption(result)}
+      </figcaption>
+      {picked !== undefined && picked < k.pareto_k.length && (
+        <p className="loo-picked" role="status">
+          {observationName(result, picked)}: k = {Number.isFinite(k.pareto_k[picked]) ? k.pareto_k[picked].toFixed(3) : "Inf"}, elpd_loo = {k.elpd_loo[picked].toFixed(3)}, p_loo ={" "}
+          {k.p_loo[picked].toFixed(3)}, n_eff = {formatNumber(Math.round(k.n_eff[picked]))}, r_eff = {k.r_eff[picked].toFixed(3)}
+        </p>
+      )}
+    </figure>
+  );
+}
+
+function LooStatus({ state }: { state: LooState }) {
+  const { cancelLoo } = useActions();
+  if (state.running) {
+    return (
+      <div className="diag-progress">
+        <progress aria-label="PSIS-LOO computed" max={state.total || 1} value={state.done} />
+        <span>{state.total ? `${formatNumber(state.done)} of ${formatCount(state.total, "observation")}` : "starting"}</span>
+        <button type="button" onClick={cancelLoo}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  if (state.error?.name === CANCELLED) {
+    return (
+      <p className="diag-stopped" role="status">
+        Stopped after {formatNumber(state.done)} of {formatCount(state.total, "observation")}: {state.error.message}.
+      </p>
+    );
+  }
+  if (state.error) {
+    return (
+      <p className="error" role="alert">
+        PSIS-LOO could not be computed: {state.error.message}
+      </p>
+    );
+  }
+  return null;
+}
+
+/** The PSIS-LOO section: the log-likelihood variable and r_eff, the estimates, and the Pareto k of every observation. */
+export function LooSection() {
+  const view = useApp((s) => s.view.loo);
+  const state = useApp((s) => s.loo);
+  const group = useApp((s) => s.trace?.tree.groups.find((g) => g.name === LOG_LIKELIHOOD));
+  const variables = group?.variables.filter((v) => v.sampleDims.includes("draw")).map((v) => v.name) ?? [];
+  const { hideLoo, setLooView } = useActions();
+  const headingId = useId();
+  if (!view) return null;
+  const result = state?.result;
+  const flagged = result ? kCategories(result.pointwise.pareto_k, result.kThreshold).filter((c) => c > 0).length : 0;
+  return (
+    <section className="diagnostics loo" aria-labelledby={headingId}>
+      <header className="diag-header">
+        <h2 id={headingId}>PSIS-LOO</h2>
+        <span className="muted diag-label">
+          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatNumber(result.draws)} draws in ${result.chains} chains` : "log_likelihood"}
+        </span>
+        <button type="button" className="diag-close" aria-label="Close PSIS-LOO" title="Close" onClick={hideLoo}>
+          ✕
+        </button>
+      </header>
+      <div className="diag-controls">
+        {variables.length > 1 && (
+          <label>
+            Variable
+            <select value={view.variable ?? ""} onChange={(e) => setLooView({ variable: e.target.value || undefined })}>
+              {view.variable === undefined && <option value="">choose one</option>}
+              {variables.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          r_eff
+          <select value={String(view.rEff)} onChange={(e) => setLooView({ rEff: e.target.value === "1" ? 1 : "relative" })}>
+            <option value="relative">relative_eff by chains</option>
+            <option value="1">1 (independent draws)</option>
+          </select>
+        </label>
+      </div>
+      <div className="diag-status">{state && <LooStatus state={state} />}</div>
+      {result && (
+        <div className="loo-body">
+          <Estimates result={result} />
+          {flagged > 0 && (
+            <p className="loo-warning" role="note">
+              {formatCount(flagged, "observation")} with Pareto k of {result.kThreshold.toFixed(2)} or more: the estimates for{" "}
+              {flagged === 1 ? "it are" : "them are"} unreliable (loo suggests moment matching, reloo or k-fold CV for those).
+            </p>
+          )}
+          <ParetoKFigure result={result} />
+        </div>
+      )}
+    </section>
+  );
+}
