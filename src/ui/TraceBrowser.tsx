@@ -1,4 +1,4 @@
-import { isSamplerGroup, type DimInfo, type GroupInfo } from "../engine/tree.ts";
+import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/tree.ts";
 import { SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../state/store.ts";
 import { shapeText } from "./completion.ts";
@@ -85,6 +85,51 @@ function SamplerQuery({ group, defaultGroup }: { group: GroupInfo; defaultGroup:
   );
 }
 
+const PREDICTIVE_GROUPS = ["posterior_predictive", "prior_predictive"];
+
+/**
+ * One click to a predictive check per predictive variable that observed_data has by the same name
+ * (as ArviZ pairs them): a query of both, and the Predictive check panel if there is none.
+ */
+function PredictiveChecks({ tree, defaultGroup }: { tree: TraceTree; defaultGroup: string }) {
+  const { setQuery, addPanel, runQuery } = useActions();
+  const hasPanel = useApp((s) => s.view.panels.some((p) => p.kind === "ppc"));
+  const observed = tree.groups.find((g) => g.name === "observed_data");
+  const logLikelihood = tree.groups.find((g) => g.name === "log_likelihood");
+  const pairs = tree.groups
+    .filter((g) => PREDICTIVE_GROUPS.includes(g.name))
+    .flatMap((g) => g.variables.flatMap((v) => {
+      const data = observed?.variables.find((o) => o.name === v.name);
+      // The posterior's log-likelihood of the same observations comes along, for LOO-PIT.
+      const ll = g.name === "posterior_predictive" ? logLikelihood?.variables.find((l) => l.name === v.name && l.shape.join() === v.shape.join()) : undefined;
+      return data ? [{ predictive: v, observed: data, ll }] : [];
+    }));
+  if (pairs.length === 0) return null;
+  return (
+    <section aria-labelledby="predictive-checks" className="sampler-groups">
+      <h3 id="predictive-checks">Predictive checks</h3>
+      {pairs.map(({ predictive, observed: data, ll }) => {
+        const query = [predictive, data, ...(ll ? [ll] : [])].map((v) => specOf(v, defaultGroup)).join(", ");
+        return (
+          <button
+            key={`${predictive.group}/${predictive.name}`}
+            type="button"
+            className="sampler-query"
+            title={`Query ${query} and show the Predictive check panel`}
+            onClick={() => {
+              setQuery(query);
+              if (!hasPanel) addPanel("ppc");
+              void runQuery();
+            }}
+          >
+            {predictive.group}/{predictive.name} against observed_data/{data.name}
+          </button>
+        );
+      })}
+    </section>
+  );
+}
+
 /** The open trace: its groups, their variables with dims and shapes, and coordinate labels. */
 export function TraceBrowser() {
   const trace = useApp((s) => s.trace);
@@ -103,6 +148,7 @@ export function TraceBrowser() {
       {model.map((g) => (
         <Group key={g.name} group={g} defaultGroup={defaultGroup} />
       ))}
+      <PredictiveChecks tree={tree} defaultGroup={defaultGroup} />
       {sampler.length > 0 && (
         <section aria-labelledby="sampler-groups" className="sampler-groups">
           <h3 id="sampler-groups">

@@ -49,7 +49,7 @@ export function rankHistogram(ranks: Float64Array, total: number, bins: number):
 }
 
 /** How many of `ranks` are ≤ k·total/points, for k = 0…points (the ECDF of fractional ranks, in counts). */
-function ecdfCounts(ranks: ArrayLike<number>, total: number, points: number, out: Int32Array): Int32Array {
+export function ecdfCounts(ranks: ArrayLike<number>, total: number, points: number, out: Int32Array): Int32Array {
   out.fill(0);
   for (let i = 0; i < ranks.length; i++) {
     // The first grid point at or above rank/total.
@@ -117,13 +117,51 @@ export interface EcdfBandOptions {
 export const BAND_SIMULATIONS = 1000;
 export const BAND_SEED = 1;
 
+/** The two-sided pointwise tail probability of a count x under a CDF: min(1, 2·min(P(X ≤ x), P(X ≥ x))). */
+const twoSidedTail = (cdf: Float64Array, x: number) => Math.min(1, 2 * Math.min(cdf[x], 1 - (x > 0 ? cdf[x - 1] : 0)));
+
+/**
+ * A simultaneous band from the counts' exact CDFs at each grid point (`cdfs[k]`, counts 0…size)
+ * and the simulated minima of the pointwise tail probabilities: γ is the α-quantile of those
+ * minima, and the band is where the pointwise tail probability is at least γ.
+ */
+function bandOf(cdfs: Float64Array[], size: number, minima: Float64Array, level: number, simulations: number, seed: number, chains: number): EcdfBand {
+  const points = cdfs.length - 1;
+  minima.sort();
+  const gamma = minima[Math.floor((1 - level) * simulations)];
+  const z = Float64Array.from({ length: points + 1 }, (_, k) => k / points);
+  const lowerCount = new Int32Array(points + 1);
+  const upperCount = new Int32Array(points + 1);
+  for (let k = 0; k <= points; k++) {
+    const cdf = cdfs[k];
+    let low = 0;
+    while (low < size && cdf[low] < gamma / 2) low++;
+    let high = size;
+    while (high > 0 && 1 - cdf[high - 1] < gamma / 2) high--;
+    lowerCount[k] = low;
+    upperCount[k] = high;
+  }
+  return {
+    z,
+    lowerCount,
+    upperCount,
+    lower: Float64Array.from(lowerCount, (c, k) => c / size - z[k]),
+    upper: Float64Array.from(upperCount, (c, k) => c / size - z[k]),
+    chains,
+    draws: size,
+    gamma,
+    level,
+    simulations,
+    seed,
+  };
+}
+
 /**
  * The 1 − α simultaneous band for `chains` chains of `draws` draws each, their ranks pooled
  * (Säilynoja, Bürkner & Vehtari 2022, simulation-based adjustment). Under good mixing each chain's
  * draws hold a random subset of the pooled ranks, so its count of fractional ranks ≤ z is
  * hypergeometric. Random splits of the ranks are simulated; in each, the smallest two-sided
- * pointwise tail probability over every chain and grid point is kept; γ is the α-quantile of those
- * minima, and the band is where the pointwise tail probability is at least γ.
+ * pointwise tail probability over every chain and grid point is kept.
  */
 export function ecdfBand(chains: number, draws: number, points: number, options: EcdfBandOptions = {}): EcdfBand {
   const level = options.level ?? 0.95;
@@ -131,7 +169,6 @@ export function ecdfBand(chains: number, draws: number, points: number, options:
   const seed = options.seed ?? BAND_SEED;
   const total = chains * draws;
   const cdfs = Array.from({ length: points + 1 }, (_, k) => hypergeometricCdf(total, Math.floor((k * total) / points), draws));
-  const tail = (k: number, x: number) => Math.min(1, 2 * Math.min(cdfs[k][x], 1 - (x > 0 ? cdfs[k][x - 1] : 0)));
 
   const random = uniforms(seed);
   const ranks = Int32Array.from({ length: total }, (_, i) => i + 1);
@@ -152,41 +189,53 @@ export function ecdfBand(chains: number, draws: number, points: number, options:
     for (let c = 0; c < chains - 1; c++) {
       ecdfCounts(ranks.subarray(c * draws, (c + 1) * draws), total, points, counts);
       for (let k = 1; k < points; k++) {
-        smallest = Math.min(smallest, tail(k, counts[k]));
+        smallest = Math.min(smallest, twoSidedTail(cdfs[k], counts[k]));
         rest[k] -= counts[k];
       }
     }
-    for (let k = 1; k < points; k++) smallest = Math.min(smallest, tail(k, rest[k]));
+    for (let k = 1; k < points; k++) smallest = Math.min(smallest, twoSidedTail(cdfs[k], rest[k]));
     minima[m] = smallest;
   }
-  minima.sort();
-  const gamma = minima[Math.floor((1 - level) * simulations)];
+  return bandOf(cdfs, draws, minima, level, simulations, seed, chains);
+}
 
-  const z = Float64Array.from({ length: points + 1 }, (_, k) => k / points);
-  const lowerCount = new Int32Array(points + 1);
-  const upperCount = new Int32Array(points + 1);
-  for (let k = 0; k <= points; k++) {
-    const cdf = cdfs[k];
-    let low = 0;
-    while (low < draws && cdf[low] < gamma / 2) low++;
-    let high = draws;
-    while (high > 0 && 1 - cdf[high - 1] < gamma / 2) high--;
-    lowerCount[k] = low;
-    upperCount[k] = high;
+/** P(X ≤ x) for x = 0…n, X binomial(n, p), from the pmf's ratio recurrence in logs. */
+export function binomialCdf(n: number, p: number): Float64Array {
+  const cdf = new Float64Array(n + 1);
+  if (p <= 0 || p >= 1) return cdf.fill(1, p <= 0 ? 0 : n);
+  const logPmf = new Float64Array(n + 1);
+  const odds = Math.log(p / (1 - p));
+  for (let x = 0; x < n; x++) logPmf[x + 1] = logPmf[x] + Math.log((n - x) / (x + 1)) + odds;
+  const peak = logPmf.reduce((a, v) => Math.max(a, v), -Infinity);
+  let sum = 0;
+  for (let x = 0; x <= n; x++) sum += Math.exp(logPmf[x] - peak);
+  let running = 0;
+  for (let x = 0; x <= n; x++) cdf[x] = Math.min(1, (running += Math.exp(logPmf[x] - peak) / sum));
+  return cdf;
+}
+
+/**
+ * The 1 − α simultaneous band for the ECDF of `n` independent uniform values (PIT values of a
+ * calibrated model): the count at or below z is binomial(n, z); samples of n uniforms are
+ * simulated and their smallest pointwise tail probabilities give γ, as for ranks.
+ */
+export function uniformEcdfBand(n: number, points: number, options: EcdfBandOptions = {}): EcdfBand {
+  const level = options.level ?? 0.95;
+  const simulations = options.simulations ?? BAND_SIMULATIONS;
+  const seed = options.seed ?? BAND_SEED;
+  const cdfs = Array.from({ length: points + 1 }, (_, k) => binomialCdf(n, k / points));
+  const random = uniforms(seed);
+  const sample = new Float64Array(n);
+  const counts = new Int32Array(points + 1);
+  const minima = new Float64Array(simulations);
+  for (let m = 0; m < simulations; m++) {
+    for (let i = 0; i < n; i++) sample[i] = random();
+    ecdfCounts(sample, 1, points, counts);
+    let smallest = 1;
+    for (let k = 1; k < points; k++) smallest = Math.min(smallest, twoSidedTail(cdfs[k], counts[k]));
+    minima[m] = smallest;
   }
-  return {
-    z,
-    lowerCount,
-    upperCount,
-    lower: Float64Array.from(lowerCount, (c, k) => c / draws - z[k]),
-    upper: Float64Array.from(upperCount, (c, k) => c / draws - z[k]),
-    chains,
-    draws,
-    gamma,
-    level,
-    simulations,
-    seed,
-  };
+  return bandOf(cdfs, n, minima, level, simulations, seed, 1);
 }
 
 const bands = new Map<string, EcdfBand>();

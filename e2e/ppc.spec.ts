@@ -1,0 +1,65 @@
+// Predictive checks on the example as a user makes them: one click from the trace browser pairs
+// posterior_predictive/y with observed_data/y; each check draws its marks with the words that say what they are.
+import { expect, test, type Page } from "@playwright/test";
+import { openExample } from "./helpers.ts";
+
+const panel = (page: Page) => page.locator("section.panel[data-kind=ppc]");
+
+async function check(page: Page, view: string): Promise<void> {
+  await panel(page).getByRole("combobox", { name: "Check", exact: true }).selectOption(view);
+  await expect(panel(page).locator('figure.panel-figure[aria-busy="true"]')).toHaveCount(0);
+}
+
+test.describe("predictive checks", () => {
+  test("posterior_predictive/y against observed_data/y: densities, ECDF, PIT-ECDF, a test statistic and intervals", async ({ page }) => {
+    await openExample(page);
+    await page.getByRole("button", { name: "posterior_predictive/y against observed_data/y" }).click();
+    await expect(page.getByRole("combobox", { name: "Query" })).toHaveValue("posterior_predictive/y[obs_ind], observed_data/y[obs_ind], log_likelihood/y[obs_ind]");
+    const figure = page.getByRole("figure", { name: "Predictive check (densities) of y against observed_data/y" });
+    await expect(figure).toBeVisible();
+    await expect(figure.locator('g[aria-description="predictive draws"] path')).toHaveCount(50);
+    await expect(figure.locator('g[aria-description="observed"] path')).toHaveCount(1);
+    await expect(figure).toContainText("Observed: observed_data/y, paired with y by name");
+    await panel(page).screenshot({ path: "docs/ppc-density.png" });
+
+    await check(page, "ecdf");
+    const ecdf = page.getByRole("figure", { name: "Predictive check (ECDF) of y against observed_data/y" });
+    await expect(ecdf.locator('g[aria-description="predictive 95% band"] path')).toHaveCount(1);
+    await expect(ecdf.locator('g[aria-description="observed ECDF"] path')).toHaveCount(1);
+
+    await check(page, "pit");
+    const pit = page.getByRole("figure", { name: "Predictive check (PIT-ECDF) of y against observed_data/y" });
+    await expect(pit.locator('g[aria-description="simultaneous 95% band"] path')).toHaveCount(1);
+    await expect(pit).toContainText("The ECDF of the 96 observations' PIT values minus the uniform CDF");
+    await panel(page).screenshot({ path: "docs/ppc-pit.png" });
+
+    await check(page, "loo-pit");
+    const looPit = page.getByRole("figure", { name: "Predictive check (LOO-PIT) of y against observed_data/y" });
+    await expect(looPit).toContainText("each draw weighed by its PSIS-LOO weight from log_likelihood/y");
+    await expect(looPit.locator('g[aria-description="PIT ECDF difference"] path')).toHaveCount(1);
+
+    await check(page, "stat");
+    await panel(page).getByRole("combobox", { name: "Statistic", exact: true }).selectOption("sd");
+    const stat = page.getByRole("figure", { name: "Predictive check (test statistic) of y against observed_data/y" });
+    await expect(stat).toContainText(/The sd of each of 1,600 predictive draws of y \(bars\) and of the observed observed_data\/y \(line, T\(y\) = [\d.]+\); P\(T\(y_rep\) ≥ T\(y\)\) = 0\.\d{3}\./);
+    await expect(stat.locator('g[aria-description="T of the predictive draws"] rect')).toHaveCount(30);
+    await panel(page).screenshot({ path: "docs/ppc-stat.png" });
+
+    await check(page, "intervals");
+    await panel(page).getByRole("combobox", { name: "Intervals against", exact: true }).selectOption("obs_ind");
+    const intervals = page.getByRole("figure", { name: "Predictive check (intervals) of y against observed_data/y" });
+    await expect(intervals.locator('g[aria-description="predictive 90% intervals"] line')).toHaveCount(96);
+    await expect(intervals.locator('g[aria-description="observed"] circle')).toHaveCount(96);
+    await panel(page).screenshot({ path: "docs/ppc-intervals.png" });
+    await expect(page.getByRole("alert")).toHaveCount(0);
+  });
+
+  test("a query without observed values says what to add", async ({ page }) => {
+    await openExample(page);
+    await page.getByRole("combobox", { name: "Query" }).fill("posterior_predictive/y[obs_ind]");
+    await page.getByRole("combobox", { name: "Query" }).press("Enter");
+    await page.getByLabel("Panel kind").selectOption("ppc");
+    await page.getByRole("button", { name: "Add panel" }).click();
+    await expect(panel(page)).toContainText("the query has no observed values to check y against: add them, e.g. observed_data/y[obs_ind]");
+  });
+});

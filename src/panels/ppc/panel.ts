@@ -1,0 +1,177 @@
+import * as Plot from "@observablehq/plot";
+import { formatCount, formatNumber, plotStyle } from "../style.ts";
+import type { PanelKind } from "../types.ts";
+import { STATISTICS, type Curve, type PpcData, type PpcDrawing } from "./data.ts";
+
+const VIEWS = [
+  { value: "density", label: "densities (bars for counts)" },
+  { value: "ecdf", label: "ECDF" },
+  { value: "pit", label: "PIT-ECDF" },
+  { value: "loo-pit", label: "LOO-PIT" },
+  { value: "stat", label: "test statistic" },
+  { value: "intervals", label: "intervals" },
+];
+
+const STATISTIC_LABELS: Record<string, string> = { mean: "mean", sd: "sd", median: "median", min: "min", max: "max", q10: "10% quantile", q90: "90% quantile" };
+
+const PREDICTIVE = "#9ecae1";
+const PREDICTIVE_DARK = "#2171b5";
+const OBSERVED = "currentColor";
+/** Beyond this many observations the intervals are ribbons along x, not a rule and dots each. */
+const MAX_RULES = 2_000;
+
+/** Curves end to end in columns for one Plot line mark, `z` naming each point's curve. */
+function joined(curves: readonly Curve[]) {
+  const length = curves.reduce((a, c) => a + c.x.length, 0);
+  const x = new Float64Array(length);
+  const y = new Float64Array(length);
+  const z = new Int32Array(length);
+  let at = 0;
+  curves.forEach((c, i) => {
+    x.set(c.x, at);
+    y.set(c.y, at);
+    z.fill(i, at, at + c.x.length);
+    at += c.x.length;
+  });
+  return { length, x, y, z };
+}
+
+function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; words: string } {
+  const name = data.predictive;
+  const observedName = data.observed;
+  switch (drawing.view) {
+    case "density": {
+      const draws = joined(drawing.draws);
+      return {
+        x: { label: name },
+        y: { label: "density", grid: true },
+        marks: [
+          Plot.line(draws, { x: draws.x, y: draws.y, z: draws.z, stroke: PREDICTIVE, strokeOpacity: 0.5, strokeWidth: 1, ariaDescription: "predictive draws" }),
+          Plot.line({ length: drawing.pooled.x.length }, { x: drawing.pooled.x, y: drawing.pooled.y, stroke: PREDICTIVE_DARK, strokeWidth: 2, strokeDasharray: "5 3", ariaDescription: "all predictive draws" }),
+          Plot.line({ length: drawing.observed.x.length }, { x: drawing.observed.x, y: drawing.observed.y, stroke: OBSERVED, strokeWidth: 2.5, ariaDescription: "observed" }),
+        ],
+        words:
+          `Densities of ${formatCount(drawing.draws.length, "predictive draw")} of ${name} (light), of all ${formatNumber(data.draws)} draws together (dashed), ` +
+          `and of the observed ${observedName} (dark), each a Gaussian KDE of the ${formatCount(data.observations, "observation")}.`,
+      };
+    }
+    case "bars": {
+      const n = drawing.values.length;
+      return {
+        x: { label: name, type: "linear" },
+        y: { label: "count", grid: true },
+        marks: [
+          Plot.rectY({ length: n }, { x1: Array.from(drawing.values, (v) => v - 0.4), x2: Array.from(drawing.values, (v) => v + 0.4), y1: 0, y2: drawing.observed, fill: "currentColor", fillOpacity: 0.25, ariaDescription: "observed counts" }),
+          Plot.ruleX({ length: n }, { x: drawing.values, y1: drawing.lower, y2: drawing.upper, stroke: PREDICTIVE_DARK, strokeWidth: 2, ariaDescription: "predictive 90% intervals" }),
+          Plot.dot({ length: n }, { x: drawing.values, y: drawing.median, fill: PREDICTIVE_DARK, r: 3.5, ariaDescription: "predictive medians" }),
+          Plot.ruleY([0], { strokeOpacity: 0.4 }),
+        ],
+        words:
+          `${name} and ${observedName} are counts: per value, the observed count (bars) and the predictive draws' counts — their median (dot) and 90% interval ` +
+          `(line) over ${formatNumber(data.draws)} draws.`,
+      };
+    }
+    case "ecdf": {
+      const [wide, narrow] = drawing.bands;
+      const n = drawing.observed.length;
+      return {
+        x: { label: name },
+        y: { label: "ECDF", grid: true, domain: [0, 1] },
+        marks: [
+          Plot.areaY({ length: drawing.x.length }, { x: drawing.x, y1: wide.lower, y2: wide.upper, fill: PREDICTIVE, fillOpacity: 0.45, ariaDescription: "predictive 95% band" }),
+          Plot.areaY({ length: drawing.x.length }, { x: drawing.x, y1: narrow.lower, y2: narrow.upper, fill: PREDICTIVE_DARK, fillOpacity: 0.45, ariaDescription: "predictive 50% band" }),
+          Plot.line({ length: n }, { x: drawing.observed, y: Array.from(drawing.observed, (_, i) => (i + 1) / n), curve: "step-after", stroke: OBSERVED, strokeWidth: 2, ariaDescription: "observed ECDF" }),
+        ],
+        words: `The ECDF of the observed ${observedName} (line) within the pointwise 50% and 95% bands of the ECDFs of ${formatNumber(data.draws)} predictive draws of ${name}.`,
+      };
+    }
+    case "pit": {
+      const n = drawing.z.length;
+      return {
+        x: { label: "PIT (share of predictive draws at or below the observed value)", domain: [0, 1] },
+        y: { label: "ECDF − uniform", grid: true },
+        marks: [
+          Plot.areaY({ length: n }, { x: drawing.z, y1: drawing.lower, y2: drawing.upper, curve: "step-after", fill: PREDICTIVE, fillOpacity: 0.45, ariaDescription: "simultaneous 95% band" }),
+          Plot.ruleY([0], { strokeOpacity: 0.4 }),
+          Plot.line({ length: n }, { x: drawing.z, y: drawing.difference, curve: "step-after", stroke: OBSERVED, strokeWidth: 2, ariaDescription: "PIT ECDF difference" }),
+        ],
+        words:
+          `The ECDF of the ${formatCount(data.observations, "observation")}' ${drawing.logLikelihood ? "LOO-PIT" : "PIT"} values minus the uniform CDF` +
+          `${drawing.logLikelihood ? ` (each draw weighed by its PSIS-LOO weight from ${drawing.logLikelihood}, so each observation is judged by a prediction made without it)` : ""}` +
+          `, with the simultaneous 95% band a calibrated model ` +
+          `stays within (Säilynoja et al. 2022): ${drawing.outside ? "it leaves the band, so the predictions are miscalibrated" : "it stays within the band"}.` +
+          `${data.integer ? " For counts, a PIT counts half of the draws equal to the observed value." : ""}`,
+      };
+    }
+    case "stat": {
+      const statistic = STATISTIC_LABELS[drawing.statistic];
+      const bins = drawing.counts.length;
+      return {
+        x: { label: `T = ${statistic} of ${name}` },
+        y: { label: "draws", grid: true },
+        marks: [
+          Plot.rectY({ length: bins }, { x1: drawing.edges.subarray(0, bins), x2: drawing.edges.subarray(1), y1: 0, y2: drawing.counts, fill: PREDICTIVE, insetLeft: 0.5, insetRight: 0.5, ariaDescription: "T of the predictive draws" }),
+          Plot.ruleX([drawing.observed], { stroke: OBSERVED, strokeWidth: 2.5, ariaDescription: "T of the observed" }),
+          Plot.ruleY([0], { strokeOpacity: 0.4 }),
+        ],
+        words:
+          `The ${statistic} of each of ${formatNumber(data.draws)} predictive draws of ${name} (bars) and of the observed ${observedName} (line, T(y) = ${formatNumber(drawing.observed)}); ` +
+          `P(T(y_rep) ≥ T(y)) = ${drawing.p.toFixed(3)}.`,
+      };
+    }
+    case "intervals": {
+      const n = drawing.x.length;
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => drawing.x[a] - drawing.x[b] || a - b);
+      const at = (values: Float64Array) => Float64Array.from(order, (i) => values[i]);
+      const xs = at(drawing.x);
+      const title = (i: number) => `${drawing.labels[order[i]]}: observed ${formatNumber(drawing.observed[order[i]])}, median ${formatNumber(drawing.median[order[i]])}`;
+      const marks: Plot.Markish[] =
+        n <= MAX_RULES
+          ? [
+              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), stroke: PREDICTIVE, strokeWidth: 1.5, ariaDescription: "predictive 90% intervals" }),
+              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower50), y2: at(drawing.upper50), stroke: PREDICTIVE_DARK, strokeWidth: 3, ariaDescription: "predictive 50% intervals" }),
+              Plot.dot({ length: n }, { x: xs, y: at(drawing.observed), fill: OBSERVED, r: 2.5, title, ariaDescription: "observed" }),
+            ]
+          : [
+              Plot.areaY({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), fill: PREDICTIVE, fillOpacity: 0.5, ariaDescription: "predictive 90% intervals" }),
+              Plot.areaY({ length: n }, { x: xs, y1: at(drawing.lower50), y2: at(drawing.upper50), fill: PREDICTIVE_DARK, fillOpacity: 0.5, ariaDescription: "predictive 50% intervals" }),
+              Plot.line({ length: n }, { x: xs, y: at(drawing.observed), stroke: OBSERVED, strokeWidth: 1, ariaDescription: "observed" }),
+            ];
+      return {
+        x: { label: drawing.xLabel },
+        y: { label: name, grid: true },
+        marks,
+        words:
+          `Per observation, the 50% (thick) and 90% (thin) intervals of ${formatNumber(data.draws)} predictive draws of ${name} and the observed ${observedName} ` +
+          `(${n <= MAX_RULES ? "dots" : `a line: ${formatNumber(n)} observations are drawn as ribbons`}), against ${drawing.xLabel}.`,
+      };
+    }
+  }
+}
+
+const VIEW_NAMES: Record<PpcDrawing["view"], string> = { density: "densities", bars: "counts", ecdf: "ECDF", pit: "PIT-ECDF", stat: "test statistic", intervals: "intervals" };
+
+const viewName = (drawing: PpcDrawing) => (drawing.view === "pit" && drawing.logLikelihood ? "LOO-PIT" : VIEW_NAMES[drawing.view]);
+
+export const panel: PanelKind<PpcData> = {
+  kind: "ppc",
+  title: "Predictive check",
+  order: 55,
+  options: [
+    { key: "draws", label: "Predictive", type: "value" },
+    { key: "observed", label: "Observed", type: "column", none: "paired by name" },
+    { key: "view", label: "Check", type: "choice", choices: VIEWS, default: "density" },
+    { key: "stat", label: "Statistic", type: "choice", choices: STATISTICS.map((s) => ({ value: s, label: STATISTIC_LABELS[s] })), default: "mean" },
+    { key: "ndraws", label: "Draws overlaid", type: "number", min: 1, max: 200, step: 1, default: 50 },
+    { key: "x", label: "Intervals against", type: "column", none: "observation order" },
+  ],
+  render(data, _options, { width }) {
+    const { marks, x, y, words } = marksOf(data.drawing, data);
+    const node = Plot.plot({ ...plotStyle, width, height: Math.round(Math.max(240, Math.min(420, width * 0.45))), marginLeft: 56, marginBottom: 40, x, y, marks });
+    return {
+      name: `Predictive check (${viewName(data.drawing)}) of ${data.predictive} against ${data.observed}`,
+      caption: [words, ...data.notes].join(" "),
+      node,
+    };
+  },
+};
