@@ -1,7 +1,7 @@
 // Predictive checks on the example as a user makes them: one click from the trace browser pairs
 // posterior_predictive/y with observed_data/y; each check draws its marks with the words that say what they are.
 import { expect, test, type Page } from "@playwright/test";
-import { openExample } from "./helpers.ts";
+import { openExample, runQuery } from "./helpers.ts";
 
 const panel = (page: Page) => page.locator("section.panel[data-kind=ppc]");
 
@@ -52,6 +52,23 @@ test.describe("predictive checks", () => {
     await expect(intervals.locator('g[aria-description="observed"] circle')).toHaveCount(96);
     await panel(page).screenshot({ path: "docs/ppc-intervals.png" });
     await expect(page.getByRole("alert")).toHaveCount(0);
+  });
+
+  test("grouped by group_idx: intervals coloured by group, and a test statistic per group", async ({ page }) => {
+    await openExample(page);
+    await page.getByRole("button", { name: "posterior_predictive/y against observed_data/y" }).click();
+    await runQuery(page, "posterior_predictive/y[obs_ind], observed_data/y[obs_ind], constant_data/group_idx[obs_ind]");
+    await panel(page).getByRole("combobox", { name: "Group by", exact: true }).selectOption("group_idx");
+    await check(page, "intervals");
+    const intervals = page.getByRole("figure", { name: "Predictive check (intervals) of y against observed_data/y by group_idx" });
+    await expect(intervals).toContainText("Coloured by group_idx.");
+    await expect(intervals.locator('g[aria-description="predictive 50% intervals"] line')).toHaveCount(96);
+    await check(page, "stat");
+    const stat = page.getByRole("figure", { name: "Predictive check (test statistic) of y against observed_data/y by group_idx" });
+    await expect(stat).toContainText("One check per level of group_idx (4).");
+    await expect(stat).toContainText(/by group_idx, 0: T\(y\) = -?[\d.]+, P\(T\(y_rep\) ≥ T\(y\)\) = 0\.\d{3}; 1: /);
+    await expect(stat.locator('svg[aria-label^="group_idx "]')).toHaveCount(4);
+    await panel(page).screenshot({ path: "test-results/ppc-grouped.png" });
   });
 
   test("a query without observed values says what to add", async ({ page }) => {

@@ -14,7 +14,7 @@ import { asBytes, dims, memoryStore, zarray } from "./memory-store.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
 const table = await trace.extract("posterior_predictive/y[obs_ind], observed_data/y[obs_ind]");
-const OPTIONS = { draws: "y", observed: "", view: "density", stat: "mean", ndraws: 50, x: "" };
+const OPTIONS = { draws: "y", observed: "", view: "density", stat: "mean", ndraws: 50, x: "", group: "" };
 const dataOf = (t: Table, options: Partial<typeof OPTIONS>) => panel.data(t, { ...OPTIONS, ...options });
 
 /** The rows as draws × observations (draw = chain·400 + draw) and the observed values, read directly. */
@@ -98,6 +98,32 @@ describe("the predictive check of the grouped regression's y", () => {
     expect(() => dataOf(alone, {})).toThrow("the query has no observed values to check y against: add them, e.g. observed_data/y[obs_ind]");
     const mu = await trace.extract("posterior_predictive/y[obs_ind], mu[obs_ind]");
     expect(() => dataOf(mu, { observed: "mu" })).toThrow("mu varies between draws, so it is not observed data: choose the observed values in Observed");
+  });
+});
+
+describe("grouped checks", () => {
+  it("check each group of observations apart (a facet each), or colour the intervals by group", async () => {
+    const grouped = await trace.extract("posterior_predictive/y[obs_ind], observed_data/y[obs_ind], constant_data/group_idx[obs_ind]");
+    const idx = grouped.getChild("group_idx")!.toArray();
+    const obs = grouped.getChild("obs_ind")!.toArray();
+    const groupOf = new Array<number>(96);
+    for (let r = 0; r < grouped.numRows; r++) groupOf[Number(obs[r])] = Number(idx[r]);
+    const data = dataOf(grouped, { view: "stat", stat: "mean", group: "group_idx" });
+    expect(data.group).toBe("group_idx");
+    const levels = [...new Set(groupOf)].sort((a, b) => a - b);
+    expect(data.facets!.map((f) => f.label).sort()).toEqual(levels.map(String));
+    for (const facet of data.facets!) {
+      const members = groupOf.flatMap((g, i) => (String(g) === facet.label ? [i] : []));
+      const drawing = facet.drawing as Extract<PpcData["drawing"], { view: "stat" }>;
+      expect(drawing.observed).toBeCloseTo(mean(members.map((i) => yObs[i])), 12);
+      const t = yRep.map((r) => mean(members.map((i) => r[i])));
+      expect(drawing.p).toBe(t.filter((v) => v >= drawing.observed).length / 1600);
+    }
+    const intervals = dataOf(grouped, { view: "intervals", group: "group_idx" }).drawing as Extract<PpcData["drawing"], { view: "intervals" }>;
+    expect(Array.from(intervals.groupIndex!, (g) => Number(intervals.groups![g]))).toEqual(groupOf);
+    const many = dataOf(grouped, { view: "stat", group: "obs_ind" });
+    expect(many.facets).toBeUndefined();
+    expect(many.notes).toContain("Not grouped: obs_ind has 96 levels, too many to group by (at most 12).");
   });
 });
 

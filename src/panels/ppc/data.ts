@@ -7,7 +7,7 @@ import { ecdfCounts, uniformEcdfBand, type EcdfBand } from "../rank/ranks.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 import { relativeEff } from "../../engine/stats/loo.ts";
 import { psisSmooth, PsisScratch } from "../../engine/stats/psis.ts";
-import { matrixOf, PpcError, predictiveMatrix, type PredictiveMatrix } from "./matrix.ts";
+import { matrixOf, observationGroups, PpcError, predictiveMatrix, subsetMatrix, type PredictiveMatrix } from "./matrix.ts";
 
 export type PpcView = "density" | "ecdf" | "pit" | "loo-pit" | "stat" | "intervals";
 export type TestStatistic = "mean" | "sd" | "median" | "min" | "max" | "q10" | "q90";
@@ -40,11 +40,28 @@ export type PpcDrawing =
   | { view: "pit"; z: Float64Array; difference: Float64Array; lower: Float64Array; upper: Float64Array; outside: boolean; logLikelihood?: string }
   /** A test statistic of every predictive draw as a histogram, T(y) and P(T(y_rep) ≥ T(y)). */
   | { view: "stat"; statistic: TestStatistic; edges: Float64Array; counts: Int32Array; observed: number; p: number }
-  /** Per observation (in `order`), the predictive median, 50% and 90% intervals and the observed value. */
-  | { view: "intervals"; x: Float64Array; xLabel: string; median: Float64Array; lower50: Float64Array; upper50: Float64Array; lower90: Float64Array; upper90: Float64Array; observed: Float64Array; labels: string[] };
+  /** Per observation, the predictive median, 50% and 90% intervals and the observed value; and its group's index in `groups` when grouped. */
+  | {
+      view: "intervals";
+      x: Float64Array;
+      xLabel: string;
+      median: Float64Array;
+      lower50: Float64Array;
+      upper50: Float64Array;
+      lower90: Float64Array;
+      upper90: Float64Array;
+      observed: Float64Array;
+      labels: string[];
+      groups?: string[];
+      groupIndex?: Int32Array;
+    };
 
 export interface PpcData {
+  /** The check of all observations, or of the first group's when `facets` holds one per group. */
   drawing: PpcDrawing;
+  /** The column observations are grouped by ("" for none), and per group its check (intervals colour by group instead). */
+  group: string;
+  facets?: { label: string; drawing: PpcDrawing }[];
   /** The predictive column and the observed column paired with it. */
   predictive: string;
   observed: string;
@@ -208,16 +225,6 @@ function pitView(m: PredictiveMatrix, weights?: Float64Array, logLikelihood?: st
   return { view: "pit", z: band.z, difference, lower: band.lower, upper: band.upper, outside, logLikelihood };
 }
 
-/** LOO-PIT: the PIT with each draw weighed by its PSIS-LOO weight, from the log-likelihood column of the same name. */
-function looPitView(table: Table, m: PredictiveMatrix): PpcDrawing {
-  const name = `log_likelihood/${m.predictive.slice(m.predictive.lastIndexOf("/") + 1)}`;
-  const logLik = matrixOf(table, m, name);
-  if (!logLik) throw new PpcError(`LOO-PIT weighs the draws by the log-likelihood: add ${name}[${m.dims.join(", ")}] to the query`);
-  const weights = looWeights(m, logLik);
-  if (!weights) throw new PpcError(`${name} has a draw that is not a finite number: PSIS-LOO needs finite log-likelihoods`);
-  return pitView(m, weights, name);
-}
-
 /** A test statistic of the finite values (NaN when there are none). */
 export function testStatistic(values: Float64Array, statistic: TestStatistic): number {
   const v = finite(values);
@@ -286,22 +293,58 @@ function intervalsView(table: Table, m: PredictiveMatrix, x: string): PpcDrawing
 
 export const STATISTICS: readonly TestStatistic[] = ["mean", "sd", "median", "min", "max", "q10", "q90"];
 
+/** Some observations' weights (see looWeights), in the order given. */
+function subsetWeights(weights: Float64Array, m: PredictiveMatrix, observations: readonly number[]): Float64Array {
+  const out = new Float64Array(m.draws * observations.length);
+  for (let s = 0; s < m.draws; s++) observations.forEach((i, j) => (out[s * observations.length + j] = weights[s * m.observations + i]));
+  return out;
+}
+
+/** LOO-PIT's weights for the whole table's observations (before any grouping). */
+function looPitWeights(table: Table, m: PredictiveMatrix): { weights: Float64Array; name: string } {
+  const name = `log_likelihood/${m.predictive.slice(m.predictive.lastIndexOf("/") + 1)}`;
+  const logLik = matrixOf(table, m, name);
+  if (!logLik) throw new PpcError(`LOO-PIT weighs the draws by the log-likelihood: add ${name}[${m.dims.join(", ")}] to the query`);
+  const weights = looWeights(m, logLik);
+  if (!weights) throw new PpcError(`${name} has a draw that is not a finite number: PSIS-LOO needs finite log-likelihoods`);
+  return { weights, name };
+}
+
+
 export const panel: PanelData<PpcData> = {
   data(table, options: PanelOptions) {
     const m = predictiveMatrix(table, String(options.draws), String(options.observed ?? ""));
     const view = String(options.view) as PpcView;
     const notes: string[] = [];
     if (options.observed === "" || options.observed === undefined) notes.push(`Observed: ${m.observed}, paired with ${m.predictive} by name; choose another in Observed.`);
-    let drawn: PpcDrawing;
-    if (view === "density") {
-      const bars = m.integer ? barsView(m) : undefined;
-      if (m.integer && !bars) notes.push(`The values are integers, but more than ${MAX_BARS} distinct ones: drawn as densities.`);
-      drawn = bars ?? densityView(m, Number(options.ndraws));
-    } else if (view === "ecdf") drawn = ecdfView(m);
-    else if (view === "pit") drawn = pitView(m);
-    else if (view === "loo-pit") drawn = looPitView(table, m);
-    else if (view === "stat") drawn = statView(m, (STATISTICS.includes(options.stat as TestStatistic) ? options.stat : "mean") as TestStatistic);
-    else drawn = intervalsView(table, m, String(options.x ?? ""));
-    return { drawing: drawn, predictive: m.predictive, observed: m.observed, dims: m.dims, draws: m.draws, observations: m.observations, integer: m.integer, notes };
+    const loo = view === "loo-pit" ? looPitWeights(table, m) : undefined;
+    const statistic = (STATISTICS.includes(options.stat as TestStatistic) ? options.stat : "mean") as TestStatistic;
+    const check = (sub: PredictiveMatrix, observations?: readonly number[]): PpcDrawing => {
+      if (view === "density") {
+        const bars = sub.integer ? barsView(sub) : undefined;
+        if (sub.integer && !bars && !notes.some((n) => n.startsWith("The values are integers"))) notes.push(`The values are integers, but more than ${MAX_BARS} distinct ones: drawn as densities.`);
+        return bars ?? densityView(sub, Number(options.ndraws));
+      }
+      if (view === "ecdf") return ecdfView(sub);
+      if (view === "pit") return pitView(sub);
+      if (view === "loo-pit") return pitView(sub, observations ? subsetWeights(loo!.weights, m, observations) : loo!.weights, loo!.name);
+      if (view === "stat") return statView(sub, statistic);
+      return intervalsView(table, sub, String(options.x ?? ""));
+    };
+    const asked = String(options.group ?? "");
+    const grouping = asked === "" ? undefined : observationGroups(table, m, asked);
+    if (grouping && "problem" in grouping) notes.push(`Not grouped: ${grouping.problem}.`);
+    const groups = grouping && !("problem" in grouping) ? grouping : undefined;
+    const base = { predictive: m.predictive, observed: m.observed, dims: m.dims, draws: m.draws, observations: m.observations, integer: m.integer, notes };
+    if (!groups) return { ...base, drawing: check(m), group: "" };
+    if (view === "intervals") {
+      const drawing = check(m) as Extract<PpcDrawing, { view: "intervals" }>;
+      return { ...base, drawing: { ...drawing, groups: groups.labels, groupIndex: groups.codes }, group: asked };
+    }
+    const facets = groups.labels.flatMap((label, g) => {
+      const members = Array.from(groups.codes.keys()).filter((i) => groups.codes[i] === g);
+      return members.length ? [{ label, drawing: check(subsetMatrix(m, members), members) }] : [];
+    });
+    return { ...base, drawing: facets[0].drawing, group: asked, facets };
   },
 };

@@ -1,5 +1,5 @@
 import type { Table } from "apache-arrow";
-import { numberBatches, tableColumns } from "../../engine/columns.ts";
+import { LabelCoder, numberBatches, tableColumns } from "../../engine/columns.ts";
 import { DrawscopeError } from "../../engine/errors.ts";
 import { RowKeys } from "../../engine/split.ts";
 
@@ -109,4 +109,47 @@ export function matrixOf(table: Table, m: PredictiveMatrix, name: string): Float
     for (let i = 0; i < batch.length; i++) values[d[i] * m.observations + o[i]] = batch[i];
   });
   return values;
+}
+
+/** More groups than this are not groups: the check is drawn ungrouped, saying so. */
+export const MAX_GROUPS = 12;
+
+/**
+ * Each observation's group: the label of `column` on its first row (a dimension, the source, or
+ * a data column of a few values such as group codes). Undefined, with the reason, when the column
+ * has more than MAX_GROUPS levels or varies within observations.
+ */
+export function observationGroups(table: Table, m: PredictiveMatrix, column: string): { labels: string[]; codes: Int32Array } | { problem: string } {
+  let coder: LabelCoder;
+  try {
+    coder = new LabelCoder(table, column);
+  } catch {
+    return { problem: `there is no column '${column}' to group by` };
+  }
+  if (coder.labels.length > MAX_GROUPS) return { problem: `${column} has ${coder.labels.length} levels, too many to group by (at most ${MAX_GROUPS})` };
+  const codes = new Int32Array(m.observations).fill(-1);
+  const scratch = new Int32Array(table.batches.reduce((a, b) => Math.max(a, b.numRows), 0));
+  for (let b = 0; b < coder.batchCount; b++) {
+    const o = m.observationKeys.batch(b);
+    const c = coder.codeBatch(b, scratch);
+    for (let i = 0; i < table.batches[b].numRows; i++) {
+      if (codes[o[i]] < 0) codes[o[i]] = c[i];
+      else if (codes[o[i]] !== c[i]) return { problem: `${column} varies within observations, so it does not group them` };
+    }
+  }
+  return { labels: coder.labels.map(String), codes };
+}
+
+/** The matrix of some observations only (in the order given). */
+export function subsetMatrix(m: PredictiveMatrix, observations: readonly number[]): PredictiveMatrix {
+  const n = observations.length;
+  const values = new Float64Array(m.draws * n);
+  for (let s = 0; s < m.draws; s++) for (let j = 0; j < n; j++) values[s * n + j] = m.values[s * m.observations + observations[j]];
+  return {
+    ...m,
+    observations: n,
+    values,
+    observedValues: Float64Array.from(observations, (i) => m.observedValues[i]),
+    labels: observations.map((i) => m.labels[i]),
+  };
 }

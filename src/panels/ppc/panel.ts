@@ -36,7 +36,7 @@ function joined(curves: readonly Curve[]) {
   return { length, x, y, z };
 }
 
-function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; words: string } {
+function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; color?: Plot.ScaleOptions; words: string } {
   const name = data.predictive;
   const observedName = data.observed;
   switch (drawing.view) {
@@ -125,12 +125,14 @@ function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x
       const at = (values: Float64Array) => Float64Array.from(order, (i) => values[i]);
       const xs = at(drawing.x);
       const title = (i: number) => `${drawing.labels[order[i]]}: observed ${formatNumber(drawing.observed[order[i]])}, median ${formatNumber(drawing.median[order[i]])}`;
+      // Grouped: each observation's intervals and point in its group's colour.
+      const group = drawing.groups && drawing.groupIndex ? Array.from(order, (i) => drawing.groups![drawing.groupIndex![i]]) : undefined;
       const marks: Plot.Markish[] =
         n <= MAX_RULES
           ? [
-              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), stroke: PREDICTIVE, strokeWidth: 1.5, ariaDescription: "predictive 90% intervals" }),
-              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower50), y2: at(drawing.upper50), stroke: PREDICTIVE_DARK, strokeWidth: 3, ariaDescription: "predictive 50% intervals" }),
-              Plot.dot({ length: n }, { x: xs, y: at(drawing.observed), fill: OBSERVED, r: 2.5, title, ariaDescription: "observed" }),
+              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), stroke: group ?? PREDICTIVE, strokeOpacity: group ? 0.45 : 1, strokeWidth: 1.5, ariaDescription: "predictive 90% intervals" }),
+              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower50), y2: at(drawing.upper50), stroke: group ?? PREDICTIVE_DARK, strokeWidth: 3, ariaDescription: "predictive 50% intervals" }),
+              Plot.dot({ length: n }, { x: xs, y: at(drawing.observed), fill: OBSERVED, stroke: group ?? "none", r: 2.5, title, ariaDescription: "observed" }),
             ]
           : [
               Plot.areaY({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), fill: PREDICTIVE, fillOpacity: 0.5, ariaDescription: "predictive 90% intervals" }),
@@ -140,6 +142,7 @@ function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x
       return {
         x: { label: drawing.xLabel },
         y: { label: name, grid: true },
+        color: group ? { domain: drawing.groups, legend: true } : undefined,
         marks,
         words:
           `Per observation, the 50% (thick) and 90% (thin) intervals of ${formatNumber(data.draws)} predictive draws of ${name} and the observed ${observedName} ` +
@@ -153,6 +156,24 @@ const VIEW_NAMES: Record<PpcDrawing["view"], string> = { density: "densities", b
 
 const viewName = (drawing: PpcDrawing) => (drawing.view === "pit" && drawing.logLikelihood ? "LOO-PIT" : VIEW_NAMES[drawing.view]);
 
+/** The caption of a check per group: a test statistic's T(y) and p-value, or where a PIT-ECDF leaves its band, group by group. */
+function facetWords(data: PpcData, firstWords: string): string {
+  const facets = data.facets!;
+  const first = facets[0].drawing;
+  if (first.view === "stat") {
+    const each = facets.map(({ label, drawing }) => {
+      const d = drawing as Extract<PpcDrawing, { view: "stat" }>;
+      return `${label}: T(y) = ${formatNumber(d.observed)}, P(T(y_rep) ≥ T(y)) = ${d.p.toFixed(3)}`;
+    });
+    return `The ${STATISTIC_LABELS[first.statistic]} of each of ${formatNumber(data.draws)} predictive draws of ${data.predictive} over the group's observations (bars) and of the observed ${data.observed} (line); by ${data.group}, ${each.join("; ")}.`;
+  }
+  if (first.view === "pit") {
+    const outside = facets.filter(({ drawing }) => (drawing as Extract<PpcDrawing, { view: "pit" }>).outside).map((f) => f.label);
+    return `The ECDF of each group's ${first.logLikelihood ? "LOO-PIT" : "PIT"} values minus the uniform CDF, with its simultaneous 95% band: ${outside.length ? `${data.group} ${outside.join(", ")} leave${outside.length === 1 ? "s" : ""} the band` : "every group stays within its band"}.`;
+  }
+  return firstWords.replace(/ of the [\d,]+ observations?\./, " of each group's observations.");
+}
+
 export const panel: PanelKind<PpcData> = {
   kind: "ppc",
   title: "Predictive check",
@@ -164,14 +185,28 @@ export const panel: PanelKind<PpcData> = {
     { key: "stat", label: "Statistic", type: "choice", choices: STATISTICS.map((s) => ({ value: s, label: STATISTIC_LABELS[s] })), default: "mean" },
     { key: "ndraws", label: "Draws overlaid", type: "number", min: 1, max: 200, step: 1, default: 50 },
     { key: "x", label: "Intervals against", type: "column", none: "observation order" },
+    { key: "group", label: "Group by", type: "column", none: "no groups" },
   ],
   render(data, _options, { width }) {
-    const { marks, x, y, words } = marksOf(data.drawing, data);
-    const node = Plot.plot({ ...plotStyle, width, height: Math.round(Math.max(240, Math.min(420, width * 0.45))), marginLeft: 56, marginBottom: 40, x, y, marks });
-    return {
-      name: `Predictive check (${viewName(data.drawing)}) of ${data.predictive} against ${data.observed}`,
-      caption: [words, ...data.notes].join(" "),
-      node,
-    };
+    const by = data.group ? ` by ${data.group}` : "";
+    const name = `Predictive check (${viewName(data.drawing)}) of ${data.predictive} against ${data.observed}${by}`;
+    if (!data.facets) {
+      const { marks, x, y, color, words } = marksOf(data.drawing, data);
+      const node = Plot.plot({ ...plotStyle, width, height: Math.round(Math.max(240, Math.min(420, width * 0.45))), marginLeft: 56, marginBottom: 40, x, y, color, marks });
+      const grouped = data.group ? ` Coloured by ${data.group}.` : "";
+      return { name, caption: [words + grouped, ...data.notes].join(" "), node };
+    }
+    // One check per group, each a plot of its own under the group's name.
+    const node = document.createElement("div");
+    node.className = "ppc-facets";
+    let words = "";
+    for (const facet of data.facets) {
+      const drawn = marksOf(facet.drawing, data);
+      words ||= drawn.words;
+      const plot = Plot.plot({ ...plotStyle, width, height: 200, marginLeft: 56, marginBottom: 36, marginTop: 26, x: drawn.x, y: drawn.y, marks: [Plot.text([facet.label], { frameAnchor: "top-left", dy: -16, fontWeight: "bold", text: (d: string) => `${data.group} ${d}` }), ...drawn.marks] });
+      plot.setAttribute("aria-label", `${data.group} ${facet.label}`);
+      node.append(plot);
+    }
+    return { name, caption: [`One check per level of ${data.group} (${data.facets.length}).`, facetWords(data, words), ...data.notes].join(" "), node };
   },
 };
