@@ -50,6 +50,7 @@ test.describe("PSIS-LOO", () => {
     await expect(page.getByRole("combobox", { name: "Query" })).toHaveValue("posterior_predictive/y[obs_ind=92]");
     await expect(loo.getByRole("status").filter({ hasText: "obs_ind=92" })).toContainText(`obs_ind=92: k = ${k92.toFixed(3)}`);
     await expect(page.getByRole("figure", { name: /^Density of y/ })).toBeVisible();
+    await expect(loo.locator('g[aria-description="picked observation"] circle')).toHaveCount(1);
     await page.screenshot({ path: "docs/loo.png" });
 
     expect(page.url()).toContain("&loo=");

@@ -1,7 +1,45 @@
 // Predictive checks on the example as a user makes them: one click from the trace browser pairs
 // posterior_predictive/y with observed_data/y; each check draws its marks with the words that say what they are.
 import { expect, test, type Page } from "@playwright/test";
-import { openExample, runQuery } from "./helpers.ts";
+import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+import { openExample, openFolder, runQuery } from "./helpers.ts";
+
+/**
+ * A count model's trace: posterior_predictive/y of 2 chains × 200 draws × 50 observations, each a
+ * Poisson(3) count, and observed counts from the same distribution (seeded, so every run is alike).
+ */
+function writeCountTrace(): string {
+  let seed = 2026;
+  const uniform = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const poisson = () => {
+    let k = 0;
+    for (let p = uniform(); p > Math.exp(-3); p *= uniform()) k++;
+    return k;
+  };
+  const index = (n: number) => asBytes(BigInt64Array.from({ length: n }, (_, i) => BigInt(i)));
+  return writeStoreFolder(
+    "counts.zarr",
+    {
+      ".zgroup": { zarr_format: 2 },
+      "posterior_predictive/.zgroup": { zarr_format: 2 },
+      ...sampleCoordinates("posterior_predictive", 2, 200),
+      "posterior_predictive/obs/.zarray": zarray("<i8", [50], [50]),
+      "posterior_predictive/obs/.zattrs": dims("obs"),
+      "posterior_predictive/obs/0": index(50),
+      "posterior_predictive/y/.zarray": zarray("<i8", [2, 200, 50], [2, 200, 50]),
+      "posterior_predictive/y/.zattrs": dims("chain", "draw", "obs"),
+      "posterior_predictive/y/0.0.0": asBytes(BigInt64Array.from({ length: 2 * 200 * 50 }, () => BigInt(poisson()))),
+      "observed_data/.zgroup": { zarr_format: 2 },
+      "observed_data/obs/.zarray": zarray("<i8", [50], [50]),
+      "observed_data/obs/.zattrs": dims("obs"),
+      "observed_data/obs/0": index(50),
+      "observed_data/y/.zarray": zarray("<i8", [50], [50]),
+      "observed_data/y/.zattrs": dims("obs"),
+      "observed_data/y/0": asBytes(BigInt64Array.from({ length: 50 }, () => BigInt(poisson()))),
+    },
+    true,
+  );
+}
 
 const panel = (page: Page) => page.locator("section.panel[data-kind=ppc]");
 
@@ -78,5 +116,20 @@ test.describe("predictive checks", () => {
     await page.getByLabel("Panel kind").selectOption("ppc");
     await page.getByRole("button", { name: "Add panel" }).click();
     await expect(panel(page)).toContainText("the query has no observed values to check y against: add them, e.g. observed_data/y[obs_ind]");
+  });
+
+  test("counts get bars of the observed counts with the predictive counts' intervals, or a hanging rootogram", async ({ page }) => {
+    await page.goto("/");
+    await openFolder(page, writeCountTrace());
+    await page.getByRole("button", { name: "posterior_predictive/y against observed_data/y" }).click();
+    const bars = page.getByRole("figure", { name: "Predictive check (counts) of y against observed_data/y" });
+    await expect(bars).toContainText("y and observed_data/y are counts: per value, the observed count (bars)");
+    const values = await bars.locator('g[aria-description="predictive medians"] circle').count();
+    expect(values).toBeGreaterThan(5);
+    await expect(bars.locator('g[aria-description="observed counts"] rect')).toHaveCount(values);
+    await panel(page).getByRole("combobox", { name: "Counts as", exact: true }).selectOption("rootogram");
+    await expect(bars.locator('g[aria-description="observed counts, hanging"] rect')).toHaveCount(values);
+    await expect(bars).toContainText("A hanging rootogram of the counts y and observed_data/y take");
+    await panel(page).screenshot({ path: "docs/ppc-rootogram.png" });
   });
 });

@@ -171,6 +171,7 @@ describe("counts", () => {
     [0, 1, 2].forEach((v) => {
       const sorted = perDraw.map((c) => c[v]).sort((a, b) => a - b);
       expect(drawing.median[v]).toBe((sorted[4] + sorted[5]) / 2);
+      expect(drawing.mean[v]).toBeCloseTo(sorted.reduce((a, b) => a + b, 0) / 10, 12);
     });
   });
 });

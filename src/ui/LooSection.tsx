@@ -64,13 +64,18 @@ function ParetoKFigure({ result }: { result: LooSummary }) {
     const node = host.current;
     if (!node) return;
     const width = Math.max(320, node.clientWidth);
-    const figure = renderParetoK(result, width, (index) => {
-      setPicked(index);
-      void inspectObservation(index);
-    });
+    const figure = renderParetoK(
+      result,
+      width,
+      (index) => {
+        setPicked(index);
+        void inspectObservation(index);
+      },
+      picked,
+    );
     node.replaceChildren(figure);
     return () => node.replaceChildren();
-  }, [result, inspectObservation]);
+  }, [result, inspectObservation, picked]);
   const captionId = useId();
   const k = result.pointwise;
   return (

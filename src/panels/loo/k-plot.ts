@@ -22,9 +22,9 @@ export const observationName = (result: LooSummary, i: number) => result.dims.ma
  * The Pareto k of every observation against its position, with loo's threshold for these draws
  * and 1 drawn as lines, coloured by category. Up to SVG_LIMIT observations are SVG dots (each with
  * its name and k as a tooltip); more go on a canvas under the axes, with the flagged ones still
- * SVG dots on top when there are few. A click picks the nearest observation.
+ * SVG dots on top when there are few. A click picks the nearest observation, which is ringed.
  */
-export function renderParetoK(result: LooSummary, width: number, onPick: (index: number) => void): HTMLElement {
+export function renderParetoK(result: LooSummary, width: number, onPick: (index: number) => void, picked?: number): HTMLElement {
   const k = result.pointwise.pareto_k;
   const n = k.length;
   const category = kCategories(k, result.kThreshold);
@@ -58,6 +58,9 @@ export function renderParetoK(result: LooSummary, width: number, onPick: (index:
       Plot.ruleY([1], { stroke: K_COLOURS[2], strokeDasharray: "4,3", ariaDescription: "k = 1" }),
       Plot.text([result.kThreshold, 1], { x: n - 0.5, y: (v: number) => v, text: (v: number) => (v === 1 ? "1" : `${v.toFixed(2)}`), textAnchor: "end", dy: -6, fill: "currentColor" }),
       svgRows.length ? dotsOf(svgRows) : null,
+      picked !== undefined && picked < n
+        ? Plot.dot([picked], { x: (i: number) => i, y: (i: number) => shown[i], r: 7, stroke: "currentColor", strokeWidth: 1.5, fill: "none", ariaDescription: "picked observation" })
+        : null,
     ],
   }) as unknown as SVGSVGElement & { scale(name: string): { apply(v: number): number; range: [number, number] } };
   const node = document.createElement("div");

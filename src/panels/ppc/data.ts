@@ -28,8 +28,8 @@ export interface Curve {
 export type PpcDrawing =
   /** K predictive draws' densities, the density of all predictive draws together, and the observed density. */
   | { view: "density"; draws: Curve[]; pooled: Curve; observed: Curve }
-  /** Integer data: per value, the observed count and the predictive counts' median and 90% interval. */
-  | { view: "bars"; values: Float64Array; observed: Float64Array; median: Float64Array; lower: Float64Array; upper: Float64Array }
+  /** Integer data: per value, the observed count and the predictive counts' mean, median and 90% interval. */
+  | { view: "bars"; values: Float64Array; observed: Float64Array; mean: Float64Array; median: Float64Array; lower: Float64Array; upper: Float64Array }
   /** The observed ECDF (its sorted values) within the predictive ECDFs' pointwise 50% and 95% bands on a grid. */
   | { view: "ecdf"; observed: Float64Array; x: Float64Array; bands: { level: number; lower: Float64Array; upper: Float64Array }[] }
   /**
@@ -117,10 +117,17 @@ function barsView(m: PredictiveMatrix): PpcDrawing | undefined {
   for (let s = 0; s < m.draws; s++) for (const v of row(m, s)) if (Number.isFinite(v)) perDraw[(v - lo) * m.draws + s]++;
   const quantile = (i: number, q: number) => sortedQuantile(perDraw.subarray(i * m.draws, (i + 1) * m.draws), q);
   for (let i = 0; i < width; i++) perDraw.subarray(i * m.draws, (i + 1) * m.draws).sort();
+  const mean = new Float64Array(width);
+  for (let i = 0; i < width; i++) {
+    let sum = 0;
+    for (let s = 0; s < m.draws; s++) sum += perDraw[i * m.draws + s];
+    mean[i] = sum / m.draws;
+  }
   return {
     view: "bars",
     values,
     observed,
+    mean,
     median: Float64Array.from(values, (_, i) => quantile(i, 0.5)),
     lower: Float64Array.from(values, (_, i) => quantile(i, 0.05)),
     upper: Float64Array.from(values, (_, i) => quantile(i, 0.95)),

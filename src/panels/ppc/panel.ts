@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import { formatCount, formatNumber, plotStyle } from "../style.ts";
-import type { PanelKind } from "../types.ts";
+import type { PanelKind, PanelOptions } from "../types.ts";
 import { STATISTICS, type Curve, type PpcData, type PpcDrawing } from "./data.ts";
 
 const VIEWS = [
@@ -36,7 +36,7 @@ function joined(curves: readonly Curve[]) {
   return { length, x, y, z };
 }
 
-function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; color?: Plot.ScaleOptions; words: string } {
+function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; color?: Plot.ScaleOptions; words: string } {
   const name = data.predictive;
   const observedName = data.observed;
   switch (drawing.view) {
@@ -57,6 +57,23 @@ function marksOf(drawing: PpcDrawing, data: PpcData): { marks: Plot.Markish[]; x
     }
     case "bars": {
       const n = drawing.values.length;
+      if (options.counts === "rootogram") {
+        // bayesplot's hanging rootogram: on a square-root scale, each observed count hangs from the expected one, so misfit shows at 0.
+        const expected = Float64Array.from(drawing.mean, Math.sqrt);
+        return {
+          x: { label: name, type: "linear" },
+          y: { label: "√count", grid: true },
+          marks: [
+            Plot.rectY({ length: n }, { x1: Array.from(drawing.values, (v) => v - 0.4), x2: Array.from(drawing.values, (v) => v + 0.4), y1: Array.from(expected, (e, i) => e - Math.sqrt(drawing.observed[i])), y2: expected, fill: "currentColor", fillOpacity: 0.25, ariaDescription: "observed counts, hanging" }),
+            Plot.line({ length: n }, { x: drawing.values, y: expected, stroke: PREDICTIVE_DARK, strokeWidth: 2, ariaDescription: "expected counts" }),
+            Plot.dot({ length: n }, { x: drawing.values, y: expected, fill: PREDICTIVE_DARK, r: 3, ariaDescription: "expected count points" }),
+            Plot.ruleY([0], { strokeOpacity: 0.6 }),
+          ],
+          words:
+            `A hanging rootogram of the counts ${name} and ${observedName} take: on a square-root scale, each observed count (bar) hangs from the count the ` +
+            `predictive draws expect (line, their mean over ${formatNumber(data.draws)} draws); a bar ending above or below 0 is a value seen less or more often than predicted.`,
+        };
+      }
       return {
         x: { label: name, type: "linear" },
         y: { label: "count", grid: true },
@@ -186,12 +203,24 @@ export const panel: PanelKind<PpcData> = {
     { key: "ndraws", label: "Draws overlaid", type: "number", min: 1, max: 200, step: 1, default: 50 },
     { key: "x", label: "Intervals against", type: "column", none: "observation order" },
     { key: "group", label: "Group by", type: "column", none: "no groups" },
+    {
+      key: "counts",
+      label: "Counts as",
+      type: "choice",
+      choices: [
+        { value: "bars", label: "bars and intervals" },
+        { value: "rootogram", label: "hanging rootogram" },
+      ],
+      default: "bars",
+    },
   ],
-  render(data, _options, { width }) {
+  // How counts are drawn changes the drawing only.
+  drawOnly: ["counts"],
+  render(data, options, { width }) {
     const by = data.group ? ` by ${data.group}` : "";
     const name = `Predictive check (${viewName(data.drawing)}) of ${data.predictive} against ${data.observed}${by}`;
     if (!data.facets) {
-      const { marks, x, y, color, words } = marksOf(data.drawing, data);
+      const { marks, x, y, color, words } = marksOf(data.drawing, data, options);
       const node = Plot.plot({ ...plotStyle, width, height: Math.round(Math.max(240, Math.min(420, width * 0.45))), marginLeft: 56, marginBottom: 40, x, y, color, marks });
       const grouped = data.group ? ` Coloured by ${data.group}.` : "";
       return { name, caption: [words + grouped, ...data.notes].join(" "), node };
@@ -201,7 +230,7 @@ export const panel: PanelKind<PpcData> = {
     node.className = "ppc-facets";
     let words = "";
     for (const facet of data.facets) {
-      const drawn = marksOf(facet.drawing, data);
+      const drawn = marksOf(facet.drawing, data, options);
       words ||= drawn.words;
       const plot = Plot.plot({ ...plotStyle, width, height: 200, marginLeft: 56, marginBottom: 36, marginTop: 26, x: drawn.x, y: drawn.y, marks: [Plot.text([facet.label], { frameAnchor: "top-left", dy: -16, fontWeight: "bold", text: (d: string) => `${data.group} ${d}` }), ...drawn.marks] });
       plot.setAttribute("aria-label", `${data.group} ${facet.label}`);
