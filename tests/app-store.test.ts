@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { tableBlob } from "../src/worker/table-file.ts";
 import { describe, expect, it } from "vitest";
 import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
+import { stackModels } from "../src/engine/stack-models.ts";
+import { looCompare } from "../src/engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../src/engine/fingerprint.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import type { Trace } from "../src/engine/trace.ts";
@@ -24,6 +26,8 @@ const FILE = { kind: "zip", blob: new Blob([]), name: "t.zip" } as const;
 /** An engine that answers from traces opened in Node; `hold` keeps the next extraction pending. */
 function fakeEngine(traces: Record<string, Trace>) {
   let open: Trace | undefined;
+  /** The models open, as the worker keeps them: several stack their tables by a model column. */
+  let models: { name: string; trace: Trace }[] = [];
   /** The worker's tables by id, as the worker keeps them (only the last one). */
   let kept: { id: number; table: Table } | undefined;
   let nextId = 1;
@@ -41,15 +45,28 @@ function fakeEngine(traces: Record<string, Trace>) {
     return { result, cancel: () => (state.cancelled++, reject(new EngineError({ name: CANCELLED, message: "cancelled" }))) };
   };
   const engine: EngineClient = {
-    open: (source) =>
+    open: (source, _progress, model) =>
       job(async (): Promise<OpenedTrace> => {
-        open = traces[(source as { name: string }).name];
-        return { tree: open.tree, fingerprint: traceFingerprint(open.tree) };
+        const trace = traces[(source as { name: string }).name];
+        const named = { name: model?.name ?? (source as { name: string }).name, trace };
+        if (model?.add) models.push(named);
+        else models = [named];
+        open = models[0].trace;
+        return { tree: trace.tree, fingerprint: traceFingerprint(trace.tree) };
+      }),
+    models: (keep, names) =>
+      job(async () => {
+        models = keep.map((i, k) => ({ name: names[k], trace: models[i].trace }));
+        open = models[0]?.trace;
+        return models.length;
       }),
     extract: (query, groups, budget) =>
       job(async (): Promise<ExtractedTable> => {
         try {
-          const table = await open!.extract(query, { groups, budget });
+          const table =
+            models.length > 1
+              ? stackModels(await Promise.all(models.map(async (m) => ({ name: m.name, table: await m.trace.extract(query, { groups, budget }) }))))
+              : await open!.extract(query, { groups, budget });
           kept = { id: nextId++, table };
           return { table: kept.id, shape: tableShape(table) };
         } catch (e) {
@@ -66,11 +83,19 @@ function fakeEngine(traces: Record<string, Trace>) {
           throw new EngineError({ name: e.name, message: e.message });
         }),
       ),
-    loo: (variable, rEff) =>
+    loo: (variable, rEff, reference) =>
       job(async () => {
         try {
-          const result = await open!.loo({ variable, rEff });
-          return { ...result, labels: result.labels.map((labels) => labels.map(String)) };
+          const summaries = [];
+          for (const m of models) {
+            const result = await m.trace.loo({ variable, rEff });
+            summaries.push({ ...result, labels: result.labels.map((labels) => labels.map(String)), model: m.name });
+          }
+          const compare =
+            summaries.length > 1
+              ? looCompare(summaries.map((r) => ({ name: r.model, elpd: r.pointwise.elpd_loo, pLoo: r.pointwise.p_loo, looic: r.pointwise.looic, paretoK: r.pointwise.pareto_k, kThreshold: r.kThreshold })), reference)
+              : undefined;
+          return { models: summaries, compare };
         } catch (e) {
           throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
         }
@@ -190,12 +215,13 @@ describe("the app store", () => {
     await until(() => store.getState().loo?.running === false);
     const first = store.getState().loo!;
     expect(first.running).toBe(false);
-    expect(first.result?.variable).toBe("log_likelihood/y");
+    const result = first.results!.models[0];
+    expect(result.variable).toBe("log_likelihood/y");
     const golden = JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", "loo_y.json"), "utf8"));
-    expect(Math.abs(first.result!.elpd_loo.estimate - golden.results.r_eff_relative.elpd_loo)).toBeLessThan(1e-6 * 60);
+    expect(Math.abs(result.elpd_loo.estimate - golden.results.r_eff_relative.elpd_loo)).toBeLessThan(1e-6 * 60);
     store.actions.setLooView({ rEff: 1 });
     await until(() => store.getState().loo?.running === false);
-    expect(Math.abs(store.getState().loo!.result!.elpd_loo.estimate - golden.results.r_eff_1.elpd_loo)).toBeLessThan(1e-6 * 60);
+    expect(Math.abs(store.getState().loo!.results!.models[0].elpd_loo.estimate - golden.results.r_eff_1.elpd_loo)).toBeLessThan(1e-6 * 60);
     await store.actions.inspectObservation(92);
     expect(store.getState().view.query).toBe("posterior_predictive/y[obs_ind=92]");
     expect(store.getState().result?.shape.numRows).toBe(1600);
@@ -215,5 +241,33 @@ describe("the app store", () => {
     store.actions.setQuery("sigma");
     await store.actions.runQuery();
     expect(store.getState().result?.shape.numRows).toBe(1600);
+  });
+
+  it("adds a second model beside the first: the query stacks both by a model column, LOO compares them, and a model can be renamed and removed", async () => {
+    const nonCentered = await openPath(join(FIXTURES, "arviz", "non_centered_eight.v3.zarr"));
+    const { engine } = fakeEngine({ "centered_eight.zarr.zip": eight, "non_centered_eight.zip": nonCentered });
+    const store = createAppStore(engine, "/example.zip");
+    await store.actions.openSource({ ...FILE, name: "centered_eight.zarr.zip" }, { kind: "local", label: "centered_eight.zarr.zip" }, "centered_eight.zarr.zip");
+    expect(store.getState().models.map((m) => m.name)).toEqual(["centered_eight"]);
+    store.actions.setQuery("theta[school], mu");
+    await store.actions.runQuery();
+    store.actions.setAddingModel(true);
+    await store.actions.openSource({ ...FILE, name: "non_centered_eight.zip" }, { kind: "local", label: "non_centered_eight.zip" }, "non_centered_eight.zip");
+    expect(store.getState().models.map((m) => m.name)).toEqual(["centered_eight", "non_centered_eight"]);
+    expect(store.getState().addingModel).toBe(false);
+    expect(store.getState().result?.shape.numRows).toBe(2 * 2000 * 8);
+    expect(store.getState().result?.shape.levels.model).toEqual(["centered_eight", "non_centered_eight"]);
+    store.actions.showLoo();
+    await until(() => store.getState().loo?.running === false);
+    const compare = store.getState().loo!.results!.compare!;
+    const golden = JSON.parse(readFileSync(join(FIXTURES, "arviz", "compare_eight.json"), "utf8")).results.r_eff_relative.models;
+    expect(compare.map((r) => r.name)).toEqual(golden.map((m: { model: string }) => m.model));
+    expect(Math.abs(compare[1].elpd_diff - golden[1].elpd_diff)).toBeLessThan(1e-6);
+    await store.actions.renameModel(1, "non-centered");
+    expect(store.getState().result?.shape.levels.model).toEqual(["centered_eight", "non-centered"]);
+    await store.actions.removeModel(0);
+    expect(store.getState().models.map((m) => m.name)).toEqual(["non-centered"]);
+    expect(store.getState().trace?.tree).toBe(nonCentered.tree);
+    expect(store.getState().result?.shape.levels.model).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { tableColumns } from "../src/engine/columns.ts";
 import { ContrastError, contrastDraws } from "../src/engine/stats/contrast.ts";
 import { summarizeTable, type SummaryOptions } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { panel as contrastData } from "../src/panels/contrast/data.ts";
 import { formatProbability, panel } from "../src/panels/contrast/panel.ts";
 import { contrastRows, countAbove } from "../src/panels/contrast/rows.ts";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { tableColumns } from "../src/engine/columns.ts";
 import { summarizeTable } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { FitError, fitBands, fitTable, type FitRequest } from "../src/panels/fit/bands.ts";
 import { panel as fitData } from "../src/panels/fit/data.ts";
 import { panel } from "../src/panels/fit/panel.ts";

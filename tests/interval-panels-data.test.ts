@@ -6,7 +6,7 @@ import { splitByLabels } from "../src/engine/split.ts";
 import { eti, sortedDraws, sortedQuantile } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { buildTable, float64Data, int32Data, labelData } from "../src/engine/table-build.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { dotQuantiles } from "../src/panels/dots/bins.ts";
 import { panel as dotsData } from "../src/panels/dots/data.ts";
 import { panel as dotsKind } from "../src/panels/dots/panel.ts";

@@ -3,7 +3,7 @@ import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
 import { contourLines, density2d, massThresholds, type Grid2d } from "../src/engine/stats/density2d.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panel as pairsData, type MatrixData, type PairData } from "../src/panels/pairs/data.ts";
 import { panView, zoomView } from "../src/panels/pairs/pan-zoom.ts";

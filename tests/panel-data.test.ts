@@ -7,7 +7,7 @@ import { queryElements } from "../src/engine/query-elements.ts";
 import { openPath, openPathStore } from "../src/engine/store/node.ts";
 import { openTree } from "../src/engine/tree.ts";
 import type { TableShape } from "../src/engine/table-shape.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panelKind } from "../src/panels/registry.ts";

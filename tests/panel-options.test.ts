@@ -6,7 +6,7 @@ import { splitByLabels } from "../src/engine/split.ts";
 import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import type { PanelSpec } from "../src/panels/types.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 
@@ -17,7 +17,7 @@ const density = panelKind("density")!;
 
 describe("panel registry", () => {
   it("finds every panel folder's kind, in menu order", () => {
-    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "trace", "rank", "sampler", "table"]);
+    expect(PANEL_KINDS.map((k) => k.kind)).toEqual(["density", "interval", "dots", "pairs", "contrast", "prior", "fit", "ppc", "trace", "rank", "sampler", "table"]);
   });
 });
 

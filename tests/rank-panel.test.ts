@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { chainDraws } from "../src/panels/chain-draws.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panel as rankData } from "../src/panels/rank/data.ts";

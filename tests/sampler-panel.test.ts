@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { panel as samplerData } from "../src/panels/sampler/data.ts";
 import { panel as samplerPanel } from "../src/panels/sampler/panel.ts";

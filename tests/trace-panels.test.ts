@@ -6,7 +6,7 @@ import { panel as traceData, RUG_LIMIT } from "../src/panels/trace/data.ts";
 import { panel as tracePanel } from "../src/panels/trace/panel.ts";
 import { LINE_SPANS, thinMinMax } from "../src/panels/trace-thin.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { tableShape } from "./table-shape.ts";
+import { tableShape } from "../src/engine/table-shape.ts";
 import { chainTable } from "./chain-table.ts";
 import { FIXTURES } from "./golden.ts";
 

@@ -1,4 +1,5 @@
-import { schemaColumns, type TableColumn } from "./columns.ts";
+import type { Table } from "apache-arrow";
+import { LabelCoder, schemaColumns, tableColumns, type TableColumn } from "./columns.ts";
 import type { Label } from "./domain.ts";
 import { planRows, type QueryPlan } from "./query-plan.ts";
 
@@ -34,4 +35,17 @@ export function planShape(plan: QueryPlan): TableShape {
   for (const c of columns) if (c.role === "sample") delete levels[c.name];
   if (plan.layout.source) levels.source = plan.sources.map((s) => s.group);
   return { numRows: planRows(plan), columns, levels };
+}
+
+/**
+ * A table's shape read off its rows, for a table made after the query was planned (several
+ * models' tables stacked): its label columns' levels in the table's order.
+ */
+export function tableShape(table: Table): TableShape {
+  const columns = tableColumns(table);
+  const levels: Record<string, string[]> = {};
+  for (const c of columns) {
+    if (c.role === "dim" || c.role === "source") levels[c.name] = new LabelCoder(table, c.name).labels.map(String);
+  }
+  return { numRows: table.numRows, columns, levels };
 }

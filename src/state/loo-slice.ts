@@ -1,7 +1,7 @@
 import { selectionSpec } from "../engine/diagnostics-output.ts";
 import type { TraceTree } from "../engine/tree.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
-import { CANCELLED, type EngineErrorData, type LooSummary } from "../worker/protocol.ts";
+import { CANCELLED, type EngineErrorData, type LooResults, type LooSummary } from "../worker/protocol.ts";
 import type { LooView, ViewState } from "./view.ts";
 
 /** The PSIS-LOO section's computation: under way (observations done of the total), done, or failed. */
@@ -11,7 +11,8 @@ export interface LooState {
   running: boolean;
   done: number;
   total: number;
-  result?: LooSummary;
+  /** Every model's PSIS-LOO, and with several the comparison. */
+  results?: LooResults;
   error?: EngineErrorData;
 }
 
@@ -21,11 +22,11 @@ export interface LooActions {
   /** Another variable or r_eff: computed again. */
   setLooView(change: Partial<LooView>): void;
   cancelLoo(): void;
-  /** Query what the model predicted for observation `index` (its posterior predictive draws where the trace has them). */
-  inspectObservation(index: number): Promise<void>;
+  /** Query what the models predicted for observation `index` of model `model`'s result (its posterior predictive draws where the trace has them). */
+  inspectObservation(index: number, model?: number): Promise<void>;
 }
 
-const keyOf = (view: LooView) => `${view.variable ?? ""}|${view.rEff}`;
+const keyOf = (view: LooView, models: number) => `${view.variable ?? ""}|${view.rEff}|${view.reference ?? ""}|${models}`;
 
 /** The spec of one observation of a LOO result: the predictive variable of the same name when the trace has it with those dimensions. */
 export function observationSpec(tree: TraceTree, result: LooSummary, index: number): string {
@@ -36,7 +37,7 @@ export function observationSpec(tree: TraceTree, result: LooSummary, index: numb
 }
 
 interface Store {
-  get(): { view: ViewState; loo?: LooState; trace?: { tree: TraceTree } };
+  get(): { view: ViewState; loo?: LooState; trace?: { tree: TraceTree }; models: readonly unknown[] };
   set(change: { loo?: LooState | undefined }): void;
   setView(change: Partial<ViewState>): void;
   runQuery(): Promise<void>;
@@ -44,10 +45,11 @@ interface Store {
 
 /**
  * The PSIS-LOO section's actions and its run: computed in the worker when shown (and when the view
- * changes what it asks for), one run at a time, apart from queries so that neither stops the other.
+ * or the models open change what it asks for), one run at a time, apart from queries so that
+ * neither stops the other.
  */
 export function createLooSlice(engine: EngineClient, store: Store): LooActions & { runLoo(): void; stopLoo(): void } {
-  let running: EngineJob<LooSummary> | undefined;
+  let running: EngineJob<LooResults> | undefined;
 
   function stopLoo(): void {
     running?.cancel();
@@ -61,16 +63,16 @@ export function createLooSlice(engine: EngineClient, store: Store): LooActions &
       store.set({ loo: undefined });
       return;
     }
-    const job = engine.loo(view.variable, view.rEff, (progress) => {
+    const job = engine.loo(view.variable, view.rEff, view.reference, (progress) => {
       if (running === job) store.set({ loo: { ...store.get().loo!, done: progress.done, total: progress.total } });
     });
     running = job;
-    store.set({ loo: { key: keyOf(view), running: true, done: 0, total: 0 } });
+    store.set({ loo: { key: keyOf(view, store.get().models.length), running: true, done: 0, total: 0 } });
     job.result.then(
-      (result) => {
+      (results) => {
         if (running !== job) return;
         running = undefined;
-        store.set({ loo: { ...store.get().loo!, running: false, result, done: result.pointwise.elpd_loo.length } });
+        store.set({ loo: { ...store.get().loo!, running: false, results, done: results.models.reduce((n, r) => n + r.pointwise.elpd_loo.length, 0) } });
       },
       (error) => {
         if (running !== job) return;
@@ -88,7 +90,7 @@ export function createLooSlice(engine: EngineClient, store: Store): LooActions &
       const { view, loo } = store.get();
       const wanted = view.loo ?? { rEff: "relative" };
       store.setView({ loo: wanted });
-      if (loo?.key !== keyOf(wanted) || loo.error) runLoo();
+      if (loo?.key !== keyOf(wanted, store.get().models.length) || loo.error) runLoo();
     },
     hideLoo() {
       stopLoo();
@@ -105,10 +107,11 @@ export function createLooSlice(engine: EngineClient, store: Store): LooActions &
       // The run's own rejection records that it was stopped.
       running?.cancel();
     },
-    async inspectObservation(index) {
+    async inspectObservation(index, model = 0) {
       const { loo, trace } = store.get();
-      if (!loo?.result || !trace) return;
-      store.setView({ query: observationSpec(trace.tree, loo.result, index) });
+      const result = loo?.results?.models[model];
+      if (!result || !trace) return;
+      store.setView({ query: observationSpec(trace.tree, result, index) });
       await store.runQuery();
     },
   };

@@ -28,6 +28,19 @@ export interface OpenedTraceState {
   ref: TraceRef;
 }
 
+/** A model open beside others: its trace, and the name its rows carry in the model column. */
+export interface ModelState extends OpenedTraceState {
+  name: string;
+}
+
+/** A model's name from what was opened: its file or folder name without the trace extensions. */
+export function modelName(label: string, taken: readonly string[]): string {
+  const base = label.replace(/\/+$/, "").split("/").pop()!.replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, "") || "model";
+  let name = base;
+  for (let k = 2; taken.includes(name); k++) name = `${base} ${k}`;
+  return name;
+}
+
 export type NoticeAction = "apply-link" | "dismiss";
 
 /** A message above the panels: what happened, and what the user can do about it. */
@@ -66,7 +79,12 @@ export interface AppState {
   view: ViewState;
   diagnostics?: DiagnosticsState;
   loo?: LooState;
+  /** The first model's trace: the one whose structure the query bar completes and links describe. */
   trace?: OpenedTraceState;
+  /** Every model open, the first being `trace`; several stack their query's rows by a model column. */
+  models: ModelState[];
+  /** The next trace opened (by drop, Open file, folder or URL) is added beside the others as a model. */
+  addingModel: boolean;
   /** The last query's table: its id in the worker (panels ask the worker for what they draw) and its shape. */
   result?: { table: number; shape: TableShape; query: string; groups: string[]; oversize?: string };
   queryError?: { error: EngineErrorData; query: string };
@@ -78,6 +96,10 @@ export interface AppState {
 
 export interface AppActions extends LooActions {
   openSource(source: TraceSource, ref: TraceRef, label: string): Promise<void>;
+  /** Whether the next trace opened is added as another model instead of replacing those open. */
+  setAddingModel(adding: boolean): void;
+  renameModel(index: number, name: string): Promise<void>;
+  removeModel(index: number): Promise<void>;
   openExample(): Promise<void>;
   openUrl(url: string): Promise<void>;
   /** Restore the view a link's fragment describes (opening its trace when it can). */
@@ -191,7 +213,7 @@ function describeRef(ref: TraceRef | undefined): string {
 }
 
 export function createAppStore(engine: EngineClient, exampleUrl: string): AppStore {
-  const store = createStore<AppState>(() => ({ view: initialView() }));
+  const store = createStore<AppState>(() => ({ view: initialView(), models: [], addingModel: false }));
   const { getState: get, setState: set } = store;
   let job: EngineJob<unknown> | undefined;
   /** The diagnostics run: apart from `job`, so reading a query does not stop it. */
@@ -232,12 +254,15 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   }
 
   function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {
-    if (scope !== QUERY_SCOPE) return { scope: { kind: "group", group: scope }, label: `every variable of ${scope}` };
+    // With several models open, the table is the first model's: the label says so.
+    const models = get().models;
+    const of = models.length > 1 ? ` (model ${models[0].name})` : "";
+    if (scope !== QUERY_SCOPE) return { scope: { kind: "group", group: scope }, label: `every variable of ${scope}${of}` };
     const ran = get().result;
     const query = ran?.query ?? get().view.query;
     if (!query) return undefined;
     const groups = ran?.groups ?? get().view.groups;
-    return { scope: { kind: "query", query, groups }, label: query };
+    return { scope: { kind: "query", query, groups }, label: `${query}${of}` };
   }
 
   /** (Re)compute the diagnostics table for the view's scope, streaming rows into the state. */
@@ -285,15 +310,56 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     if (current) setView({ diagnostics: { ...current, ...change } });
   };
 
+  /** After a model was added, renamed or removed: the query read again from every model, and the LOO section recomputed. */
+  async function modelsChanged(): Promise<void> {
+    if (get().view.loo) loo.runLoo();
+    if (get().result || get().view.query) await actions.runQuery();
+  }
+
+  /** Keep the models at `keep` (in that order) with `names`, in the worker and here. */
+  async function keepModels(keep: number[], names: string[]): Promise<void> {
+    const models = get().models;
+    try {
+      await engine.models(keep, names).result;
+    } catch (error) {
+      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorData(error).message), actions: ["dismiss"] } });
+      return;
+    }
+    const kept = keep.map((index, k) => ({ ...models[index], name: names[k] }));
+    set({ models: kept, trace: kept[0] && { tree: kept[0].tree, fingerprint: kept[0].fingerprint, ref: kept[0].ref } });
+    await modelsChanged();
+  }
+
   const actions: AppActions = {
+    setAddingModel(adding) {
+      set({ addingModel: adding && get().trace !== undefined });
+    },
+    async renameModel(index, name) {
+      const models = get().models;
+      const wanted = name.trim();
+      if (!wanted || wanted === models[index]?.name) return;
+      if (models.some((m, i) => i !== index && m.name === wanted)) {
+        set({ notice: { tone: "error", title: "Two models cannot share a name", text: `Another model is named ${wanted}: choose a name of its own.`, actions: ["dismiss"] } });
+        return;
+      }
+      await keepModels(models.map((_, i) => i), models.map((m, i) => (i === index ? wanted : m.name)));
+    },
+    async removeModel(index) {
+      const models = get().models;
+      if (models.length < 2) return;
+      const keep = models.map((_, i) => i).filter((i) => i !== index);
+      await keepModels(keep, keep.map((i) => models[i].name));
+    },
     showLoo: loo.showLoo,
     hideLoo: loo.hideLoo,
     setLooView: loo.setLooView,
     cancelLoo: loo.cancelLoo,
     inspectObservation: loo.inspectObservation,
     async openSource(source, ref, label) {
-      const task: Task = { kind: "open", label: `Opening ${label}…` };
-      const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } })));
+      const adding = get().addingModel && get().trace !== undefined;
+      const name = modelName(label, adding ? get().models.map((m) => m.name) : []);
+      const task: Task = { kind: "open", label: adding ? `Adding ${label} as model ${name}…` : `Opening ${label}…` };
+      const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } }), { name, add: adding }));
       set({ task });
       let opened;
       try {
@@ -315,11 +381,27 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         return;
       }
       job = undefined;
+      if (adding) {
+        // Beside the others: the view stays; the query and the LOO section take the new model in.
+        set({ models: [...get().models, { ...opened, ref, name }], addingModel: false, task: undefined, notice: undefined });
+        await modelsChanged();
+        return;
+      }
       const pending = get().pendingLink;
       diagnosing?.cancel();
       diagnosing = undefined;
       loo.stopLoo();
-      set({ trace: { ...opened, ref }, result: undefined, queryError: undefined, task: undefined, notice: undefined, diagnostics: undefined, loo: undefined });
+      set({
+        trace: { ...opened, ref },
+        models: [{ ...opened, ref, name }],
+        addingModel: false,
+        result: undefined,
+        queryError: undefined,
+        task: undefined,
+        notice: undefined,
+        diagnostics: undefined,
+        loo: undefined,
+      });
       const linked = pending?.shared;
       if (pending && (!linked?.fingerprint || linked.fingerprint === opened.fingerprint)) {
         await applyLink(pending);

@@ -33,6 +33,8 @@ export interface LooView {
   variable?: string;
   /** loo's relative_eff over the chains (as R loo's default workflow), or 1. */
   rEff: "relative" | 1;
+  /** With several models, the one the comparison is against (the best when unset). */
+  reference?: string;
 }
 
 /** Everything a link restores. */

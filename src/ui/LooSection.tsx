@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { kCategories, observationName, paretoKCaption, renderParetoK } from "../panels/loo/k-plot.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { LooState } from "../state/loo-slice.ts";
-import { CANCELLED, type LooSummary } from "../worker/protocol.ts";
+import { CANCELLED, type LooResults, type LooSummary } from "../worker/protocol.ts";
 import { useActions, useApp } from "./context.ts";
 
 const LOG_LIKELIHOOD = "log_likelihood";
@@ -56,7 +56,63 @@ function Estimates({ result }: { result: LooSummary }) {
   );
 }
 
-function ParetoKFigure({ result }: { result: LooSummary }) {
+/** A comparison cell as loo prints it: one decimal, two below 1 (so a small difference is not "-0.0"). */
+const cell = (value: number, digits = Math.abs(value) < 1 ? 2 : 1) => (Number.isNaN(value) ? "" : value.toFixed(digits));
+
+/** loo_compare's table: the models ranked by elpd_loo, each against the reference, with p_worse and loo's warnings. */
+function Comparison({ results, reference }: { results: LooResults; reference?: string }) {
+  const { setLooView } = useActions();
+  const rows = results.compare ?? [];
+  const against = reference ?? rows[0]?.name;
+  return (
+    <div className="loo-compare">
+      <label>
+        Against
+        <select value={reference ?? ""} onChange={(e) => setLooView({ reference: e.target.value || undefined })}>
+          <option value="">the best ({rows[0]?.name})</option>
+          {results.models.map((m) => (
+            <option key={m.model} value={m.model}>
+              {m.model}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table className="loo-estimates" aria-label="Model comparison">
+        <thead>
+          <tr>
+            {["rank", "model", "elpd_loo", "SE", "p_loo", "elpd_diff", "se_diff", "p_worse", "diagnostics"].map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.name} aria-current={row.name === against ? "true" : undefined}>
+              <td>{row.rank}</td>
+              <th scope="row">{row.name}</th>
+              <td title={String(row.elpd_loo)}>{cell(row.elpd_loo)}</td>
+              <td title={String(row.se_elpd_loo)}>{cell(row.se_elpd_loo)}</td>
+              <td title={String(row.p_loo)}>{cell(row.p_loo)}</td>
+              <td title={String(row.elpd_diff)}>{cell(row.elpd_diff)}</td>
+              <td title={String(row.se_diff)}>{cell(row.se_diff)}</td>
+              <td title={String(row.p_worse)}>{cell(row.p_worse, 2)}</td>
+              <td className="loo-diag">{[row.diag_diff, row.diag_elpd].filter(Boolean).join("; ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted loo-compare-note">
+        As R's loo_compare: elpd_diff and se_diff are against {against}; p_worse is the normal approximation's probability that a model predicts worse than
+        it. "N &lt; 100" and "|elpd_diff| &lt; 4" say that approximation is poor (few observations, or similar predictions); "K k_psis &gt; t" counts a
+        model's unreliable observations.
+      </p>
+    </div>
+  );
+}
+
+function ParetoKFigure({ result, model }: { result: LooSummary; model: number }) {
   const host = useRef<HTMLDivElement>(null);
   const { inspectObservation } = useActions();
   const [picked, setPicked] = useState<number>();
@@ -69,13 +125,13 @@ function ParetoKFigure({ result }: { result: LooSummary }) {
       width,
       (index) => {
         setPicked(index);
-        void inspectObservation(index);
+        void inspectObservation(index, model);
       },
       picked,
     );
     node.replaceChildren(figure);
     return () => node.replaceChildren();
-  }, [result, inspectObservation, picked]);
+  }, [result, inspectObservation, picked, model]);
   const captionId = useId();
   const k = result.pointwise;
   return (
@@ -132,15 +188,19 @@ export function LooSection() {
   const variables = group?.variables.filter((v) => v.sampleDims.includes("draw")).map((v) => v.name) ?? [];
   const { hideLoo, setLooView } = useActions();
   const headingId = useId();
+  const [shownModel, setShownModel] = useState(0);
   if (!view) return null;
-  const result = state?.result;
+  const results = state?.results;
+  const model = results && shownModel < results.models.length ? shownModel : 0;
+  const result = results?.models[model];
+  const several = (results?.models.length ?? 0) > 1;
   const flagged = result ? kCategories(result.pointwise.pareto_k, result.kThreshold).filter((c) => c > 0).length : 0;
   return (
     <section className="diagnostics loo" aria-labelledby={headingId}>
       <header className="diag-header">
         <h2 id={headingId}>PSIS-LOO</h2>
         <span className="muted diag-label">
-          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatNumber(result.draws)} draws in ${result.chains} chains` : "log_likelihood"}
+          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatNumber(result.draws)} draws in ${result.chains} chains${several ? `; ${results!.models.length} models` : ""}` : "log_likelihood"}
         </span>
         <button type="button" className="diag-close" aria-label="Close PSIS-LOO" title="Close" onClick={hideLoo}>
           ✕
@@ -167,18 +227,31 @@ export function LooSection() {
             <option value="1">1 (independent draws)</option>
           </select>
         </label>
+        {several && (
+          <label>
+            Pareto k of
+            <select value={model} onChange={(e) => setShownModel(Number(e.target.value))}>
+              {results!.models.map((m, i) => (
+                <option key={m.model} value={i}>
+                  {m.model}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       <div className="diag-status">{state && <LooStatus state={state} />}</div>
-      {result && (
+      {results && result && (
         <div className="loo-body">
-          <Estimates result={result} />
+          {several ? <Comparison results={results} reference={view.reference} /> : <Estimates result={result} />}
           {flagged > 0 && (
             <p className="loo-warning" role="note">
+              {several ? `${result.model}: ` : ""}
               {formatCount(flagged, "observation")} with Pareto k of {result.kThreshold.toFixed(2)} or more: the estimates for{" "}
               {flagged === 1 ? "it are" : "them are"} unreliable (loo suggests moment matching, reloo or k-fold CV for those).
             </p>
           )}
-          <ParetoKFigure result={result} />
+          <ParetoKFigure result={result} model={model} />
         </div>
       )}
     </section>

@@ -74,6 +74,24 @@ function PickButton(props: {
   );
 }
 
+/** Whether the next trace opened is added beside those open, as another model to compare. */
+function AddModelToggle() {
+  const adding = useApp((s) => s.addingModel);
+  const open = useApp((s) => s.trace !== undefined);
+  const { setAddingModel } = useActions();
+  return (
+    <button
+      type="button"
+      aria-pressed={adding}
+      disabled={!open}
+      title="Add the next trace you open (drop, Open folder, Open file or Open URL) beside the ones open, as another model: queries stack them by a model column, and LOO compares them"
+      onClick={() => setAddingModel(!adding)}
+    >
+      {adding ? "Adding a model…" : "Add model"}
+    </button>
+  );
+}
+
 /** Ways to open a trace, and the share button. */
 export function Toolbar() {
   const { openExample, openUrl } = useActions();
@@ -95,6 +113,7 @@ export function Toolbar() {
       <button type="button" onClick={() => void openExample()}>
         Example
       </button>
+      <AddModelToggle />
       <CopyLink />
     </div>
   );

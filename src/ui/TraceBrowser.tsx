@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/tree.ts";
 import { SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../state/store.ts";
@@ -130,6 +131,49 @@ function PredictiveChecks({ tree, defaultGroup }: { tree: TraceTree; defaultGrou
   );
 }
 
+/** One model's name, edited in place (Enter or leaving the field renames it), and its removal. */
+function ModelRow({ index, name, count }: { index: number; name: string; count: number }) {
+  const { renameModel, removeModel } = useActions();
+  const [text, setText] = useState(name);
+  useEffect(() => setText(name), [name]);
+  return (
+    <li>
+      <input
+        type="text"
+        aria-label={`Name of model ${index + 1}`}
+        value={text}
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => void renameModel(index, text)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") void renameModel(index, text);
+          if (e.key === "Escape") setText(name);
+        }}
+      />
+      <button type="button" aria-label={`Remove model ${name}`} title={`Close ${name}`} disabled={count < 2} onClick={() => void removeModel(index)}>
+        ✕
+      </button>
+    </li>
+  );
+}
+
+/** The models open beside each other, once there are several: their names (the model column's labels), editable. */
+function Models() {
+  const models = useApp((s) => s.models);
+  if (models.length < 2) return null;
+  return (
+    <section aria-labelledby="models-heading" className="models">
+      <h3 id="models-heading">Models</h3>
+      <p className="muted">Queries read every model and stack them by a model column; the trace below is the first&apos;s.</p>
+      <ul>
+        {models.map((m, i) => (
+          <ModelRow key={`${i}:${m.fingerprint}`} index={i} name={m.name} count={models.length} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** The open trace: its groups, their variables with dims and shapes, and coordinate labels. */
 export function TraceBrowser() {
   const trace = useApp((s) => s.trace);
@@ -141,6 +185,7 @@ export function TraceBrowser() {
   const model = tree.groups.filter((g) => !isSamplerGroup(g.name));
   return (
     <nav aria-label="Trace" className="trace-browser">
+      <Models />
       <h2 title={tree.label}>{tree.label}</h2>
       <p className="muted">
         {tree.origin ?? `Zarr v${tree.zarrFormat}${tree.consolidated ? ", consolidated" : ""}`} · {tree.groups.length} {tree.groups.length === 1 ? "group" : "groups"}

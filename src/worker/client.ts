@@ -13,7 +13,8 @@ import {
   type EngineResult,
   type ExportedFile,
   type ExtractedTable,
-  type LooSummary,
+  type LooResults,
+  type ModelsKept,
   type OpenedTrace,
   type PanelDataResult,
   type TablePage,
@@ -42,7 +43,8 @@ export interface EngineJob<T> {
 
 /** The UI's one way to the engine: typed requests to the worker; tables come back as Arrow IPC. */
 export interface EngineClient {
-  open(source: TraceSource, onProgress?: (progress: TaskProgress) => void): EngineJob<OpenedTrace>;
+  /** Open a trace as a model named `name`, in place of the models open, or (`add`) beside them. */
+  open(source: TraceSource, onProgress?: (progress: TaskProgress) => void, model?: { name: string; add: boolean }): EngineJob<OpenedTrace>;
   /** Extract a query's table into the worker; the page gets its id and shape, never its rows. */
   extract(query: string, groups: string[], budget: number, onProgress?: (progress: TaskProgress) => void): EngineJob<ExtractedTable>;
   /** What a panel of `kind` draws from table `table` with these (resolved) options. */
@@ -53,8 +55,10 @@ export interface EngineClient {
   exportTable(table: number, format: DataFormat, panel?: { kind: string; options: PanelOptions }): EngineJob<Blob>;
   /** Diagnose a scope; `onRows` gets each computed block of rows; the result is the number of elements. */
   diagnose(scope: DiagnosticsScope, onRows: (rows: Table) => void, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<number>;
-  /** PSIS-LOO of a log_likelihood variable (the group's only one when not named). */
-  loo(variable: string | undefined, rEff: REffMode, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<LooSummary>;
+  /** PSIS-LOO of a log_likelihood variable (the group's only one when not named) for every model, compared when several. */
+  loo(variable: string | undefined, rEff: REffMode, reference: string | undefined, onProgress?: (progress: DiagnoseProgress) => void): EngineJob<LooResults>;
+  /** Keep the models at `keep` (in that order), named `names`. */
+  models(keep: number[], names: string[]): EngineJob<number>;
 }
 
 interface Pending {
@@ -107,7 +111,7 @@ export function createEngineClient(worker: Worker): EngineClient {
   }
 
   return {
-    open: (source, onProgress) => send<OpenedTrace, TaskProgress>({ type: "open", source }, onProgress),
+    open: (source, onProgress, model) => send<OpenedTrace, TaskProgress>({ type: "open", source, add: model?.add, name: model?.name }, onProgress),
     extract: (query, groups, budget, onProgress) => send<ExtractedTable, TaskProgress>({ type: "extract", query, groups, budget }, onProgress),
     panelData(table, kind, options) {
       const job = send<PanelDataResult, never>({ type: "panel", table, kind, options });
@@ -121,7 +125,11 @@ export function createEngineClient(worker: Worker): EngineClient {
       const job = send<ExportedFile, never>({ type: "export", table, format, panel });
       return { result: job.result.then((r) => r.blob), cancel: job.cancel };
     },
-    loo: (variable, rEff, onProgress) => send<LooSummary, DiagnoseProgress>({ type: "loo", variable, rEff }, onProgress),
+    loo: (variable, rEff, reference, onProgress) => send<LooResults, DiagnoseProgress>({ type: "loo", variable, rEff, reference }, onProgress),
+    models(keep, names) {
+      const job = send<ModelsKept, never>({ type: "models", keep, names });
+      return { result: job.result.then((r) => r.models), cancel: job.cancel };
+    },
     diagnose(scope, onRows, onProgress) {
       const job = send<DiagnosedScope, DiagnoseProgress>({ type: "diagnose", scope }, onProgress, (ipc) => onRows(tableFromIPC(ipc)));
       return { result: job.result.then((r) => r.elements), cancel: job.cancel };

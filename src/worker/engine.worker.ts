@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { tableToIPC, type Table } from "apache-arrow";
 import { diagnosticsTable } from "../engine/diagnostics-output.ts";
-import { BudgetError, DrawscopeError, SpecError } from "../engine/errors.ts";
+import { BudgetError, DrawscopeError, LooError, SpecError } from "../engine/errors.ts";
+import { stackModels } from "../engine/stack-models.ts";
+import { looCompare } from "../engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { CountedStore } from "../engine/store/counting.ts";
@@ -11,7 +13,7 @@ import { openFile } from "../engine/store/file.ts";
 import { openFileEntries } from "../engine/store/files.ts";
 import { remoteChunksOf, type TraceStore } from "../engine/store/types.ts";
 import { openUrl } from "../engine/store/url.ts";
-import type { TableShape } from "../engine/table-shape.ts";
+import { tableShape, type TableShape } from "../engine/table-shape.ts";
 import { openTrace, type Trace } from "../engine/trace.ts";
 import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
@@ -21,9 +23,12 @@ import { CANCELLED, type DiagnoseProgress, type LooSummary, type EngineErrorData
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let trace: Trace | undefined;
-/** The store the open trace reads, closed when another replaces it. */
-let openStore: TraceStore | undefined;
+/**
+ * The models open, each a trace with its name and the store it reads (closed when the model is
+ * removed or replaced). Queries read every model and stack them by a model column; the first is
+ * the one when there is only one.
+ */
+let models: { name: string; trace: Trace; store: TraceStore }[] = [];
 /**
  * The last query's table, which panels, pages and exports read (the page never holds its rows),
  * and its bytes; or, for a query over the memory budget, no table but its elements to stream.
@@ -98,10 +103,13 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
       source.close?.();
       throw error;
     }
-    // Only replace the open trace once the new one opened: a failed or cancelled open keeps the old.
-    openStore?.close?.();
-    openStore = source;
-    trace = opened;
+    // Only replace the open models once the new one opened: a failed or cancelled open keeps the old.
+    const model = { name: request.name ?? source.label, trace: opened, store: source };
+    if (request.add) models.push(model);
+    else {
+      for (const old of models) old.store.close?.();
+      models = [model];
+    }
     current = undefined;
     post({ id: request.id, type: "result", result: { tree: opened.tree, fingerprint: traceFingerprint(opened.tree) } });
     return;
@@ -130,6 +138,15 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     post({ id: request.id, type: "result", result: { blob: await tableBlob(source, request.format, signal) } });
     return;
   }
+  if (request.type === "models") {
+    const kept = request.keep.map((index, k) => ({ ...models[index], name: request.names[k] }));
+    for (const [index, model] of models.entries()) if (!request.keep.includes(index)) model.store.close?.();
+    models = kept.filter((m) => m.trace);
+    current = undefined;
+    post({ id: request.id, type: "result", result: { models: models.length } });
+    return;
+  }
+  const trace = models[0]?.trace;
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
   if (request.type === "diagnose") {
     const elements = await trace.diagnose(request.scope, {
@@ -141,9 +158,25 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     return;
   }
   if (request.type === "loo") {
-    const result = await trace.loo({ variable: request.variable, rEff: request.rEff, signal, onProgress: (done, total) => report({ kind: "loo", done, total }, done === total) });
-    const summary: LooSummary = { ...result, labels: result.labels.map((labels) => labels.map(String)) };
-    post({ id: request.id, type: "result", result: summary }, Object.values(result.pointwise).map((column) => column.buffer as ArrayBuffer));
+    const summaries: LooSummary[] = [];
+    for (const [m, model] of models.entries()) {
+      // Progress counts every model's observations: those of the models before, then this one's.
+      const before = summaries.reduce((n, s) => n + s.pointwise.elpd_loo.length, 0);
+      const onProgress = (done: number, total: number) => report({ kind: "loo", done: before + done, total: before + total * (models.length - m) }, done === total && m === models.length - 1);
+      const result = await model.trace.loo({ variable: request.variable, rEff: request.rEff, signal, onProgress }).catch((error: unknown) => {
+        throw models.length > 1 && error instanceof DrawscopeError ? new LooError(`${model.name}: ${error.message}`) : error;
+      });
+      summaries.push({ ...result, labels: result.labels.map((labels) => labels.map(String)), model: model.name });
+    }
+    const compare =
+      summaries.length > 1
+        ? looCompare(
+            summaries.map((s) => ({ name: s.model, elpd: s.pointwise.elpd_loo, pLoo: s.pointwise.p_loo, looic: s.pointwise.looic, paretoK: s.pointwise.pareto_k, kThreshold: s.kThreshold })),
+            request.reference,
+          )
+        : undefined;
+    const transfer = summaries.flatMap((s) => Object.values(s.pointwise).map((column) => column.buffer as ArrayBuffer));
+    post({ id: request.id, type: "result", result: { models: summaries, compare } }, transfer);
     return;
   }
   const onProgress = (p: ExtractProgress) => report({ kind: "extract", ...p }, p.chunksDone === p.chunksTotal);
@@ -155,6 +188,19 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     // The last table is let go before the next is read when both would not fit the budget together.
     if (current && current.bytes + plan.bytes > budget) current = undefined;
   };
+  if (models.length > 1) {
+    // Each model's table within its share of the budget, then stacked by a model column.
+    current = undefined;
+    const tables: { name: string; table: Table }[] = [];
+    for (const model of models) {
+      tables.push({ name: model.name, table: await model.trace.extract(query, { groups, budget: budget / models.length, signal, onProgress }) });
+      signal.throwIfAborted();
+    }
+    const table = stackModels(tables);
+    current = { id: request.id, bytes: tables.reduce((n, t) => n + t.table.data.reduce((b, d) => b + d.byteLength, 0), 0), table };
+    post({ id: request.id, type: "result", result: { table: request.id, shape: tableShape(table) } });
+    return;
+  }
   try {
     const table = await trace.extract(query, { groups, budget, signal, onProgress, onPlanned });
     signal.throwIfAborted();

@@ -2,6 +2,7 @@ import type { FileEntry } from "../engine/store/files.ts";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { LooResult } from "../engine/loo.ts";
 import type { REffMode } from "../engine/stats/loo.ts";
+import type { ComparisonRow } from "../engine/stats/loo-compare.ts";
 import type { SpecErrorKind } from "../engine/errors.ts";
 import type { ParseProgress } from "../engine/cmdstan/open.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
@@ -20,7 +21,10 @@ export type TraceSource =
   | { kind: "url"; url: string };
 
 export type EngineRequest =
-  | { id: number; type: "open"; source: TraceSource }
+  /** Open a trace as a model named `name` (its label when not given), in place of every model open, or (`add`) beside them. */
+  | { id: number; type: "open"; source: TraceSource; add?: boolean; name?: string }
+  /** Keep the models at `keep` (indices, in that order), named `names`: a model renamed, removed or moved. */
+  | { id: number; type: "models"; keep: number[]; names: string[] }
   /** `budget`: bytes the table may take; a query over it is refused before anything is read. */
   | { id: number; type: "extract"; query: string; groups: string[]; budget: number }
   /** A panel's data (see PanelData) computed from table `table` with resolved options. */
@@ -31,8 +35,12 @@ export type EngineRequest =
   | { id: number; type: "export"; table: number; format: DataFormat; panel?: { kind: string; options: PanelOptions } }
   /** Diagnostics of every element in scope, streamed back as `rows` messages while they are computed. */
   | { id: number; type: "diagnose"; scope: DiagnosticsScope }
-  /** PSIS-LOO of a log_likelihood variable (the group's only one when not named), streamed over its observations. */
-  | { id: number; type: "loo"; variable?: string; rEff: REffMode }
+  /**
+   * PSIS-LOO of a log_likelihood variable (the group's only one when not named), streamed over its
+   * observations, for every model open, and with several their comparison against `reference`
+   * (the best when not given).
+   */
+  | { id: number; type: "loo"; variable?: string; rEff: REffMode; reference?: string }
   /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
   | { id: number; type: "cancel"; target: number };
 
@@ -82,9 +90,19 @@ export interface DiagnosedScope {
 }
 
 /** A PSIS-LOO result as it crosses to the page: observation labels as text, the pointwise arrays transferred. */
-export type LooSummary = Omit<LooResult, "labels"> & { labels: string[][] };
+export type LooSummary = Omit<LooResult, "labels"> & { labels: string[][]; model: string };
 
-export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope | PanelDataResult | TablePage | ExportedFile | LooSummary;
+/** PSIS-LOO of every model open (in their order), and with several the comparison, ranked. */
+export interface LooResults {
+  models: LooSummary[];
+  compare?: ComparisonRow[];
+}
+
+export interface ModelsKept {
+  models: number;
+}
+
+export type EngineResult = OpenedTrace | ExtractedTable | DiagnosedScope | PanelDataResult | TablePage | ExportedFile | LooResults | ModelsKept;
 
 export type EngineResponse =
   | { id: number; type: "result"; result: EngineResult }

@@ -1,0 +1,45 @@
+// Several models at once as a user compares them: the centered and non-centered eight schools
+// opened beside each other, a query stacked by a model column, and LOO's comparison as R's loo_compare.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { fixture, openFolder, runQuery } from "./helpers.ts";
+
+test("the centered and non-centered eight schools side by side: stacked draws, LOO compared as loo_compare, renamed and removed", async ({ page }) => {
+  const golden = JSON.parse(readFileSync(fixture("arviz", "compare_eight.json"), "utf8")).results.r_eff_relative.models as { model: string; elpd_diff: number; se_diff: number }[];
+  await page.goto("/");
+  await openFolder(page, fixture("arviz", "centered_eight.zarr"));
+  await expect(page.getByRole("button", { name: "Add model" })).toBeEnabled();
+  await page.getByRole("button", { name: "Add model" }).click();
+  await expect(page.getByRole("button", { name: "Adding a model…" })).toHaveAttribute("aria-pressed", "true");
+  await openFolder(page, fixture("arviz", "non_centered_eight.v3.zarr"));
+  const models = page.getByRole("region", { name: "Models" });
+  await expect(models.getByRole("textbox", { name: "Name of model 1" })).toHaveValue("centered_eight");
+  await expect(models.getByRole("textbox", { name: "Name of model 2" })).toHaveValue("non_centered_eight");
+
+  await runQuery(page, "mu, tau");
+  const table = page.getByRole("figure", { name: "Tidy table of mu, tau: 4,000 rows, 5 columns" });
+  await expect(table.locator("thead th span")).toHaveText(["model", "chain", "draw", "mu", "tau"]);
+
+  await page.getByRole("button", { name: "LOO" }).click();
+  const loo = page.getByRole("region", { name: "PSIS-LOO" });
+  const comparison = loo.getByRole("table", { name: "Model comparison" });
+  await expect(comparison.locator("tbody th")).toHaveText(golden.map((m) => m.model));
+  const diff = Number(await comparison.locator("tbody tr").nth(1).locator("td").nth(4).getAttribute("title"));
+  const se = Number(await comparison.locator("tbody tr").nth(1).locator("td").nth(5).getAttribute("title"));
+  expect(Math.abs(diff - golden[1].elpd_diff)).toBeLessThan(1e-6);
+  expect(Math.abs(se - golden[1].se_diff)).toBeLessThan(1e-6);
+  await expect(comparison.locator("tbody tr").nth(1).locator(".loo-diag")).toHaveText("N < 100");
+  await page.screenshot({ path: "docs/models.png" });
+
+  // Against a chosen reference, the centered model's difference is the negation.
+  await loo.getByRole("combobox", { name: "Against" }).selectOption("centered_eight");
+  await expect(comparison.locator("tbody tr").nth(0).locator("td").nth(4)).toHaveAttribute("title", String(-diff));
+
+  await models.getByRole("textbox", { name: "Name of model 2" }).fill("non-centered");
+  await models.getByRole("textbox", { name: "Name of model 2" }).press("Enter");
+  await expect(page.getByRole("figure", { name: "Tidy table of mu, tau: 4,000 rows, 5 columns" }).locator("tbody tr").last().locator("td").first()).toHaveText(/centered/);
+  await models.getByRole("button", { name: "Remove model centered_eight" }).click();
+  await expect(page.getByRole("region", { name: "Models" })).toHaveCount(0);
+  await expect(page.getByRole("figure", { name: "Tidy table of mu, tau: 2,000 rows, 4 columns" })).toBeVisible();
+  await expect(loo.getByRole("table", { name: "PSIS-LOO estimates" })).toBeVisible();
+});

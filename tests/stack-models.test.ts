@@ -1,0 +1,38 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tableColumns } from "../src/engine/columns.ts";
+import { stackModels } from "../src/engine/stack-models.ts";
+import { openPath } from "../src/engine/store/node.ts";
+import { FIXTURES } from "./golden.ts";
+
+const [centered, nonCentered] = await Promise.all(["arviz/centered_eight.zarr", "arviz/non_centered_eight.v3.zarr"].map((p) => openPath(join(FIXTURES, p))));
+
+describe("several models' tables of one query", () => {
+  it("stack with a model column (a dimension), the labels united and every value kept, row for row", async () => {
+    const [a, b] = await Promise.all([centered, nonCentered].map((t) => t.extract("theta[school], mu, sample_stats/diverging")));
+    const stacked = stackModels([
+      { name: "centered", table: a },
+      { name: "non-centered", table: b },
+    ]);
+    expect(stacked.numRows).toBe(a.numRows + b.numRows);
+    expect(tableColumns(stacked).map((c) => `${c.name}:${c.role}`)).toEqual(["model:dim", "chain:sample", "draw:sample", "school:dim", "theta:value", "mu:value", "diverging:value"]);
+    expect(tableColumns(stacked).find((c) => c.name === "theta")!.dims).toEqual(["school"]);
+    for (const [offset, table, name] of [[0, a, "centered"], [a.numRows, b, "non-centered"]] as const) {
+      for (const row of [0, 1234, table.numRows - 1]) {
+        const r = offset + row;
+        expect(stacked.getChild("model")!.get(r)).toBe(name);
+        for (const column of ["chain", "draw", "school", "theta", "mu", "diverging"]) expect(stacked.getChild(column)!.get(r)).toEqual(table.getChild(column)!.get(row));
+      }
+    }
+  });
+
+  it("refuse queries that give the models different columns, saying which", async () => {
+    const [a, b] = await Promise.all([centered.extract("mu"), nonCentered.extract("theta_t[school]")]);
+    expect(() =>
+      stackModels([
+        { name: "centered", table: a },
+        { name: "non-centered", table: b },
+      ]),
+    ).toThrow("the query gives centered and non-centered different columns (mu is in one only): models are compared on queries that read the same variables in each");
+  });
+});
