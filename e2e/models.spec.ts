@@ -2,7 +2,7 @@
 // opened beside each other, a query stacked by a model column, and LOO's comparison as R's loo_compare.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { fixture, openFolder, runQuery } from "./helpers.ts";
+import { fixture, openFolder, runQuery, serveFixtures } from "./helpers.ts";
 
 test("the centered and non-centered eight schools side by side: stacked draws, LOO compared as loo_compare, renamed and removed", async ({ page }) => {
   const golden = JSON.parse(readFileSync(fixture("arviz", "compare_eight.json"), "utf8")).results.r_eff_relative.models as { model: string; elpd_diff: number; se_diff: number }[];
@@ -42,4 +42,33 @@ test("the centered and non-centered eight schools side by side: stacked draws, L
   await expect(page.getByRole("region", { name: "Models" })).toHaveCount(0);
   await expect(page.getByRole("figure", { name: "Tidy table of mu, tau: 2,000 rows, 4 columns" })).toBeVisible();
   await expect(loo.getByRole("table", { name: "PSIS-LOO estimates" })).toBeVisible();
+});
+
+test("a link to two models served by URL reopens both, with their names, and the comparison", async ({ page, context }) => {
+  await serveFixtures(page);
+  await page.goto("/");
+  const openUrl = async (url: string) => {
+    await page.getByRole("textbox", { name: "Store URL" }).fill(url);
+    await page.getByRole("button", { name: "Open URL" }).click();
+  };
+  const origin = new URL(page.url()).origin;
+  await openUrl(`${origin}/__fixtures/arviz/centered_eight.zarr`);
+  await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("centered_eight.zarr");
+  await page.getByRole("button", { name: "Add model" }).click();
+  await openUrl(`${origin}/__fixtures/arviz/non_centered_eight.v3.zarr`);
+  const models = page.getByRole("region", { name: "Models" });
+  await models.getByRole("textbox", { name: "Name of model 1" }).fill("centered");
+  await models.getByRole("textbox", { name: "Name of model 1" }).press("Enter");
+  await page.getByRole("button", { name: "LOO" }).click();
+  await expect(page.getByRole("table", { name: "Model comparison" }).locator("tbody th")).toHaveText(["non_centered_eight", "centered"]);
+  const link = page.url();
+  expect(link).toContain("&name=centered&model=non_centered_eight;url=");
+
+  const other = await context.newPage();
+  await other.goto(link);
+  const reopened = other.getByRole("region", { name: "Models" });
+  await expect(reopened.getByRole("textbox", { name: "Name of model 1" })).toHaveValue("centered");
+  await expect(reopened.getByRole("textbox", { name: "Name of model 2" })).toHaveValue("non_centered_eight");
+  await expect(other.getByRole("table", { name: "Model comparison" }).locator("tbody th")).toHaveText(["non_centered_eight", "centered"]);
+  await expect(other.getByRole("alert")).toHaveCount(0);
 });

@@ -270,4 +270,16 @@ describe("the app store", () => {
     expect(store.getState().trace?.tree).toBe(nonCentered.tree);
     expect(store.getState().result?.shape.levels.model).toBeUndefined();
   });
+
+  it("a link comparing models reopens the first and asks for the models only the link maker's computer has", async () => {
+    const { engine } = fakeEngine({ "centered_eight.zarr.zip": eight });
+    const store = createAppStore(engine, "/example.zip");
+    const fingerprint = traceFingerprint(eight.tree);
+    await store.actions.startFromLink(`#local=centered_eight.zarr.zip&fp=${fingerprint}&q=mu&name=centered&model=nc;local=non_centered_eight.nc;fp=abcd`);
+    await store.actions.openSource({ ...FILE, name: "centered_eight.zarr.zip" }, { kind: "local", label: "centered_eight.zarr.zip" }, "centered_eight.zarr.zip");
+    await until(() => store.getState().notice !== undefined);
+    expect(store.getState().models.map((m) => m.name)).toEqual(["centered"]);
+    expect(store.getState().notice?.title).toBe("This link compares several models");
+    expect(store.getState().notice?.text).toBe("Open ‘non_centered_eight.nc’ as nc with Add model: it is on the computer the link was made on.");
+  });
 });

@@ -51,6 +51,29 @@ describe("view links", () => {
     ]);
   });
 
+  it("carries every model: the first's name, and each other with its trace and fingerprint", () => {
+    const shared: SharedView = {
+      trace: { kind: "url", url: "https://example.org/centered.zarr" },
+      fingerprint: "aaaa",
+      view: { query: "mu", groups: ["posterior"], panels: [] },
+      firstModel: "centered",
+      models: [
+        { name: "non centered", trace: { kind: "url", url: "https://example.org/nc.zarr" }, fingerprint: "bbbb" },
+        { name: "mine", trace: { kind: "local", label: "mine.nc" } },
+        { name: "ex", trace: { kind: "example" } },
+      ],
+    };
+    const hash = encodeView(shared);
+    expect(hash).toContain("&name=centered&model=non%20centered;url=https%3A//example.org/nc.zarr;fp=bbbb&model=mine;local=mine.nc&model=ex;example");
+    const back = decodeView(hash)!;
+    expect(back.problems).toEqual([]);
+    expect(back.shared.firstModel).toBe("centered");
+    expect(back.shared.models).toEqual(shared.models);
+    const bad = decodeView("#q=mu&model=x&model=y;colour=red;example")!;
+    expect(bad.shared.models).toEqual([{ name: "y", trace: { kind: "example" }, fingerprint: undefined }]);
+    expect(bad.problems).toEqual(["model 2 (x) names no trace; it was left out", "model 2 (y) has no setting 'colour'; it was ignored"]);
+  });
+
   it("keeps the PSIS-LOO section: its variable and r_eff = 1; an unknown setting is named", () => {
     const view = { query: "sigma", groups: ["posterior"], panels: [] };
     expect(encodeView({ view: { ...view, loo: { rEff: "relative" } } })).toBe("#q=sigma&loo=");

@@ -18,6 +18,7 @@ import {
   newPanel,
   QUERY_SCOPE,
   type DiagnosticsView,
+  type SharedView,
   type TraceRef,
   type ViewState,
 } from "./view.ts";
@@ -237,7 +238,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
 
   const cancelled = (what: string): Notice => ({ tone: "info", title: "Opening cancelled", text: `${what} was not opened.${stillOpen()}`, actions: ["dismiss"] });
 
-  async function applyLink({ shared: { view }, problems }: DecodedLink) {
+  async function applyLink(link: DecodedLink) {
+    const {
+      shared: { view },
+      problems,
+    } = link;
     const tree = get().trace?.tree;
     // A link that names only the trace (`#trace=example`) opens it as a fresh open would.
     const query = view.query || (tree ? defaultQuery(tree, view.groups[0]).query : "");
@@ -251,6 +256,43 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     if (query) await actions.runQuery();
     if (view.diagnostics && get().diagnostics?.label !== diagnosticsScope(view.diagnostics.scope)?.label) runDiagnostics();
     if (view.loo) loo.runLoo();
+    await addLinkedModels(link.shared);
+  }
+
+  /**
+   * The models a link names beside its first trace: the first renamed as in the link, the example
+   * and URL traces reopened and added, and the ones on the link maker's computer listed in a
+   * notice, to add with Add model.
+   */
+  async function addLinkedModels(shared: SharedView): Promise<void> {
+    const wanted = shared.models ?? [];
+    if (!wanted.length) return;
+    if (shared.firstModel && get().models[0]?.name !== shared.firstModel) await actions.renameModel(0, shared.firstModel);
+    const local: string[] = [];
+    const changed: string[] = [];
+    for (const model of wanted) {
+      if (model.trace.kind === "local") {
+        local.push(`‘${model.trace.label}’ as ${model.name}`);
+        continue;
+      }
+      let source: TraceSource;
+      if (model.trace.kind === "url") source = { kind: "url", url: model.trace.url };
+      else {
+        const response = await fetch(exampleUrl).catch(() => undefined);
+        if (!response?.ok) continue;
+        source = { kind: "zip", blob: await response.blob(), name: EXAMPLE_NAME };
+      }
+      set({ addingModel: true });
+      const before = get().models.length;
+      await actions.openSource(source, model.trace, model.name);
+      const added = get().models[before];
+      if (added && model.fingerprint && added.fingerprint !== model.fingerprint) changed.push(added.name);
+    }
+    const parts = [
+      local.length ? `Open ${local.join(", ")} with Add model: ${local.length === 1 ? "it is" : "they are"} on the computer the link was made on.` : "",
+      changed.length ? `${changed.join(", ")} ${changed.length === 1 ? "is not the trace" : "are not the traces"} the link was made with (different structure).` : "",
+    ].filter(Boolean);
+    if (parts.length) set({ notice: { tone: "info", title: "This link compares several models", text: parts.join(" "), actions: ["dismiss"] } });
   }
 
   function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {

@@ -1,14 +1,15 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type LooView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type LinkedModel, type LooView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):
  * `#trace=example&fp=…&q=beta[groups],%20sigma&g=posterior,prior&panel=density;facet=groups&panel=table`.
  * A panel is its kind, then `;key=value` per option the user set. The diagnostics table is
  * `diag=<scope>` then `;key=value` per setting that is not the default. The PSIS-LOO section is
- * `loo=<variable>` (empty for the group's only one), then `;reff=1` when r_eff is 1.
+ * `loo=<variable>` (empty for the group's only one), then `;reff=1` when r_eff is 1. With several
+ * models, `name=` is the first's name and each other is a `model=` (see encodeModel).
  */
 
 /** Percent-encode, but leave the characters specs are made of readable. */
@@ -109,6 +110,36 @@ function decodeLoo(raw: string, problems: string[]): LooView | undefined {
   return loo;
 }
 
+/** A model beside the first: `model=<name>;example`, `;url=<address>` or `;local=<label>`, then `;fp=<fingerprint>`. */
+function encodeModel(model: LinkedModel): string {
+  const trace = model.trace.kind === "example" ? "example" : model.trace.kind === "url" ? `url=${encode(model.trace.url)}` : `local=${encode(model.trace.label)}`;
+  return [encode(model.name), trace, ...(model.fingerprint ? [`fp=${model.fingerprint}`] : [])].join(";");
+}
+
+function decodeModel(raw: string, position: number, problems: string[]): LinkedModel | undefined {
+  const [nameText, ...parts] = raw.split(";");
+  const name = decode(nameText, `model ${position}'s name`, problems);
+  if (!name) return undefined;
+  let trace: TraceRef | undefined;
+  let fingerprint: string | undefined;
+  for (const part of parts) {
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = decode(part.slice(eq + 1), `model ${position}'s '${key}'`, problems);
+    if (value === undefined) continue;
+    if (key === "example") trace = { kind: "example" };
+    else if (key === "url") trace = { kind: "url", url: value };
+    else if (key === "local") trace = { kind: "local", label: value };
+    else if (key === "fp") fingerprint = value;
+    else problems.push(`model ${position} (${name}) has no setting '${key}'; it was ignored`);
+  }
+  if (!trace) {
+    problems.push(`model ${position} (${name}) names no trace; it was left out`);
+    return undefined;
+  }
+  return { name, trace, fingerprint };
+}
+
 export function encodeView(shared: SharedView): string {
   const params: string[] = [];
   const { trace, fingerprint, view } = shared;
@@ -122,6 +153,8 @@ export function encodeView(shared: SharedView): string {
   if (view.diagnostics) params.push(`diag=${encodeDiagnostics(view.diagnostics)}`);
   if (view.loo) params.push(`loo=${encodeLoo(view.loo)}`);
   if (view.budgetMB !== undefined && view.budgetMB !== DEFAULT_BUDGET_MB) params.push(`mem=${view.budgetMB}`);
+  if (shared.firstModel) params.push(`name=${encode(shared.firstModel)}`);
+  for (const model of shared.models ?? []) params.push(`model=${encodeModel(model)}`);
   return params.length ? `#${params.join("&")}` : "";
 }
 
@@ -145,6 +178,12 @@ export function decodeView(hash: string): DecodedLink | undefined {
     if (key === "panel") {
       const panel = decodePanel(raw, shared.view.panels.length + 1, problems);
       if (panel) shared.view.panels.push(panel);
+      known = true;
+      continue;
+    }
+    if (key === "model") {
+      const model = decodeModel(raw, (shared.models?.length ?? 0) + 2, problems);
+      if (model) shared.models = [...(shared.models ?? []), model];
       known = true;
       continue;
     }
@@ -176,6 +215,9 @@ export function decodeView(hash: string): DecodedLink | undefined {
         break;
       case "q":
         shared.view.query = value;
+        break;
+      case "name":
+        shared.firstModel = value;
         break;
       case "mem": {
         shared.view.budgetMB = parseBudget(value);

@@ -9,7 +9,9 @@ export function syncViewToUrl(store: AppStore): void {
   store.subscribe((state) => {
     if (state.pendingLink || !state.trace) return;
     const { ref, fingerprint } = state.trace;
-    const hash = encodeView({ view: state.view, trace: ref, fingerprint });
+    const [first, ...others] = state.models;
+    const models = others.map((m) => ({ name: m.name, trace: m.ref, fingerprint: m.fingerprint }));
+    const hash = encodeView({ view: state.view, trace: ref, fingerprint, ...(models.length ? { firstModel: first.name, models } : {}) });
     if (hash !== location.hash) history.replaceState(history.state, "", hash || location.pathname + location.search);
   });
 }

@@ -67,6 +67,16 @@ export interface SharedView {
   view: ViewState;
   trace?: TraceRef;
   fingerprint?: string;
+  /** With several models: the first's name, and the others (in order) with their traces and fingerprints. */
+  firstModel?: string;
+  models?: LinkedModel[];
+}
+
+/** A model a link names beside its first trace. */
+export interface LinkedModel {
+  name: string;
+  trace: TraceRef;
+  fingerprint?: string;
 }
 
 let panelCounter = 0;
