@@ -31,6 +31,14 @@ test("the centered and non-centered eight schools side by side: stacked draws, L
   await expect(comparison.locator("tbody tr").nth(1).locator(".loo-diag")).toHaveText("N < 100");
   await page.screenshot({ path: "docs/models.png" });
 
+  // The diagnostics table: every model's rows, named by model.
+  await page.getByRole("button", { name: "Diagnostics", exact: true }).click();
+  const diagnostics = page.getByRole("region", { name: "Diagnostics" });
+  await expect(diagnostics).toContainText("2 models");
+  await expect(diagnostics.locator(".diag-name", { hasText: /^centered_eight: mu$/ })).toHaveCount(1);
+  await expect(diagnostics.locator(".diag-name", { hasText: /^non_centered_eight: mu$/ })).toHaveCount(1);
+  await page.getByRole("button", { name: "Close diagnostics" }).click();
+
   // Against a chosen reference, the centered model's difference is the negation.
   await loo.getByRole("combobox", { name: "Against" }).selectOption("centered_eight");
   await expect(comparison.locator("tbody tr").nth(0).locator("td").nth(4)).toHaveAttribute("title", String(-diff));
@@ -59,6 +67,9 @@ test("a link to two models served by URL reopens both, with their names, and the
   const models = page.getByRole("region", { name: "Models" });
   await models.getByRole("textbox", { name: "Name of model 1" }).fill("centered");
   await models.getByRole("textbox", { name: "Name of model 1" }).press("Enter");
+  // The rename reads the query again, the model column now naming "centered".
+  await expect(page.getByRole("status", { name: "Progress" })).toHaveCount(0);
+  await expect(page).toHaveURL(/&name=centered&/);
   await page.getByRole("button", { name: "LOO" }).click();
   await expect(page.getByRole("table", { name: "Model comparison" }).locator("tbody th")).toHaveText(["non_centered_eight", "centered"]);
   const link = page.url();

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tableColumns } from "../src/engine/columns.ts";
+import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
+import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { stackModels } from "../src/engine/stack-models.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { FIXTURES } from "./golden.ts";
@@ -34,5 +36,16 @@ describe("several models' tables of one query", () => {
         { name: "non-centered", table: b },
       ]),
     ).toThrow("the query gives centered and non-centered different columns (mu is in one only): models are compared on queries that read the same variables in each");
+  });
+});
+
+describe("the diagnostics rows of several models", () => {
+  it("name each element with its model, so the filter can pick one", async () => {
+    const blocks: DiagnosedBlock[] = [];
+    await centered.diagnose({ kind: "query", query: "mu, theta[school]", groups: ["posterior"] }, { onBlock: (block) => blocks.push(block) });
+    const named = blocks.flatMap((block) => [...diagnosticsTable(block, "centered").getChild("element")!].map(String));
+    expect(named).toContain("centered: mu");
+    expect(named).toContain("centered: theta[Choate]");
+    expect([...diagnosticsTable(blocks[0]).getChild("element")!].map(String).every((n) => !n.startsWith("centered: "))).toBe(true);
   });
 });

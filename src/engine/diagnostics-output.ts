@@ -33,13 +33,15 @@ const labelsAt = (block: DiagnosedBlock, i: number) => block.labels.map((l) => l
 
 /**
  * A block as rows of the diagnostics table: `index` (the element's position in the scope),
- * `group`, `variable`, `element`, `spec`, then one column per diagnostic.
+ * `group`, `variable`, `element`, `spec`, then one column per diagnostic. With several models,
+ * `model` names the block's in each element (`centered: theta[Choate]`).
  */
-export function diagnosticsTable(block: DiagnosedBlock): Table {
+export function diagnosticsTable(block: DiagnosedBlock, model?: string): Table {
   const { count, stats, target } = block;
   const { group, name } = target.variable;
   const zeros = new Int32Array(count);
-  const names = Array.from({ length: count }, (_, i) => elementName(name, labelsAt(block, i)));
+  const prefix = model === undefined ? "" : `${model}: `;
+  const names = Array.from({ length: count }, (_, i) => prefix + elementName(name, labelsAt(block, i)));
   const specs = Array.from({ length: count }, (_, i) => elementSpec(name, target.dims, labelsAt(block, i)));
   const rows = Int32Array.from({ length: count }, (_, i) => i);
   return buildTable([

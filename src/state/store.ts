@@ -296,9 +296,9 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   }
 
   function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {
-    // With several models open, the table is the first model's: the label says so.
+    // With several models open, the table has every model's rows: the label says how many.
     const models = get().models;
-    const of = models.length > 1 ? ` (model ${models[0].name})` : "";
+    const of = models.length > 1 ? ` (${models.length} models)` : "";
     if (scope !== QUERY_SCOPE) return { scope: { kind: "group", group: scope }, label: `every variable of ${scope}${of}` };
     const ran = get().result;
     const query = ran?.query ?? get().view.query;

@@ -149,11 +149,17 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
   const trace = models[0]?.trace;
   if (!trace) throw new DrawscopeError("no trace is open: open a Zarr folder or zip first");
   if (request.type === "diagnose") {
-    const elements = await trace.diagnose(request.scope, {
-      signal,
-      onBlock: (block) => postTable(diagnosticsTable(block), (ipc) => ({ id: request.id, type: "rows", ipc })),
-      onProgress: (done, total) => report({ kind: "diagnose", done, total }, done === total),
-    });
+    // Model after model, each model's rows after the ones before (their index offset), named by model when there are several.
+    let elements = 0;
+    for (const [m, model] of models.entries()) {
+      const offset = elements;
+      const name = models.length > 1 ? model.name : undefined;
+      elements += await model.trace.diagnose(request.scope, {
+        signal,
+        onBlock: (block) => postTable(diagnosticsTable({ ...block, index: offset + block.index }, name), (ipc) => ({ id: request.id, type: "rows", ipc })),
+        onProgress: (done, total) => report({ kind: "diagnose", done: offset + done, total: offset + total * (models.length - m) }, done === total && m === models.length - 1),
+      });
+    }
     post({ id: request.id, type: "result", result: { elements } });
     return;
   }
