@@ -2,7 +2,7 @@
 // opened beside each other, a query stacked by a model column, and LOO's comparison as R's loo_compare.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { fixture, openFolder, runQuery, serveFixtures } from "./helpers.ts";
+import { addPanel, fixture, openFolder, runQuery, serveFixtures } from "./helpers.ts";
 
 test("the centered and non-centered eight schools side by side: stacked draws, LOO compared as loo_compare, renamed and removed", async ({ page }) => {
   const golden = JSON.parse(readFileSync(fixture("arviz", "compare_eight.json"), "utf8")).results.r_eff_relative.models as { model: string; elpd_diff: number; se_diff: number }[];
@@ -19,6 +19,15 @@ test("the centered and non-centered eight schools side by side: stacked draws, L
   await runQuery(page, "mu, tau");
   const table = page.getByRole("figure", { name: "Tidy table of mu, tau: 4,000 rows, 5 columns" });
   await expect(table.locator("thead th span")).toHaveText(["model", "chain", "draw", "mu", "tau"]);
+
+  // One forest of the eight schools' theta with the two models dodged in each row.
+  await runQuery(page, "theta[school]");
+  const intervals = await addPanel(page, "interval");
+  const forest = intervals.getByRole("figure", { name: "Intervals of theta by school and model: 16 intervals in 8 rows, median with 50% and 89% ETI" });
+  await expect(forest).toBeVisible();
+  await expect(forest.locator('g[aria-description="points"] circle')).toHaveCount(16);
+  await intervals.screenshot({ path: "docs/models-forest.png" });
+  await runQuery(page, "mu, tau");
 
   await page.getByRole("button", { name: "LOO" }).click();
   const loo = page.getByRole("region", { name: "PSIS-LOO" });

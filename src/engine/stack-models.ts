@@ -15,7 +15,9 @@ export class ModelsError extends DrawscopeError {
  * One query's tables from several models (traces) stacked into one table with a leading `model`
  * column (a dimension, so every panel can facet or colour by it): label columns (chain, draw,
  * dimensions, the source) take the union of the models' labels, values are float64 (booleans as
- * they are). The models must give the same columns: the query resolved alike on each.
+ * they are). Every value varies over the model, so `model` leads each value's dimensions: panels
+ * that keep a value's elements apart keep the models apart (draws of different models are never
+ * paired). The models must give the same columns: the query resolved alike on each.
  */
 export function stackModels(models: readonly { name: string; table: Table }[]): Table {
   const [first] = models;
@@ -69,10 +71,10 @@ export function stackModels(models: readonly { name: string; table: Table }[]): 
           offset += batch.length;
         }
       }
-      built.push({ name: column.name, role: "value", data: float64Data(values), dims: column.dims });
+      built.push({ name: column.name, role: "value", data: float64Data(values), dims: [MODEL, ...column.dims] });
     } else {
       const values = models.flatMap(({ table }) => [...table.getChild(column.name)!]);
-      built.push({ name: column.name, role: "value", data: vectorFromArray(values).data[0], dims: column.dims });
+      built.push({ name: column.name, role: "value", data: vectorFromArray(values).data[0], dims: [MODEL, ...column.dims] });
     }
   }
   return buildTable(built);

@@ -1,3 +1,4 @@
+import { MODEL } from "../engine/stack-models.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 import type { OptionSpec, OptionValue, PanelOptions, PanelSpec } from "./types.ts";
 
@@ -34,6 +35,7 @@ export function resolveOptions(kind: PanelSpec, stored: PanelOptions, table: Tab
   const dims = columns.filter((c) => c.role === "dim").map((c) => c.name);
   const source = columns.some((c) => c.role === "source");
   const sampled = columns.some((c) => c.role === "sample");
+  const model = columns.some((c) => c.name === MODEL && c.role === "dim");
   // Value options first: dimension defaults depend on the value chosen; levels last, as they depend on a dimension.
   const rank = (spec: OptionSpec) => (spec.type === "value" ? 0 : spec.type === "level" ? 2 : 1);
   const ordered = [...kind.options].sort((a, b) => rank(a) - rank(b));
@@ -43,7 +45,7 @@ export function resolveOptions(kind: PanelSpec, stored: PanelOptions, table: Tab
     if ((spec.type === "dim" || spec.type === "column") && !dimDefaults) {
       const firstValue = kind.options.find((o) => o.type === "value");
       const valueDims = columns.find((c) => firstValue && c.name === options[firstValue.key])?.dims ?? dims;
-      dimDefaults = kind.dimDefaults?.({ dims, valueDims, source, sampled }) ?? {};
+      dimDefaults = kind.dimDefaults?.({ dims, valueDims, source, sampled, model }) ?? {};
     }
     if (spec.type === "value" || spec.type === "dim" || spec.type === "column") {
       const choices = columnChoices(spec, table);

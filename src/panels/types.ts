@@ -28,6 +28,8 @@ export interface DimContext {
   valueDims: readonly string[];
   /** True when groups are stacked (a `source` column). */
   source: boolean;
+  /** True when several models are stacked (a `model` dimension, leading every value's dimensions). */
+  model: boolean;
   /** True when rows are draws (chain, draw columns); data groups' variables have one value per label. */
   sampled: boolean;
 }

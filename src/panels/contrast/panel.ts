@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import type { ContrastMode } from "../../engine/stats/contrast.ts";
 import { formatProb, formatValue, INTERVAL_OPTION, POINT_OPTION } from "../intervals.ts";
@@ -38,8 +39,9 @@ export const panel: PanelKind<ContrastData> = {
     { key: "inner", label: "Inner prob", type: "number", min: 0, max: 0.99, step: 0.01, default: 0.5 },
   ],
   // Compare the levels of what the value varies over; a scalar's sources (posterior − prior) when stacked.
+  // Never across models by default: their draws are not paired.
   dimDefaults: ({ valueDims, source }): Record<string, string> => {
-    const dim = valueDims[0] ?? (source ? "source" : undefined);
+    const dim = valueDims.find((d) => d !== MODEL) ?? (source ? "source" : undefined);
     return dim ? { dim } : {};
   },
   derived: "Contrast draws",

@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import { plotStyle } from "../style.ts";
 import type { OptionValue, PanelKind } from "../types.ts";
@@ -199,9 +200,10 @@ export const panel: PanelKind<DensityData> = {
   drawOnly: ["fill", "ref"],
   // Facet draws by what the value varies over (a scalar such as sigma gets one curve), colour by
   // source. Data (observed y over obs_ind) has one value per label: its density is over all rows.
-  dimDefaults: ({ valueDims, source, sampled }) => {
-    const by = sampled ? (valueDims[0] ?? "") : "";
-    return { facet: by, color: source ? "source" : by };
+  dimDefaults: ({ valueDims, source, sampled, model }) => {
+    // Several models: facets by the value's own first dimension, a curve per model in each.
+    const by = sampled ? (valueDims.find((d) => d !== MODEL) ?? "") : "";
+    return { facet: by, color: model ? MODEL : source ? "source" : by };
   },
   render(data, options, { width, setOption }) {
     const { layout, bounds } = data;

@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import { splitByLabels } from "../../engine/split.ts";
 import { checkProbs, summarizeTable, summaryTable, type IntervalKind, type PointKind, type SummaryOptions } from "../../engine/stats/summary.ts";
 import { intervalKind, pointKind, probsOf, rowColumns, rowLabel, streamedNote } from "../intervals.ts";
@@ -35,7 +36,8 @@ export interface IntervalData {
 function layoutOf(table: Parameters<typeof rowColumns>[0], options: PanelOptions) {
   const value = String(options.value);
   const color = String(options.color);
-  const rowDims = rowColumns(table, value, String(options.rows), color !== "source");
+  // Coloured by model, the value's own rows leave the model out, so the models are dodged within each row.
+  const rowDims = rowColumns(table, value, String(options.rows), color !== "source").filter((d) => d !== MODEL || color !== MODEL);
   // Colour by a column the rows are not split by dodges its levels within each row.
   const dodge = color !== "" && !rowDims.includes(color);
   return { value, color, rowDims, dodge, by: dodge ? [...rowDims, color] : rowDims };

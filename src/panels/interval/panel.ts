@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import { extentOf, formatProb, INNER_OPTION, INTERVAL_NAMES, INTERVAL_OPTION, intervalsPhrase, OUTER_OPTION, OWN_DIMS, POINT_OPTION, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION, sortRows } from "../intervals.ts";
 import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, referenceMark, rowChart, type IntervalItem, type IntervalStyle } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
@@ -29,7 +30,8 @@ export const panel: PanelKind<IntervalData> = {
   drawOnly: ["sort", "ref"],
   derived: "Interval summary",
   // Rows by the value's own dims (a scalar gets one row); stacked groups are dodged by source.
-  dimDefaults: ({ source }) => ({ rows: "", color: source ? "source" : "" }),
+  // Several models: one forest, each row's models dodged.
+  dimDefaults: ({ source, model }) => ({ rows: "", color: model ? MODEL : source ? "source" : "" }),
   render(data, options, { width }) {
     const { value, by, point, interval, probs, color, colors, dodge, rows, row, level, summaries } = data;
     const order = rowOrder(options.sort);

@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import { DIVERGENT_COLOUR, formatCount, plotStyle } from "../style.ts";
 import type { PanelFigure, PanelKind, PanelOptions } from "../types.ts";
@@ -170,7 +171,7 @@ export const panel: PanelKind<PairsData> = {
     { key: "jitter", label: "Jitter", type: "number", min: 0, max: 0.9, step: 0.05, default: 0.6 },
   ],
   // Colour by the stacked groups' source, else by the first dimension (beta[groups]: one colour per group).
-  dimDefaults: ({ dims, source }) => ({ color: source ? "source" : (dims[0] ?? "") }),
+  dimDefaults: ({ dims, source, model }) => ({ color: model ? MODEL : source ? "source" : (dims[0] ?? "") }),
   render(data, options, { width }) {
     return data.layout === "matrix" ? renderMatrix(data, options, width) : renderPair(data, options, width);
   },

@@ -1,3 +1,4 @@
+import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import { formatCount, formatNumber, plotStyle } from "../style.ts";
 import type { PanelKind, PanelOptions } from "../types.ts";
@@ -214,6 +215,8 @@ export const panel: PanelKind<PpcData> = {
       default: "bars",
     },
   ],
+  // Several models: a check per model.
+  dimDefaults: ({ model }): Record<string, string> => (model ? { group: MODEL } : {}),
   // How counts are drawn changes the drawing only.
   drawOnly: ["counts"],
   render(data, options, { width }) {
