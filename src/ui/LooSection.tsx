@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { kCategories, observationName, paretoKCaption, renderParetoK } from "../panels/loo/k-plot.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { LooState } from "../state/loo-slice.ts";
@@ -189,12 +189,12 @@ export function LooSection() {
   const { hideLoo, setLooView } = useActions();
   const headingId = useId();
   const [shownModel, setShownModel] = useState(0);
-  if (!view) return null;
   const results = state?.results;
   const model = results && shownModel < results.models.length ? shownModel : 0;
   const result = results?.models[model];
   const several = (results?.models.length ?? 0) > 1;
-  const flagged = result ? kCategories(result.pointwise.pareto_k, result.kThreshold).filter((c) => c > 0).length : 0;
+  const flagged = useMemo(() => (result ? kCategories(result.pointwise.pareto_k, result.kThreshold).reduce((n, c) => n + (c > 0 ? 1 : 0), 0) : 0), [result]);
+  if (!view) return null;
   return (
     <section className="diagnostics loo" aria-labelledby={headingId}>
       <header className="diag-header">
