@@ -87,6 +87,7 @@ function mcseElpd(likelihood: Float64Array, shift: number, weights: Float64Array
 export function looObservation(ll: Float64Array, chains: number, rEffMode: REffMode, out: Float64Array, at: number): void {
   const draws = ll.length;
   let llMax = -Infinity;
+  let llMin = Infinity;
   for (let s = 0; s < draws; s++) {
     const v = ll[s];
     if (!Number.isFinite(v)) {
@@ -94,6 +95,7 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
       return;
     }
     if (v > llMax) llMax = v;
+    if (v < llMin) llMin = v;
   }
   scratch.ensure(draws);
   const likelihood = scratch.likelihood.subarray(0, draws);
@@ -109,14 +111,19 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
   const ratios = scratch.values.subarray(0, draws);
   for (let s = 0; s < draws; s++) ratios[s] = -ll[s];
   const k = psisSmooth(ratios, rEff, weights, scratch.psis);
-  let wMax = -Infinity;
-  for (let s = 0; s < draws; s++) if (weights[s] > wMax) wMax = weights[s];
-  let wSum = 0;
+  // Weights relative to the largest raw ratio, -llMin, which bounds every smoothed one. A draw the
+  // smoothing left alone has weight exp(llMin - ll) = exp(llMin - llMax) / likelihood: a division
+  // instead of an exp, unless its likelihood underflowed (a range of log-likelihoods over ~700).
+  const { order, smoothed, exceedances: tail } = scratch.psis;
+  for (let r = 0; r < smoothed; r++) tail[r] = Math.exp(weights[order[r]] + llMin);
+  const scale = Math.exp(llMin - llMax);
   for (let s = 0; s < draws; s++) {
-    const w = Math.exp(weights[s] - wMax);
-    weights[s] = w;
-    wSum += w;
+    const l = likelihood[s];
+    weights[s] = l > 1e-300 && scale > 0 ? scale / l : Math.exp(weights[s] + llMin);
   }
+  for (let r = 0; r < smoothed; r++) weights[order[r]] = tail[r];
+  let wSum = 0;
+  for (let s = 0; s < draws; s++) wSum += weights[s];
   let squares = 0;
   let weighted = 0;
   for (let s = 0; s < draws; s++) {
