@@ -272,7 +272,8 @@ describe("the app store", () => {
   });
 
   it("a link comparing models reopens the first and asks for the models only the link maker's computer has", async () => {
-    const { engine } = fakeEngine({ "centered_eight.zarr.zip": eight });
+    const nonCentered = await openPath(join(FIXTURES, "arviz", "non_centered_eight.v3.zarr"));
+    const { engine } = fakeEngine({ "centered_eight.zarr.zip": eight, "non_centered_eight.nc": nonCentered });
     const store = createAppStore(engine, "/example.zip");
     const fingerprint = traceFingerprint(eight.tree);
     await store.actions.startFromLink(`#local=centered_eight.zarr.zip&fp=${fingerprint}&q=mu&name=centered&model=nc;local=non_centered_eight.nc;fp=abcd`);
@@ -280,6 +281,11 @@ describe("the app store", () => {
     await until(() => store.getState().notice !== undefined);
     expect(store.getState().models.map((m) => m.name)).toEqual(["centered"]);
     expect(store.getState().notice?.title).toBe("This link compares several models");
-    expect(store.getState().notice?.text).toBe("Open ‘non_centered_eight.nc’ as nc with Add model: it is on the computer the link was made on.");
+    expect(store.getState().notice?.text).toBe("Drop or open ‘non_centered_eight.nc’ as nc: it is on the computer the link was made on, and will be added beside the first.");
+    // Opening that file adds it as the link's model nc, without pressing Add model; a structure unlike the link's is said.
+    await store.actions.openSource({ ...FILE, name: "non_centered_eight.nc" }, { kind: "local", label: "non_centered_eight.nc" }, "non_centered_eight.nc");
+    expect(store.getState().models.map((m) => m.name)).toEqual(["centered", "nc"]);
+    expect(store.getState().linkedModels).toEqual([]);
+    expect(store.getState().notice?.title).toBe("nc is not the trace the link was made with");
   });
 });

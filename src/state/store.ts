@@ -18,6 +18,7 @@ import {
   newPanel,
   QUERY_SCOPE,
   type DiagnosticsView,
+  type LinkedModel,
   type SharedView,
   type TraceRef,
   type ViewState,
@@ -86,6 +87,8 @@ export interface AppState {
   models: ModelState[];
   /** The next trace opened (by drop, Open file, folder or URL) is added beside the others as a model. */
   addingModel: boolean;
+  /** Models a link named that are on the link maker's computer: opening one adds it, under the link's name. */
+  linkedModels: LinkedModel[];
   /** The last query's table: its id in the worker (panels ask the worker for what they draw) and its shape. */
   result?: { table: number; shape: TableShape; query: string; groups: string[]; oversize?: string };
   queryError?: { error: EngineErrorData; query: string };
@@ -214,7 +217,7 @@ function describeRef(ref: TraceRef | undefined): string {
 }
 
 export function createAppStore(engine: EngineClient, exampleUrl: string): AppStore {
-  const store = createStore<AppState>(() => ({ view: initialView(), models: [], addingModel: false }));
+  const store = createStore<AppState>(() => ({ view: initialView(), models: [], addingModel: false, linkedModels: [] }));
   const { getState: get, setState: set } = store;
   let job: EngineJob<unknown> | undefined;
   /** The diagnostics run: apart from `job`, so reading a query does not stop it. */
@@ -270,6 +273,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     if (shared.firstModel && get().models[0]?.name !== shared.firstModel) await actions.renameModel(0, shared.firstModel);
     const local: string[] = [];
     const changed: string[] = [];
+    set({ linkedModels: wanted.filter((m) => m.trace.kind === "local") });
     for (const model of wanted) {
       if (model.trace.kind === "local") {
         local.push(`‘${model.trace.label}’ as ${model.name}`);
@@ -289,7 +293,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       if (added && model.fingerprint && added.fingerprint !== model.fingerprint) changed.push(added.name);
     }
     const parts = [
-      local.length ? `Open ${local.join(", ")} with Add model: ${local.length === 1 ? "it is" : "they are"} on the computer the link was made on.` : "",
+      local.length ? `Drop or open ${local.join(", ")}: ${local.length === 1 ? "it is" : "they are"} on the computer the link was made on, and will be added beside the first.` : "",
       changed.length ? `${changed.join(", ")} ${changed.length === 1 ? "is not the trace" : "are not the traces"} the link was made with (different structure).` : "",
     ].filter(Boolean);
     if (parts.length) set({ notice: { tone: "info", title: "This link compares several models", text: parts.join(" "), actions: ["dismiss"] } });
@@ -398,8 +402,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     cancelLoo: loo.cancelLoo,
     inspectObservation: loo.inspectObservation,
     async openSource(source, ref, label) {
-      const adding = get().addingModel && get().trace !== undefined;
-      const name = modelName(label, adding ? get().models.map((m) => m.name) : []);
+      // A trace a link named as one of its models (on the link maker's computer) is added as that model, under its name.
+      const linkedModel = ref.kind === "local" ? get().linkedModels.find((m) => m.trace.kind === "local" && m.trace.label === label) : undefined;
+      const adding = (get().addingModel || linkedModel !== undefined) && get().trace !== undefined;
+      const name =
+        linkedModel && !get().models.some((m) => m.name === linkedModel.name) ? linkedModel.name : modelName(label, adding ? get().models.map((m) => m.name) : []);
       const task: Task = { kind: "open", label: adding ? `Adding ${label} as model ${name}…` : `Opening ${label}…` };
       const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } }), { name, add: adding }));
       set({ task });
@@ -425,7 +432,16 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       job = undefined;
       if (adding) {
         // Beside the others: the view stays; the query and the LOO section take the new model in.
-        set({ models: [...get().models, { ...opened, ref, name }], addingModel: false, task: undefined, notice: undefined });
+        const changed = linkedModel?.fingerprint !== undefined && linkedModel.fingerprint !== opened.fingerprint;
+        set({
+          models: [...get().models, { ...opened, ref, name }],
+          linkedModels: get().linkedModels.filter((m) => m !== linkedModel),
+          addingModel: false,
+          task: undefined,
+          notice: changed
+            ? { tone: "info", title: `${name} is not the trace the link was made with`, text: `${label} has different groups, variables or shapes than the link's model ${name}; it was added all the same.`, actions: ["dismiss"] }
+            : undefined,
+        });
         await modelsChanged();
         return;
       }
@@ -437,6 +453,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         trace: { ...opened, ref },
         models: [{ ...opened, ref, name }],
         addingModel: false,
+        linkedModels: [],
         result: undefined,
         queryError: undefined,
         task: undefined,
