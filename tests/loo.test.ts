@@ -13,7 +13,7 @@ import { openTrace } from "../src/engine/trace.ts";
 import { inThreadPool } from "./in-thread-pool.ts";
 import { asBytes, dims, memoryStore, utf32, zarray } from "./memory-store.ts";
 import { normalCdf as normalCdfOf } from "../src/engine/stats/normal-cdf.ts";
-import { gpdFit, logSumExp, psisSmooth, PsisScratch, sortFloat64, tailLength } from "../src/engine/stats/psis.ts";
+import { gpdFit, logSumExp, psisSmooth, PsisScratch, tailLength } from "../src/engine/stats/psis.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { FIXTURES } from "./golden.ts";
 
@@ -335,18 +335,3 @@ describe("the Pareto k figure's words", () => {
   });
 });
 
-describe("the sort PSIS uses", () => {
-  it("sorts as a numeric sort does, with ties, runs, reversals and a few values", () => {
-    let seed = 3;
-    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-    const cases = [
-      Float64Array.from({ length: 1000 }, random),
-      Float64Array.from({ length: 777 }, () => Math.floor(random() * 5)),
-      Float64Array.from({ length: 500 }, (_, i) => 500 - i),
-      Float64Array.from({ length: 300 }, (_, i) => i),
-      Float64Array.from([3, -1, 2]),
-      new Float64Array(0),
-    ];
-    for (const values of cases) expect([...sortFloat64(values.slice())]).toEqual([...values].sort((a, b) => a - b));
-  });
-});

@@ -100,16 +100,16 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
   scratch.ensure(draws);
   const likelihood = scratch.likelihood.subarray(0, draws);
   const weights = scratch.weights.subarray(0, draws);
+  const ratios = scratch.values.subarray(0, draws);
   let likelihoodSum = 0;
   for (let s = 0; s < draws; s++) {
     const l = Math.exp(ll[s] - llMax);
     likelihood[s] = l;
     likelihoodSum += l;
+    ratios[s] = -ll[s];
   }
   // relative_eff of exp(ll): the ESS does not change when every draw is scaled by exp(-llMax).
   const rEff = rEffMode === "relative" ? relativeEff(likelihood, chains) : 1;
-  const ratios = scratch.values.subarray(0, draws);
-  for (let s = 0; s < draws; s++) ratios[s] = -ll[s];
   const k = psisSmooth(ratios, rEff, weights, scratch.psis);
   // Weights relative to the largest raw ratio, -llMin, which bounds every smoothed one. A draw the
   // smoothing left alone has weight exp(llMin - ll) = exp(llMin - llMax) / likelihood: a division
@@ -117,17 +117,22 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
   const { order, smoothed, exceedances: tail } = scratch.psis;
   for (let r = 0; r < smoothed; r++) tail[r] = Math.exp(weights[order[r]] + llMin);
   const scale = Math.exp(llMin - llMax);
+  let wSum = 0;
   for (let s = 0; s < draws; s++) {
     const l = likelihood[s];
-    weights[s] = l > 1e-300 && scale > 0 ? scale / l : Math.exp(weights[s] + llMin);
+    const w = l > 1e-300 && scale > 0 ? scale / l : Math.exp(weights[s] + llMin);
+    weights[s] = w;
+    wSum += w;
   }
-  for (let r = 0; r < smoothed; r++) weights[order[r]] = tail[r];
-  let wSum = 0;
-  for (let s = 0; s < draws; s++) wSum += weights[s];
+  for (let r = 0; r < smoothed; r++) {
+    wSum += tail[r] - weights[order[r]];
+    weights[order[r]] = tail[r];
+  }
+  const inverse = 1 / wSum;
   let squares = 0;
   let weighted = 0;
   for (let s = 0; s < draws; s++) {
-    const w = weights[s] / wSum;
+    const w = weights[s] * inverse;
     weights[s] = w;
     squares += w * w;
     weighted += w * likelihood[s];
