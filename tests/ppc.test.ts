@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { kde } from "../src/engine/stats/kde.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
-import { looWeights, panel, pickedDraws, pitValues, type PpcData } from "../src/panels/ppc/data.ts";
+import { looWeightsOf, panel, pickedDraws, pitValues, type PpcData } from "../src/panels/ppc/data.ts";
 import { matrixOf, predictiveMatrix } from "../src/panels/ppc/matrix.ts";
 import { binomialCdf, uniformEcdfBand } from "../src/panels/rank/ranks.ts";
 import { FIXTURES } from "./golden.ts";
@@ -131,7 +131,7 @@ describe("LOO-PIT", () => {
   it("weighs each draw by the PSIS-LOO weights R loo gives, and takes the weighted share of draws at or below the observed value", async () => {
     const withLl = await trace.extract("posterior_predictive/y[obs_ind], observed_data/y[obs_ind], log_likelihood/y[obs_ind]");
     const m = predictiveMatrix(withLl, "y", "");
-    const weights = looWeights(m, matrixOf(withLl, m, "log_likelihood/y")!)!;
+    const weights = looWeightsOf(m, matrixOf(withLl, m, "log_likelihood/y")!)!;
     const golden = JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", "loo_y.json"), "utf8"));
     for (const { obs_index0: i, log_weights } of golden.results.r_eff_relative.weights.full as { obs_index0: number; log_weights: number[] }[]) {
       log_weights.forEach((lw, s) => expect(Math.abs(weights[s * 96 + i] - Math.exp(lw))).toBeLessThan(1e-9 * Math.exp(lw)));

@@ -74,26 +74,36 @@ function mcseElpd(likelihood: Float64Array, shift: number, weights: Float64Array
   return Math.sqrt(varianceOf(logs, 0, n) / rEff);
 }
 
+/** One observation's PSIS-LOO weights and what is computed on the way (see looWeights). */
+export interface LooWeights {
+  /** Normalized weights, one per draw (scratch space: valid until the next call). */
+  weights: Float64Array;
+  /** exp(ll - llMax) per draw (scratch space too). */
+  likelihood: Float64Array;
+  llMax: number;
+  likelihoodSum: number;
+  rEff: number;
+  k: number;
+  /** Σ w² and Σ w·likelihood. */
+  squares: number;
+  weighted: number;
+}
+
 /**
- * The LOO values of one observation from its S log-likelihood draws (`ll`, chain after chain):
- * written to out[at..at + LOO_POINTWISE.length). A draw that is not finite makes every value NaN
- * (loo refuses such input; the caller names the observation).
+ * One observation's PSIS-LOO weights from its S log-likelihood draws (chain after chain), as loo
+ * smooths them: r_eff by relative_eff over the chains (or 1), the log ratios −ll Pareto-smoothed,
+ * the weights normalized. Undefined when a draw is not finite (loo refuses such input).
  *
- * loo's sums of exponentials (colLogSumExps of ll + lw, of ll; the weights' normalizer; the
- * likelihood for relative_eff and the MCSE) share two passes of exp here: the likelihood relative
- * to its largest draw, and the weights relative to theirs. The values agree with loo's to about
- * 1e-14.
+ * loo's sums of exponentials share two passes of exp here: the likelihood relative to its largest
+ * draw, and the smoothed tail's weights. The values agree with loo's to about 1e-14.
  */
-export function looObservation(ll: Float64Array, chains: number, rEffMode: REffMode, out: Float64Array, at: number): void {
+export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode): LooWeights | undefined {
   const draws = ll.length;
   let llMax = -Infinity;
   let llMin = Infinity;
   for (let s = 0; s < draws; s++) {
     const v = ll[s];
-    if (!Number.isFinite(v)) {
-      out.fill(NaN, at, at + WIDTH);
-      return;
-    }
+    if (!Number.isFinite(v)) return undefined;
     if (v > llMax) llMax = v;
     if (v < llMin) llMin = v;
   }
@@ -137,8 +147,23 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
     squares += w * w;
     weighted += w * likelihood[s];
   }
+  return { weights, likelihood, llMax, likelihoodSum, rEff, k, squares, weighted };
+}
+
+/**
+ * The LOO values of one observation from its S log-likelihood draws (`ll`, chain after chain):
+ * written to out[at..at + LOO_POINTWISE.length). A draw that is not finite makes every value NaN
+ * (the caller names the observation).
+ */
+export function looObservation(ll: Float64Array, chains: number, rEffMode: REffMode, out: Float64Array, at: number): void {
+  const smoothed = looWeights(ll, chains, rEffMode);
+  if (!smoothed) {
+    out.fill(NaN, at, at + WIDTH);
+    return;
+  }
+  const { weights, likelihood, llMax, likelihoodSum, rEff, k, squares, weighted } = smoothed;
   const elpd = llMax + Math.log(weighted);
-  const lpd = llMax + Math.log(likelihoodSum) - Math.log(draws);
+  const lpd = llMax + Math.log(likelihoodSum) - Math.log(ll.length);
   out[at] = elpd;
   out[at + 1] = mcseElpd(likelihood, llMax, weights, elpd, rEff);
   out[at + 2] = lpd - elpd;

@@ -5,8 +5,7 @@ import { kde } from "../../engine/stats/kde.ts";
 import { sortedQuantile } from "../../engine/stats/summary.ts";
 import { ecdfCounts, uniformEcdfBand, type EcdfBand } from "../rank/ranks.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
-import { relativeEff } from "../../engine/stats/loo.ts";
-import { psisSmooth, PsisScratch } from "../../engine/stats/psis.ts";
+import { looWeights } from "../../engine/stats/loo.ts";
 import { matrixOf, observationGroups, PpcError, predictiveMatrix, subsetMatrix, type PredictiveMatrix } from "./matrix.ts";
 
 export type PpcView = "density" | "ecdf" | "pit" | "loo-pit" | "stat" | "intervals";
@@ -187,33 +186,17 @@ export function pitValues(m: PredictiveMatrix, weights?: Float64Array): Float64A
 
 /**
  * PSIS-LOO weights of every draw for every observation (draws × observations, normalized per
- * observation) from the log-likelihood, as trace.loo smooths them: r_eff by relative_eff over
- * the chains; undefined when a log-likelihood draw is not finite.
+ * observation) from the log-likelihood, as trace.loo smooths them (r_eff by relative_eff over the
+ * chains); undefined when a log-likelihood draw is not finite.
  */
-export function looWeights(m: PredictiveMatrix, logLik: Float64Array): Float64Array | undefined {
+export function looWeightsOf(m: PredictiveMatrix, logLik: Float64Array): Float64Array | undefined {
   const weights = new Float64Array(m.draws * m.observations);
   const ll = new Float64Array(m.draws);
-  const ratios = new Float64Array(m.draws);
-  const likelihood = new Float64Array(m.draws);
-  const smoothed = new Float64Array(m.draws);
-  const scratch = new PsisScratch();
   for (let i = 0; i < m.observations; i++) {
-    let max = -Infinity;
-    for (let s = 0; s < m.draws; s++) {
-      ll[s] = logLik[s * m.observations + i];
-      if (!Number.isFinite(ll[s])) return undefined;
-      max = Math.max(max, ll[s]);
-    }
-    for (let s = 0; s < m.draws; s++) {
-      likelihood[s] = Math.exp(ll[s] - max);
-      ratios[s] = -ll[s];
-    }
-    psisSmooth(ratios, relativeEff(likelihood, m.chains), smoothed, scratch);
-    let top = -Infinity;
-    for (const v of smoothed) top = Math.max(top, v);
-    let sum = 0;
-    for (let s = 0; s < m.draws; s++) sum += smoothed[s] = Math.exp(smoothed[s] - top);
-    for (let s = 0; s < m.draws; s++) weights[s * m.observations + i] = smoothed[s] / sum;
+    for (let s = 0; s < m.draws; s++) ll[s] = logLik[s * m.observations + i];
+    const smoothed = looWeights(ll, m.chains, "relative");
+    if (!smoothed) return undefined;
+    for (let s = 0; s < m.draws; s++) weights[s * m.observations + i] = smoothed.weights[s];
   }
   return weights;
 }
@@ -312,7 +295,7 @@ function looPitWeights(table: Table, m: PredictiveMatrix): { weights: Float64Arr
   const name = `log_likelihood/${m.predictive.slice(m.predictive.lastIndexOf("/") + 1)}`;
   const logLik = matrixOf(table, m, name);
   if (!logLik) throw new PpcError(`LOO-PIT weighs the draws by the log-likelihood: add ${name}[${m.dims.join(", ")}] to the query`);
-  const weights = looWeights(m, logLik);
+  const weights = looWeightsOf(m, logLik);
   if (!weights) throw new PpcError(`${name} has a draw that is not a finite number: PSIS-LOO needs finite log-likelihoods`);
   return { weights, name };
 }
