@@ -7,7 +7,7 @@ import { tableBlob } from "../src/worker/table-file.ts";
 import { describe, expect, it } from "vitest";
 import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { stackModels } from "../src/engine/stack-models.ts";
-import { looCompare } from "../src/engine/stats/loo-compare.ts";
+import { comparedLoo, looCompare } from "../src/engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../src/engine/fingerprint.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import type { Trace } from "../src/engine/trace.ts";
@@ -93,7 +93,7 @@ function fakeEngine(traces: Record<string, Trace>) {
           }
           const compare =
             summaries.length > 1
-              ? looCompare(summaries.map((r) => ({ name: r.model, elpd: r.pointwise.elpd_loo, pLoo: r.pointwise.p_loo, looic: r.pointwise.looic, paretoK: r.pointwise.pareto_k, kThreshold: r.kThreshold })), reference)
+              ? looCompare(summaries.map((r) => comparedLoo(r.model, r)), reference)
               : undefined;
           return { models: summaries, compare };
         } catch (e) {

@@ -7,7 +7,7 @@ import type { WorkRequest } from "../src/engine/pool/pool.ts";
 import { kCategories, paretoKCaption } from "../src/panels/loo/k-plot.ts";
 import type { LooSummary } from "../src/worker/protocol.ts";
 import { LOO_POINTWISE, looBlock, relativeEff, summedEstimate, type REffMode } from "../src/engine/stats/loo.ts";
-import { looCompare } from "../src/engine/stats/loo-compare.ts";
+import { comparedLoo, looCompare } from "../src/engine/stats/loo-compare.ts";
 import { openPathStore } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
 import { inThreadPool } from "./in-thread-pool.ts";
@@ -294,7 +294,7 @@ describe("loo_compare", () => {
         ["non_centered_eight", "arviz/non_centered_eight.v3.zarr"],
       ].map(async ([name, store]) => {
         const result = await (await openPath(join(FIXTURES, store))).loo({ rEff });
-        return { name, elpd: result.pointwise.elpd_loo, pLoo: result.pointwise.p_loo, looic: result.pointwise.looic, paretoK: result.pointwise.pareto_k, kThreshold: result.kThreshold };
+        return comparedLoo(name, result);
       }),
     );
     const rows = looCompare(models);

@@ -1,16 +1,17 @@
-import { basename } from "node:path";
 import { escapeCsv } from "../engine/csv.ts";
 import type { LooResult } from "../engine/loo.ts";
 import { LOO_POINTWISE } from "../engine/stats/loo.ts";
-import { looCompare, type ComparisonRow } from "../engine/stats/loo-compare.ts";
+import { comparedLoo, looCompare, type ComparisonRow } from "../engine/stats/loo-compare.ts";
+import { modelName } from "../engine/stack-models.ts";
 import { openPath } from "../engine/store/node.ts";
 import { LOO_USAGE, parseLooArgs } from "./args.ts";
 import { runCommand, write } from "./run.ts";
 
-/** A model's name: its file or folder name without the trace extensions; a repeated one gets its position. */
+/** Each store's model name (its file or folder name without trace extensions), numbered when repeated. */
 function modelNames(stores: readonly string[]): string[] {
-  const names = stores.map((store) => basename(store.replace(/\/+$/, "")).replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, ""));
-  return names.map((name, i) => (names.indexOf(name) === i && names.lastIndexOf(name) === i ? name : `${name}_${i + 1}`));
+  const names: string[] = [];
+  for (const store of stores) names.push(modelName(store, names));
+  return names;
 }
 
 /** A number as JSON and CSV carry it: in full, with NaN as null (JSON) or NA (CSV). */
@@ -38,9 +39,7 @@ await runCommand(LOO_USAGE, async (argv) => {
   for (const store of args.stores) results.push(await (await openPath(store)).loo({ variable: args.variable, rEff: args.rEff }));
   const compared: ComparisonRow[] | undefined =
     results.length > 1
-      ? looCompare(
-          results.map((r, i) => ({ name: names[i], elpd: r.pointwise.elpd_loo, pLoo: r.pointwise.p_loo, looic: r.pointwise.looic, paretoK: r.pointwise.pareto_k, kThreshold: r.kThreshold })),
-        )
+      ? looCompare(results.map((r, i) => comparedLoo(names[i], r)))
       : undefined;
 
   if (args.format === "json") {

@@ -6,6 +6,17 @@ import { buildTable, float64Data, labelData, type BuiltColumn } from "./table-bu
 /** The column the models' tables are stacked by, as groups are stacked by `source`. */
 export const MODEL = "model";
 
+/**
+ * A model's name from what was opened (a path, a file name, a URL): its last part without the
+ * trace extensions (`centered_eight.zarr.zip` → `centered_eight`), numbered when `taken` has it.
+ */
+export function modelName(label: string, taken: readonly string[] = []): string {
+  const base = label.replace(/\/+$/, "").split("/").pop()!.replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, "") || "model";
+  let name = base;
+  for (let k = 2; taken.includes(name); k++) name = `${base} ${k}`;
+  return name;
+}
+
 /** Tables of the same query on several models that cannot be stacked into one. */
 export class ModelsError extends DrawscopeError {
   override name = "ModelsError";

@@ -7,6 +7,7 @@ import { CANCELLED, type EngineErrorData, type TaskProgress, type TraceSource } 
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import { selectionSpec } from "../engine/diagnostics-output.ts";
 import { parseSpec } from "../engine/spec.ts";
+import { modelName } from "../engine/stack-models.ts";
 import { DiagnosticsRows } from "./diagnostics-rows.ts";
 import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
@@ -35,13 +36,6 @@ export interface ModelState extends OpenedTraceState {
   name: string;
 }
 
-/** A model's name from what was opened: its file or folder name without the trace extensions. */
-export function modelName(label: string, taken: readonly string[]): string {
-  const base = label.replace(/\/+$/, "").split("/").pop()!.replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, "") || "model";
-  let name = base;
-  for (let k = 2; taken.includes(name); k++) name = `${base} ${k}`;
-  return name;
-}
 
 export type NoticeAction = "apply-link" | "dismiss";
 

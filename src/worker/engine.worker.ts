@@ -3,7 +3,7 @@ import { tableToIPC, type Table } from "apache-arrow";
 import { diagnosticsTable } from "../engine/diagnostics-output.ts";
 import { BudgetError, DrawscopeError, LooError, SpecError } from "../engine/errors.ts";
 import { stackModels } from "../engine/stack-models.ts";
-import { looCompare } from "../engine/stats/loo-compare.ts";
+import { comparedLoo, looCompare } from "../engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import { CountedStore } from "../engine/store/counting.ts";
@@ -177,7 +177,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     const compare =
       summaries.length > 1
         ? looCompare(
-            summaries.map((s) => ({ name: s.model, elpd: s.pointwise.elpd_loo, pLoo: s.pointwise.p_loo, looic: s.pointwise.looic, paretoK: s.pointwise.pareto_k, kThreshold: s.kThreshold })),
+            summaries.map((s) => comparedLoo(s.model, s)),
             request.reference,
           )
         : undefined;

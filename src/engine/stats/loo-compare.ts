@@ -12,6 +12,12 @@ export interface ComparedLoo {
   kThreshold: number;
 }
 
+/** A model's LOO result as a comparison takes it. */
+export function comparedLoo(name: string, result: { pointwise: Record<"elpd_loo" | "p_loo" | "looic" | "pareto_k", Float64Array>; kThreshold: number }): ComparedLoo {
+  const { pointwise } = result;
+  return { name, elpd: pointwise.elpd_loo, pLoo: pointwise.p_loo, looic: pointwise.looic, paretoK: pointwise.pareto_k, kThreshold: result.kThreshold };
+}
+
 /** One row of loo_compare's table: a model against the reference (the best, unless one is chosen). */
 export interface ComparisonRow {
   name: string;
