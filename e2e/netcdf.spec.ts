@@ -1,9 +1,10 @@
 // ArviZ's NetCDF files (idata.to_netcdf) opened as a user would: Open file, a drop; drawn,
 // linked with the Zarr copy's fingerprint, and refused by name when they cannot be read.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { chromiumRss } from "../bench/chromium-memory.ts";
 import { writeLargeNetcdf } from "../tests/large-netcdf.ts";
 import { densityMarks, dropFile, expectBetaSigma, fixture, openFile, openFolder, runQuery, serveFixtures } from "./helpers.ts";
 
@@ -63,22 +64,6 @@ test.describe("NetCDF files", () => {
   });
 });
 
-/** Bytes resident in every Chromium process on this machine (the browser, its renderers, its helpers). */
-function chromiumResidentBytes(): number {
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    let status: string;
-    try {
-      status = readFileSync(`/proc/${pid}/status`, "utf8");
-    } catch {
-      continue;
-    }
-    if (!/^Name:\s+chrom/m.test(status)) continue;
-    total += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-  }
-  return total;
-}
-
 test.describe("a NetCDF file larger than memory should hold", () => {
   const dir = mkdtempSync(join(tmpdir(), "drawscope-large-nc-"));
   const path = join(dir, "theta-70000.nc");
@@ -92,7 +77,7 @@ test.describe("a NetCDF file larger than memory should hold", () => {
   test("a 2.2 GB file opened with Open file is read in place: a query reads its part, and memory stays far below the file", async ({ page }) => {
     test.setTimeout(120_000);
     await page.goto("/");
-    const before = chromiumResidentBytes();
+    const before = chromiumRss();
     await openFile(page, path);
     const browser = page.getByRole("navigation", { name: "Trace" });
     await expect(browser).toContainText("theta-70000.nc");
@@ -110,7 +95,7 @@ test.describe("a NetCDF file larger than memory should hold", () => {
     await table.getByLabel(/^Rows of the table/).evaluate((el) => (el.scrollTop = el.scrollHeight));
     await expect(table.getByRole("status")).toHaveText("Rows 3,981–4,000 of 4,000");
     await expect(table.locator("tbody tr").last().locator("td")).toHaveText(["3", "999", "69999", "3099969999"]);
-    const added = chromiumResidentBytes() - before;
+    const added = chromiumRss() - before;
     expect(added).toBeLessThan(1e9);
     await page.screenshot({ path: "test-results/netcdf-large-file.png", fullPage: true });
   });

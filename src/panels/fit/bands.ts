@@ -12,7 +12,7 @@ export class FitError extends DrawscopeError {
 }
 
 /** More groups than this are not groups but a continuous variable. */
-const MAX_GROUPS = 12;
+export const MAX_GROUPS = 12;
 /** Single draws cost one value per observation each: beyond this many values in all, fewer lines are traced. */
 const MAX_TRACE_VALUES = 1_000_000;
 
@@ -84,7 +84,7 @@ function perObservation(table: Table, column: string, keys: RowKeys): { first: F
 }
 
 /** A label column per observation: its first row's label code, and whether it varies within one. */
-function labelPerObservation(table: Table, coder: LabelCoder, keys: RowKeys): { codes: Int32Array; varies: boolean } {
+export function labelPerObservation(table: Table, coder: LabelCoder, keys: RowKeys): { codes: Int32Array; varies: boolean } {
   const codes = new Int32Array(keys.count).fill(-1);
   const scratch = new Int32Array(table.batches.reduce((a, b) => Math.max(a, b.numRows), 0));
   let varies = false;

@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import { joinedLines } from "../joined-lines.ts";
 import { DIVERGENT_COLOUR, formatCount } from "../style.ts";
 import { MAX_LEGEND, type ColourData } from "./colour.ts";
 import type { ContourSet } from "./contours.ts";
@@ -108,17 +109,7 @@ const HALO = "var(--panel, white)";
 export function contourMarks(sets: readonly ContourSet[], colour: ColourEncoding): Plot.Markish[] {
   return sets.flatMap((set) =>
     set.levels.flatMap(({ share, lines }, k) => {
-      const length = lines.reduce((a, l) => a + l.x.length, 0);
-      const x = new Float64Array(length);
-      const y = new Float64Array(length);
-      const z = new Int32Array(length);
-      let at = 0;
-      lines.forEach((line, id) => {
-        x.set(line.x, at);
-        y.set(line.y, at);
-        z.fill(id, at, at + line.x.length);
-        at += line.x.length;
-      });
+      const { length, x, y, z } = joinedLines(lines);
       const data = { length };
       const width = 1.6 - 0.4 * k;
       // A halo in the page's colour keeps a line readable over points of its own colour.

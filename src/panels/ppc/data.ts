@@ -2,6 +2,7 @@ import type { Table } from "apache-arrow";
 import { numberBatches } from "../../engine/columns.ts";
 import { RowKeys } from "../../engine/split.ts";
 import { kde } from "../../engine/stats/kde.ts";
+import { meanOf, varianceOf } from "../../engine/stats/moments.ts";
 import { sortedQuantile } from "../../engine/stats/summary.ts";
 import { ecdfCounts, uniformEcdfBand, type EcdfBand } from "../rank/ranks.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
@@ -219,15 +220,8 @@ function pitView(m: PredictiveMatrix, weights?: Float64Array, logLikelihood?: st
 export function testStatistic(values: Float64Array, statistic: TestStatistic): number {
   const v = finite(values);
   if (v.length === 0) return NaN;
-  if (statistic === "mean" || statistic === "sd") {
-    let sum = 0;
-    for (const x of v) sum += x;
-    const mean = sum / v.length;
-    if (statistic === "mean") return mean;
-    let squares = 0;
-    for (const x of v) squares += (x - mean) ** 2;
-    return Math.sqrt(squares / (v.length - 1));
-  }
+  if (statistic === "mean") return meanOf(v);
+  if (statistic === "sd") return Math.sqrt(varianceOf(v));
   v.sort();
   if (statistic === "min") return v[0];
   if (statistic === "max") return v[v.length - 1];

@@ -2,6 +2,7 @@ import type { Table } from "apache-arrow";
 import { LabelCoder, numberBatches, tableColumns } from "../../engine/columns.ts";
 import { DrawscopeError } from "../../engine/errors.ts";
 import { RowKeys } from "../../engine/split.ts";
+import { labelPerObservation, MAX_GROUPS } from "../fit/bands.ts";
 
 /** A predictive check that cannot be drawn from this table; the message says what to change. */
 export class PpcError extends DrawscopeError {
@@ -111,13 +112,10 @@ export function matrixOf(table: Table, m: PredictiveMatrix, name: string): Float
   return values;
 }
 
-/** More groups than this are not groups: the check is drawn ungrouped, saying so. */
-export const MAX_GROUPS = 12;
-
 /**
  * Each observation's group: the label of `column` on its first row (a dimension, the source, or
- * a data column of a few values such as group codes). Undefined, with the reason, when the column
- * has more than MAX_GROUPS levels or varies within observations.
+ * a data column of a few values such as group codes), as the fit panel groups observations. A
+ * reason instead when the column has more than MAX_GROUPS levels or varies within observations.
  */
 export function observationGroups(table: Table, m: PredictiveMatrix, column: string): { labels: string[]; codes: Int32Array } | { problem: string } {
   let coder: LabelCoder;
@@ -127,16 +125,8 @@ export function observationGroups(table: Table, m: PredictiveMatrix, column: str
     return { problem: `there is no column '${column}' to group by` };
   }
   if (coder.labels.length > MAX_GROUPS) return { problem: `${column} has ${coder.labels.length} levels, too many to group by (at most ${MAX_GROUPS})` };
-  const codes = new Int32Array(m.observations).fill(-1);
-  const scratch = new Int32Array(table.batches.reduce((a, b) => Math.max(a, b.numRows), 0));
-  for (let b = 0; b < coder.batchCount; b++) {
-    const o = m.observationKeys.batch(b);
-    const c = coder.codeBatch(b, scratch);
-    for (let i = 0; i < table.batches[b].numRows; i++) {
-      if (codes[o[i]] < 0) codes[o[i]] = c[i];
-      else if (codes[o[i]] !== c[i]) return { problem: `${column} varies within observations, so it does not group them` };
-    }
-  }
+  const { codes, varies } = labelPerObservation(table, coder, m.observationKeys);
+  if (varies) return { problem: `${column} varies within observations, so it does not group them` };
   return { labels: coder.labels.map(String), codes };
 }
 

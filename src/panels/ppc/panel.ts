@@ -2,7 +2,8 @@ import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import { formatCount, formatNumber, plotStyle } from "../style.ts";
 import type { PanelKind, PanelOptions } from "../types.ts";
-import { STATISTICS, type Curve, type PpcData, type PpcDrawing } from "./data.ts";
+import { joinedLines } from "../joined-lines.ts";
+import { STATISTICS, type PpcData, type PpcDrawing } from "./data.ts";
 
 const VIEWS = [
   { value: "density", label: "densities (bars for counts)" },
@@ -21,28 +22,12 @@ const OBSERVED = "currentColor";
 /** Beyond this many observations the intervals are ribbons along x, not a rule and dots each. */
 const MAX_RULES = 2_000;
 
-/** Curves end to end in columns for one Plot line mark, `z` naming each point's curve. */
-function joined(curves: readonly Curve[]) {
-  const length = curves.reduce((a, c) => a + c.x.length, 0);
-  const x = new Float64Array(length);
-  const y = new Float64Array(length);
-  const z = new Int32Array(length);
-  let at = 0;
-  curves.forEach((c, i) => {
-    x.set(c.x, at);
-    y.set(c.y, at);
-    z.fill(i, at, at + c.x.length);
-    at += c.x.length;
-  });
-  return { length, x, y, z };
-}
-
 function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { marks: Plot.Markish[]; x: Plot.ScaleOptions; y: Plot.ScaleOptions; color?: Plot.ScaleOptions; words: string } {
   const name = data.predictive;
   const observedName = data.observed;
   switch (drawing.view) {
     case "density": {
-      const draws = joined(drawing.draws);
+      const draws = joinedLines(drawing.draws);
       return {
         x: { label: name },
         y: { label: "density", grid: true },
