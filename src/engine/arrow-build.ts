@@ -37,6 +37,17 @@ function packBits(bytes: Uint8Array): Uint8Array {
   return bits;
 }
 
+/** A boolean column's Arrow data as one byte per row, 0 or 1 (its bitmap unpacked from the data's offset). */
+export function unpackBits(data: Data): Uint8Array {
+  const bits = data.values as Uint8Array;
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const bit = data.offset + i;
+    out[i] = (bits[bit >> 3] >> (bit & 7)) & 1;
+  }
+  return out;
+}
+
 /** Arrow data for a value column; typed arrays are used as they are (no copy). */
 export function valueData(values: ColumnData, type: DataType): Data {
   switch (values.kind) {

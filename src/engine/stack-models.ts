@@ -1,4 +1,5 @@
-import { vectorFromArray, type Table } from "apache-arrow";
+import { Bool, vectorFromArray, type Table } from "apache-arrow";
+import { unpackBits, valueData } from "./arrow-build.ts";
 import { LabelCoder, numberBatches, tableColumns } from "./columns.ts";
 import { DrawscopeError } from "./errors.ts";
 import { buildTable, float64Data, labelData, type BuiltColumn } from "./table-build.ts";
@@ -83,7 +84,19 @@ export function stackModels(models: readonly { name: string; table: Table }[]): 
         }
       }
       built.push({ name: column.name, role: "value", data: float64Data(values), dims: [MODEL, ...column.dims] });
+    } else if (column.type === "Bool") {
+      // Booleans (a divergence flag) stay booleans: each model's bitmaps unpacked, then packed as one.
+      const bytes = new Uint8Array(rows);
+      let offset = 0;
+      for (const { table } of models) {
+        for (const data of table.getChild(column.name)!.data) {
+          bytes.set(unpackBits(data), offset);
+          offset += data.length;
+        }
+      }
+      built.push({ name: column.name, role: "value", data: valueData({ kind: "bool", data: bytes }, new Bool()), dims: [MODEL, ...column.dims] });
     } else {
+      // Text values (rare, and small: data, not draws).
       const values = models.flatMap(({ table }) => [...table.getChild(column.name)!]);
       built.push({ name: column.name, role: "value", data: vectorFromArray(values).data[0], dims: [MODEL, ...column.dims] });
     }

@@ -3,6 +3,7 @@
  * sampler statistics). Built batch by batch from typed arrays, without row objects.
  */
 import { DataType, type Table } from "apache-arrow";
+import { unpackBits } from "../engine/arrow-build.ts";
 import { LabelCoder, numberBatches, tableColumns } from "../engine/columns.ts";
 import { DrawscopeError } from "../engine/errors.ts";
 import { RowKeys } from "../engine/split.ts";
@@ -65,15 +66,7 @@ function flagBatches(table: Table, name: string): ArrayLike<number>[] {
   const vector = table.getChild(name);
   if (!vector) throw new ChainDrawsError(`this table has no column '${name}'`);
   if (!DataType.isBool(vector.type)) return numberBatches(table, name);
-  return vector.data.map((data) => {
-    const bits = data.values as Uint8Array;
-    const out = new Uint8Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const bit = data.offset + i;
-      out[i] = (bits[bit >> 3] >> (bit & 7)) & 1;
-    }
-    return out;
-  });
+  return vector.data.map(unpackBits);
 }
 
 /** True when the table has a divergence flag (a boolean or number `diverging` column). */
