@@ -13,6 +13,7 @@ import { openTrace } from "../src/engine/trace.ts";
 import { inThreadPool } from "./in-thread-pool.ts";
 import { asBytes, dims, memoryStore, utf32, zarray } from "./memory-store.ts";
 import { normalCdf as normalCdfOf } from "../src/engine/stats/normal-cdf.ts";
+import { uniforms } from "../src/engine/stats/random.ts";
 import { gpdFit, logSumExp, psisSmooth, PsisScratch, tailLength } from "../src/engine/stats/psis.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { FIXTURES } from "./golden.ts";
@@ -62,6 +63,13 @@ async function observationDraws(store: string, g: LooGolden): Promise<Float64Arr
   return out;
 }
 
+/** Observation after observation (n of s draws each) to draw after draw, as looBlock takes them. */
+function drawAfterDraw(draws: Float64Array, n: number, s: number): Float64Array {
+  const out = new Float64Array(n * s);
+  for (let i = 0; i < n; i++) for (let d = 0; d < s; d++) out[d * n + i] = draws[i * s + d];
+  return out;
+}
+
 /** A number as C's %a writes it (-0x1.83b3f3e2f513bp-3): the draws R read, to the bit. */
 function hexFloat(text: string): number {
   const [, sign, lead, fraction, exponent] = /^(-?)0x([01])\.([0-9a-f]+)p([+-]?\d+)$/.exec(text)!;
@@ -79,7 +87,7 @@ describe.each(GOLDENS)("PSIS-LOO of %s", (path, store) => {
     const draws = await observationDraws(store, g);
     expect(draws[0]).toBe(hexFloat(g.input_check.first_hex));
     expect(draws[(g.N - 1) * g.S + g.S - 1]).toBe(hexFloat(g.input_check.last_hex));
-    const out = looBlock({ draws, chains: g.chains, count: g.N, rEff });
+    const out = looBlock({ draws: drawAfterDraw(draws, g.N, g.S), chains: g.chains, count: g.N, rEff });
     const column = (name: (typeof LOO_POINTWISE)[number]) => Float64Array.from({ length: g.N }, (_, i) => out[i * LOO_POINTWISE.length + LOO_POINTWISE.indexOf(name)]);
     const expected = g.results[variant];
     const closeAll = (actual: Float64Array, wanted: number[], tolerance: number, absolute = false) => {
@@ -223,6 +231,43 @@ describe("the parts of PSIS", () => {
     const weights = new Float64Array(100);
     expect(psisSmooth(ratios, 1, weights, new PsisScratch())).toBe(Infinity);
     expect([...weights].every((w) => w === 2)).toBe(true);
+  });
+
+  it("finds and orders the tail as R's stable sort of the whole column does: ties, crowded buckets, a tail alone in its bucket", () => {
+    /** loo's do_psis_i as R has it: the whole column sorted (equal values by position), the tail smoothed by psis_smooth_tail. */
+    const reference = (logRatios: Float64Array, rEff: number) => {
+      const draws = logRatios.length;
+      const max = Math.max(...logRatios);
+      const lw = Array.from(logRatios, (v) => v - max);
+      const tailLen = tailLength(rEff, draws);
+      const order = lw.map((_, i) => i).sort((a, b) => lw[a] - lw[b] || a - b);
+      const tail = order.slice(draws - tailLen);
+      const expCutoff = Math.exp(lw[order[draws - tailLen - 1]]);
+      const fit = gpdFit(Float64Array.from(tail, (i) => Math.exp(lw[i]) - expCutoff));
+      tail.forEach((i, r) => (lw[i] = Math.log((fit.sigma * Math.expm1(-fit.k * Math.log1p(-(r + 0.5) / tailLen))) / fit.k + expCutoff)));
+      return { k: fit.k, weights: lw.map((v) => (v > 0 ? 0 : v) + max) };
+    };
+    const uniform = uniforms(7);
+    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const columns = {
+      // Values of one decimal: runs of ties, at the tail's start too.
+      ties: Float64Array.from({ length: 1000 }, () => Math.round(10 * normal()) / 10),
+      // One far outlier below: the whole tail in a few crowded buckets, sorted by quicksort.
+      crowded: Float64Array.from({ length: 4000 }, (_, i) => (i === 17 ? -1e6 : 1e-3 * normal())),
+      // The tail spread over the top, the rest far below it: the tail's bucket holds the tail alone.
+      apart: Float64Array.from({ length: 100 }, (_, i) => (i % 5 === 0 ? -uniform() : -1000 - uniform())),
+      normal: Float64Array.from({ length: 4000 }, () => 2 * normal()),
+    };
+    const scratch = new PsisScratch();
+    for (const [name, ratios] of Object.entries(columns)) {
+      for (const rEff of [1, 0.3]) {
+        const wanted = reference(ratios, rEff);
+        const weights = new Float64Array(ratios.length);
+        const k = psisSmooth(ratios, rEff, weights, scratch);
+        expect(k, name).toBe(wanted.k);
+        expect(Array.from(weights), name).toEqual(wanted.weights);
+      }
+    }
   });
 });
 

@@ -40,12 +40,19 @@ export interface SlabDraws {
 }
 
 /**
- * Read a block's draws into its slabs' buffers, element i's `chains × draws` (chain after chain)
- * at `[i·perElement, (i+1)·perElement)` of its slab: the chunks holding its elements (every chain
- * and draw chunk of them), each read once, scattered into every slab it holds picks of, and
- * dropped. Every value of each slab is written, so its buffer may hold an earlier block's.
+ * How a slab holds its draws: element after element (element i's `chains × draws`, chain after
+ * chain, at `[i·perElement, (i+1)·perElement)`), or draw after draw (draw s of every element, in
+ * element order, at `[s·count, (s+1)·count)`, draws chain after chain). Draw after draw copies
+ * chunks laid out (chain, draw, element) in runs, leaving the transpose to the job on the slab.
  */
-export async function readBlockDraws(slabs: readonly SlabDraws[], array: ZarrArray, layout: DrawLayout, read: ReadOptions, concurrency: number): Promise<void> {
+export type SlabOrder = "elements" | "draws";
+
+/**
+ * Read a block's draws into its slabs' buffers, in `order`: the chunks holding its elements
+ * (every chain and draw chunk of them), each read once, scattered into every slab it holds picks
+ * of, and dropped. Every value of each slab is written, so its buffer may hold an earlier block's.
+ */
+export async function readBlockDraws(slabs: readonly SlabDraws[], array: ZarrArray, layout: DrawLayout, read: ReadOptions, concurrency: number, order: SlabOrder = "elements"): Promise<void> {
   const { chains, draws, ownDim, chainAxis, drawAxis } = layout;
   const perElement = chains * draws;
   const targets = slabs
@@ -53,9 +60,11 @@ export async function readBlockDraws(slabs: readonly SlabDraws[], array: ZarrArr
     .map(({ block, draws: out }) => {
       const elementStrides = cStrides(block.ranges.map(([start, end]) => end - start));
       const picks = layout.picks.map((p, axis) => (ownDim[axis] < 0 ? p : p.subarray(...block.ranges[ownDim[axis]])));
+      // Per element, per chain and per draw: how far apart their values lie.
+      const [element, chain, draw] = order === "elements" ? [perElement, draws, 1] : [1, draws * block.count, block.count];
       const strides = picks.map((_, axis) => {
-        if (ownDim[axis] >= 0) return elementStrides[ownDim[axis]] * perElement;
-        return axis === chainAxis ? draws : axis === drawAxis ? 1 : 0;
+        if (ownDim[axis] >= 0) return elementStrides[ownDim[axis]] * element;
+        return axis === chainAxis ? chain : axis === drawAxis ? draw : 0;
       });
       return { out: { kind: "number" as const, data: out }, strides, plan: planSelection(array, picks) };
     });

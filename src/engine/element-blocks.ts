@@ -1,4 +1,4 @@
-import { drawLayout, readBlockDraws, type SlabDraws } from "./block-draws.ts";
+import { drawLayout, readBlockDraws, type SlabDraws, type SlabOrder } from "./block-draws.ts";
 import type { DiagnosticTarget } from "./diagnose.ts";
 import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
@@ -34,8 +34,9 @@ function labelPositions(opened: OpenedTree, target: DiagnosticTarget): Int32Arra
 
 /**
  * A block of a target's elements and all their draws, in slabs of consecutive elements (in order)
- * that each have their own buffer, element after element: a slab moves to a worker whole, and a
- * job that gives its buffer back puts it in `slab.draws` for a later block.
+ * that each have their own buffer, in the order asked for (element after element unless told): a
+ * slab moves to a worker whole, and a job that gives its buffer back puts it in `slab.draws` for
+ * a later block.
  */
 export interface BlockDraws {
   block: ElementBlock;
@@ -53,6 +54,9 @@ export type BlockBuffers = [SlabDraws[], SlabDraws[]];
 
 export const blockBuffers = (): BlockBuffers => [[], []];
 
+/** The most elements in a slab read draw after draw. */
+const DRAW_ORDER_SLAB = 64;
+
 /** A block's slabs, each in the buffer the same slab of an earlier block had when it is the size needed (slabs of a run of blocks mostly are), else in a new one. */
 function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers: SlabDraws[]): SlabDraws[] {
   return splitBlock(block, parts).map((slab, i) => {
@@ -67,15 +71,16 @@ function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers
  * within `memoryBound` bytes of chunks and draws. When two blocks of the largest chunk column fit
  * the bound, the next block is read while the caller works on one (which hides the reads behind
  * the pool's work); else one block at a time. A block is cut into two slabs per pool worker (one
- * without a pool), so its jobs move their draws to the workers without a copy. A block's draws
+ * without a pool), or more of DRAW_ORDER_SLAB elements read draw after draw, so its jobs move
+ * their draws to the workers without a copy. A block's draws
  * stay valid until the next block is asked for (the one after it is then read into the same buffers).
  */
 export async function* targetBlocks(
   opened: OpenedTree,
   target: DiagnosticTarget,
-  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; buffers?: BlockBuffers },
+  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; buffers?: BlockBuffers; order?: SlabOrder },
 ): AsyncGenerator<BlockDraws> {
-  const { pool, signal, memoryBound = MEMORY_BOUND, buffers = blockBuffers() } = options;
+  const { pool, signal, memoryBound = MEMORY_BOUND, buffers = blockBuffers(), order } = options;
   const { variable } = target;
   const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
   const positions = labelPositions(opened, target);
@@ -88,13 +93,14 @@ export async function* targetBlocks(
   // Read one block at a time, a variable drops the second set of buffers one before it used.
   if (budget.blocksInFlight === 1) buffers[1] = [];
   const blocks = planBlocks(runs, perElement, budget.blockValues);
-  const parts = pool ? 2 * pool.size : 1;
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
+    // Draw after draw, narrow slabs: the job that transposes one reads several of its rows per memory page.
+    const parts = Math.max(pool ? 2 * pool.size : 1, order === "draws" ? Math.ceil(blocks[k].count / DRAW_ORDER_SLAB) : 1);
     const slabs = (buffers[slot] = slabsOf(blocks[k], parts, perElement, buffers[slot]));
     // Chunks of a folder over HTTP are fetched by the workers that decode them, which spreads the
     // cost of receiving them (in Chromium, more than decoding) over the workers.
-    const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight).then(() => slabs);
+    const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight, order).then(() => slabs);
     // Awaited when its block is asked for; a failure meanwhile is not unhandled.
     reading.catch(() => undefined);
     return reading;

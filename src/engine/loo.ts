@@ -83,7 +83,7 @@ export async function looOf(opened: OpenedTree, options: LooOptions & { pool?: W
   let draws = 0;
   let done = 0;
   onProgress?.(0, total);
-  for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers: blockBuffers() })) {
+  for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers: blockBuffers(), order: "draws" })) {
     chains = blockDraws.chains;
     draws = blockDraws.perElement;
     await runSlabJobs(blockDraws.slabs, (slab) => ({ kind: "loo", block: { draws: slab.draws, chains, count: slab.block.count, rEff } }), { pool, signal }, (slab, values) => {

@@ -71,6 +71,13 @@ export function selectionChunks(plan: Pick<SelectionPlan, "axes">): number[][] {
 const TILE = 64;
 
 /**
+ * Runs at least this long are copied with TypedArray.set; shorter ones by a loop, which costs less
+ * than making the subarray `set` takes (a slab of 64 elements read draw after draw gets one such
+ * run per chunk row).
+ */
+const SET_FROM = 512;
+
+/**
  * Picks `start..end` of a run (consecutive in the chunk and in the output), float64 to float64
  * (the usual values), in a loop of its own: the generic loop looks up each pick's positions and
  * its element accesses see every column type, which makes it about twice as slow.
@@ -111,7 +118,8 @@ export function scatter(out: ColumnData, outStrides: readonly number[], chunk: D
         dstBase += parts[k].out[idx[k]] * outStrides[k];
         srcBase += parts[k].within[idx[k]] * chunk.stride[k];
       }
-      if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
+      if (asRun && float64 && inner.out.length < SET_FROM) copyFloat64Run(dst as Float64Array, dstBase + inner.out[0], 1, src as Float64Array, srcBase + inner.within[0], 1, 0, inner.out.length);
+      else if (asRun) copyRun(out, dstBase + inner.out[0], chunk.values, srcBase + inner.within[0], inner.out.length);
       else if (float64 && inner.run) copyFloat64Run(dst as Float64Array, dstBase + inner.out[0] * step, step, src as Float64Array, srcBase + inner.within[0] * srcStep, srcStep, start, end);
       else for (let i = start; i < end; i++) dst[dstBase + inner.out[i] * step] = src[srcBase + inner.within[i] * srcStep];
       for (let k = last - 1; k >= 0; k--) {

@@ -1,7 +1,7 @@
 import { essOfCheckedChains } from "./ess.ts";
 import { varianceOf } from "./moments.ts";
 import { normalQuantile } from "./normal-quantile.ts";
-import { psisSmooth, PsisScratch } from "./psis.ts";
+import { psisTail, PsisScratch, tailLength } from "./psis.ts";
 
 // PSIS-LOO as R's loo 2.5.1 computes it (loo.R's pointwise_loo_calcs, mcse_elpd,
 // table_of_estimates; relative_eff's ess_rfun), one observation at a time.
@@ -28,6 +28,13 @@ class LooScratch {
   weights = new Float64Array(0);
   logs = new Float64Array(BLOM.length);
   psis = new PsisScratch();
+  #columns = new Float64Array(0);
+
+  /** Space for a few observations' draws, transposed out of a block. */
+  columns(size: number): Float64Array {
+    if (this.#columns.length < size) this.#columns = new Float64Array(size);
+    return this.#columns;
+  }
 
   ensure(draws: number): void {
     if (this.values.length < draws) {
@@ -110,33 +117,34 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   scratch.ensure(draws);
   const likelihood = scratch.likelihood.subarray(0, draws);
   const weights = scratch.weights.subarray(0, draws);
-  const ratios = scratch.values.subarray(0, draws);
+  // The log ratios -ll shifted by their largest, -llMin, as loo shifts them: (-ll) - (-llMin) is llMin - ll exactly.
+  const shifted = scratch.values.subarray(0, draws);
   let likelihoodSum = 0;
   for (let s = 0; s < draws; s++) {
     const l = Math.exp(ll[s] - llMax);
     likelihood[s] = l;
     likelihoodSum += l;
-    ratios[s] = -ll[s];
+    shifted[s] = llMin - ll[s];
   }
   // relative_eff of exp(ll): the ESS does not change when every draw is scaled by exp(-llMax).
   const rEff = rEffMode === "relative" ? relativeEff(likelihood, chains) : 1;
-  const k = psisSmooth(ratios, rEff, weights, scratch.psis);
-  // Weights relative to the largest raw ratio, -llMin, which bounds every smoothed one. A draw the
+  const k = psisTail(shifted, llMin - llMax, tailLength(rEff, draws), scratch.psis);
+  // Weights relative to the largest raw ratio, which bounds every smoothed one. A draw the
   // smoothing left alone has weight exp(llMin - ll) = exp(llMin - llMax) / likelihood: a division
   // instead of an exp, unless its likelihood underflowed (a range of log-likelihoods over ~700).
-  const { order, smoothed, exceedances: tail } = scratch.psis;
-  for (let r = 0; r < smoothed; r++) tail[r] = Math.exp(weights[order[r]] + llMin);
   const scale = Math.exp(llMin - llMax);
   let wSum = 0;
   for (let s = 0; s < draws; s++) {
     const l = likelihood[s];
-    const w = l > 1e-300 && scale > 0 ? scale / l : Math.exp(weights[s] + llMin);
+    const w = l > 1e-300 && scale > 0 ? scale / l : Math.exp(shifted[s]);
     weights[s] = w;
     wSum += w;
   }
+  const { order, smoothed, tailLogWeights } = scratch.psis;
   for (let r = 0; r < smoothed; r++) {
-    wSum += tail[r] - weights[order[r]];
-    weights[order[r]] = tail[r];
+    const w = Math.exp(tailLogWeights[r]);
+    wSum += w - weights[order[r]];
+    weights[order[r]] = w;
   }
   const inverse = 1 / wSum;
   let squares = 0;
@@ -173,7 +181,7 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
   out[at + 6] = rEff;
 }
 
-/** A block of observations' draws, each `chains` chains long, one observation after another. */
+/** A block of observations' draws, draw after draw: observation i's draw s at s·count + i, draws chain after chain (S = chains × draws per chain). */
 export interface LooBlock {
   draws: Float64Array;
   chains: number;
@@ -181,11 +189,22 @@ export interface LooBlock {
   rEff: REffMode;
 }
 
+/** Observations transposed at a time: their draws' rows are read a cache line at a time. */
+const TRANSPOSED = 32;
+
 /** The LOO values of every observation of a block: LOO_POINTWISE.length values per observation, in order. */
 export function looBlock({ draws, chains, count, rEff }: LooBlock): Float64Array {
   const out = new Float64Array(count * WIDTH);
   const length = draws.length / count;
-  for (let i = 0; i < count; i++) looObservation(draws.subarray(i * length, (i + 1) * length), chains, rEff, out, i * WIDTH);
+  const columns = scratch.columns(TRANSPOSED * length);
+  for (let from = 0; from < count; from += TRANSPOSED) {
+    const n = Math.min(TRANSPOSED, count - from);
+    for (let s = 0; s < length; s++) {
+      const row = s * count + from;
+      for (let j = 0; j < n; j++) columns[j * length + s] = draws[row + j];
+    }
+    for (let j = 0; j < n; j++) looObservation(columns.subarray(j * length, (j + 1) * length), chains, rEff, out, (from + j) * WIDTH);
+  }
   return out;
 }
 

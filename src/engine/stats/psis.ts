@@ -42,23 +42,31 @@ export function gpdFit(x: Float64Array, n = x.length): GpdFit {
   const prior = 3;
   const grid = 30 + Math.floor(Math.sqrt(n));
   const firstQuartile = x[Math.floor(n / 4 + 0.5) - 1];
-  const theta = new Float64Array(grid);
-  for (let j = 0; j < grid; j++) theta[j] = 1 / x[n - 1] + (1 - Math.sqrt(grid / (j + 0.5))) / prior / firstQuartile;
-  // loo's lx(theta, x): with a = -theta and k = mean(log1p(a x)), log(a / k) - k - 1.
-  const profile = sumsOfLog1p(theta, x, n);
+  const { slopes, sums } = gridScratch(grid);
+  // slopes[j] = -theta[j]; loo's lx(theta, x): with k = mean(log1p(-theta x)), log(-theta / k) - k - 1.
+  for (let j = 0; j < grid; j++) slopes[j] = -(1 / x[n - 1] + (1 - Math.sqrt(grid / (j + 0.5))) / prior / firstQuartile);
+  sumsOfLog1p(slopes, grid, x, n, sums);
   for (let j = 0; j < grid; j++) {
-    const k = profile[j] / n;
-    profile[j] = n * (Math.log(-theta[j] / k) - k - 1);
+    const k = sums[j] / n;
+    sums[j] = n * (Math.log(slopes[j] / k) - k - 1);
   }
-  const normalizer = logSumExp(profile, grid);
+  const normalizer = logSumExp(sums, grid);
   let thetaHat = 0;
-  for (let j = 0; j < grid; j++) thetaHat += theta[j] * Math.exp(profile[j] - normalizer);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.log1p(-thetaHat * x[i]);
-  const kHat = sum / n;
+  for (let j = 0; j < grid; j++) thetaHat -= slopes[j] * Math.exp(sums[j] - normalizer);
+  slopes[0] = -thetaHat;
+  sumsOfLog1p(slopes, 1, x, n, sums);
+  const kHat = sums[0] / n;
   const sigma = -kHat / thetaHat;
   const k = (kHat * n) / (n + 10) + (10 * 0.5) / (n + 10);
   return { k: Number.isNaN(k) ? Infinity : k, sigma };
+}
+
+/** gpdFit's grid: its slopes and their sums, with room for sumsOfLog1p's four at a time. */
+let grids = { slopes: new Float64Array(0), sums: new Float64Array(0) };
+
+function gridScratch(grid: number): typeof grids {
+  if (grids.slopes.length < grid + 3) grids = { slopes: new Float64Array(grid + 3), sums: new Float64Array(grid + 3) };
+  return grids;
 }
 
 /** Products are logged (and restarted) once they leave [1/PRODUCT_LIMIT, PRODUCT_LIMIT]. */
@@ -67,158 +75,296 @@ const PRODUCT_LIMIT = 1e250;
 const BLOCK = 8;
 
 /**
- * For each t of `theta`, Σ log1p(-t·x[i]) over x[0..n), as logs of products of the factors
- * 1 - t·x[i]: a log every few dozen values instead of one per value, which is what gpdFit's grid
- * spends its time on. The products of all t advance a block of values at a time, so their
- * multiplies are mostly independent of one another. A product is logged (and restarted) when it
- * leaves [1/PRODUCT_LIMIT, PRODUCT_LIMIT] after a block; a block that overflowed or underflowed
- * the double range, or met a factor at or below 0 (where log1p gives -Inf or NaN), is summed term
- * by term with log1p instead. Forming 1 - t·x rounds it, so each term is off by up to half an ulp
- * of 1 (absolutely): the sums agree with sums of log1p to about n·1e-16.
+ * For each a of slopes[0..count), Σ log1p(a·x[i]) over x[0..n) into `sums`, as logs of products of
+ * the factors 1 + a·x[i]: a log every few dozen values instead of one per value, which is what
+ * gpdFit's grid spends its time on. Four products advance together, so that their multiplies do
+ * not wait on one another (past `count` they are of factors 1, whatever the slopes hold). A product
+ * is logged (and restarted) when it leaves [1/PRODUCT_LIMIT, PRODUCT_LIMIT] after a block of
+ * values; a block that overflowed or underflowed the double range, or met a factor at or below 0
+ * (where log1p gives -Inf or NaN), is summed term by term with log1p instead. Forming 1 + a·x
+ * rounds it, so each term is off by up to half an ulp of 1 (absolutely): the sums agree with sums
+ * of log1p to about n·1e-16.
  */
-function sumsOfLog1p(theta: Float64Array, x: Float64Array, n: number): Float64Array {
-  const grid = theta.length;
-  const sums = new Float64Array(grid);
-  const products = new Float64Array(grid).fill(1);
-  for (let start = 0; start < n; start += BLOCK) {
-    const end = Math.min(n, start + BLOCK);
-    for (let j = 0; j < grid; j++) {
-      const a = -theta[j];
-      const before = products[j];
-      let product = before;
-      for (let i = start; i < end; i++) product *= 1 + a * x[i];
-      if (!(product > 1 / PRODUCT_LIMIT && product < PRODUCT_LIMIT)) {
-        if (product > 0 && product < Infinity) sums[j] += Math.log(product);
-        else {
-          // Overflowed, underflowed, or a factor at or below 0: this block's terms one by one.
-          sums[j] += Math.log(before);
-          for (let i = start; i < end; i++) sums[j] += Math.log1p(a * x[i]);
-        }
-        product = 1;
+function sumsOfLog1p(slopes: Float64Array, count: number, x: Float64Array, n: number, sums: Float64Array): void {
+  sums.fill(0, 0, count);
+  for (let j = 0; j < count; j += 4) {
+    const a0 = slopes[j];
+    const a1 = j + 1 < count ? slopes[j + 1] : 0;
+    const a2 = j + 2 < count ? slopes[j + 2] : 0;
+    const a3 = j + 3 < count ? slopes[j + 3] : 0;
+    let p0 = 1;
+    let p1 = 1;
+    let p2 = 1;
+    let p3 = 1;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      const b0 = p0;
+      const b1 = p1;
+      const b2 = p2;
+      const b3 = p3;
+      for (let i = start; i < end; i++) {
+        const v = x[i];
+        p0 *= 1 + a0 * v;
+        p1 *= 1 + a1 * v;
+        p2 *= 1 + a2 * v;
+        p3 *= 1 + a3 * v;
       }
-      products[j] = product;
+      if (!(p0 > 1 / PRODUCT_LIMIT && p0 < PRODUCT_LIMIT)) p0 = settle(sums, j, a0, b0, p0, x, start, end);
+      if (!(p1 > 1 / PRODUCT_LIMIT && p1 < PRODUCT_LIMIT)) p1 = settle(sums, j + 1, a1, b1, p1, x, start, end);
+      if (!(p2 > 1 / PRODUCT_LIMIT && p2 < PRODUCT_LIMIT)) p2 = settle(sums, j + 2, a2, b2, p2, x, start, end);
+      if (!(p3 > 1 / PRODUCT_LIMIT && p3 < PRODUCT_LIMIT)) p3 = settle(sums, j + 3, a3, b3, p3, x, start, end);
     }
+    sums[j] += Math.log(p0);
+    sums[j + 1] += Math.log(p1);
+    sums[j + 2] += Math.log(p2);
+    sums[j + 3] += Math.log(p3);
   }
-  for (let j = 0; j < grid; j++) sums[j] += Math.log(products[j]);
-  return sums;
-}
-
-/** loo's qgpd: the generalized Pareto quantile at p (NaN for a scale that is NaN or not positive). */
-export function gpdQuantile(p: number, k: number, sigma: number): number {
-  if (!(sigma > 0)) return NaN;
-  return (sigma * Math.expm1(-k * Math.log1p(-p))) / k;
-}
-
-/** Values of a column sorted to guess where its tail begins. */
-const SAMPLE = 256;
-
-/** Working space for psisSmooth, grown as columns need. */
-export class PsisScratch {
-  candidates = new Float64Array(0);
-  sample = new Float64Array(SAMPLE);
-  /** After psisSmooth: the positions of the draws whose weights were smoothed (the first `smoothed`), in rank order. */
-  order = new Int32Array(0);
-  smoothed = 0;
-  taken = new Uint8Array(0);
-  exceedances = new Float64Array(0);
-
-  ensure(draws: number, tail: number): void {
-    if (this.candidates.length < draws) this.candidates = new Float64Array(draws);
-    if (this.order.length < tail) {
-      this.order = new Int32Array(tail);
-      this.taken = new Uint8Array(tail);
-      this.exceedances = new Float64Array(tail);
-    }
-  }
-}
-
-/** The first position in sorted[0..n) whose value is not below v. */
-function lowerBound(sorted: Float64Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
- * The column's largest `tailLen` values, sorted, with the values just below them: the values at or
- * above a guess are gathered and sorted, the guess a quantile of a sorted sample of the column
- * safely below the tail's share (all values when it was not). Returns the sorted candidates and
- * how many there are; the tail is their last `tailLen`.
+ * A product that left the range after the block x[start..end): its log added to sums[j] and the
+ * product restarted at 1; or, where it overflowed, underflowed or met a factor at or below 0, the
+ * product before the block logged and the block's terms summed one by one.
  */
-function sortedTop(values: Float64Array, draws: number, tailLen: number, scratch: PsisScratch): { sorted: Float64Array; below: number } {
-  const sample = scratch.sample;
-  for (let j = 0; j < SAMPLE; j++) sample[j] = values[Math.floor((j * draws) / SAMPLE)];
-  sample.sort();
-  const at = Math.floor(SAMPLE * (1 - (2 * tailLen) / draws)) - 2;
-  const candidates = scratch.candidates;
-  for (let guess = at > 0 ? sample[at] : -Infinity; ; guess = -Infinity) {
-    let count = 0;
-    let below = -Infinity;
-    for (let i = 0; i < draws; i++) {
-      const v = values[i];
-      if (v >= guess) candidates[count++] = v;
-      else if (v > below) below = v;
+function settle(sums: Float64Array, j: number, a: number, before: number, product: number, x: Float64Array, start: number, end: number): number {
+  if (product > 0 && product < Infinity) sums[j] += Math.log(product);
+  else {
+    sums[j] += Math.log(before);
+    for (let i = start; i < end; i++) sums[j] += Math.log1p(a * x[i]);
+  }
+  return 1;
+}
+
+/**
+ * log1p(-p) at loo's probabilities for a tail of n, p = (r + 0.5) / n: the part of qgpd that
+ * depends on the tail length alone, kept for the lengths met (they repeat across observations).
+ */
+function logSurvivals(n: number): Float64Array {
+  let logs = survivalCache.get(n);
+  if (!logs) {
+    if (survivalCache.size === SURVIVAL_LENGTHS) survivalCache.clear();
+    logs = Float64Array.from({ length: n }, (_, r) => Math.log1p(-(r + 0.5) / n));
+    survivalCache.set(n, logs);
+  }
+  return logs;
+}
+
+const survivalCache = new Map<number, Float64Array>();
+/** Tail lengths whose logs are kept at once. */
+const SURVIVAL_LENGTHS = 256;
+
+/** Buckets the shifted log ratios are counted in, to find the tail and sort it without comparing. */
+const BUCKETS = 1024;
+/** A bucket with more values than this is sorted by quicksort rather than by insertion. */
+const INSERTION_LIMIT = 24;
+
+/** Working space for psisTail, grown as columns need. */
+export class PsisScratch {
+  counts = new Int32Array(BUCKETS + 1);
+  oddCounts = new Int32Array(BUCKETS + 1);
+  /** Each draw's bucket. */
+  buckets = new Uint16Array(0);
+  /** The tail's candidates, sorted, and their positions. */
+  values = new Float64Array(0);
+  positions = new Int32Array(0);
+  exceedances = new Float64Array(0);
+  /** After psisTail: the positions of the draws whose weights were smoothed (the first `smoothed`), in rank order. */
+  order = new Int32Array(0);
+  /** After psisTail: their smoothed log weights, shifted and truncated at 0 (as `order`). */
+  tailLogWeights = new Float64Array(0);
+  smoothed = 0;
+
+  ensure(draws: number, tail: number): void {
+    if (this.values.length < draws) {
+      this.values = new Float64Array(draws);
+      this.positions = new Int32Array(draws);
+      this.buckets = new Uint16Array(draws);
     }
-    if (count >= tailLen) return { sorted: candidates.subarray(0, count).sort(), below };
+    if (this.exceedances.length < tail) {
+      this.exceedances = new Float64Array(tail);
+      this.tailLogWeights = new Float64Array(tail);
+    }
   }
 }
 
 /**
  * loo's do_psis_i on one column: `logRatios` (S values) become Pareto-smoothed log weights in `out`
- * (not normalized); returns the Pareto k (Inf where the tail is too short or constant).
- *
- * The `tailLen` largest ratios are replaced by the expected order statistics of the generalized
- * Pareto fitted to them, the weights truncated at the largest raw ratio. The tail is found and
- * ordered as R's stable sort orders the column (ties by position) without sorting all of it (see
- * sortedTop), and each tail draw takes its rank by binary search, equal values in the order of
- * their positions.
+ * (not normalized); returns the Pareto k (Inf where the tail is too short or constant). The
+ * ratios are shifted by their largest, smoothed (see psisTail), truncated at that largest, and
+ * shifted back.
  */
 export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Array, scratch: PsisScratch): number {
   const draws = logRatios.length;
   let max = -Infinity;
   for (let i = 0; i < draws; i++) if (logRatios[i] > max) max = logRatios[i];
-  for (let i = 0; i < draws; i++) out[i] = logRatios[i] - max;
-  const tailLen = tailLength(rEff, draws);
-  let k = Infinity;
+  let lowest = 0;
+  for (let i = 0; i < draws; i++) {
+    const v = logRatios[i] - max;
+    out[i] = v;
+    if (v < lowest) lowest = v;
+  }
+  const k = psisTail(out, lowest, tailLength(rEff, draws), scratch);
+  const { order, tailLogWeights } = scratch;
+  for (let r = 0; r < scratch.smoothed; r++) out[order[r]] = tailLogWeights[r];
+  for (let i = 0; i < draws; i++) out[i] += max;
+  return k;
+}
+
+/**
+ * The smoothing of do_psis_i, on log ratios already shifted by their largest (`shifted`, the
+ * largest 0 and the smallest `lowest`, all finite): the `tailLen` largest are replaced by the
+ * expected order statistics of the generalized Pareto fitted to them, truncated at 0. Returns the
+ * Pareto k (Inf where the tail is too short or constant, and then nothing is smoothed); the
+ * smoothed draws' positions and log weights are left in `scratch.order` and
+ * `scratch.tailLogWeights`, in rank order, the first `scratch.smoothed`.
+ *
+ * R sorts the whole column (stably: equal values in the order of their positions) to find the
+ * tail. Here the values are counted in buckets of equal width, which finds the bucket where the
+ * tail begins; the values from that bucket up are placed by bucket in the order of their
+ * positions, and each bucket (a few values) sorted by insertion, which gives R's order of the
+ * tail without comparing the rest.
+ */
+export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch): number {
   scratch.smoothed = 0;
-  if (tailLen >= MIN_TAIL) {
-    scratch.ensure(draws, tailLen);
-    const top = sortedTop(out, draws, tailLen, scratch);
-    const first = top.sorted.length - tailLen;
-    const sorted = top.sorted.subarray(first);
-    const threshold = sorted[0];
-    // loo's cutoff: the largest value before the tail; and how many equal to the tail's smallest stay out of it.
-    const cutoff = first > 0 ? top.sorted[first - 1] : top.below;
-    let equalOutside = 0;
-    while (first - 1 - equalOutside >= 0 && top.sorted[first - 1 - equalOutside] === threshold) equalOutside++;
-    if (Math.abs(sorted[tailLen - 1] - sorted[0]) >= DOUBLE_EPS / 100) {
-      const order = scratch.order;
-      const taken = scratch.taken.fill(0, 0, tailLen);
-      let equalSeen = 0;
-      for (let i = 0; i < draws; i++) {
-        const v = out[i];
-        if (v < threshold || (v === threshold && equalSeen++ < equalOutside)) continue;
-        let rank = lowerBound(sorted, tailLen, v);
-        while (taken[rank]) rank++;
-        taken[rank] = 1;
-        order[rank] = i;
-      }
-      const expCutoff = Math.exp(cutoff);
-      const x = scratch.exceedances;
-      for (let r = 0; r < tailLen; r++) x[r] = Math.exp(sorted[r]) - expCutoff;
-      const fit = gpdFit(x, tailLen);
-      k = fit.k;
-      if (Number.isFinite(k)) {
-        for (let r = 0; r < tailLen; r++) out[order[r]] = Math.log(gpdQuantile((r + 0.5) / tailLen, k, fit.sigma) + expCutoff);
-        scratch.smoothed = tailLen;
-      }
+  // A column this narrow has a constant tail too (loo's test, below).
+  if (tailLen < MIN_TAIL || -lowest < DOUBLE_EPS / 100) return Infinity;
+  const draws = shifted.length;
+  scratch.ensure(draws, tailLen);
+  const { counts, values, positions } = scratch;
+  // Bucket b holds the values with (v - lowest)·scale in [b, b + 1), the largest (0) in bucket BUCKETS.
+  // Odd draws are counted apart from even ones: neighbouring draws, often in one bucket, then do not
+  // wait on each other's count.
+  const scale = BUCKETS / -lowest;
+  const { buckets, oddCounts } = scratch;
+  counts.fill(0);
+  oddCounts.fill(0);
+  let i = 0;
+  for (; i + 1 < draws; i += 2) {
+    const b = ((shifted[i] - lowest) * scale) | 0;
+    const c = ((shifted[i + 1] - lowest) * scale) | 0;
+    buckets[i] = b;
+    buckets[i + 1] = c;
+    counts[b]++;
+    oddCounts[c]++;
+  }
+  if (i < draws) counts[(buckets[i] = ((shifted[i] - lowest) * scale) | 0)]++;
+  for (let b = 0; b <= BUCKETS; b++) counts[b] += oddCounts[b];
+  // The bucket holding the tail's smallest value, and where each bucket from it up starts.
+  let first = BUCKETS;
+  let above = 0;
+  while (above + counts[first] < tailLen) above += counts[first--];
+  let at = 0;
+  for (let b = first; b <= BUCKETS; b++) {
+    const count = counts[b];
+    counts[b] = at;
+    at += count;
+  }
+  const candidates = at;
+  for (let i = 0; i < draws; i++) {
+    const b = buckets[i];
+    if (b >= first) {
+      const to = counts[b]++;
+      values[to] = shifted[i];
+      positions[to] = i;
     }
   }
-  for (let i = 0; i < draws; i++) out[i] = (out[i] > 0 ? 0 : out[i]) + max;
-  return k;
+  // Each bucket now ends where counts says.
+  for (let b = first, start = 0; b <= BUCKETS; start = counts[b++]) {
+    const end = counts[b];
+    if (end - start > INSERTION_LIMIT) quicksortPairs(values, positions, start, end);
+    else insertionSortPairs(values, positions, start, end);
+  }
+  const tailStart = candidates - tailLen;
+  // loo's cutoff: the largest value before the tail.
+  const cutoff = tailStart > 0 ? values[tailStart - 1] : largestBelow(shifted, buckets, first);
+  if (Math.abs(values[candidates - 1] - values[tailStart]) < DOUBLE_EPS / 100) return Infinity;
+  const expCutoff = Math.exp(cutoff);
+  const x = scratch.exceedances;
+  for (let r = 0; r < tailLen; r++) x[r] = Math.exp(values[tailStart + r]) - expCutoff;
+  const fit = gpdFit(x, tailLen);
+  if (!Number.isFinite(fit.k)) return fit.k;
+  // loo's qgpd at each rank, sigma·expm1(-k·log1p(-p)) / k (NaN for a scale that is not positive).
+  const { k } = fit;
+  const sigma = fit.sigma > 0 ? fit.sigma : NaN;
+  const survivals = logSurvivals(tailLen);
+  const logWeights = scratch.tailLogWeights;
+  for (let r = 0; r < tailLen; r++) {
+    const w = Math.log((sigma * Math.expm1(-k * survivals[r])) / k + expCutoff);
+    logWeights[r] = w > 0 ? 0 : w;
+  }
+  scratch.order = positions.subarray(tailStart, candidates);
+  scratch.smoothed = tailLen;
+  return fit.k;
+}
+
+/** The largest value in a bucket below `first` (-Inf if there is none). */
+function largestBelow(shifted: Float64Array, buckets: Uint16Array, first: number): number {
+  let largest = -Infinity;
+  for (let i = 0; i < shifted.length; i++) if (buckets[i] < first && shifted[i] > largest) largest = shifted[i];
+  return largest;
+}
+
+/** Whether value a at position p comes before value b at position q in R's stable order. */
+const before = (a: number, p: number, b: number, q: number) => a < b || (a === b && p < q);
+
+/** Sort values[start..end) ascending, ties by position, moving positions along. */
+function insertionSortPairs(values: Float64Array, positions: Int32Array, start: number, end: number): void {
+  for (let i = start + 1; i < end; i++) {
+    const v = values[i];
+    const p = positions[i];
+    let j = i - 1;
+    while (j >= start && before(v, p, values[j], positions[j])) {
+      values[j + 1] = values[j];
+      positions[j + 1] = positions[j];
+      j--;
+    }
+    values[j + 1] = v;
+    positions[j + 1] = p;
+  }
+}
+
+function swapPairs(values: Float64Array, positions: Int32Array, i: number, j: number): void {
+  const v = values[i];
+  values[i] = values[j];
+  values[j] = v;
+  const p = positions[i];
+  positions[i] = positions[j];
+  positions[j] = p;
+}
+
+/** As insertionSortPairs, for a crowded bucket: quicksort on (value, position), median-of-three pivots. */
+function quicksortPairs(values: Float64Array, positions: Int32Array, start: number, end: number): void {
+  while (end - start > INSERTION_LIMIT) {
+    const mid = (start + end) >> 1;
+    const last = end - 1;
+    if (before(values[mid], positions[mid], values[start], positions[start])) swapPairs(values, positions, mid, start);
+    if (before(values[last], positions[last], values[mid], positions[mid])) {
+      swapPairs(values, positions, last, mid);
+      if (before(values[mid], positions[mid], values[start], positions[start])) swapPairs(values, positions, mid, start);
+    }
+    // The pivot (the median) at start; values[last] is at least the pivot, which bounds the scans.
+    swapPairs(values, positions, start, mid);
+    const pv = values[start];
+    const pp = positions[start];
+    let i = start;
+    let j = end;
+    for (;;) {
+      do i++;
+      while (before(values[i], positions[i], pv, pp));
+      do j--;
+      while (before(pv, pp, values[j], positions[j]));
+      if (i >= j) break;
+      swapPairs(values, positions, i, j);
+    }
+    swapPairs(values, positions, start, j);
+    // Recurse into the smaller side, loop on the larger.
+    if (j - start < end - j - 1) {
+      quicksortPairs(values, positions, start, j);
+      start = j + 1;
+    } else {
+      quicksortPairs(values, positions, j + 1, end);
+      end = j;
+    }
+  }
+  insertionSortPairs(values, positions, start, end);
 }
