@@ -1,6 +1,7 @@
 import { Bool, Float64, RecordBatch, Struct, Utf8, makeData, type Data, type DataType, type Int8 } from "apache-arrow";
 import { dictionaryData, indexArrayFor, valueData } from "./arrow-build.ts";
 import type { ColumnData, NumericData } from "./column-data.ts";
+import { run } from "./evaluate.ts";
 import type { Layout } from "./query-plan.ts";
 
 /** Convert values to the column's shared type when a source stores them differently. */
@@ -21,7 +22,10 @@ export function noValues(type: DataType): ColumnData {
   return { kind: "number", data: new (type as DataType & { ArrayType: new (n: number) => NumericData }).ArrayType(0) };
 }
 
-/** A record batch of the layout's columns: the source's index, dimension codes, and values. */
+/**
+ * A record batch of the layout's columns: the source's index, dimension codes, and values: each
+ * spec's as read (`values`, one per spec read), each expression's computed from them.
+ */
 export function batchOf(layout: Layout, sourceIndex: number, length: number, dimColumns: NumericData[], values: ColumnData[]): RecordBatch {
   const children: Data[] = [];
   if (layout.source) {
@@ -35,7 +39,15 @@ export function batchOf(layout: Layout, sourceIndex: number, length: number, dim
         : makeData({ type: domain.type as Float64, length, nullCount: 0, data: dimColumns[k] as Float64Array }),
     );
   });
-  values.forEach((v, i) => children.push(valueData(conform(v, layout.valueTypes[i]), layout.valueTypes[i])));
+  for (const column of layout.columns) {
+    if (column.kind === "spec") {
+      const type = layout.valueTypes[column.spec];
+      children.push(valueData(conform(values[column.spec], type), type));
+    } else {
+      const computed = run(column.program, values, length);
+      children.push(valueData(computed, computed.kind === "bool" ? new Bool() : new Float64()));
+    }
+  }
   const struct = makeData({ type: new Struct(layout.schema.fields), length, nullCount: 0, children });
   return new RecordBatch(layout.schema, struct);
 }

@@ -2,11 +2,15 @@ import { Bool, Float32, Float64, Int16, Int32, Int8, Schema, Uint16, Uint32, Uin
 import { roleField } from "./columns.ts";
 import { dimDomain, sourceDomain, type DimDomain, type Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
-import { findGroup, resolveSpecs, unknownGroup, type ResolvedSpec } from "./resolve.ts";
-import { parseQueries } from "./spec.ts";
+import { compile, type Program } from "./evaluate.ts";
+import { operandsOf, parseEntries, type Derived, type QueryEntry } from "./expression.ts";
+import { findGroup, resolveOperand, resolveSpecs, unknownGroup, type ResolvedSpec } from "./resolve.ts";
 import type { OpenedTree } from "./tree.ts";
 
-/** One source group's part of a query: its specs resolved, and each output dimension's labels. */
+/**
+ * One source group's part of a query: the specs it reads (the query's specs, then its expressions'
+ * operands that are not among them), and each output dimension's labels.
+ */
 export interface SourcePlan {
   group: string;
   specs: ResolvedSpec[];
@@ -14,11 +18,17 @@ export interface SourcePlan {
   labels: Label[][];
 }
 
+/** A value column of the table: a spec's values as read, or an expression's computed from the specs read. */
+export type ValueColumn = { kind: "spec"; spec: number } | { kind: "derived"; name: string; program: Program; dims: string[] };
+
 /** Columns shared by every batch: names, types, and how dims and the source are encoded. */
 export interface Layout {
   schema: Schema;
   domains: DimDomain[];
+  /** The type of each spec read, shared by every source. */
   valueTypes: DataType[];
+  /** The table's value columns, in the query's order. */
+  columns: ValueColumn[];
   source?: ReturnType<typeof sourceDomain>;
 }
 
@@ -53,11 +63,14 @@ function intersect(lists: readonly Label[][]): Label[] {
   return first.filter((l) => sets.every((s) => s.has(l)));
 }
 
+/** Whether a spec's values vary along `dim` (a dimension an operand's one-label selection dropped does not count). */
+export const spans = (s: ResolvedSpec, dim: string) => s.variable.sampleDims.includes(dim) || s.dims.includes(dim);
+
 function planSource(opened: OpenedTree, specs: ResolvedSpec[], group: string, dims: readonly string[]): SourcePlan {
   const labels = dims.map((dim) =>
     intersect(
       specs
-        .filter((s) => s.variable.dims.includes(dim))
+        .filter((s) => spans(s, dim))
         .flatMap((s) => [labelsOf(opened, s.variable.group, dim), ...(s.selections.has(dim) ? [s.selections.get(dim)!] : [])]),
     ),
   );
@@ -98,7 +111,7 @@ function arrowTypeForDtype(dtype: string): DataType {
   }
 }
 
-function layoutOf(plans: readonly SourcePlan[], dims: readonly string[]): Layout {
+function layoutOf(plans: readonly SourcePlan[], dims: readonly string[], columns: ValueColumn[]): Layout {
   const domains = dims.map((dim, k) => dimDomain(dim, plans.map((p) => p.labels[k])));
   const types = valueTypes(plans);
   const source = plans.length > 1 ? sourceDomain(plans.map((p) => p.group)) : undefined;
@@ -106,29 +119,101 @@ function layoutOf(plans: readonly SourcePlan[], dims: readonly string[]): Layout
   const fields = [
     ...(source ? [roleField("source", source.type, "source")] : []),
     ...domains.map((d) => roleField(d.name, d.type, sampleDims.has(d.name) ? "sample" : "dim")),
-    ...plans[0].specs.map((s, i) => roleField(s.column, types[i], "value", s.dims)),
+    ...columns.map((c) => {
+      if (c.kind === "derived") return roleField(c.name, c.program.logical ? new Bool() : new Float64(), "value", c.dims);
+      const spec = plans[0].specs[c.spec];
+      return roleField(spec.column, types[c.spec], "value", spec.dims);
+    }),
   ];
-  return { schema: new Schema(fields), domains, valueTypes: types, source };
+  return { schema: new Schema(fields), domains, valueTypes: types, columns, source };
+}
+
+/** A query's entries resolved in one group: the specs to read, and the value columns made of them. */
+interface ResolvedEntries {
+  specs: ResolvedSpec[];
+  /** Per entry: the spec it is, or its expression with the specs its operands read. */
+  entries: ({ kind: "spec"; spec: number } | { kind: "derived"; derived: Derived; operands: number[] })[];
+}
+
+/** A key telling operands apart: the variable, the dimensions and the labels read. */
+const operandKey = (s: ResolvedSpec) => `${s.variable.group}/${s.variable.name}[${s.dims.join(",")}]${[...s.selections].map(([d, l]) => `${d}=${l.join("|")}`).join(";")}`;
+
+function resolveEntries(opened: OpenedTree, entries: readonly QueryEntry[], group: string): ResolvedEntries {
+  const plain = entries.flatMap((e) => (e.kind === "spec" ? [e.spec] : []));
+  const specs = resolveSpecs(opened.tree, plain, group);
+  const index = new Map(specs.map((s, i) => [operandKey(s), i]));
+  let next = 0;
+  const resolved = entries.map((entry): ResolvedEntries["entries"][number] => {
+    if (entry.kind === "spec") return { kind: "spec", spec: next++ };
+    const operands = operandsOf(entry.derived.expr).map(({ spec }) => {
+      const operand = resolveOperand(opened.tree, spec, group, `#operand ${specs.length}`);
+      const key = operandKey(operand);
+      let at = index.get(key);
+      if (at === undefined) {
+        at = specs.push(operand) - 1;
+        index.set(key, at);
+      }
+      return at;
+    });
+    return { kind: "derived", derived: entry.derived, operands };
+  });
+  return { specs, entries: resolved };
+}
+
+/** The value columns of resolved entries; an expression's name must differ from every other column's. */
+function valueColumns(resolved: ResolvedEntries, dims: readonly string[], source: boolean): ValueColumn[] {
+  const { specs } = resolved;
+  const taken = new Set<string>([...dims, ...(source ? ["source"] : [])]);
+  for (const e of resolved.entries) if (e.kind === "spec") taken.add(specs[e.spec].column);
+  return resolved.entries.map((e): ValueColumn => {
+    if (e.kind === "spec") return e;
+    const { derived, operands } = e;
+    if (taken.has(derived.column)) {
+      const where = derived.name ?? { start: derived.start, end: derived.end };
+      throw new SpecError("duplicate", `the expression's name '${derived.column}' is already a column of this query: name it otherwise (name = expression)`, where.start, where.end);
+    }
+    taken.add(derived.column);
+    let k = 0;
+    const program = compile(derived.expr, () => operands[k++]);
+    const own = new Set(operands.flatMap((i) => specs[i].dims));
+    return { kind: "derived", name: derived.column, program, dims: dims.filter((d) => own.has(d)) };
+  });
+}
+
+/** An expression whose operands share a dimension but none of its labels would have no rows: say so. */
+function checkJoins(resolved: ResolvedEntries, plan: SourcePlan, dims: readonly string[]): void {
+  for (const e of resolved.entries) {
+    if (e.kind !== "derived") continue;
+    dims.forEach((dim, k) => {
+      const sharing = e.operands.filter((i) => resolved.specs[i].dims.includes(dim));
+      if (plan.labels[k].length > 0 || sharing.length < 2) return;
+      const names = sharing.map((i) => `'${resolved.specs[i].spec.name.text}'`).join(" and ");
+      throw new SpecError("dims", `${names} share no label of '${dim}', so '${e.derived.column}' has no values: select labels they both have`, e.derived.expr.start, e.derived.expr.end);
+    });
+  }
 }
 
 /**
- * Resolve a query (`beta[groups], sigma`, or several such strings) against the trace, for each
- * group it reads from: the output dimensions, each source's labels, and the table's columns.
+ * Resolve a query (`beta[groups], sigma`, expressions such as `d = beta[groups] - beta[groups=North]`,
+ * or several such strings) against the trace, for each group it reads from: the output dimensions,
+ * each source's labels, and the table's columns.
  */
 export function planQuery(opened: OpenedTree, queries: string | readonly string[], groupNames?: readonly string[]): QueryPlan {
-  const { query, specs } = parseQueries(typeof queries === "string" ? [queries] : queries);
+  const { query, entries } = parseEntries(typeof queries === "string" ? [queries] : queries);
   const groups = [...new Set(groupNames?.length ? groupNames : ["posterior"])];
   for (const g of groups) if (!findGroup(opened.tree, g)) throw unknownGroup(opened.tree, g, 0, query.length);
-  const resolved = groups.map((g) => resolveSpecs(opened.tree, specs, g));
-  const dims = outputDims(resolved[0]);
+  const resolved = groups.map((g) => resolveEntries(opened, entries, g));
+  const dims = outputDims(resolved[0].specs);
   resolved.forEach((r, i) => {
-    const other = outputDims(r);
+    const other = outputDims(r.specs);
     if (other.join() !== dims.join()) {
       throw new SpecError("dims", `in group '${groups[i]}' this query spans ${other.join(", ")}, not ${dims.join(", ")} as in '${groups[0]}'`, 0, query.length);
     }
   });
-  const sources = resolved.map((specsOfSource, i) => planSource(opened, specsOfSource, groups[i], dims));
-  return { query, dims, sources, layout: layoutOf(sources, dims) };
+  const sources = resolved.map((r, i) => planSource(opened, r.specs, groups[i], dims));
+  resolved.forEach((r, i) => checkJoins(r, sources[i], dims));
+  const columns = valueColumns(resolved[0], dims, sources.length > 1);
+  return { query, dims, sources, layout: layoutOf(sources, dims, columns) };
 }
 
 /** Rows of the whole table: per source, the product of its dimensions' label counts. */

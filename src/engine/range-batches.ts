@@ -4,7 +4,7 @@ import { batchOf, noValues } from "./batch-build.ts";
 import { allocateLike, type ColumnData, type NumericData } from "./column-data.ts";
 import type { DecodedChunk } from "./decode/job.ts";
 import { gather } from "./gather.ts";
-import { labelsOf, type Layout, type SourcePlan } from "./query-plan.ts";
+import { labelsOf, spans, type Layout, type SourcePlan } from "./query-plan.ts";
 import { readAhead } from "./read-ahead.ts";
 import { planAxis, scatter, selectionChunks, type AxisPlan } from "./read-selection.ts";
 import { cStrides, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
@@ -14,7 +14,7 @@ import type { OpenedTree } from "./tree.ts";
 /** One variable of a source, as range batches read it. */
 interface VariableReads {
   array: ZarrArray;
-  /** For each of the variable's axes, the output axis it is. */
+  /** For each of the variable's axes, the output axis it is (-1 for an axis an operand's one-label selection dropped). */
   outAxes: number[];
   /** For each of the variable's axes, the indices of the output's labels along it, in output order. */
   picks: Int32Array[];
@@ -52,6 +52,7 @@ const product = (sizes: readonly number[]) => sizes.reduce((a, b) => a * b, 1);
 /** What a batch takes of one of a variable's axes. */
 function axisPlanOf(variable: VariableReads, j: number, grid: BatchGrid, batch: GridBatch): AxisPlan {
   const axis = variable.outAxes[j];
+  if (axis < 0) return variable.whole[j];
   if (axis === grid.axis) return variable.byRange![batch.range];
   if (axis > grid.axis) return variable.whole[j];
   const [at] = batch.bounds[axis];
@@ -73,11 +74,12 @@ function blockStarts(variables: readonly Pick<VariableReads, "array" | "outAxes"
 /** Plan a source's batches of at most `batchRows` rows and the chunk reads they need. */
 export function planRanges(opened: OpenedTree, plan: SourcePlan, dims: readonly string[], arrays: readonly ZarrArray[], batchRows: number): RangePlan {
   const sizes = plan.labels.map((l) => l.length);
-  const partial = plan.specs.map(({ variable }, i) => {
-    const outAxes = variable.dims.map((d) => dims.indexOf(d));
+  const partial = plan.specs.map((spec, i) => {
+    const { variable } = spec;
+    const outAxes = variable.dims.map((d) => (spans(spec, d) ? dims.indexOf(d) : -1));
     const picks = variable.dims.map((dim, j) => {
       const position = new Map(labelsOf(opened, variable.group, dim).map((l, at) => [l, at]));
-      return Int32Array.from(plan.labels[outAxes[j]], (l) => position.get(l)!);
+      return Int32Array.from(outAxes[j] < 0 ? spec.selections.get(dim)! : plan.labels[outAxes[j]], (l) => position.get(l)!);
     });
     const whole = picks.map((p, j) => planAxis(p, arrays[i].chunks[j]));
     const direct = outAxes.length === dims.length && outAxes.every((a, j) => a === j);

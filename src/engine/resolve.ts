@@ -136,6 +136,21 @@ function resolveSelections(tree: TraceTree, spec: Spec, variable: VariableInfo):
   return selections;
 }
 
+/**
+ * An expression's operand matched to a variable: as a spec, except that it may repeat another
+ * spec's variable, a selection of exactly one label drops its dimension (so `beta[groups=North]`
+ * broadcasts over the groups of another operand), and its values must be numbers or booleans.
+ */
+export function resolveOperand(tree: TraceTree, spec: Spec, defaultGroup: string, column: string): ResolvedSpec {
+  const variable = resolveVariable(tree, spec, defaultGroup);
+  if (variable.dtype === "string") {
+    throw new SpecError("dims", `${quote(variable.name)} holds text, which arithmetic cannot take: an expression needs numbers or booleans`, spec.start, spec.end);
+  }
+  const selections = resolveSelections(tree, spec, variable);
+  const dims = resolveDims(spec, variable).filter((d) => selections.get(d)?.length !== 1);
+  return { spec, variable, dims, column, selections };
+}
+
 /** Match each spec to a variable of the trace; specs without a group prefix read `defaultGroup`. */
 export function resolveSpecs(tree: TraceTree, specs: readonly Spec[], defaultGroup: string): ResolvedSpec[] {
   const resolved: ResolvedSpec[] = [];

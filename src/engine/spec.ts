@@ -63,15 +63,15 @@ class Scanner {
   }
 }
 
-/** Split a query on commas that are not inside brackets, keeping each piece's offsets. */
+/** Split a query on commas that are not inside brackets or parentheses, keeping each piece's offsets. */
 export function splitQuery(query: string): { start: number; end: number }[] {
   const pieces: { start: number; end: number }[] = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < query.length; i++) {
     const c = query[i];
-    if (c === "[") depth++;
-    else if (c === "]") depth = Math.max(0, depth - 1);
+    if (c === "[" || c === "(") depth++;
+    else if (c === "]" || c === ")") depth = Math.max(0, depth - 1);
     else if (c === "," && depth === 0) {
       pieces.push({ start, end: i });
       start = i + 1;
