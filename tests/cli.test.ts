@@ -135,6 +135,39 @@ describe("draws CLI", () => {
   });
 });
 
+describe("expressions in the CLI", () => {
+  const store = join(FIXTURES, "grouped_regression.zarr");
+  const golden = new Map(goldenCsv("grouped_regression.expected", "case02.csv.gz").rows.map((r) => [`${r[0]},${r[1]},${r[2]}`, { beta: Number(r[3]), sigma: Number(r[4]) }]));
+
+  it("draws a named expression: every group's difference from North, row for row", () => {
+    const run = draws(store, "slope_diff = beta[groups] - beta[groups=North]");
+    expect(run.stderr).toBe("");
+    const { header, rows } = parseCsv(run.stdout);
+    expect(header).toEqual(["chain", "draw", "groups", "slope_diff"]);
+    expect(rows.length).toBe(6400);
+    for (const [chain, draw, group, value] of rows) {
+      expect(Number(value)).toBe(golden.get(`${chain},${draw},${group}`)!.beta - golden.get(`${chain},${draw},North`)!.beta);
+    }
+  });
+
+  it("summarizes a probability: the mean of a comparison", () => {
+    const run = summarize(store, "p = beta[groups] > sigma", "--point", "mean");
+    expect(run.stderr).toBe("");
+    const { header, rows } = parseCsv(run.stdout);
+    expect(header).toEqual(["groups", "p", "p_lower", "p_upper"]);
+    for (const [group, p] of rows) {
+      const draws = [...golden].filter(([key]) => key.endsWith(`,${group}`)).map(([, v]) => v);
+      expect(Number(p)).toBeCloseTo(draws.filter((v) => v.beta > v.sigma).length / draws.length, 12);
+    }
+  });
+
+  it("underlines an unknown function and suggests the nearest", () => {
+    const run = draws(store, "d = exq(sigma)");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: no function 'exq': did you mean 'exp'\?.*\n  d = exq\(sigma\)\n      \^\^\^\n/);
+  });
+});
+
 describe("summarize CLI", () => {
   const store = join(FIXTURES, "grouped_regression.zarr");
   interface Golden { specs: string[]; group: string; summary_of: string; summary: Record<string, number | string>[] }

@@ -1,9 +1,11 @@
 // Derived quantities: every operator and function against values computed directly from the golden
 // tables (xarray's beta and sigma, row for row), the join and one-label rules, and each error's
 // message and position.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { SpecError } from "../src/engine/errors.ts";
 import { isExpression, parseDerived } from "../src/engine/expression.ts";
 import { normalCdf } from "../src/engine/stats/normal-cdf.ts";
@@ -83,7 +85,7 @@ describe("expressions computed over the golden draws", () => {
     for (const [key, { beta, sigma }] of golden) {
       const want = direct(beta, sigma);
       const got = rows.get(key)!.v;
-      if (typeof want === "boolean") expect(got, key).toBe(want);
+      if (typeof want === "boolean") expect(got, key).toBe(want ? 1 : 0);
       else expect(Math.abs((got as number) - want), `${key}: ${got} against ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
       checked++;
     }
@@ -132,15 +134,38 @@ describe("expressions computed over the golden draws", () => {
 
   it("streams the same values in batches of a few rows as extract gives whole", async () => {
     const trace = await openPath(STORE);
-    const whole = await trace.extract("d = beta[groups] - beta[groups=West], q = beta[groups] > sigma");
-    const values: number[] = [];
-    const flags: boolean[] = [];
-    for await (const batch of trace.stream("d = beta[groups] - beta[groups=West], q = beta[groups] > sigma", { batchRows: 100 })) {
-      values.push(...(batch.getChild("d")!.toArray() as Float64Array));
-      flags.push(...[...batch.getChild("q")!].map(Boolean));
+    const query = "d = beta[groups] - beta[groups=West], q = beta[groups] > sigma";
+    const whole = await trace.extract(query);
+    const streamed: Record<"d" | "q", number[]> = { d: [], q: [] };
+    for await (const batch of trace.stream(query, { batchRows: 100 })) {
+      for (const name of ["d", "q"] as const) streamed[name].push(...(batch.getChild(name)!.toArray() as Float64Array));
     }
-    expect(values).toEqual([...(whole.getChild("d")!.toArray() as Float64Array)]);
-    expect(flags).toEqual([...whole.getChild("q")!].map(Boolean));
+    for (const name of ["d", "q"] as const) expect(streamed[name]).toEqual([...(whole.getChild(name)!.toArray() as Float64Array)]);
+    // A comparison is 1 or 0: its mean is a probability.
+    expect(new Set(streamed.q)).toEqual(new Set([0, 1]));
+  });
+});
+
+describe("diagnostics of expressions", () => {
+  it("gives R posterior's diagnostics of sigma scaled for 2·sigma, and of beta mirrored for -beta", async () => {
+    const trace = await openPath(STORE);
+    const rows: Record<string, unknown>[] = [];
+    await trace.diagnose({ kind: "query", query: "s2 = sigma * 2, nb = -beta[groups]", groups: [] }, { onBlock: (b) => rows.push(...diagnosticsTable(b).toArray().map((r) => r.toJSON())) });
+    const golden = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, number>[];
+    const close = (a: unknown, b: number) => expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+    const [sigma] = golden("sigma");
+    const s2 = rows.find((r) => r.variable === "s2")!;
+    expect(s2.spec).toBe("s2 = sigma * 2");
+    for (const stat of ["mean", "sd", "median", "mad", "q5", "q95", "mcse_mean", "mcse_sd"]) close(s2[stat], 2 * sigma[stat]);
+    for (const stat of ["rhat", "ess_bulk", "ess_tail"]) close(s2[stat], sigma[stat]);
+    const beta = golden("beta");
+    const nb = rows.filter((r) => r.variable === "nb").sort((a, b) => (a.index as number) - (b.index as number));
+    expect(nb.map((r) => r.element)).toEqual(["nb[North]", "nb[South]", "nb[East]", "nb[West]"]);
+    nb.forEach((r, i) => {
+      close(r.mean, -beta[i].mean);
+      close(r.q5, -beta[i].q95);
+      for (const stat of ["sd", "mad", "rhat", "ess_bulk", "ess_tail", "mcse_mean", "mcse_sd"]) close(r[stat], beta[i][stat]);
+    });
   });
 });
 

@@ -44,8 +44,7 @@ export function batchOf(layout: Layout, sourceIndex: number, length: number, dim
       const type = layout.valueTypes[column.spec];
       children.push(valueData(conform(values[column.spec], type), type));
     } else {
-      const computed = run(column.program, values, length);
-      children.push(valueData(computed, computed.kind === "bool" ? new Bool() : new Float64()));
+      children.push(valueData({ kind: "number", data: run(column.program, values, length) }, new Float64()));
     }
   }
   const struct = makeData({ type: new Struct(layout.schema.fields), length, nullCount: 0, children });

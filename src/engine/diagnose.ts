@@ -4,10 +4,12 @@ import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { BlockJob } from "./pool/block-job.ts";
 import type { WorkPool } from "./pool/pool.ts";
-import { labelsOf } from "./query-plan.ts";
+import { derivedBlock, derivedTarget } from "./derived-blocks.ts";
+import { MEMORY_BOUND } from "./diagnose-blocks.ts";
+import { parseEntries } from "./expression.ts";
+import { labelsOf, planQuery } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { runSlabJobs } from "./slab-jobs.ts";
-import { parseQuery } from "./spec.ts";
 import { ownDims, type OpenedTree, type VariableInfo } from "./tree.ts";
 
 /** What a diagnostics table covers: every sampled variable of a group, or the variables of a query. */
@@ -18,6 +20,8 @@ export interface DiagnosticTarget {
   variable: VariableInfo;
   dims: string[];
   labels: Label[][];
+  /** For an expression of the query: its entry (`name = expression`), computed by the query engine; `variable` then describes its column. */
+  derived?: string;
 }
 
 /**
@@ -56,10 +60,13 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
       return { variable, dims, labels: dims.map((d) => labelsOf(opened, variable.group, d)) };
     });
   }
-  const specs = parseQuery(scope.query);
+  const { query, entries } = parseEntries([scope.query]);
+  const specs = entries.flatMap((e) => (e.kind === "spec" ? [e.spec] : []));
   const targets: DiagnosticTarget[] = [];
   for (const group of scope.groups.length ? scope.groups : ["posterior"]) {
     if (!findGroup(opened.tree, group)) throw unknownGroup(opened.tree, group, 0, scope.query.length);
+    // With expressions, the whole query first, so that an error is positioned in it.
+    if (entries.some((e) => e.kind === "derived")) planQuery(opened, query, [group]);
     for (const { variable, selections } of resolveSpecs(opened.tree, specs, group)) {
       if (!isSampled(variable) || targets.some((t) => t.variable === variable)) continue;
       const dims = ownDims(variable);
@@ -68,6 +75,11 @@ export function diagnosticTargets(opened: OpenedTree, scope: DiagnosticsScope): 
         return chosen ? labelsOf(opened, variable.group, d).filter((l) => chosen.includes(l)) : labelsOf(opened, variable.group, d);
       });
       targets.push({ variable, dims, labels });
+    }
+    for (const entry of entries) {
+      if (entry.kind !== "derived") continue;
+      const target = derivedTarget(opened, query.slice(entry.derived.start, entry.derived.end), group);
+      if (target) targets.push(target);
     }
   }
   if (!targets.length) {
@@ -93,7 +105,8 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   for (const target of targets) {
     const first = index;
     index += elementCount(target);
-    for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers })) {
+    const blocks = target.derived ? [await derivedBlock(opened, target, { pool, signal, memoryBound: memoryBound ?? MEMORY_BOUND })] : targetBlocks(opened, target, { pool, signal, memoryBound, buffers });
+    for await (const blockDraws of blocks) {
       const jobOf = (slab: SlabDraws): BlockJob => ({ kind: "diagnose", block: { draws: slab.draws, chains: blockDraws.chains, count: slab.block.count } });
       await runSlabJobs(blockDraws.slabs, jobOf, { pool, signal }, (slab, stats) => {
         const at = slab.block.from;

@@ -42,7 +42,8 @@ export function diagnosticsTable(block: DiagnosedBlock, model?: string): Table {
   const zeros = new Int32Array(count);
   const prefix = model === undefined ? "" : `${model}: `;
   const names = Array.from({ length: count }, (_, i) => prefix + elementName(name, labelsAt(block, i)));
-  const specs = Array.from({ length: count }, (_, i) => elementSpec(name, target.dims, labelsAt(block, i)));
+  // An expression's element is queried as the expression (its name is no variable of the trace).
+  const specs = Array.from({ length: count }, (_, i) => target.derived ?? elementSpec(name, target.dims, labelsAt(block, i)));
   const rows = Int32Array.from({ length: count }, (_, i) => i);
   return buildTable([
     { name: "index", role: "dim", data: int32Data(Int32Array.from({ length: count }, (_, i) => block.index + i)) },

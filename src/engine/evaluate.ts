@@ -1,5 +1,5 @@
 import type { ColumnData } from "./column-data.ts";
-import { LOGICAL_OPS, type BinaryOp, type Expr, type FunctionName, type UnaryOp } from "./expression.ts";
+import type { BinaryOp, Expr, FunctionName, UnaryOp } from "./expression.ts";
 import { normalCdf } from "./stats/normal-cdf.ts";
 import { normalQuantile } from "./stats/normal-quantile.ts";
 
@@ -15,15 +15,13 @@ type Step =
   | { kind: "unary"; op: UnaryOp | FunctionName; out: number; a: number }
   | { kind: "binary"; op: BinaryOp | FunctionName; out: number; a: number; b: number };
 
-/** An expression ready to run: its steps, its constants' registers, and the type of its result. */
+/** An expression ready to run: its steps, its constants' registers, and the register of its result. */
 export interface Program {
   steps: Step[];
   registers: number;
   /** Registers holding a number of the expression, filled once. */
   constants: { register: number; value: number }[];
   result: number;
-  /** True when the expression ends in a comparison or a logical operator: its column holds booleans. */
-  logical: boolean;
 }
 
 /** Compile an expression whose operands are the columns `operandIndex(operand)` of a batch. */
@@ -54,59 +52,58 @@ export function compile(expr: Expr, operandIndex: (operand: Extract<Expr, { kind
     return out;
   };
   const result = emit(expr);
-  const logical = (expr.kind === "unary" || expr.kind === "binary") && LOGICAL_OPS.has(expr.op);
-  return { steps, registers, constants, result, logical };
+  return { steps, registers, constants, result };
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
 const invLogit = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-function runUnary(op: UnaryOp | FunctionName, out: Float64Array, a: Float64Array, n: number): void {
+function runUnary(op: UnaryOp | FunctionName, out: Float64Array, o: number, a: Float64Array, ao: number, n: number): void {
   switch (op) {
     case "-":
-      for (let i = 0; i < n; i++) out[i] = -a[i];
+      for (let i = 0; i < n; i++) out[o + i] = -a[ao + i];
       return;
     case "!":
-      for (let i = 0; i < n; i++) out[i] = a[i] === 0 ? 1 : a[i] === a[i] ? 0 : NaN;
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] === 0 ? 1 : a[ao + i] === a[ao + i] ? 0 : NaN;
       return;
     case "exp":
-      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.exp(a[ao + i]);
       return;
     case "log":
-      for (let i = 0; i < n; i++) out[i] = Math.log(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.log(a[ao + i]);
       return;
     case "log1p":
-      for (let i = 0; i < n; i++) out[i] = Math.log1p(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.log1p(a[ao + i]);
       return;
     case "expm1":
-      for (let i = 0; i < n; i++) out[i] = Math.expm1(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.expm1(a[ao + i]);
       return;
     case "log2":
-      for (let i = 0; i < n; i++) out[i] = Math.log2(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.log2(a[ao + i]);
       return;
     case "log10":
-      for (let i = 0; i < n; i++) out[i] = Math.log10(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.log10(a[ao + i]);
       return;
     case "sqrt":
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.sqrt(a[ao + i]);
       return;
     case "abs":
-      for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.abs(a[ao + i]);
       return;
     case "square":
-      for (let i = 0; i < n; i++) out[i] = a[i] * a[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] * a[ao + i];
       return;
     case "inv_logit":
-      for (let i = 0; i < n; i++) out[i] = invLogit(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = invLogit(a[ao + i]);
       return;
     case "logit":
-      for (let i = 0; i < n; i++) out[i] = logit(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = logit(a[ao + i]);
       return;
     case "Phi":
-      for (let i = 0; i < n; i++) out[i] = normalCdf(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = normalCdf(a[ao + i]);
       return;
     case "probit":
-      for (let i = 0; i < n; i++) out[i] = normalQuantile(a[i]);
+      for (let i = 0; i < n; i++) out[o + i] = normalQuantile(a[ao + i]);
       return;
     default:
       throw new Error(`no unary step ${op}`);
@@ -116,55 +113,55 @@ function runUnary(op: UnaryOp | FunctionName, out: Float64Array, a: Float64Array
 /** A comparison's or a logical operator's value: 1 or 0, NaN where an operand is NaN (R's NA). */
 const truth = (value: boolean, a: number, b: number) => (a !== a || b !== b ? NaN : value ? 1 : 0);
 
-function runBinary(op: BinaryOp | FunctionName, out: Float64Array, a: Float64Array, b: Float64Array, n: number): void {
+function runBinary(op: BinaryOp | FunctionName, out: Float64Array, o: number, a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): void {
   switch (op) {
     case "+":
-      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] + b[bo + i];
       return;
     case "-":
-      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] - b[bo + i];
       return;
     case "*":
-      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] * b[bo + i];
       return;
     case "/":
-      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] / b[bo + i];
       return;
     case "^":
     case "pow":
-      for (let i = 0; i < n; i++) out[i] = a[i] ** b[i];
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] ** b[bo + i];
       return;
     case "min":
-      for (let i = 0; i < n; i++) out[i] = Math.min(a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.min(a[ao + i], b[bo + i]);
       return;
     case "max":
-      for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = Math.max(a[ao + i], b[bo + i]);
       return;
     case "<":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] < b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] < b[bo + i], a[ao + i], b[bo + i]);
       return;
     case "<=":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] <= b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] <= b[bo + i], a[ao + i], b[bo + i]);
       return;
     case ">":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] > b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] > b[bo + i], a[ao + i], b[bo + i]);
       return;
     case ">=":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] >= b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] >= b[bo + i], a[ao + i], b[bo + i]);
       return;
     case "==":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] === b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] === b[bo + i], a[ao + i], b[bo + i]);
       return;
     case "!=":
-      for (let i = 0; i < n; i++) out[i] = truth(a[i] !== b[i], a[i], b[i]);
+      for (let i = 0; i < n; i++) out[o + i] = truth(a[ao + i] !== b[bo + i], a[ao + i], b[bo + i]);
       return;
     case "&&":
       // R's &: false wins over NA.
-      for (let i = 0; i < n; i++) out[i] = a[i] === 0 || b[i] === 0 ? 0 : a[i] !== a[i] || b[i] !== b[i] ? NaN : 1;
+      for (let i = 0; i < n; i++) out[o + i] = a[ao + i] === 0 || b[bo + i] === 0 ? 0 : a[ao + i] !== a[ao + i] || b[bo + i] !== b[bo + i] ? NaN : 1;
       return;
     case "||":
       // R's |: true wins over NA.
-      for (let i = 0; i < n; i++) out[i] = (a[i] !== 0 && a[i] === a[i]) || (b[i] !== 0 && b[i] === b[i]) ? 1 : a[i] !== a[i] || b[i] !== b[i] ? NaN : 0;
+      for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] !== 0 && a[ao + i] === a[ao + i]) || (b[bo + i] !== 0 && b[bo + i] === b[bo + i]) ? 1 : a[ao + i] !== a[ao + i] || b[bo + i] !== b[bo + i] ? NaN : 0;
       return;
     default:
       throw new Error(`no binary step ${op}`);
@@ -172,26 +169,43 @@ function runBinary(op: BinaryOp | FunctionName, out: Float64Array, a: Float64Arr
 }
 
 /**
- * Run a program over `length` rows of its operand columns (numbers or booleans): a float64 column,
- * or for a logical program a boolean one (NaN, R's NA, becomes false: Arrow booleans have no NaN).
+ * Run a program over `length` rows of its operand columns (numbers, or booleans as 0 and 1) into a
+ * float64 column (`out`, new unless given). A comparison or a logical operator gives 1 or 0 (so a mean of it is a
+ * probability), or NaN where an operand is NaN (R's NA).
+ *
+ * Steps read float64 operands where they are and the last step writes into the column, so a
+ * register holds only what is computed between them (and operands of other types, converted).
  */
-export function run(program: Program, operands: readonly ColumnData[], length: number): ColumnData {
+export function run(program: Program, operands: readonly ColumnData[], length: number, out: Float64Array = new Float64Array(length)): Float64Array {
   const registers = Array.from({ length: program.registers }, () => new Float64Array(TILE));
   for (const { register, value } of program.constants) registers[register].fill(value);
-  const out = program.logical ? new Uint8Array(length) : new Float64Array(length);
+  // Per register, the array it is read from (or written to) in this tile, and where in it.
+  const arrays: Float64Array[] = registers.slice();
+  const offsets = new Array<number>(program.registers).fill(0);
+  const last = program.steps[program.steps.length - 1];
+  const direct = program.steps.map((step) => step.kind === "load" && operands[step.operand].data instanceof Float64Array);
+  const writesOut = last !== undefined && last.kind !== "load" && last.out === program.result;
+  if (writesOut) arrays[program.result] = out;
+  program.steps.forEach((step, k) => {
+    if (direct[k]) arrays[step.out] = operands[(step as Extract<Step, { kind: "load" }>).operand].data as Float64Array;
+  });
   for (let from = 0; from < length; from += TILE) {
     const n = Math.min(TILE, length - from);
-    for (const step of program.steps) {
-      const target = registers[step.out];
+    for (const [k, step] of program.steps.entries()) {
       if (step.kind === "load") {
-        const data = operands[step.operand].data as ArrayLike<number>;
-        for (let i = 0; i < n; i++) target[i] = data[from + i];
-      } else if (step.kind === "unary") runUnary(step.op, target, registers[step.a], n);
-      else runBinary(step.op, target, registers[step.a], registers[step.b], n);
+        if (direct[k]) offsets[step.out] = from;
+        else {
+          const data = operands[step.operand].data as ArrayLike<number>;
+          const target = registers[step.out];
+          for (let i = 0; i < n; i++) target[i] = data[from + i];
+        }
+        continue;
+      }
+      if (writesOut && step.out === program.result) offsets[step.out] = from;
+      if (step.kind === "unary") runUnary(step.op, arrays[step.out], offsets[step.out], arrays[step.a], offsets[step.a], n);
+      else runBinary(step.op, arrays[step.out], offsets[step.out], arrays[step.a], offsets[step.a], arrays[step.b], offsets[step.b], n);
     }
-    const result = registers[program.result];
-    if (out instanceof Float64Array) out.set(result.subarray(0, n), from);
-    else for (let i = 0; i < n; i++) out[from + i] = result[i] === 1 ? 1 : 0;
+    if (!writesOut) out.set(arrays[program.result].subarray(offsets[program.result], offsets[program.result] + n), from);
   }
-  return program.logical ? { kind: "bool", data: out as Uint8Array } : { kind: "number", data: out as Float64Array };
+  return out;
 }

@@ -37,9 +37,6 @@ export const FUNCTIONS = {
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
-/** Operators whose result is true or false: an expression ending in one gives a boolean column. */
-export const LOGICAL_OPS: ReadonlySet<BinaryOp | UnaryOp> = new Set(["<", "<=", ">", ">=", "==", "!=", "&&", "||", "!"]);
-
 /** A query entry that computes a column: its name (given, or the expression's text) and its tree. */
 export interface Derived {
   /** The `name` of `name = expression`, or null. */

@@ -120,7 +120,7 @@ function layoutOf(plans: readonly SourcePlan[], dims: readonly string[], columns
     ...(source ? [roleField("source", source.type, "source")] : []),
     ...domains.map((d) => roleField(d.name, d.type, sampleDims.has(d.name) ? "sample" : "dim")),
     ...columns.map((c) => {
-      if (c.kind === "derived") return roleField(c.name, c.program.logical ? new Bool() : new Float64(), "value", c.dims);
+      if (c.kind === "derived") return roleField(c.name, new Float64(), "value", c.dims);
       const spec = plans[0].specs[c.spec];
       return roleField(spec.column, types[c.spec], "value", spec.dims);
     }),
