@@ -20,6 +20,16 @@ describe("query completion", () => {
     expect(found.items.map((i) => i.insert)).toContain("sigma");
   });
 
+  it("completes inside expressions: operands after an operator or a parenthesis, their dimensions, and function names", () => {
+    const inCall = at("d = exp(be");
+    expect(inCall.from).toBe(8);
+    expect(inCall.items[0]).toEqual({ label: "beta[groups]", insert: "beta[groups]", detail: "4×400×4" });
+    expect(at("d = beta[groups]-si").items.map((i) => i.insert)).toContain("sigma");
+    expect(at("exp(beta[gr").items).toEqual([{ label: "groups", insert: "groups", detail: "4 labels" }]);
+    expect(at("odds = ex").items).toContainEqual({ label: "exp()", insert: "exp(", detail: "function of one argument" });
+    expect(at("m = ma").items).toContainEqual({ label: "max()", insert: "max(", detail: "function of 2 arguments" });
+  });
+
   it("offers dimensions inside brackets, leaving out the ones already typed", () => {
     expect(at("mu[").items.map((i) => i.insert)).toEqual(["obs_ind"]);
     expect(at("beta[gr").items).toEqual([{ label: "groups", insert: "groups", detail: "4 labels" }]);

@@ -83,4 +83,16 @@ describe("selecting labels in a spec", () => {
     );
     expect(query).toBe("beta[groups=North|East], sigma, prior/beta[groups=North]");
   });
+
+  it("keeps an expression's rows as the expression, once", () => {
+    const query = elementsQuery(
+      [
+        { group: "posterior", spec: "d = beta[groups] - beta[groups=North]" },
+        { group: "posterior", spec: "sigma" },
+        { group: "posterior", spec: "d = beta[groups] - beta[groups=North]" },
+      ],
+      "posterior",
+    );
+    expect(query).toBe("sigma, d = beta[groups] - beta[groups=North]");
+  });
 });

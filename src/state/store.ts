@@ -6,6 +6,7 @@ import { EngineError, type EngineClient, type EngineJob } from "../worker/client
 import { CANCELLED, type EngineErrorData, type TaskProgress, type TraceSource } from "../worker/protocol.ts";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import { selectionSpec } from "../engine/diagnostics-output.ts";
+import { isExpression } from "../engine/expression.ts";
 import { parseSpec } from "../engine/spec.ts";
 import { modelName } from "../engine/stack-models.ts";
 import { DiagnosticsRows } from "./diagnostics-rows.ts";
@@ -186,11 +187,17 @@ const ELEMENT_PANELS = ["trace", "density"];
 
 /**
  * The query that reads some rows of the diagnostics table: one spec per variable selecting the
- * labels its rows have (so two rows of theta[school, year] may bring a few neighbours along).
+ * labels its rows have (so two rows of theta[school, year] may bring a few neighbours along), and
+ * each expression's rows as the expression.
  */
 export function elementsQuery(specs: readonly { group: string; spec: string }[], defaultGroup: string): string {
   const byVariable = new Map<string, { name: string; dims: string[]; labels: string[][] }>();
+  const expressions = new Set<string>();
   for (const { group, spec } of specs) {
+    if (isExpression(spec, 0, spec.length)) {
+      expressions.add(spec);
+      continue;
+    }
     const parsed = parseSpec(spec);
     const key = `${group === defaultGroup ? "" : `${group}/`}${parsed.name.text}`;
     const dims = parsed.selections.map((s) => s.dim.text);
@@ -200,7 +207,7 @@ export function elementsQuery(specs: readonly { group: string; spec: string }[],
       for (const label of s.labels) if (!entry.labels[k].includes(label.text)) entry.labels[k].push(label.text);
     });
   }
-  return [...byVariable.values()].map((v) => selectionSpec(v.name, v.dims, v.labels)).join(", ");
+  return [...[...byVariable.values()].map((v) => selectionSpec(v.name, v.dims, v.labels)), ...expressions].join(", ");
 }
 
 function describeRef(ref: TraceRef | undefined): string {

@@ -208,7 +208,8 @@ export function QueryBar() {
         <OversizeNote message={oversize} />
       ) : (
         <p id="query-hint" className="hint muted">
-          Specs separated by commas, e.g. <code>beta[groups], sigma</code> or <code>posterior_predictive/y[obs_ind]</code>. Tab completes, Enter runs, / comes back here.
+          Specs separated by commas, e.g. <code>beta[groups], sigma</code> or <code>posterior_predictive/y[obs_ind]</code>, and expressions of them, e.g.{" "}
+          <code>d = beta[groups] - beta[groups=North]</code>. Tab completes, Enter runs, / comes back here.
         </p>
       )}
     </div>

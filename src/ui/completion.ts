@@ -1,4 +1,4 @@
-import { NAME_CHAR } from "../engine/spec.ts";
+import { FUNCTIONS } from "../engine/expression.ts";
 import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import { specOf } from "../state/store.ts";
 
@@ -15,7 +15,9 @@ export interface Completions {
   items: Completion[];
 }
 
-const NAME = `${NAME_CHAR.source}+`;
+/** A character of a word being completed: a spec's name character that is no expression operator. */
+const WORD_CHAR = /[^\s[\],/()+\-*^<>=!&|]/;
+const NAME = `${WORD_CHAR.source}+`;
 /** `[group/]name` just before a bracket, and `group/` just before the caret. */
 const SPEC_HEAD = new RegExp(`(?:(${NAME})/)?(${NAME})\\s*$`);
 const GROUP_PREFIX = new RegExp(`(${NAME})/$`);
@@ -35,13 +37,15 @@ function ranked<T>(items: readonly T[], name: (item: T) => string, typed: string
 
 /**
  * What can be typed at `caret`: dimension names inside a spec's brackets, a group's variables
- * after `group/`, otherwise the default group's variables (as whole specs) and group names.
+ * after `group/`, otherwise the default group's variables (as whole specs), group names and the
+ * functions of expressions. Words end at operators and parentheses, so completion works inside
+ * an expression as in a plain list of specs.
  */
 export function completionsAt(query: string, caret: number, tree: TraceTree, groups: readonly string[]): Completions {
   let from = caret;
-  while (from > 0 && NAME_CHAR.test(query[from - 1])) from--;
+  while (from > 0 && WORD_CHAR.test(query[from - 1])) from--;
   let to = caret;
-  while (to < query.length && NAME_CHAR.test(query[to])) to++;
+  while (to < query.length && WORD_CHAR.test(query[to])) to++;
   const typed = query.slice(from, caret);
   const before = query.slice(0, from);
   const defaultGroup = groups[0] ?? "posterior";
@@ -75,8 +79,14 @@ export function completionsAt(query: string, caret: number, tree: TraceTree, gro
     ...ranked(own, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)),
     ...ranked(tree.groups, (g) => g.name, typed).map((g) => ({ label: `${g.name}/`, insert: `${g.name}/`, detail: `group, ${g.variables.length} variable${g.variables.length === 1 ? "" : "s"}` })),
     ...(typed ? ranked(others, (v) => v.name, typed).map((v) => variableItem(v, query[to] === "[", defaultGroup)) : []),
+    ...(typed ? ranked(Object.keys(FUNCTIONS), (f) => f, typed).map(functionItem) : []),
   ];
   return { from, to, items: items.slice(0, MAX_ITEMS) };
+}
+
+function functionItem(name: string): Completion {
+  const arity = FUNCTIONS[name as keyof typeof FUNCTIONS];
+  return { label: `${name}()`, insert: `${name}(`, detail: `function of ${arity === 1 ? "one argument" : `${arity} arguments`}` };
 }
 
 function variableItem(variable: VariableInfo, bracketFollows: boolean, defaultGroup: string): Completion {
