@@ -16,6 +16,7 @@ import { FIXTURES, goldenCsv } from "./golden.ts";
 import { asBytes, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const STORE = join(FIXTURES, "grouped_regression.zarr");
+const GROUPS_ORDER = ["North", "South", "East", "West"];
 
 /** Golden case 2 (beta[groups], sigma), keyed by chain, draw and group. */
 function goldenBetaSigma(): Map<string, { beta: number; sigma: number }> {
@@ -166,6 +167,28 @@ describe("diagnostics of expressions", () => {
       close(r.q5, -beta[i].q95);
       for (const stat of ["sd", "mad", "rhat", "ess_bulk", "ess_tail", "mcse_mean", "mcse_sd"]) close(r[stat], beta[i][stat]);
     });
+  });
+});
+
+describe("an expression's elements for summaries of a query over the budget", () => {
+  it("gives each element's draws, computed, as a variable's are read", async () => {
+    const trace = await openPath(STORE);
+    const golden = goldenBetaSigma();
+    const source = trace.elements("odds = exp(beta[groups])");
+    const blocks = [];
+    for await (const block of source.blocks("odds")) blocks.push({ ...block, slabs: block.slabs.map((s) => ({ ...s, draws: s.draws.slice() })) });
+    expect(blocks.map((b) => b.labels)).toEqual([[GROUPS_ORDER]]);
+    const [{ slabs, perElement }] = blocks;
+    expect(perElement).toBe(1600);
+    for (const slab of slabs) {
+      for (let e = 0; e < slab.block.count; e++) {
+        const group = GROUPS_ORDER[slab.block.from + e];
+        // Draws chain after chain: draw s of chain c at c·400 + s.
+        for (const s of [0, 399, 400, 1599]) {
+          expect(slab.draws[e * perElement + s]).toBe(Math.exp(golden.get(`${Math.floor(s / 400)},${s % 400},${group}`)!.beta));
+        }
+      }
+    }
   });
 });
 

@@ -26,6 +26,15 @@ describe("view links", () => {
     expect(strip(back.shared)).toEqual(strip(shared));
   });
 
+  it("round-trips a query of expressions, whatever operators they hold", () => {
+    const query = 'd = beta[groups] - beta[groups=North], p = beta[groups] > 0 && !(sigma >= 1e-3) || sigma^2 != 0.5, q = theta[school="St. Paul\'s"] / 2';
+    const hash = encodeView({ trace: { kind: "example" }, view: { query, groups: ["posterior"], panels: [] } });
+    expect(hash).not.toMatch(/&(?!(trace|q|g|panel|diag|loo|budget|name|model)=)/);
+    const back = decodeView(hash)!;
+    expect(back.problems).toEqual([]);
+    expect(back.shared.view.query).toBe(query);
+  });
+
   it("round-trips the diagnostics table: its scope, and only the settings that differ from the defaults", () => {
     const shared: SharedView = {
       trace: { kind: "example" },

@@ -1,11 +1,10 @@
 import type { SlabDraws } from "./block-draws.ts";
-import { blockBuffers, elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
+import { blockBuffers, elementCount, elementLabels } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { BlockJob } from "./pool/block-job.ts";
 import type { WorkPool } from "./pool/pool.ts";
-import { derivedBlock, derivedTarget } from "./derived-blocks.ts";
-import { MEMORY_BOUND } from "./diagnose-blocks.ts";
+import { derivedTarget, targetDraws } from "./derived-blocks.ts";
 import { parseEntries } from "./expression.ts";
 import { labelsOf, planQuery } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
@@ -105,8 +104,7 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   for (const target of targets) {
     const first = index;
     index += elementCount(target);
-    const blocks = target.derived ? [await derivedBlock(opened, target, { pool, signal, memoryBound: memoryBound ?? MEMORY_BOUND })] : targetBlocks(opened, target, { pool, signal, memoryBound, buffers });
-    for await (const blockDraws of blocks) {
+    for await (const blockDraws of targetDraws(opened, target, { pool, signal, memoryBound, buffers })) {
       const jobOf = (slab: SlabDraws): BlockJob => ({ kind: "diagnose", block: { draws: slab.draws, chains: blockDraws.chains, count: slab.block.count } });
       await runSlabJobs(blockDraws.slabs, jobOf, { pool, signal }, (slab, stats) => {
         const at = slab.block.from;
