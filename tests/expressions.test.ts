@@ -257,6 +257,13 @@ describe("expression errors, positioned like spec errors", () => {
     expect((await specError(trace, "groups = beta[groups] * 2")).at).toBe("groups");
   });
 
+  it("refuses a query of numbers alone, and takes a number beside a spec as a constant column", async () => {
+    const trace = await openPath(STORE);
+    expect(await specError(trace, "x = 2 + 3")).toEqual({ message: "x = 2 + 3 reads no variable: an expression needs a spec among its operands, e.g. exp(sigma)", at: "x = 2 + 3" });
+    const table = await trace.extract("sigma, two = 2");
+    expect(new Set(table.getChild("two")!.toArray() as Float64Array)).toEqual(new Set([2]));
+  });
+
   it("names an unknown variable inside an expression at the operand", async () => {
     const trace = await openPath(STORE);
     const { message, at } = await specError(trace, "exp(sigmma) * 2");

@@ -203,6 +203,9 @@ export function planQuery(opened: OpenedTree, queries: string | readonly string[
   const groups = [...new Set(groupNames?.length ? groupNames : ["posterior"])];
   for (const g of groups) if (!findGroup(opened.tree, g)) throw unknownGroup(opened.tree, g, 0, query.length);
   const resolved = groups.map((g) => resolveEntries(opened, entries, g));
+  if (resolved[0].specs.length === 0) {
+    throw new SpecError("syntax", `${query.trim()} reads no variable: an expression needs a spec among its operands, e.g. exp(sigma)`, 0, query.length);
+  }
   const dims = outputDims(resolved[0].specs);
   resolved.forEach((r, i) => {
     const other = outputDims(r.specs);
