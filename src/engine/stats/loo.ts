@@ -58,19 +58,10 @@ export function relativeEff(likelihood: Float64Array, chains: number): number {
 
 /**
  * loo 2.5.1's mcse_elpd for one observation: the spread of log(z) over a normal grid around
- * exp(elpd), z's sd from the weights and the likelihood's deviations from exp(elpd). The likelihood
- * comes as exp(ll - shift), the weights normalized.
+ * exp(elpd), z's variance Σ w²(likelihood - exp(elpd))² (normalized weights) given.
  */
-function mcseElpd(likelihood: Float64Array, shift: number, weights: Float64Array, elpd: number, rEff: number): number {
-  const draws = likelihood.length;
+function mcseElpd(variance: number, elpd: number, rEff: number): number {
   const epd = Math.exp(elpd);
-  const scale = Math.exp(shift);
-  let variance = 0;
-  for (let s = 0; s < draws; s++) {
-    const w = weights[s];
-    const d = likelihood[s] * scale - epd;
-    variance += w * w * d * d;
-  }
   const sd = Math.sqrt(variance);
   const logs = scratch.logs;
   let n = 0;
@@ -91,9 +82,11 @@ export interface LooWeights {
   likelihoodSum: number;
   rEff: number;
   k: number;
-  /** Σ w² and Σ w·likelihood. */
+  /** Σ w², and elpd_loo: llMax + log Σ w·likelihood. */
   squares: number;
-  weighted: number;
+  elpd: number;
+  /** Σ w²·(likelihood·exp(llMax) − exp(elpd))², for loo's MCSE of elpd. */
+  spread: number;
 }
 
 /**
@@ -134,28 +127,36 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   // instead of an exp, unless its likelihood underflowed (a range of log-likelihoods over ~700).
   const scale = Math.exp(llMin - llMax);
   let wSum = 0;
+  let weighted = 0;
   for (let s = 0; s < draws; s++) {
     const l = likelihood[s];
     const w = l > 1e-300 && scale > 0 ? scale / l : Math.exp(shifted[s]);
     weights[s] = w;
     wSum += w;
+    weighted += w * l;
   }
   const { order, smoothed, tailLogWeights } = scratch.psis;
   for (let r = 0; r < smoothed; r++) {
+    const s = order[r];
     const w = Math.exp(tailLogWeights[r]);
-    wSum += w - weights[order[r]];
-    weights[order[r]] = w;
+    wSum += w - weights[s];
+    weighted += (w - weights[s]) * likelihood[s];
+    weights[s] = w;
   }
   const inverse = 1 / wSum;
+  const elpd = llMax + Math.log(weighted * inverse);
+  // The likelihood relative to exp(llMax), and exp(elpd) so too: the spread is exp(2 llMax) times this one's.
+  const epd = weighted * inverse;
   let squares = 0;
-  let weighted = 0;
+  let spread = 0;
   for (let s = 0; s < draws; s++) {
     const w = weights[s] * inverse;
     weights[s] = w;
     squares += w * w;
-    weighted += w * likelihood[s];
+    const d = w * (likelihood[s] - epd);
+    spread += d * d;
   }
-  return { weights, likelihood, llMax, likelihoodSum, rEff, k, squares, weighted };
+  return { weights, likelihood, llMax, likelihoodSum, rEff, k, squares, elpd, spread: spread * Math.exp(2 * llMax) };
 }
 
 /**
@@ -169,11 +170,10 @@ export function looObservation(ll: Float64Array, chains: number, rEffMode: REffM
     out.fill(NaN, at, at + WIDTH);
     return;
   }
-  const { weights, likelihood, llMax, likelihoodSum, rEff, k, squares, weighted } = smoothed;
-  const elpd = llMax + Math.log(weighted);
+  const { llMax, likelihoodSum, rEff, k, squares, elpd, spread } = smoothed;
   const lpd = llMax + Math.log(likelihoodSum) - Math.log(ll.length);
   out[at] = elpd;
-  out[at + 1] = mcseElpd(likelihood, llMax, weights, elpd, rEff);
+  out[at + 1] = mcseElpd(spread, elpd, rEff);
   out[at + 2] = lpd - elpd;
   out[at + 3] = -2 * elpd;
   out[at + 4] = k;
