@@ -1,5 +1,5 @@
 import { SpecError } from "./errors.ts";
-import { parseSpec, splitQuery, type Spec, type Token } from "./spec.ts";
+import { parseSpec, Scanner, splitQuery, type Spec, type Token } from "./spec.ts";
 import { nearestName } from "./suggest.ts";
 
 // Derived quantities in a query: `name = expression` over specs and numbers, with arithmetic,
@@ -77,27 +77,12 @@ export function isExpression(query: string, start: number, end: number): boolean
 const IDENTIFIER_START = /[\p{L}_]/u;
 const IDENTIFIER_CHAR = /[\p{L}\p{N}_.]/u;
 
-class ExpressionParser {
-  pos: number;
-  constructor(
-    readonly text: string,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  skipSpace(): void {
-    while (this.pos < this.end && /\s/.test(this.text[this.pos])) this.pos++;
-  }
-
-  peek(length = 1): string {
+/** The spec grammar's scanner, with the expression grammar on it (precedence climbing, lowest first). */
+class ExpressionParser extends Scanner {
+  /** The next `length` characters after any space. */
+  ahead(length = 1): string {
     this.skipSpace();
     return this.text.slice(this.pos, Math.min(this.end, this.pos + length));
-  }
-
-  fail(message: string, start = this.pos, end = Math.min(this.end, start + 1)): never {
-    throw new SpecError("syntax", message, start, Math.max(end, start));
   }
 
   here(): string {
@@ -116,7 +101,7 @@ class ExpressionParser {
 
   /** Take `op` if it comes next (and is not the start of a longer operator in `longer`). */
   take(op: string, longer: readonly string[] = []): boolean {
-    if (this.peek(op.length) !== op) return false;
+    if (this.ahead(op.length) !== op) return false;
     if (longer.some((l) => this.text.startsWith(l, this.pos))) return false;
     this.pos += op.length;
     return true;
@@ -204,7 +189,7 @@ class ExpressionParser {
     if (c === ")") this.fail(`an unmatched ')' at position ${start + 1}: remove it or add '(' before it`);
     const name = this.identifier();
     if (!name) this.fail(`expected a number, a spec or '(' but found ${this.here()}`);
-    if (this.peek() === "(") return this.call(name);
+    if (this.ahead() === "(") return this.call(name);
     return this.operand(name);
   }
 
@@ -234,7 +219,7 @@ class ExpressionParser {
     const open = this.pos;
     this.pos++;
     const args: Expr[] = [];
-    if (this.peek() !== ")") {
+    if (this.ahead() !== ")") {
       do args.push(this.or());
       while (this.take(","));
     }
@@ -291,7 +276,7 @@ export function parseDerived(query: string, start: number, end: number): Derived
   const maybeName = p.identifier();
   if (maybeName && p.take("=", ["=="])) name = maybeName;
   else p.pos = save;
-  if (name && p.peek() === "") p.fail(`'${name.text} =' has no expression after it: write one, e.g. ${name.text} = exp(sigma)`, name.start, p.end);
+  if (name && p.ahead() === "") p.fail(`'${name.text} =' has no expression after it: write one, e.g. ${name.text} = exp(sigma)`, name.start, p.end);
   const expr = p.or();
   p.skipSpace();
   if (p.pos < p.end) {

@@ -34,7 +34,7 @@ export const NAME_CHAR = /[^\s[\],/]/;
 export const DIM_CHAR = /[^\s[\],/=|]/;
 
 /** Cursor over the query text; every error it raises carries the position it stopped at. */
-class Scanner {
+export class Scanner {
   pos: number;
   constructor(
     readonly text: string,
