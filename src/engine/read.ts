@@ -4,6 +4,7 @@ import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import type { RemoteChunks } from "./store/types.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
+import { checkDecodedLength } from "./validate.ts";
 import { mapLimit } from "./limit.ts";
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -152,6 +153,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
       }
     }
     const chunk = await array.getChunk(coords, { signal });
+    checkDecodedLength(array.path, coords, (chunk.data as ArrayLike<unknown>).length, chunk.shape);
     progress?.chunkRead(array, 0);
     return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
   } catch (cause) {

@@ -3,6 +3,7 @@ import { SERVER_REACH_HINT, StoreError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
+import { checkArrayShape, checkDimensionNames, checkDimensionSize } from "./validate.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
 import { remoteChunksOf, type RemoteChunks, type TraceStore } from "./store/types.ts";
 
@@ -96,13 +97,18 @@ function dtypeName(array: ZarrArray): string {
   return dt;
 }
 
-function dimensionNames(array: ZarrArray): string[] {
-  const v3 = array.dimensionNames;
-  const v2 = array.attrs?._ARRAY_DIMENSIONS;
-  const names = v3 ?? (Array.isArray(v2) ? (v2 as string[]) : undefined);
-  if (names && names.length === array.shape.length && names.every((n) => typeof n === "string" && n !== "")) return names;
-  // Arrays without dimension names get xarray's fallback names, so every axis can still be spread.
-  return array.shape.map((_, k) => `dim_${k}`);
+/**
+ * An array's dimension names: v3's `dimension_names` (an unnamed axis, null, gets xarray's
+ * fallback name) or v2's `_ARRAY_DIMENSIONS`; without either, xarray's fallback names, so every
+ * axis can still be spread. Names that do not fit the array are refused (checkDimensionNames).
+ */
+function dimensionNames(path: string, array: ZarrArray, format: 2 | 3): string[] {
+  const fallback = (k: number) => `dim_${k}`;
+  const key = format === 3 ? "dimension_names" : "_ARRAY_DIMENSIONS";
+  // zarrita gives v2's attribute as dimensionNames too.
+  const names = array.dimensionNames ?? array.attrs?._ARRAY_DIMENSIONS;
+  const named = Array.isArray(names) ? names.map((n, k) => (n === null && format === 3 ? fallback(k) : n)) : names;
+  return checkDimensionNames(path, named, array.shape.length, key) ?? array.shape.map((_, k) => fallback(k));
 }
 
 /** The store's top-level metadata document, if it has one; a StoreError when it cannot be read. */
@@ -117,12 +123,21 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
     );
   }
   if (bytes === undefined) return false;
+  let document: unknown;
   try {
-    JSON.parse(new TextDecoder().decode(bytes));
+    document = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new StoreError(
       `${store.label} has a ${key} that is not JSON, so it is not Zarr metadata (a web server may have answered with a page instead): ` +
         "check that the address points at the Zarr folder itself.",
+      store.label,
+    );
+  }
+  if (key === "zarr.json" && (document as { node_type?: unknown } | null)?.node_type !== "group") {
+    const kind = (document as { node_type?: unknown } | null)?.node_type;
+    throw new StoreError(
+      `${store.label} has a zarr.json at its top that describes ${kind === "array" ? "an array" : `a node of type ${JSON.stringify(kind)}`}, not a group: ` +
+        "an ArviZ trace is a group of groups. Open the folder that holds the groups (posterior, sample_stats, ...).",
       store.label,
     );
   }
@@ -216,16 +231,21 @@ async function describeGroup(
   const coordArrays = new Map<string, ZarrArray>();
   const dataArrays: { child: string; array: ZarrArray; dims: string[] }[] = [];
   for (const { child, array } of opened) {
-    const dims = dimensionNames(array);
+    const path = `${name}/${child}`;
+    checkArrayShape(path, array.shape, array.chunks);
+    const dims = dimensionNames(path, array, format);
     if (dims.length === 1 && dims[0] === child) coordArrays.set(child, array);
     else dataArrays.push({ child, array, dims });
     arrays.set(`${name}/${child}`, array);
   }
 
   const declared = sampleDimsOf(attrs);
-  const sizes = new Map<string, number>();
-  for (const { array, dims } of dataArrays) dims.forEach((d, k) => sizes.set(d, array.shape[k]));
-  for (const [d, array] of coordArrays) if (!sizes.has(d)) sizes.set(d, array.shape[0]);
+  // Each dimension's length as every array having it gives it; they must agree.
+  const lengths = new Map<string, { path: string; size: number }[]>();
+  const add = (dim: string, path: string, size: number) => lengths.set(dim, [...(lengths.get(dim) ?? []), { path, size }]);
+  for (const { child, array, dims } of dataArrays) dims.forEach((d, k) => add(d, `${name}/${child}`, array.shape[k]));
+  for (const [d, array] of coordArrays) add(d, `${name}/${d}`, array.shape[0]);
+  const sizes = new Map([...lengths].map(([dim, seen]) => [dim, checkDimensionSize(name, dim, seen)]));
 
   const variables: VariableInfo[] = dataArrays.map(({ child, array, dims }) => ({
     group: name,

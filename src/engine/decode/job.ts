@@ -1,6 +1,7 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
 import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
+import { checkDecodedLength } from "../validate.ts";
 import { registerBloscCodec } from "./blosc-codec.ts";
 import { ownsBuffer } from "./spare-buffers.ts";
 
@@ -68,6 +69,7 @@ export class ChunkDecoder {
     slot.bytes = job.bytes;
     try {
       const chunk = await (await array).getChunk(job.coords);
+      checkDecodedLength(job.where, job.coords, (chunk.data as ArrayLike<unknown>).length, chunk.shape);
       return { values: toColumnData(chunk.data, job.where, job.asBool), stride: chunk.stride };
     } finally {
       slot.bytes = undefined;

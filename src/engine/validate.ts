@@ -1,0 +1,82 @@
+import { StoreError } from "./errors.ts";
+
+// Checks of a store's metadata made when it is opened, before anything is planned or allocated:
+// a shape, chunk shape or dimension that no real trace has is refused by name, where reading on
+// would crash, hang, or give numbers that are not in the store.
+
+/** Positions a dimension may have: its labels are held in memory (a larger one is refused when the trace is opened). */
+export const MAX_LABELS = 10_000_000;
+/** Chunks an array may be stored in: planning walks its chunk grid. */
+export const MAX_CHUNKS = 100_000;
+
+const shown = (values: readonly unknown[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+const isCount = (n: unknown, least: number) => typeof n === "number" && Number.isInteger(n) && n >= least;
+
+/**
+ * An array's shape and chunk shape: whole numbers (a shape's ≥ 0, a chunk's ≥ 1), one per axis, a
+ * grid of at most MAX_CHUNKS chunks. `path` names the array in messages.
+ */
+export function checkArrayShape(path: string, shape: readonly unknown[], chunks: readonly unknown[]): void {
+  if (!shape.every((n) => isCount(n, 0))) {
+    throw new StoreError(`${path} has the shape ${shown(shape)}: each length must be a whole number, 0 or more. Its metadata is damaged; write the trace again.`, path);
+  }
+  if (chunks.length !== shape.length || !chunks.every((n) => isCount(n, 1))) {
+    throw new StoreError(
+      `${path} has the chunk shape ${shown(chunks)} for its shape ${shown(shape)}: it needs one whole number, 1 or more, per axis. Its metadata is damaged; write the trace again.`,
+      path,
+    );
+  }
+  const grid = (shape as number[]).reduce((n, length, k) => n * Math.ceil(length / (chunks[k] as number)), 1);
+  if (grid > MAX_CHUNKS) {
+    throw new StoreError(
+      `${path} is stored in ${grid.toLocaleString("en-US")} chunks of ${shown(chunks)}, more than drawscope reads (${MAX_CHUNKS.toLocaleString("en-US")}): ` +
+        "store it in larger chunks (e.g. xarray's .chunk() before to_zarr).",
+      path,
+    );
+  }
+}
+
+/** The names an array gives its dimensions (v3 `dimension_names`, v2 `_ARRAY_DIMENSIONS`): one non-empty text per axis. */
+export function checkDimensionNames(path: string, names: unknown, rank: number, key: string): string[] | undefined {
+  if (names === undefined || names === null) return undefined;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === "string" && n !== "")) {
+    throw new StoreError(`${path} has ${key} ${JSON.stringify(names)}: it must list one dimension name (a non-empty text) per axis.`, path);
+  }
+  if (names.length !== rank) {
+    throw new StoreError(`${path} names ${names.length} dimension${names.length === 1 ? "" : "s"} (${names.join(", ")}) in ${key}, but it has ${rank} ax${rank === 1 ? "is" : "es"}: its metadata is damaged.`, path);
+  }
+  return names as string[];
+}
+
+/** A dimension of `group`: every array that has it gives it the same length, its coordinate included, within MAX_LABELS. */
+export function checkDimensionSize(group: string, dim: string, sizes: readonly { path: string; size: number }[]): number {
+  const [first] = sizes;
+  const other = sizes.find((s) => s.size !== first.size);
+  if (other) {
+    throw new StoreError(
+      `dimension ${dim} of ${group} has ${first.size.toLocaleString("en-US")} positions in ${first.path} but ${other.size.toLocaleString("en-US")} in ${other.path}: ` +
+        "the arrays of a group must agree on their dimensions' lengths (a coordinate as long as its dimension).",
+      other.path,
+    );
+  }
+  if (first.size > MAX_LABELS) {
+    throw new StoreError(
+      `dimension ${dim} of ${group} has ${first.size.toLocaleString("en-US")} positions, more than drawscope labels (${MAX_LABELS.toLocaleString("en-US")}).`,
+      first.path,
+    );
+  }
+  return first.size;
+}
+
+/** A decoded chunk: exactly the values its shape holds, else the store is damaged (a truncated chunk, a header that lies). */
+export function checkDecodedLength(where: string, coords: readonly number[], length: number, shape: readonly number[]): void {
+  const expected = shape.reduce((a, b) => a * b, 1);
+  if (length !== expected) {
+    const path = where.replace(/^\//, "");
+    throw new StoreError(
+      `chunk ${coords.join(".")} of ${path} decodes to ${length.toLocaleString("en-US")} value${length === 1 ? "" : "s"} where its shape ${shown(shape)} holds ${expected.toLocaleString("en-US")}: ` +
+        "the chunk is truncated or its header is wrong. The store is damaged; write or copy it again.",
+      path,
+    );
+  }
+}

@@ -1,0 +1,129 @@
+// A catalogue of malformed stores, each a few small files, with the error a user must get for it:
+// its metadata refused when the trace is opened, its damaged chunks when they are read. The tests
+// (hostile.test.ts) write each into a temporary folder and run it through the engine and the CLI;
+// `npx tsx tests/hostile-catalogue.ts DIR` writes them all into DIR, to try by hand or in the app.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { asBytes, dims, sampleCoordinates, zarray } from "./memory-store.ts";
+
+type Files = Record<string, Uint8Array | Record<string, unknown>>;
+
+export interface HostileCase {
+  name: string;
+  /** What is wrong, in a few words. */
+  what: string;
+  files: Files;
+  /** The query the case is read with. */
+  query: string;
+  /** The error the user gets (the CLI's message after `error: `). */
+  error: RegExp;
+}
+
+const v2Trace = (extra: Files): Files => ({ ".zgroup": { zarr_format: 2 }, "posterior/.zgroup": { zarr_format: 2 }, ...sampleCoordinates("posterior", 1, 2), ...extra });
+
+/** posterior/x as a v2 array of `shape` and `chunks` with dimension names, and its chunks' raw float64 bytes. */
+const v2Array = (shape: unknown[], chunks: unknown[], names: unknown = ["chain", "draw"], chunkFiles: Files = {}): Files => ({
+  "posterior/x/.zarray": zarray("<f8", shape as number[], chunks as number[]),
+  "posterior/x/.zattrs": { _ARRAY_DIMENSIONS: names },
+  ...chunkFiles,
+});
+
+const good = { "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) };
+
+const v3Group = { zarr_format: 3, node_type: "group", attributes: {} };
+/** A v3 trace whose posterior holds x (metadata `x`); no consolidated metadata, so nodes are found by listing. */
+const v3Trace = (x: Record<string, unknown>, chunk?: Uint8Array): Files => ({
+  "zarr.json": v3Group,
+  "posterior/zarr.json": v3Group,
+  "posterior/x/zarr.json": {
+    zarr_format: 3,
+    node_type: "array",
+    data_type: "float64",
+    chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+    fill_value: 0,
+    codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+    dimension_names: ["chain", "draw"],
+    ...x,
+  },
+  ...(chunk ? { "posterior/x/c/0/0": chunk } : {}),
+});
+const grid = (chunkShape: unknown[]) => ({ chunk_grid: { name: "regular", configuration: { chunk_shape: chunkShape } } });
+
+export const CATALOGUE: HostileCase[] = [
+  // Memory bombs: shapes and dimensions nothing could hold, refused before anything is allocated.
+  { name: "dim-of-1e12", what: "a dimension of 10^12 positions in one chunk", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1e12], ["chain", "draw", "big"])), query: "x", error: /^dimension big of posterior has 1,000,000,000,000 positions, more than drawscope labels \(10,000,000\)\.$/ },
+  { name: "grid-of-1e9", what: "10^12 values in 10^9 chunks", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1000], ["chain", "draw", "big"])), query: "x", error: /^posterior\/x is stored in 1,000,000,000 chunks of \[1, 2, 1000\], more than drawscope reads \(100,000\): store it in larger chunks/ },
+  { name: "grid-of-1e6", what: "a million chunks of one value each", files: v2Trace(v2Array([1, 2, 500_000], [1, 1, 1], ["chain", "draw", "obs"])), query: "x", error: /^posterior\/x is stored in 1,000,000 chunks of \[1, 1, 1\]/ },
+  { name: "chunk-zero", what: "a chunk length of 0", files: v2Trace(v2Array([1, 2], [1, 0])), query: "x", error: /^posterior\/x has the chunk shape \[1, 0\] for its shape \[1, 2\]: it needs one whole number, 1 or more, per axis/ },
+  { name: "chunk-negative", what: "a negative chunk length", files: v2Trace(v2Array([1, 2], [1, -2])), query: "x", error: /^posterior\/x has the chunk shape \[1, -2\]/ },
+  { name: "chunk-fractional", what: "a chunk length of 1.5", files: v2Trace(v2Array([1, 2], [1, 1.5])), query: "x", error: /^posterior\/x has the chunk shape \[1, 1\.5\]/ },
+  { name: "chunk-rank", what: "fewer chunk lengths than axes", files: v2Trace(v2Array([1, 2], [1])), query: "x", error: /^posterior\/x has the chunk shape \[1\] for its shape \[1, 2\]/ },
+  // Shapes that are not shapes: refused, not read as something else.
+  { name: "shape-negative", what: "a negative length", files: v2Trace(v2Array([1, -2], [1, 2])), query: "x", error: /^posterior\/x has the shape \[1, -2\]: each length must be a whole number, 0 or more/ },
+  { name: "shape-string", what: "a length written as text", files: v2Trace(v2Array([1, "2"], [1, 2])), query: "x", error: /^posterior\/x has the shape \[1, "2"\]/ },
+  { name: "shape-fractional", what: "a length of 2.5", files: v2Trace(v2Array([1, 2.5], [1, 2])), query: "x", error: /^posterior\/x has the shape \[1, 2\.5\]/ },
+  { name: "shape-null", what: "a length of null", files: v2Trace(v2Array([1, null], [1, 2])), query: "x", error: /^posterior\/x has the shape \[1, null\]/ },
+  { name: "v3-shape-negative", what: "a Zarr v3 array of negative length", files: v3Trace({ shape: [1, -2], ...grid([1, 2]) }), query: "x", error: /^posterior\/x has the shape \[1, -2\]: each length must be a whole number/ },
+  { name: "v3-chunk-zero", what: "a Zarr v3 chunk length of 0", files: v3Trace({ shape: [1, 2], ...grid([1, 0]) }), query: "x", error: /^posterior\/x has the chunk shape \[1, 0\]/ },
+  // Dimension names that do not fit the array.
+  { name: "names-too-many", what: "three dimension names for two axes", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw", "extra"], good)), query: "x", error: /^posterior\/x names 3 dimensions \(chain, draw, extra\) in _ARRAY_DIMENSIONS, but it has 2 axes/ },
+  { name: "names-too-few", what: "one dimension name for two axes", files: v2Trace(v2Array([1, 2], [1, 2], ["chain"], good)), query: "x", error: /^posterior\/x names 1 dimension \(chain\) in _ARRAY_DIMENSIONS, but it has 2 axes/ },
+  { name: "names-empty", what: "an empty dimension name", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", ""], good)), query: "x", error: /^posterior\/x has _ARRAY_DIMENSIONS \["chain",""\]: it must list one dimension name/ },
+  { name: "names-numbers", what: "dimension names that are numbers", files: v2Trace(v2Array([1, 2], [1, 2], [0, 1], good)), query: "x", error: /^posterior\/x has _ARRAY_DIMENSIONS \[0,1\]/ },
+  { name: "names-not-a-list", what: "dimension names as one text", files: v2Trace(v2Array([1, 2], [1, 2], "chain,draw", good)), query: "x", error: /^posterior\/x has _ARRAY_DIMENSIONS "chain,draw"/ },
+  // Coordinates and variables that disagree on a dimension's length.
+  {
+    name: "coordinate-longer",
+    what: "a coordinate longer than its dimension",
+    files: v2Trace({ ...v2Array([1, 2], [1, 2], ["chain", "draw"], good), "posterior/draw/.zarray": zarray("<i8", [3], [3]), "posterior/draw/0": asBytes(BigInt64Array.of(0n, 1n, 2n)) }),
+    query: "x",
+    error: /^dimension draw of posterior has 2 positions in posterior\/x but 3 in posterior\/draw: the arrays of a group must agree/,
+  },
+  {
+    name: "coordinate-shorter",
+    what: "a coordinate shorter than its dimension",
+    files: v2Trace({ ...v2Array([1, 2], [1, 2], ["chain", "draw"], good), "posterior/draw/.zarray": zarray("<i8", [1], [1]), "posterior/draw/0": asBytes(BigInt64Array.of(0n)) }),
+    query: "x",
+    error: /^dimension draw of posterior has 2 positions in posterior\/x but 1 in posterior\/draw/,
+  },
+  {
+    name: "variables-disagree",
+    what: "two variables giving one dimension different lengths",
+    files: v2Trace({
+      ...v2Array([1, 2, 3], [1, 2, 3], ["chain", "draw", "obs"], { "posterior/x/0.0.0": asBytes(new Float64Array(6)) }),
+      "posterior/y/.zarray": zarray("<f8", [1, 2, 4], [1, 2, 4]),
+      "posterior/y/.zattrs": dims("chain", "draw", "obs"),
+    }),
+    query: "x",
+    error: /^dimension obs of posterior has 3 positions in posterior\/x but 4 in posterior\/y/,
+  },
+  // Nodes that are not what a trace is made of.
+  { name: "root-is-array", what: "a root zarr.json that describes an array", files: { "zarr.json": { zarr_format: 3, node_type: "array", shape: [2], data_type: "float64" } }, query: "x", error: /has a zarr\.json at its top that describes an array, not a group: an ArviZ trace is a group of groups/ },
+  { name: "root-unknown-node", what: "a root zarr.json of an unknown node type", files: { "zarr.json": { zarr_format: 3, node_type: "table" } }, query: "x", error: /has a zarr\.json at its top that describes a node of type "table", not a group/ },
+  { name: "root-not-json", what: "a root .zgroup that is not JSON", files: { ".zgroup": new TextEncoder().encode("<html>not found</html>") }, query: "x", error: /has a \.zgroup that is not JSON, so it is not Zarr metadata/ },
+  { name: "no-metadata", what: "a folder with no Zarr metadata", files: { "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) }, query: "x", error: /is not a Zarr store: no zarr\.json \(format 3\) or \.zgroup\/\.zmetadata \(format 2\) at its top/ },
+  { name: "dtype-complex", what: "a complex data type", files: v2Trace({ "posterior/x/.zarray": zarray("<c16", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw") }), query: "x", error: /^cannot open array posterior\/x in the store: Unsupported or unknown dtype: <c16/ },
+  // Damaged chunks: refused when read, never read as other numbers.
+  { name: "chunk-truncated", what: "an uncompressed chunk with half its bytes", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2: the chunk is truncated or its header is wrong/ },
+  { name: "chunk-too-long", what: "an uncompressed chunk with bytes to spare", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1, 2, 3)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 3 values where its shape \[1, 2\] holds 2/ },
+  { name: "chunk-empty", what: "an empty chunk file", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": new Uint8Array(0) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 0 values where its shape \[1, 2\] holds 2/ },
+  { name: "v3-chunk-truncated", what: "a Zarr v3 chunk with half its bytes", files: v3Trace({ shape: [1, 2], ...grid([1, 2]) }, asBytes(Float64Array.of(1))), query: "x", error: /chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2/ },
+];
+
+/** Write one case's files under `dir`; returns the store's path. */
+export function writeCase(dir: string, entry: HostileCase): string {
+  const root = join(dir, `${entry.name}.zarr`);
+  for (const [key, content] of Object.entries(entry.files)) {
+    const path = join(root, key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content instanceof Uint8Array ? content : JSON.stringify(content));
+  }
+  mkdirSync(root, { recursive: true });
+  return root;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = process.argv[2];
+  if (!dir) throw new Error("usage: npx tsx tests/hostile-catalogue.ts DIR");
+  for (const entry of CATALOGUE) process.stdout.write(`${writeCase(dir, entry)}\t${entry.what}\n`);
+}
