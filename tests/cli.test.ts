@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
+import { describeError } from "../src/cli/report.ts";
 import { toCsv } from "../src/engine/csv.ts";
 import { FIXTURES, expectSameRows, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
 
@@ -132,6 +133,23 @@ describe("draws CLI", () => {
     expect(draws(join(FIXTURES, "grouped_regression.zarr"), "sigma", "--format", "json").stderr).toMatch(
       /^error: --format must be csv or arrow, not 'json'/,
     );
+  });
+});
+
+describe("errors in the CLI", () => {
+  it("tells a bug from bad input: an internal error says so, its stack only with --debug", () => {
+    const bug = new TypeError("dataType.match is not a function");
+    const plain = describeError(bug, "sigma");
+    expect(plain).toBe(
+      "error: internal error in drawscope, not a problem with your input: dataType.match is not a function. Please report it with the command you ran.\n(run it again with --debug for the details)",
+    );
+    expect(describeError(bug, "sigma", true)).toMatch(/^error: internal error in drawscope[^\n]*\nTypeError: dataType\.match is not a function\n\s+at /);
+  });
+
+  it("takes --debug on any command", () => {
+    const run = draws(join(FIXTURES, "grouped_regression.zarr"), "sigmma", "--debug");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: no variable 'sigmma' in group 'posterior'/);
   });
 });
 
