@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { NETWORK_TIMEOUTS } from "../engine/store/timed-fetch.ts";
 import { UsageError } from "./args.ts";
 import { describeError } from "./report.ts";
 
@@ -8,8 +9,9 @@ export async function write(stream: Writable, chunk: string | Uint8Array): Promi
 
 /**
  * Run a command: --help prints its usage; an error is printed (with the query, for spec errors)
- * and exits 2, followed by the usage when the command line itself was wrong. --debug (any
- * command) adds the stack of an internal error.
+ * and exits 2, followed by the usage when the command line itself was wrong. Any command takes
+ * --debug (the stack of an internal error) and --timeout SECONDS (how long a server may take to
+ * answer, or to send more of an answer; 30 s unless given).
  */
 export async function runCommand(usage: string, command: (argv: readonly string[], setQuery: (query: string) => void) => Promise<void>): Promise<void> {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -18,7 +20,18 @@ export async function runCommand(usage: string, command: (argv: readonly string[
     throw error;
   });
   const debug = process.argv.includes("--debug");
-  const argv = process.argv.slice(2).filter((a) => a !== "--debug");
+  let argv = process.argv.slice(2).filter((a) => a !== "--debug");
+  const timeout = argv.indexOf("--timeout");
+  if (timeout >= 0) {
+    const seconds = Number(argv[timeout + 1]);
+    if (!(seconds > 0)) {
+      process.stderr.write(`error: --timeout takes the seconds a server may take to answer or to send more, e.g. --timeout 60\n`);
+      process.exitCode = 2;
+      return;
+    }
+    NETWORK_TIMEOUTS.connectMs = NETWORK_TIMEOUTS.idleMs = seconds * 1000;
+    argv = [...argv.slice(0, timeout), ...argv.slice(timeout + 2)];
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${usage}\n`);
     return;

@@ -117,6 +117,8 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
   try {
     bytes = await store.store.get(`/${key}` as zarr.AbsolutePath);
   } catch (error) {
+    // A server that stopped answering is told as itself (timed-fetch.ts).
+    if (error instanceof StoreError) throw error;
     throw new StoreError(
       `cannot read ${key} of ${store.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`,
       store.label,
@@ -182,6 +184,7 @@ async function orAbsent<T>(open: Promise<T>, kind: "array" | "group", path: stri
     return await open;
   } catch (error) {
     if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
+    if (error instanceof StoreError) throw error;
     throw new StoreError(`cannot open ${kind} ${path} in the store: ${(error as Error).message}`, path);
   }
 }

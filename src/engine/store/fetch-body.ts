@@ -2,6 +2,7 @@ import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarri
 import FetchStore from "@zarrita/storage/fetch";
 import { ownedView, takeBuffer } from "../decode/spare-buffers.ts";
 import { isMetadataKey } from "./cached.ts";
+import { timedFetch } from "./timed-fetch.ts";
 
 /**
  * A response's body as bytes. When the server gives its length, the body is read straight into a
@@ -12,7 +13,7 @@ import { isMetadataKey } from "./cached.ts";
  * length (a compressed transfer whose encoding a cross-origin response hides) is read to its end
  * all the same.
  */
-export async function bodyBytes(response: Response): Promise<Uint8Array> {
+export async function bodyBytes(response: Response, alive: () => void = () => undefined): Promise<Uint8Array> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
   const body = response.body;
   let reader: ReadableStreamBYOBReader | undefined;
@@ -27,6 +28,7 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
   while (at < length) {
     const { done, value } = await reader.read(new Uint8Array(buffer, at, length - at));
     if (done || !value) break;
+    alive();
     buffer = value.buffer as ArrayBuffer;
     at += value.byteLength;
   }
@@ -35,6 +37,7 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
   for (;;) {
     const { done, value } = await reader.read(new Uint8Array(1 << 16));
     if (done || !value) break;
+    alive();
     rest.push(value);
   }
   if (!rest.length) return ownedView(buffer, length);
@@ -50,16 +53,20 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
 
 /** The bytes at an address, as a Zarr folder's keys are read: undefined when there is none (404), an error for any other failure. */
 export async function fetchBytes(url: URL | string, init: RequestInit): Promise<Uint8Array | undefined> {
-  const response = await fetch(url, init);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
+  const { response, alive, done } = await timedFetch(url, init, `cannot read ${url}`);
+  try {
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.status !== 200 && response.status !== 206) {
+      await response.body?.cancel();
+      throw new Error(`Unexpected response status ${response.status} ${response.statusText}`);
+    }
+    return await bodyBytes(response, alive);
+  } finally {
+    done();
   }
-  if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel();
-    throw new Error(`Unexpected response status ${response.status} ${response.statusText}`);
-  }
-  return bodyBytes(response);
 }
 
 /**

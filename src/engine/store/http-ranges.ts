@@ -1,6 +1,7 @@
 import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { megabytes } from "../units.ts";
-import { BULK_FETCH } from "./fetch-body.ts";
+import { BULK_FETCH, bodyBytes } from "./fetch-body.ts";
+import { timedFetch, type TimedResponse } from "./timed-fetch.ts";
 import type { ZipReader } from "./zip.ts";
 
 /**
@@ -52,16 +53,18 @@ export class HttpRangeReader implements ZipReader {
   async getLength(): Promise<number> {
     if (this.#length !== undefined) return this.#length;
     const head = await this.#fetch({ method: "HEAD" }, "the size");
-    this.#length = byteCount(head.headers.get("content-length"));
+    head.done();
+    this.#length = byteCount(head.response.headers.get("content-length"));
     if (this.#length !== undefined) return this.#length;
     // No size in the answer to HEAD (a chunked or compressed answer): a one-byte range tells it.
     const probe = await this.#fetch({ headers: { Range: "bytes=0-0" } }, "the size");
-    if (probe.status === 200) {
+    if (probe.response.status === 200) {
       this.#whole = this.#readWhole(probe, 1);
       return (await this.#whole).byteLength;
     }
-    await probe.body?.cancel();
-    this.#length = byteCount(/\/(\d+)$/.exec(probe.headers.get("content-range") ?? "")?.[1]);
+    probe.done();
+    await probe.response.body?.cancel();
+    this.#length = byteCount(/\/(\d+)$/.exec(probe.response.headers.get("content-range") ?? "")?.[1]);
     if (this.#length !== undefined) return this.#length;
     // Content-Range hidden from this page (another site that does not expose it): only whole.
     this.#whole = this.#readWhole(await this.#fetch(BULK_FETCH, "the whole file"), undefined);
@@ -71,13 +74,21 @@ export class HttpRangeReader implements ZipReader {
   async read(offset: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#whole) return this.#slice(await this.#whole, offset, size);
     if (size === 0) return new Uint8Array(0);
-    const response = await this.#fetch({ ...BULK_FETCH, headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
+    const timed = await this.#fetch({ ...BULK_FETCH, headers: { Range: `bytes=${offset}-${offset + size - 1}` } }, `bytes ${offset}–${offset + size - 1}`);
+    const { response } = timed;
     if (response.status === 200) {
-      if (this.#whole) await response.body?.cancel();
-      else this.#whole = this.#readWhole(response, size);
+      if (this.#whole) {
+        timed.done();
+        await response.body?.cancel();
+      } else this.#whole = this.#readWhole(timed, size);
       return this.#slice(await this.#whole, offset, size);
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await bodyBytes(response, timed.alive));
+    } finally {
+      timed.done();
+    }
     if (response.status !== 206 || bytes.byteLength !== size) {
       throw this.#unreliable(`answered a request for ${size} bytes at offset ${offset} with ${bytes.byteLength} bytes (HTTP ${response.status})`);
     }
@@ -99,7 +110,15 @@ export class HttpRangeReader implements ZipReader {
   }
 
   /** The whole file from an answer that carries all of it; refused above WHOLE_DOWNLOAD_LIMIT. */
-  async #readWhole(response: Response, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
+  async #readWhole(timed: TimedResponse, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
+    try {
+      return await this.#readWholeBody(timed, askedFor);
+    } finally {
+      timed.done();
+    }
+  }
+
+  async #readWholeBody({ response, alive }: TimedResponse, askedFor: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
     const size = byteCount(response.headers.get("content-length")) ?? this.#length;
     if (size !== undefined && size > WHOLE_DOWNLOAD_LIMIT) {
       await response.body?.cancel();
@@ -110,12 +129,15 @@ export class HttpRangeReader implements ZipReader {
     const reader = response.body!.getReader();
     const next = () =>
       reader.read().catch((error: unknown) => {
+        // A stall is told as itself (timedFetch's error).
+        if (error instanceof StoreError) throw error;
         throw new StoreError(
           `cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`,
           this.label,
         );
       });
     for (let part = await next(); !part.done; part = await next()) {
+      alive();
       received += part.value.byteLength;
       if (received > WHOLE_DOWNLOAD_LIMIT) {
         await reader.cancel();
@@ -150,14 +172,17 @@ export class HttpRangeReader implements ZipReader {
     );
   }
 
-  async #fetch(init: RequestInit, what: string): Promise<Response> {
-    let response: Response;
+  async #fetch(init: RequestInit, what: string): Promise<TimedResponse> {
+    let timed: TimedResponse;
     try {
-      response = await fetch(this.url, init);
+      timed = await timedFetch(this.url, init, `cannot read ${what} of ${this.label}`);
     } catch (error) {
+      if (error instanceof StoreError) throw error;
       throw new StoreError(`cannot read ${what} of ${this.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, this.label);
     }
+    const { response } = timed;
     if (!response.ok) {
+      timed.done();
       await response.body?.cancel();
       // HTTP/2 answers carry no status text.
       const status = [response.status, response.statusText].filter(Boolean).join(" ");
@@ -167,6 +192,6 @@ export class HttpRangeReader implements ZipReader {
         this.label,
       );
     }
-    return response;
+    return timed;
   }
 }

@@ -6,6 +6,7 @@ import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
 import { BULK_FETCH, FolderFetchStore } from "./fetch-body.ts";
 import { HttpRangeReader } from "./http-ranges.ts";
+import { timedFetch, type TimedResponse } from "./timed-fetch.ts";
 import type { TraceStore } from "./types.ts";
 import { openZip } from "./zip.ts";
 
@@ -16,14 +17,17 @@ export interface UrlOptions extends CmdStanOptions {
 
 /** A CmdStan CSV file (one chain) served over HTTP(S), read as it downloads. */
 async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Promise<TraceStore> {
-  let response: Response;
+  let timed: TimedResponse;
   try {
-    response = await fetch(url, { ...BULK_FETCH, signal: options.signal });
+    timed = await timedFetch(url, { ...BULK_FETCH, signal: options.signal }, `cannot read ${label}`);
   } catch (error) {
     options.signal?.throwIfAborted();
+    if (error instanceof StoreError) throw error;
     throw new StoreError(`cannot read ${label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, label);
   }
+  const { response } = timed;
   if (!response.ok || !response.body) {
+    timed.done();
     await response.body?.cancel();
     const status = [response.status, response.statusText].filter(Boolean).join(" ");
     throw new StoreError(`cannot read ${label}: the server answered HTTP ${status}${response.status === 404 ? " (no file at that address)" : ""}.`, label);
@@ -36,11 +40,18 @@ async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Pro
     try {
       for await (const chunk of streamChunks(body)) {
         received += chunk.length;
+        // The wait for the server stops while the chunk is parsed, and starts again after.
+        timed.done();
         yield chunk;
+        timed.alive();
       }
     } catch (error) {
       options.signal?.throwIfAborted();
+      // A stall is told as itself (timedFetch's error).
+      if (error instanceof StoreError) throw error;
       throw new StoreError(`the download of ${label} broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, label);
+    } finally {
+      timed.done();
     }
   }
   return openCmdStan([{ name, size: Number.isSafeInteger(length) ? length : undefined, chunks: download }], label, options);
