@@ -49,6 +49,30 @@ const v3Trace = (x: Record<string, unknown>, chunk?: Uint8Array): Files => ({
 });
 const grid = (chunkShape: unknown[]) => ({ chunk_grid: { name: "regular", configuration: { chunk_shape: chunkShape } } });
 
+/** A Blosc frame header (LZ4, byte shuffle, 8-byte items) that says it holds `nbytes`, with a few bytes after. */
+function bloscClaiming(nbytes: number): Uint8Array {
+  const frame = new Uint8Array(32);
+  const view = new DataView(frame.buffer);
+  frame.set([2, 1, 0x01 | (1 << 5), 8]);
+  view.setUint32(4, nbytes, true);
+  view.setUint32(8, 1 << 16, true);
+  view.setUint32(12, 32, true);
+  return frame;
+}
+
+/** A zstd frame header (single segment, 8-byte content size) that says it holds `size` bytes, with a few bytes after. */
+function zstdClaiming(size: number): Uint8Array {
+  const frame = new Uint8Array(24);
+  const view = new DataView(frame.buffer);
+  view.setUint32(0, 0xfd2fb528, true);
+  frame[4] = 0xe0;
+  view.setUint32(5, size % 2 ** 32, true);
+  view.setUint32(9, Math.floor(size / 2 ** 32), true);
+  return frame;
+}
+
+const bloscArray = { zarr_format: 2, shape: [1, 2], chunks: [1, 2], dtype: "<f8", compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }, filters: null, fill_value: null, order: "C" };
+
 export const CATALOGUE: HostileCase[] = [
   // Memory bombs: shapes and dimensions nothing could hold, refused before anything is allocated.
   { name: "dim-of-1e12", what: "a dimension of 10^12 positions in one chunk", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1e12], ["chain", "draw", "big"])), query: "x", error: /^dimension big of posterior has 1,000,000,000,000 positions, more than drawscope labels \(10,000,000\)\.$/ },
@@ -107,6 +131,9 @@ export const CATALOGUE: HostileCase[] = [
   { name: "chunk-truncated", what: "an uncompressed chunk with half its bytes", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2: the chunk is truncated or its header is wrong/ },
   { name: "chunk-too-long", what: "an uncompressed chunk with bytes to spare", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1, 2, 3)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 3 values where its shape \[1, 2\] holds 2/ },
   { name: "chunk-empty", what: "an empty chunk file", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": new Uint8Array(0) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 0 values where its shape \[1, 2\] holds 2/ },
+  // Decompression bombs: a few bytes that say they inflate to gigabytes, refused before inflating.
+  { name: "blosc-bomb", what: "a Blosc chunk of 32 bytes that says it holds 2 GB", files: v2Trace({ "posterior/x/.zarray": bloscArray, "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": bloscClaiming(2 ** 31) }), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a Blosc chunk says it inflates to 2,147,483,648 bytes, more than the 16 its shape and type take: the chunk is damaged/ },
+  { name: "zstd-bomb", what: "a zstd chunk of 24 bytes that says it holds 1 GB", files: v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "zstd", configuration: { level: 0, checksum: false } }] }, zstdClaiming(2 ** 30)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a zstd chunk says it inflates to 1,073,741,824 bytes, more than the 16 its shape and type take: the chunk is damaged/ },
   { name: "v3-chunk-truncated", what: "a Zarr v3 chunk with half its bytes", files: v3Trace({ shape: [1, 2], ...grid([1, 2]) }, asBytes(Float64Array.of(1))), query: "x", error: /chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2/ },
 ];
 

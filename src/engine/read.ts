@@ -1,6 +1,6 @@
 import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
-import { ChunkDecoder, type DecodedChunk } from "./decode/job.ts";
+import { ChunkDecoder, damagedChunk, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import type { RemoteChunks } from "./store/types.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
@@ -152,7 +152,9 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
         return decoded;
       }
     }
-    const chunk = await array.getChunk(coords, { signal });
+    const chunk = await array.getChunk(coords, { signal }).catch((error: unknown) => {
+      throw damagedChunk(error, array.path, coords);
+    });
     checkDecodedLength(array.path, coords, (chunk.data as ArrayLike<unknown>).length, chunk.shape);
     progress?.chunkRead(array, 0);
     return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };

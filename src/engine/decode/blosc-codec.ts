@@ -1,5 +1,6 @@
 import { registry } from "zarrita";
 import { bloscHeader, decodeBloscFrame, handlesFrame } from "./blosc-frame.ts";
+import { checkInflatedSize, chunkBytes, type ChunkMeta } from "./chunk-bound.ts";
 
 type Config = Record<string, unknown>;
 type NumcodecsBlosc = { decode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>; encode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array> };
@@ -15,10 +16,14 @@ export class BloscCodec {
   readonly kind = "bytes_to_bytes";
   #numcodecs?: Promise<NumcodecsBlosc>;
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    /** The bytes a chunk takes decoded: a frame that says it holds more is refused before it is inflated. */
+    private readonly bound?: number,
+  ) {}
 
-  static fromConfig(config: Config): BloscCodec {
-    return new BloscCodec(config);
+  static fromConfig(config: Config, meta?: ChunkMeta): BloscCodec {
+    return new BloscCodec(config, chunkBytes(meta));
   }
 
   #fallback(): Promise<NumcodecsBlosc> {
@@ -27,6 +32,7 @@ export class BloscCodec {
 
   async decode(bytes: Uint8Array): Promise<Uint8Array> {
     const header = bloscHeader(bytes);
+    checkInflatedSize("Blosc", header.nbytes, this.bound);
     return handlesFrame(header) ? decodeBloscFrame(bytes, header) : (await this.#fallback()).decode(bytes);
   }
 

@@ -1,12 +1,15 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
 import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
+import { DrawscopeError, StoreError } from "../errors.ts";
 import { checkDecodedLength } from "../validate.ts";
 import { registerBloscCodec } from "./blosc-codec.ts";
+import { registerZstdCodec } from "./zstd-codec.ts";
 import { ownsBuffer } from "./spare-buffers.ts";
 
 // Every thread that decodes chunks (the page's, the workers', Node's) imports this module.
 registerBloscCodec();
+registerZstdCodec();
 
 /**
  * One chunk to decode off the main thread: the array's own metadata document (so the decoder
@@ -68,13 +71,27 @@ export class ChunkDecoder {
     const { array, slot } = this.#open(job);
     slot.bytes = job.bytes;
     try {
-      const chunk = await (await array).getChunk(job.coords);
+      const chunk = await (await array).getChunk(job.coords).catch((error: unknown) => {
+        throw damagedChunk(error, job.where, job.coords);
+      });
       checkDecodedLength(job.where, job.coords, (chunk.data as ArrayLike<unknown>).length, chunk.shape);
       return { values: toColumnData(chunk.data, job.where, job.asBool), stride: chunk.stride };
     } finally {
       slot.bytes = undefined;
     }
   }
+}
+
+/**
+ * A codec's own error about a chunk (a damaged frame, one that says it inflates past its shape),
+ * which zarrita wraps as the cause of its pipeline error, as a StoreError naming the chunk; any
+ * other error as it is.
+ */
+export function damagedChunk(error: unknown, where: string, coords: readonly number[]): unknown {
+  const inner = (error as { cause?: unknown } | undefined)?.cause;
+  if (!(inner instanceof DrawscopeError)) return error;
+  const path = where.replace(/^\//, "");
+  return new StoreError(`cannot read chunk ${coords.join(".")} of ${path}: ${inner.message}`, path);
 }
 
 /** Buffers of a decoded chunk that can move between threads without a copy. */
