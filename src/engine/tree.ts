@@ -246,7 +246,9 @@ async function describeGroup(
   // Each dimension's length as every array having it gives it; they must agree.
   const lengths = new Map<string, { path: string; size: number }[]>();
   const add = (dim: string, path: string, size: number) => lengths.set(dim, [...(lengths.get(dim) ?? []), { path, size }]);
-  for (const { child, array, dims } of dataArrays) dims.forEach((d, k) => add(d, `${name}/${child}`, array.shape[k]));
+  // Variables in name order (listings differ between stores and browsers), so a disagreement is told the same way.
+  const byName = [...dataArrays].sort((a, b) => (a.child < b.child ? -1 : a.child > b.child ? 1 : 0));
+  for (const { child, array, dims } of byName) dims.forEach((d, k) => add(d, `${name}/${child}`, array.shape[k]));
   for (const [d, array] of coordArrays) add(d, `${name}/${d}`, array.shape[0]);
   const sizes = new Map([...lengths].map(([dim, seen]) => [dim, checkDimensionSize(name, dim, seen)]));
 
