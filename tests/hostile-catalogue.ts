@@ -19,7 +19,7 @@ export interface HostileCase {
   error: RegExp;
 }
 
-const v2Trace = (extra: Files): Files => ({ ".zgroup": { zarr_format: 2 }, "posterior/.zgroup": { zarr_format: 2 }, ...sampleCoordinates("posterior", 1, 2), ...extra });
+export const v2Trace = (extra: Files): Files => ({ ".zgroup": { zarr_format: 2 }, "posterior/.zgroup": { zarr_format: 2 }, ...sampleCoordinates("posterior", 1, 2), ...extra });
 
 /** posterior/x as a v2 array of `shape` and `chunks` with dimension names, and its chunks' raw float64 bytes. */
 const v2Array = (shape: unknown[], chunks: unknown[], names: unknown = ["chain", "draw"], chunkFiles: Files = {}): Files => ({

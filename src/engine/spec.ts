@@ -30,8 +30,11 @@ export interface Spec {
 /** A character of a group, variable or dimension name. */
 export const NAME_CHAR = /[^\s[\],/]/;
 
-/** A character of a dimension name or an unquoted label: `=` and `|` separate those. */
-export const DIM_CHAR = /[^\s[\],/=|]/;
+/**
+ * A character of a dimension name or an unquoted label: `=` and `|` separate those. A `/` is one
+ * (inside brackets it separates nothing), so a dimension named `a/b` is written as it is.
+ */
+export const DIM_CHAR = /[^\s[\],=|]/;
 
 /** Cursor over the query text; every error it raises carries the position it stopped at. */
 export class Scanner {
