@@ -75,7 +75,7 @@ const bloscArray = { zarr_format: 2, shape: [1, 2], chunks: [1, 2], dtype: "<f8"
 
 export const CATALOGUE: HostileCase[] = [
   // Memory bombs: shapes and dimensions nothing could hold, refused before anything is allocated.
-  { name: "dim-of-1e12", what: "a dimension of 10^12 positions in one chunk", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1e12], ["chain", "draw", "big"])), query: "x", error: /^dimension big of posterior has 1,000,000,000,000 positions, more than drawscope labels \(10,000,000\)\.$/ },
+  { name: "dim-of-1e12", what: "a dimension of 10^12 positions in chunks of 10^8", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1e8], ["chain", "draw", "big"])), query: "x", error: /^dimension big of posterior has 1,000,000,000,000 positions, more than drawscope labels \(10,000,000\)\.$/ },
   { name: "grid-of-1e9", what: "10^12 values in 10^9 chunks", files: v2Trace(v2Array([1, 2, 1e12], [1, 2, 1000], ["chain", "draw", "big"])), query: "x", error: /^posterior\/x is stored in 1,000,000,000 chunks of \[1, 2, 1000\], more than drawscope reads \(100,000\): store it in larger chunks/ },
   { name: "grid-of-1e6", what: "a million chunks of one value each", files: v2Trace(v2Array([1, 2, 500_000], [1, 1, 1], ["chain", "draw", "obs"])), query: "x", error: /^posterior\/x is stored in 1,000,000 chunks of \[1, 1, 1\]/ },
   { name: "chunk-zero", what: "a chunk length of 0", files: v2Trace(v2Array([1, 2], [1, 0])), query: "x", error: /^posterior\/x has the chunk shape \[1, 0\] for its shape \[1, 2\]: it needs one whole number, 1 or more, per axis/ },
@@ -127,6 +127,33 @@ export const CATALOGUE: HostileCase[] = [
   { name: "root-not-json", what: "a root .zgroup that is not JSON", files: { ".zgroup": new TextEncoder().encode("<html>not found</html>") }, query: "x", error: /has a \.zgroup that is not JSON, so it is not Zarr metadata/ },
   { name: "no-metadata", what: "a folder with no Zarr metadata", files: { "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) }, query: "x", error: /is not a Zarr store: no zarr\.json \(format 3\) or \.zgroup\/\.zmetadata \(format 2\) at its top/ },
   { name: "dtype-complex", what: "a complex data type", files: v2Trace({ "posterior/x/.zarray": zarray("<c16", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw") }), query: "x", error: /^cannot open array posterior\/x in the store: Unsupported or unknown dtype: <c16/ },
+  // Data types that cannot be read.
+  {
+    name: "utf32-length-odd",
+    what: "a fixed_length_utf32 type of 3 bytes",
+    files: v3Trace({ shape: [1, 2], ...grid([1, 2]), data_type: { name: "fixed_length_utf32", configuration: { length_bytes: 3 } }, fill_value: "" }),
+    query: "x",
+    error: /^posterior\/x has the data type fixed_length_utf32 with length_bytes 3: it must be a whole number of bytes, a positive multiple of 4/,
+  },
+  {
+    name: "utf32-length-text",
+    what: "a fixed_length_utf32 type whose length is text",
+    files: v3Trace({ shape: [1, 2], ...grid([1, 2]), data_type: { name: "fixed_length_utf32", configuration: { length_bytes: "8" } }, fill_value: "" }),
+    query: "x",
+    error: /^posterior\/x has the data type fixed_length_utf32 with length_bytes "8"/,
+  },
+  { name: "dtype-unknown", what: "a data type no one writes", files: v2Trace({ "posterior/x/.zarray": zarray("<q9", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw") }), query: "x", error: /^cannot open array posterior\/x in the store: Unsupported or unknown dtype: <q9/ },
+  { name: "v3-names-too-few", what: "a Zarr v3 array naming one dimension of two", files: v3Trace({ shape: [1, 2], ...grid([1, 2]), dimension_names: ["chain"] }), query: "x", error: /^posterior\/x names 1 dimension \(chain\) in dimension_names, but it has 2 axes/ },
+  { name: "v3-grid-of-1e6", what: "a Zarr v3 array of a million one-value chunks", files: v3Trace({ shape: [1, 1_000_000], ...grid([1, 1]), dimension_names: ["chain", "draw"] }), query: "x", error: /^posterior\/x is stored in 1,000,000 chunks of \[1, 1\]/ },
+  {
+    name: "coordinate-of-1e12",
+    what: "a coordinate of 10^12 labels",
+    files: v2Trace({ ...v2Array([1, 2], [1, 2], ["chain", "draw"], good), "posterior/obs/.zarray": zarray("<i8", [1e12], [1e8]), "posterior/obs/.zattrs": dims("obs") }),
+    query: "x",
+    error: /^dimension obs of posterior has 1,000,000,000,000 positions, more than drawscope labels/,
+  },
+  { name: "shape-huge-product", what: "a shape whose element count is beyond 2^53", files: v2Trace(v2Array([1, 2, 2 ** 40, 2 ** 40], [1, 2, 2 ** 10, 2 ** 10], ["chain", "draw", "a", "b"])), query: "x", error: /^posterior\/x is stored in 1,152,921,504,606,847,000 chunks/ },
+  { name: "chunk-of-1e12", what: "a chunk of 10^12 values over a shape of two", files: v2Trace(v2Array([1, 2], [1, 1e12], ["chain", "draw"], good)), query: "x", error: /^posterior\/x has chunks of \[1, 1000000000000\], 1,000,000,000,000 values each, more than drawscope decodes in one piece \(268,435,456\)/ },
   // Damaged chunks: refused when read, never read as other numbers.
   { name: "chunk-truncated", what: "an uncompressed chunk with half its bytes", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2: the chunk is truncated or its header is wrong/ },
   { name: "chunk-too-long", what: "an uncompressed chunk with bytes to spare", files: v2Trace(v2Array([1, 2], [1, 2], ["chain", "draw"], { "posterior/x/0.0": asBytes(Float64Array.of(1, 2, 3)) })), query: "x", error: /^chunk 0\.0 of posterior\/x decodes to 3 values where its shape \[1, 2\] holds 2/ },

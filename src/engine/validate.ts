@@ -8,6 +8,8 @@ import { StoreError } from "./errors.ts";
 export const MAX_LABELS = 10_000_000;
 /** Chunks an array may be stored in: planning walks its chunk grid. */
 export const MAX_CHUNKS = 100_000;
+/** Values a chunk may hold: a chunk is decoded whole, into one buffer (2 GiB of float64). */
+export const MAX_CHUNK_VALUES = 2 ** 28;
 
 const shown = (values: readonly unknown[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 const isCount = (n: unknown, least: number) => typeof n === "number" && Number.isInteger(n) && n >= least;
@@ -23,6 +25,14 @@ export function checkArrayShape(path: string, shape: readonly unknown[], chunks:
   if (chunks.length !== shape.length || !chunks.every((n) => isCount(n, 1))) {
     throw new StoreError(
       `${path} has the chunk shape ${shown(chunks)} for its shape ${shown(shape)}: it needs one whole number, 1 or more, per axis. Its metadata is damaged; write the trace again.`,
+      path,
+    );
+  }
+  const values = (chunks as number[]).reduce((a, b) => a * b, 1);
+  if (values > MAX_CHUNK_VALUES) {
+    throw new StoreError(
+      `${path} has chunks of ${shown(chunks)}, ${values.toLocaleString("en-US")} values each, more than drawscope decodes in one piece (${MAX_CHUNK_VALUES.toLocaleString("en-US")}): ` +
+        "store it in smaller chunks (e.g. xarray's .chunk() before to_zarr).",
       path,
     );
   }
