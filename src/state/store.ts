@@ -50,6 +50,8 @@ export interface Notice {
   aboutLink?: boolean;
   /** Said until the next query has run. */
   untilQuery?: boolean;
+  /** An internal error's stack, shown folded. */
+  details?: string;
 }
 
 /** Work under way in the worker, shown as a progress bar with Cancel. */
@@ -369,7 +371,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     try {
       await engine.models(keep, names).result;
     } catch (error) {
-      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorData(error).message), actions: ["dismiss"] } });
+      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorData(error).message), details: errorData(error).details, actions: ["dismiss"] } });
       return;
     }
     const kept = keep.map((index, k) => ({ ...models[index], name: names[k] }));
@@ -425,6 +427,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
             tone: "error",
             title: `Could not open ${label}`,
             text: `${sentence(errorData(error).message)}${stillOpen()}`,
+            details: errorData(error).details,
             actions: ["dismiss"],
           },
         });

@@ -10,6 +10,12 @@ export function NoticeBanner() {
       <div>
         <strong>{notice.title}</strong>
         <p>{notice.text}</p>
+        {notice.details && (
+          <details>
+            <summary>Details for a report</summary>
+            <pre>{notice.details}</pre>
+          </details>
+        )}
       </div>
       <div className="notice-actions">
         {notice.actions.includes("apply-link") && (

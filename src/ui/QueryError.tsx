@@ -14,6 +14,12 @@ export function QueryError({ error, query }: { error: EngineErrorData; query: st
           {query.slice(error.end)}
         </pre>
       )}
+      {error.details && (
+        <details>
+          <summary>Details for a report</summary>
+          <pre>{error.details}</pre>
+        </details>
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import { tableToIPC, type Table } from "apache-arrow";
+import { errorData } from "./error-data.ts";
 import { diagnosticsTable } from "../engine/diagnostics-output.ts";
-import { BudgetError, DrawscopeError, LooError, SpecError } from "../engine/errors.ts";
+import { BudgetError, DrawscopeError, LooError } from "../engine/errors.ts";
 import { stackModels } from "../engine/stack-models.ts";
 import { comparedLoo, looCompare } from "../engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
@@ -19,7 +20,7 @@ import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
 import { tableBlob } from "./table-file.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
-import { CANCELLED, type DiagnoseProgress, type LooSummary, type EngineErrorData, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
+import { type DiagnoseProgress, type LooSummary, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -52,16 +53,6 @@ function storeOf(source: TraceSource, options: CmdStanOptions): Promise<TraceSto
     case "url":
       return openUrl(source.url, options);
   }
-}
-
-function errorData(error: unknown, signal: AbortSignal): EngineErrorData {
-  if (signal.aborted) return { name: CANCELLED, message: "cancelled" };
-  if (error instanceof SpecError) {
-    const { name, message, kind, start, end, suggestion } = error;
-    return { name, message, kind, start, end, suggestion };
-  }
-  if (error instanceof DrawscopeError) return { name: error.name, message: error.message };
-  return { name: "InternalError", message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
 function post(response: EngineResponse, transfer: Transferable[] = []): void {

@@ -48,6 +48,8 @@ export type EngineRequest =
 export interface EngineErrorData {
   name: string;
   message: string;
+  /** For an internal error (a bug, name InternalError): its stack, shown folded for a report. */
+  details?: string;
   kind?: SpecErrorKind;
   start?: number;
   end?: number;
