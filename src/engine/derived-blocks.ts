@@ -30,7 +30,7 @@ export function derivedTarget(opened: OpenedTree, entry: string, group: string):
  * gives a variable's), in slabs for the pool: the column is computed by the query engine, then
  * transposed. It must fit `memoryBound` twice (the column and its transpose).
  */
-export async function derivedBlock(opened: OpenedTree, target: DiagnosticTarget, options: { pool?: WorkPool; signal?: AbortSignal; memoryBound: number }): Promise<BlockDraws> {
+async function derivedBlock(opened: OpenedTree, target: DiagnosticTarget, options: { pool?: WorkPool; signal?: AbortSignal; memoryBound: number }): Promise<BlockDraws> {
   const plan = planQuery(opened, target.derived!, [target.variable.group]);
   const rows = planRows(plan);
   if (2 * rows * 8 > options.memoryBound) {

@@ -5,11 +5,11 @@ import { StoreError } from "./errors.ts";
 // would crash, hang, or give numbers that are not in the store.
 
 /** Positions a dimension may have: its labels are held in memory (a larger one is refused when the trace is opened). */
-export const MAX_LABELS = 10_000_000;
+const MAX_LABELS = 10_000_000;
 /** Chunks an array may be stored in: planning walks its chunk grid. */
-export const MAX_CHUNKS = 100_000;
+const MAX_CHUNKS = 100_000;
 /** Values a chunk may hold: a chunk is decoded whole, into one buffer (2 GiB of float64). */
-export const MAX_CHUNK_VALUES = 2 ** 28;
+const MAX_CHUNK_VALUES = 2 ** 28;
 
 const shown = (values: readonly unknown[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
 const isCount = (n: unknown, least: number) => typeof n === "number" && Number.isInteger(n) && n >= least;

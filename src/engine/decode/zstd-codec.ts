@@ -7,7 +7,7 @@ type NumcodecsZstd = { decode(bytes: Uint8Array): Uint8Array | Promise<Uint8Arra
 const MAGIC = 0xfd2fb528;
 
 /** The content size a zstd frame's header declares, or undefined when it declares none (RFC 8878, 3.1.1.1). */
-export function zstdContentSize(frame: Uint8Array): number | undefined {
+function zstdContentSize(frame: Uint8Array): number | undefined {
   if (frame.length < 6) return undefined;
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   if (view.getUint32(0, true) !== MAGIC) return undefined;
