@@ -35,7 +35,7 @@ export function takeBuffer(bytes: number): ArrayBuffer {
 }
 
 /** The first `length` bytes of a buffer its one user holds whole (one from takeBuffer, read into), so that moving the buffer moves nothing else. */
-export function ownedView(buffer: ArrayBuffer, length: number): Uint8Array {
+export function ownedView(buffer: ArrayBuffer, length: number): Uint8Array<ArrayBuffer> {
   lent.add(buffer);
   return new Uint8Array(buffer, 0, length);
 }

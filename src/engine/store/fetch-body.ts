@@ -11,9 +11,11 @@ import { timedFetch } from "./timed-fetch.ts";
  * seconds. The buffer is a spare one when a decoded chunk's stored bytes came back (see
  * decode/spare-buffers.ts), so reading does not touch new pages. A body longer than its stated
  * length (a compressed transfer whose encoding a cross-origin response hides) is read to its end
- * all the same.
+ * all the same. `alive` is called as bytes arrive (see timed-fetch.ts). With `lend: false` the
+ * buffer is a new one of the body's own: for bytes kept or sliced by their reader (a zip's ranges),
+ * which must never move to a worker and come back as a spare.
  */
-export async function bodyBytes(response: Response, alive: () => void = () => undefined): Promise<Uint8Array> {
+export async function bodyBytes(response: Response, alive: () => void = () => undefined, { lend = true } = {}): Promise<Uint8Array<ArrayBuffer>> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
   const body = response.body;
   let reader: ReadableStreamBYOBReader | undefined;
@@ -23,7 +25,7 @@ export async function bodyBytes(response: Response, alive: () => void = () => un
     // Not a byte stream here: read it as a whole.
   }
   if (!reader) return new Uint8Array(await response.arrayBuffer());
-  let buffer = takeBuffer(length);
+  let buffer = lend ? takeBuffer(length) : new ArrayBuffer(length);
   let at = 0;
   while (at < length) {
     const { done, value } = await reader.read(new Uint8Array(buffer, at, length - at));
@@ -40,7 +42,7 @@ export async function bodyBytes(response: Response, alive: () => void = () => un
     alive();
     rest.push(value);
   }
-  if (!rest.length) return ownedView(buffer, length);
+  if (!rest.length) return lend ? ownedView(buffer, length) : new Uint8Array(buffer, 0, length);
   const whole = new Uint8Array(length + rest.reduce((n, r) => n + r.byteLength, 0));
   whole.set(new Uint8Array(buffer, 0, length));
   let offset = length;

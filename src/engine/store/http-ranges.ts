@@ -85,7 +85,7 @@ export class HttpRangeReader implements ZipReader {
     }
     let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = new Uint8Array(await bodyBytes(response, timed.alive));
+      bytes = await bodyBytes(response, timed.alive, { lend: false });
     } finally {
       timed.done();
     }
