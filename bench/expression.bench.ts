@@ -9,7 +9,7 @@
  *   npx tsx bench/expression.bench.ts [--runs=N] [--rows=N]
  */
 import { compile, run } from "../src/engine/evaluate.ts";
-import { operandsOf, parseDerived } from "../src/engine/expression.ts";
+import { parseDerived } from "../src/engine/expression.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -28,9 +28,7 @@ function handWritten(out: Float64Array): void {
 }
 
 const { expr } = parseDerived(EXPRESSION, 0, EXPRESSION.length);
-const operands = operandsOf(expr);
-let next = 0;
-const program = compile(expr, () => (operands[next++].spec.name.text === "a" ? 0 : 1));
+const program = compile(expr, (node) => (node.spec.name.text === "a" ? 0 : 1));
 
 function compiled(out: Float64Array): void {
   for (let from = 0; from < ROWS; from += BATCH_ROWS) {

@@ -173,8 +173,9 @@ function valueColumns(resolved: ResolvedEntries, dims: readonly string[], source
       throw new SpecError("duplicate", `the expression's name '${derived.column}' is already a column of this query: name it otherwise (name = expression)`, where.start, where.end);
     }
     taken.add(derived.column);
-    let k = 0;
-    const program = compile(derived.expr, () => operands[k++]);
+    // operands[i] is what the i-th operand node (operandsOf's order) reads.
+    const nodes = operandsOf(derived.expr);
+    const program = compile(derived.expr, (node) => operands[nodes.indexOf(node)]);
     const own = new Set(operands.flatMap((i) => specs[i].dims));
     return { kind: "derived", name: derived.column, program, dims: dims.filter((d) => own.has(d)) };
   });
