@@ -71,7 +71,7 @@ function zstdClaiming(size: number): Uint8Array {
   return frame;
 }
 
-const bloscArray = { zarr_format: 2, shape: [1, 2], chunks: [1, 2], dtype: "<f8", compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }, filters: null, fill_value: null, order: "C" };
+const bloscArray = { ...zarray("<f8", [1, 2], [1, 2]), compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 } };
 
 export const CATALOGUE: HostileCase[] = [
   // Memory bombs: shapes and dimensions nothing could hold, refused before anything is allocated.
