@@ -245,7 +245,11 @@ async function describeGroup(
   const declared = sampleDimsOf(attrs);
   // Each dimension's length as every array having it gives it; they must agree.
   const lengths = new Map<string, { path: string; size: number }[]>();
-  const add = (dim: string, path: string, size: number) => lengths.set(dim, [...(lengths.get(dim) ?? []), { path, size }]);
+  const add = (dim: string, path: string, size: number) => {
+    const seen = lengths.get(dim);
+    if (seen) seen.push({ path, size });
+    else lengths.set(dim, [{ path, size }]);
+  };
   // Variables in name order (listings differ between stores and browsers), so a disagreement is told the same way.
   const byName = [...dataArrays].sort((a, b) => (a.child < b.child ? -1 : a.child > b.child ? 1 : 0));
   for (const { child, array, dims } of byName) dims.forEach((d, k) => add(d, `${name}/${child}`, array.shape[k]));
