@@ -83,6 +83,22 @@ describe("Blosc frames of LZ4 blocks", () => {
     }
   });
 
+  it("refuse a header that lies about the frame's length, whichever decoder reads it: numcodecs would give whatever its buffer held", async () => {
+    for (const c of [...cases.filter((o) => !handled.includes(o)), handled[handled.length - 1]]) {
+      const frame = frameOf(c);
+      const codec = BloscCodec.fromConfig({ cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, blocksize: c.blocksize });
+      const lying = (cbytes: number) => {
+        const bytes = frame.slice();
+        new DataView(bytes.buffer).setUint32(12, cbytes, true);
+        return codec.decode(bytes);
+      };
+      await expect(lying(frame.length + 1), name(c)).rejects.toThrow(`a Blosc chunk says it holds ${frame.length + 1} bytes but ${frame.length} are stored`);
+      await expect(lying(frame.length - 1), name(c)).rejects.toThrow(`of a Blosc chunk runs past its ${frame.length - 1} bytes`);
+      await expect(lying(0), name(c)).rejects.toThrow("a Blosc chunk says it holds 0 bytes, less than its 16-byte header");
+      await expect(codec.decode(frame.subarray(0, frame.length - 1)), name(c)).rejects.toThrow(`says it holds ${frame.length} bytes but ${frame.length - 1} are stored`);
+    }
+  });
+
   it("refuse frames that are cut short or whose blocks lie, naming what is wrong", () => {
     const c = handled.find((h) => h.kind === "runs" && h.size === 100000 && h.typesize === 4 && h.shuffle === 1)!;
     const frame = frameOf(c);

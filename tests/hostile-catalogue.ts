@@ -4,7 +4,9 @@
 // `npx tsx tests/hostile-catalogue.ts DIR` writes them all into DIR, to try by hand or in the app.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { asBytes, dims, sampleCoordinates, zarray } from "./memory-store.ts";
+import { deflatedZeros, zipOf, type DeflatedEntry } from "./zip-writer.ts";
 
 type Files = Record<string, Uint8Array | Record<string, unknown>>;
 
@@ -17,6 +19,8 @@ export interface HostileCase {
   query: string;
   /** The error the user gets (the CLI's message after `error: `). */
   error: RegExp;
+  /** Entries that make the case a zip (`NAME.zarr.zip`) of its files and these, deflated as given. */
+  zipped?: Record<string, DeflatedEntry>;
 }
 
 export const v2Trace = (extra: Files): Files => ({ ".zgroup": { zarr_format: 2 }, "posterior/.zgroup": { zarr_format: 2 }, ...sampleCoordinates("posterior", 1, 2), ...extra });
@@ -72,6 +76,47 @@ function zstdClaiming(size: number): Uint8Array {
 }
 
 const bloscArray = { ...zarray("<f8", [1, 2], [1, 2]), compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 } };
+
+/**
+ * A Blosc frame of float64 `values` in one block stored as it is, marked as zstd-compressed (so
+ * numcodecs decodes it), whose header says it is `cbytes` long.
+ */
+function bloscZstdFrame(values: Float64Array, cbytes: number): Uint8Array {
+  const data = asBytes(values);
+  const frame = new Uint8Array(24 + data.length);
+  const view = new DataView(frame.buffer);
+  frame.set([2, 1, 4 << 5, 8]);
+  view.setUint32(4, data.length, true);
+  view.setUint32(8, data.length, true);
+  view.setUint32(12, cbytes, true);
+  view.setUint32(16, 20, true);
+  view.setUint32(20, data.length, true);
+  frame.set(data, 24);
+  return frame;
+}
+
+/** A v3 trace whose posterior/x [1, 2] is one shard of two inner chunks [1, 1], whose index (at its end, no checksum) gives `entries` as (offset, length). */
+export function shardedTrace(entries: [number, number][]): Files {
+  const data = asBytes(Float64Array.of(1.5, 2.5));
+  const shard = new Uint8Array(data.length + 16 * entries.length);
+  const index = new DataView(shard.buffer, data.length);
+  entries.forEach(([offset, length], i) => {
+    index.setBigUint64(16 * i, BigInt(offset), true);
+    index.setBigUint64(16 * i + 8, BigInt(length), true);
+  });
+  shard.set(data);
+  const bytes = { name: "bytes", configuration: { endian: "little" } };
+  const sharding = { name: "sharding_indexed", configuration: { chunk_shape: [1, 1], codecs: [bytes], index_codecs: [bytes], index_location: "end" } };
+  return v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [sharding] }, shard);
+}
+
+const MiB = 2 ** 20;
+/** posterior/x as v2 float64 [1, 2] in one chunk, compressed with the numcodecs compressor given; its chunk `chunk`. */
+const compressedArray = (compressor: Record<string, unknown>, chunk: Uint8Array): Files =>
+  v2Trace({ "posterior/x/.zarray": { ...zarray("<f8", [1, 2], [1, 2]), compressor }, "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": chunk });
+const zeros = (bytes: number) => new Uint8Array(bytes);
+/** A good one-chunk trace to zip, without its chunk (given as a zipped entry instead). */
+const zippedTrace = v2Trace(v2Array([1, 2], [1, 2]));
 
 export const CATALOGUE: HostileCase[] = [
   // Memory bombs: shapes and dimensions nothing could hold, refused before anything is allocated.
@@ -161,16 +206,48 @@ export const CATALOGUE: HostileCase[] = [
   // Decompression bombs: a few bytes that say they inflate to gigabytes, refused before inflating.
   { name: "blosc-bomb", what: "a Blosc chunk of 32 bytes that says it holds 2 GB", files: v2Trace({ "posterior/x/.zarray": bloscArray, "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": bloscClaiming(2 ** 31) }), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a Blosc chunk says it inflates to 2,147,483,648 bytes, more than the 16 its shape and type take: the chunk is damaged/ },
   { name: "zstd-bomb", what: "a zstd chunk of 24 bytes that says it holds 1 GB", files: v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "zstd", configuration: { level: 0, checksum: false } }] }, zstdClaiming(2 ** 30)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a zstd chunk says it inflates to 1,073,741,824 bytes, more than the 16 its shape and type take: the chunk is damaged/ },
+  { name: "gzip-bomb", what: "a gzip chunk of 64 KB that inflates to 64 MB", files: compressedArray({ id: "gzip", level: 1 }, gzipSync(zeros(64 * MiB))), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a gzip chunk inflates past the 16 bytes its shape and type take: the chunk is damaged/ },
+  { name: "zlib-bomb", what: "a zlib chunk of 64 KB that inflates to 64 MB", files: compressedArray({ id: "zlib", level: 1 }, deflateSync(zeros(64 * MiB))), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a zlib chunk inflates past the 16 bytes its shape and type take: the chunk is damaged/ },
+  {
+    name: "v3-gzip-bomb",
+    what: "a Zarr v3 gzip chunk that inflates to 64 MB",
+    files: v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "gzip", configuration: { level: 1 } }] }, gzipSync(zeros(64 * MiB))),
+    query: "x",
+    error: /^cannot read chunk 0\.0 of posterior\/x: a gzip chunk inflates past the 16 bytes/,
+  },
+  // A header that lies about the frame's length: numcodecs would give whatever its buffer held.
+  { name: "blosc-lying-length", what: "a Blosc chunk whose header says it is 4 bytes shorter than it is", files: compressedArray({ id: "blosc", cname: "zstd", clevel: 5, shuffle: 0 }, bloscZstdFrame(Float64Array.of(1, 2), 36)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: block 0 of a Blosc chunk runs past its 36 bytes/ },
+  { name: "blosc-past-end", what: "a Blosc chunk whose header says it is longer than it is", files: compressedArray({ id: "blosc", cname: "zstd", clevel: 5, shuffle: 0 }, bloscZstdFrame(Float64Array.of(1, 2), 41)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a Blosc chunk says it holds 41 bytes but 40 are stored/ },
+  // Zip entries: a size over what the chunk can take is refused before inflating; an entry is never inflated past its stated size.
+  { name: "zip-chunk-bomb", what: "a zipped chunk of 256 KB that inflates to 256 MB, as the zip says", files: zippedTrace, zipped: { "posterior/x/0.0": { deflated: deflatedZeros(256 * MiB), size: 256 * MiB } }, query: "x", error: /^zip entry posterior\/x\/0\.0 says it holds 268,435,456 bytes, more than the 65,568 its chunk can take: the zip is damaged$/ },
+  { name: "zip-chunk-lies", what: "a zipped chunk that says it holds 16 bytes and inflates to 256 MB", files: zippedTrace, zipped: { "posterior/x/0.0": { deflated: deflatedZeros(256 * MiB), size: 16 } }, query: "x", error: /^zip entry posterior\/x\/0\.0 inflates past the 16 bytes the zip's directory gives it: the zip is damaged$/ },
+  { name: "zip-chunk-short", what: "a zipped chunk that inflates to fewer bytes than the zip says", files: zippedTrace, zipped: { "posterior/x/0.0": { deflated: deflateRawSync(asBytes(Float64Array.of(1))), size: 16 } }, query: "x", error: /^zip entry posterior\/x\/0\.0 inflates to 8 bytes where the zip's directory gives it 16: the zip is damaged$/ },
+  { name: "zip-metadata-lies", what: "a zipped .zgroup that says it holds 20 bytes and inflates to 256 MB", files: zippedTrace, zipped: { ".zgroup": { deflated: deflatedZeros(256 * MiB), size: 20 } }, query: "x", error: /zip entry \.zgroup inflates past the 20 bytes the zip's directory gives it: the zip is damaged/ },
+  { name: "zip-metadata-huge", what: "a zipped .zgroup of 1.25 GB, as the zip says", files: zippedTrace, zipped: { ".zgroup": { deflated: deflatedZeros(1280 * MiB), size: 1280 * MiB } }, query: "x", error: /zip entry \.zgroup holds 1,342,177,280 bytes, more than drawscope inflates from one entry \(1,073,741,824\): unzip it and open the folder/ },
+  { name: "zip-csv-lies", what: "a zipped CmdStan CSV file that inflates past the size the zip says", files: {}, zipped: { "run/output_1.csv": { deflated: deflateRawSync(new TextEncoder().encode(`lp__,x\n${"1,2\n".repeat(1000)}`)), size: 100 } }, query: "x", error: /^zip entry output_1\.csv inflates past the 100 bytes the zip's directory gives it: the zip is damaged/ },
+  // A shard index that lies: read past the shard's end as the fill value, or a terabyte asked for at once.
+  { name: "shard-index-past-end", what: "a shard index placing a chunk a terabyte past the shard's end", files: shardedTrace([[2 ** 40, 8], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk at bytes 1,099,511,627,776–1,099,511,627,784, past the shard's end: the shard is damaged$/ },
+  { name: "shard-index-huge-length", what: "a shard index giving a chunk a terabyte long", files: shardedTrace([[0, 2 ** 40], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk of 1,099,511,627,776 bytes at byte 0: the shard is damaged$/ },
+  { name: "shard-index-beyond-2^53", what: "a shard index offset past 2^53, which a double cannot hold", files: shardedTrace([[2 ** 60, 8], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk of 8 bytes at byte 1,152,921,504,606,847,000: the shard is damaged$/ },
   { name: "v3-chunk-truncated", what: "a Zarr v3 chunk with half its bytes", files: v3Trace({ shape: [1, 2], ...grid([1, 2]) }, asBytes(Float64Array.of(1))), query: "x", error: /chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2/ },
 ];
 
-/** Write one case's files under `dir`; returns the store's path. */
+const fileBytes = (content: Uint8Array | Record<string, unknown>) => (content instanceof Uint8Array ? content : new TextEncoder().encode(JSON.stringify(content)));
+
+/** Write one case's files under `dir` (as a folder, or a zip); returns the store's path. */
 export function writeCase(dir: string, entry: HostileCase): string {
+  if (entry.zipped) {
+    const path = join(dir, `${entry.name}.zarr.zip`);
+    mkdirSync(dir, { recursive: true });
+    // A zipped entry takes the place of a file of the same name.
+    writeFileSync(path, zipOf({ ...Object.fromEntries(Object.entries(entry.files).map(([key, content]) => [key, fileBytes(content)])), ...entry.zipped }));
+    return path;
+  }
   const root = join(dir, `${entry.name}.zarr`);
   for (const [key, content] of Object.entries(entry.files)) {
     const path = join(root, key);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content instanceof Uint8Array ? content : JSON.stringify(content));
+    writeFileSync(path, fileBytes(content));
   }
   mkdirSync(root, { recursive: true });
   return root;

@@ -1,14 +1,17 @@
 // The catalogue of malformed stores (hostile-catalogue.ts): each gets its named error, in the
 // engine within a second and in the CLI as one line without a stack trace, exit code 2.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deflateSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DrawscopeError } from "../src/engine/errors.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { CATALOGUE, v2Trace, writeCase } from "./hostile-catalogue.ts";
+import { NodeFolderStore } from "../src/engine/store/node-folder.ts";
+import { CATALOGUE, shardedTrace, v2Trace, writeCase } from "./hostile-catalogue.ts";
 import { asBytes, dims, writeStoreFolder, zarray } from "./memory-store.ts";
+import { zipOf } from "./zip-writer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "drawscope-hostile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +42,52 @@ describe("odd but valid names", () => {
     const table = await trace.extract("x[a/b=1|2]");
     expect(table.schema.fields.map((f) => f.name)).toEqual(["chain", "draw", "a/b", "x"]);
     expect([...(table.getChild("x")!.toArray() as Float64Array)]).toEqual([2, 3, 5, 6]);
+  });
+});
+
+describe("the same kinds of store, sound, read as before", () => {
+  const values = Float64Array.of(1.5, -2.25, 3, 4.125, 5, 6);
+  const column = async (store: string) => [...((await (await openPath(store)).extract("x")).getChild("x")!.toArray() as Float64Array)];
+  const compressed = (compressor: Record<string, unknown>, chunk: Uint8Array) =>
+    v2Trace({ "posterior/x/.zarray": { ...zarray("<f8", [1, 2, 3], [1, 2, 3]), compressor }, "posterior/x/.zattrs": dims("chain", "draw", "k"), "posterior/x/0.0.0": chunk });
+
+  it("gzip and zlib chunks inflate to their values", async () => {
+    expect(await column(writeStoreFolder("gzip.zarr", compressed({ id: "gzip", level: 5 }, gzipSync(asBytes(values)))))).toEqual([...values]);
+    expect(await column(writeStoreFolder("zlib.zarr", compressed({ id: "zlib", level: 5 }, deflateSync(asBytes(values)))))).toEqual([...values]);
+  });
+
+  it("a zip's deflated and stored entries read as their folder does", async () => {
+    const files = Object.fromEntries(
+      Object.entries(compressed({ id: "zlib", level: 5 }, deflateSync(asBytes(values)))).map(([k, v]) => [k, v instanceof Uint8Array ? v : new TextEncoder().encode(JSON.stringify(v))]),
+    );
+    for (const method of ["deflate", "store"] as const) {
+      const path = join(dir, `sound-${method}.zarr.zip`);
+      writeFileSync(path, zipOf(files, method));
+      expect(await column(path), method).toEqual([...values]);
+    }
+  });
+
+  it("a shard whose index is true reads its inner chunks", async () => {
+    const store = writeStoreFolder("sharded.zarr", shardedTrace([[8, 8], [0, 8]]));
+    const trace = await openPath(store);
+    expect([...((await trace.extract("x")).getChild("x")!.toArray() as Float64Array)]).toEqual([2.5, 1.5]);
+  });
+});
+
+describe("the folder store in Node", () => {
+  it("reads nothing above its folder, and a range past a file's end as the bytes there are", async () => {
+    const root = join(dir, "folder-store");
+    mkdirSync(join(root, "inside"), { recursive: true });
+    writeFileSync(join(dir, "outside.txt"), "secret");
+    writeFileSync(join(root, "inside", "chunk"), new Uint8Array([1, 2, 3, 4]));
+    const store = new NodeFolderStore(root);
+    expect(await store.get("/../outside.txt")).toBeUndefined();
+    expect(await store.get("/inside/../../outside.txt")).toBeUndefined();
+    expect(await store.get("/inside/chunk")).toEqual(new Uint8Array([1, 2, 3, 4]));
+    expect(await store.getRange("/inside/chunk", { offset: 2, length: 10 })).toEqual(new Uint8Array([3, 4]));
+    expect(await store.getRange("/inside/chunk", { offset: 10, length: 2 })).toEqual(new Uint8Array(0));
+    expect(await store.getRange("/inside/chunk", { suffixLength: 3 })).toEqual(new Uint8Array([2, 3, 4]));
+    expect(await store.getRange("/inside/missing", { suffixLength: 3 })).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import type * as zarr from "zarrita";
 import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
 import { ChunkDecoder, damagedChunk, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
-import type { RemoteChunks } from "./store/types.ts";
+import type { ChunkGetOptions, RemoteChunks } from "./store/types.ts";
 import { DrawscopeError, StoreError } from "./errors.ts";
 import { checkDecodedLength } from "./validate.ts";
 import { mapLimit } from "./limit.ts";
@@ -66,6 +66,17 @@ function decodedChunkBytes(array: ZarrArray): number {
   const bits = dtype === "bool" ? 8 : Number(/^(?:u?int|float)(\d+)$/.exec(dtype)?.[1] ?? 0);
   return (array.chunks.reduce((a, b) => a * b, 1) * bits) / 8;
 }
+
+/**
+ * The most bytes a chunk of the array can take as stored, for a store that inflates what it holds
+ * (a zip) to stop at: twice its decoded size and a little, past any codec's overhead and a filter
+ * that widens its type. Undefined for strings, whose size the metadata does not bound.
+ */
+function storedChunkBound(array: ZarrArray): number | undefined {
+  const decoded = decodedChunkBytes(array);
+  return decoded > 0 ? 2 * decoded + 65_536 : undefined;
+}
+
 const localDecoder = new ChunkDecoder();
 
 /** Chunks stored as they are (Zarr v2 without compressor or filters: CmdStan's and NetCDF's virtual stores): nothing for a worker to do. */
@@ -143,7 +154,8 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
         // Not there: remembered as absent, so reading it as the fill value below asks nothing again.
         remote.remember(key, undefined);
       }
-      const bytes = url ? undefined : await array.store.get(key as zarr.AbsolutePath, { signal });
+      const getOptions: ChunkGetOptions = { signal, maxBytes: storedChunkBound(array) };
+      const bytes = url ? undefined : await array.store.get(key as zarr.AbsolutePath, getOptions);
       if (bytes) {
         const job = { ...at, bytes };
         const size = bytes.byteLength;

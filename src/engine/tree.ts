@@ -5,6 +5,7 @@ import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
 import { checkArrayShape, checkDimensionNames, checkDimensionSize } from "./validate.ts";
 import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
+import { withCheckedRanges } from "./store/checked-ranges.ts";
 import { remoteChunksOf, type RemoteChunks, type TraceStore } from "./store/types.ts";
 
 /** A variable of a group, as the sidebar and the spec resolver see it. */
@@ -281,7 +282,7 @@ async function readDim({ name, size, coord }: DescribedGroup["dims"][number]): P
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
 export async function openTree(source: TraceStore, pool?: WorkPool, remote = remoteChunksOf(source.store)): Promise<OpenedTree> {
   const format = await detectFormat(source);
-  const base = withFixedLengthUtf32(source.store);
+  const base = withCheckedRanges(withFixedLengthUtf32(source.store));
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
     .withConsolidatedMetadata(base, { format: format === 3 ? "v3" : "v2" })
     .catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { registry } from "zarrita";
-import { bloscHeader, decodeBloscFrame, handlesFrame } from "./blosc-frame.ts";
+import { bloscFrame, bloscHeader, checkBloscStreams, decodeBloscFrame, handlesFrame } from "./blosc-frame.ts";
 import { checkInflatedSize, chunkBytes, type ChunkMeta } from "./chunk-bound.ts";
 
 type Config = Record<string, unknown>;
@@ -33,7 +33,10 @@ export class BloscCodec {
   async decode(bytes: Uint8Array): Promise<Uint8Array> {
     const header = bloscHeader(bytes);
     checkInflatedSize("Blosc", header.nbytes, this.bound);
-    return handlesFrame(header) ? decodeBloscFrame(bytes, header) : (await this.#fallback()).decode(bytes);
+    if (handlesFrame(header)) return decodeBloscFrame(bytes, header);
+    const frame = bloscFrame(bytes, header);
+    checkBloscStreams(frame, header);
+    return (await this.#fallback()).decode(frame);
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {

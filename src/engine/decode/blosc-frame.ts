@@ -92,10 +92,64 @@ function unshuffleQuads(src: Uint8Array, n: number, dst: Uint8Array, at: number,
 /** A shuffled block's streams, decompressed or copied here to be unshuffled; reused from frame to frame. */
 let scratch = new Uint8Array(0);
 
-/** Decode a frame `handlesFrame` accepts into a buffer of its `nbytes` (a spare one when there is one: every byte is written). */
-export function decodeBloscFrame(frame: Uint8Array, header: BloscHeader = bloscHeader(frame)): Uint8Array {
-  const { flags, typesize, nbytes, blocksize, cbytes } = header;
-  if (cbytes > frame.length) throw new CorruptChunkError(`a Blosc chunk says it holds ${cbytes} bytes but ${frame.length} are stored`);
+/** Block `b`'s place in the decoded chunk and the streams it is stored in, as c-blosc 1 splits a block when it decompresses one. */
+function blockLayout({ flags, typesize, nbytes, blocksize }: BloscHeader, b: number): { start: number; size: number; streams: number; streamSize: number } {
+  const start = b * blocksize;
+  const size = Math.min(blocksize, nbytes - start);
+  const leftover = size < blocksize;
+  const splittable = (flags & FLAG_DONT_SPLIT) === 0 && typesize <= MAX_SPLITS;
+  const streams = splittable && !leftover && blocksize / typesize >= MIN_BUFFERSIZE ? typesize : 1;
+  const streamSize = size / streams;
+  if (!Number.isInteger(streamSize)) throw new CorruptChunkError(`a Blosc block of ${size} bytes cannot split into ${streams} streams`);
+  return { start, size, streams, streamSize };
+}
+
+/** The number of blocks of a compressed frame, after checking that their offsets lie in it. */
+function blockCount(frame: Uint8Array, { nbytes, blocksize }: BloscHeader): number {
+  if (blocksize === 0) throw new CorruptChunkError("a Blosc chunk has blocks of 0 bytes");
+  const blocks = Math.ceil(nbytes / blocksize);
+  if (HEADER + 4 * blocks > frame.length) throw new CorruptChunkError(`a Blosc chunk's ${blocks} block offsets run past its ${frame.length} bytes`);
+  return blocks;
+}
+
+/**
+ * The frame within the bytes stored for a chunk: its first `cbytes`, as its header says. c-blosc
+ * reads nothing past them, so neither does drawscope, and a header that says more than is stored
+ * is an error.
+ */
+export function bloscFrame(bytes: Uint8Array, header: BloscHeader = bloscHeader(bytes)): Uint8Array {
+  const { cbytes } = header;
+  if (cbytes > bytes.length) throw new CorruptChunkError(`a Blosc chunk says it holds ${cbytes} bytes but ${bytes.length} are stored`);
+  if (cbytes < HEADER) throw new CorruptChunkError(`a Blosc chunk says it holds ${cbytes} bytes, less than its 16-byte header`);
+  return bytes.subarray(0, cbytes);
+}
+
+/**
+ * Check that every stream of every block lies within the frame, as the frames numcodecs decodes
+ * must: its WebAssembly build does not report c-blosc's errors, and gives whatever its buffer held
+ * for a frame that runs past its end.
+ */
+export function checkBloscStreams(frame: Uint8Array, header: BloscHeader): void {
+  if (header.flags & FLAG_MEMCPYED) {
+    if (HEADER + header.nbytes > frame.length) throw new CorruptChunkError(`a stored Blosc chunk of ${header.nbytes} bytes is cut short at ${frame.length - HEADER}`);
+    return;
+  }
+  if (header.nbytes === 0) return;
+  const blocks = blockCount(frame, header);
+  for (let b = 0; b < blocks; b++) {
+    const { streams } = blockLayout(header, b);
+    let i = u32(frame, HEADER + 4 * b);
+    for (let s = 0; s < streams; s++) {
+      if (i + 4 > frame.length || i + 4 + u32(frame, i) > frame.length) throw new CorruptChunkError(`block ${b} of a Blosc chunk runs past its ${frame.length} bytes`);
+      i += 4 + u32(frame, i);
+    }
+  }
+}
+
+/** Decode the frame in a chunk's stored bytes (`bloscFrame`) that `handlesFrame` accepts into a buffer of its `nbytes` (a spare one when there is one: every byte is written). */
+export function decodeBloscFrame(bytes: Uint8Array, header: BloscHeader = bloscHeader(bytes)): Uint8Array {
+  const { flags, typesize, nbytes, blocksize } = header;
+  const frame = bloscFrame(bytes, header);
   const out = takeBytes(nbytes);
   if (flags & FLAG_MEMCPYED) {
     if (HEADER + nbytes > frame.length) throw new CorruptChunkError(`a stored Blosc chunk of ${nbytes} bytes is cut short at ${frame.length - HEADER}`);
@@ -103,21 +157,13 @@ export function decodeBloscFrame(frame: Uint8Array, header: BloscHeader = bloscH
     return out;
   }
   if (nbytes === 0) return out;
-  if (blocksize === 0) throw new CorruptChunkError("a Blosc chunk has blocks of 0 bytes");
-  const blocks = Math.ceil(nbytes / blocksize);
-  if (HEADER + 4 * blocks > frame.length) throw new CorruptChunkError(`a Blosc chunk's ${blocks} block offsets run past its ${frame.length} bytes`);
+  const blocks = blockCount(frame, header);
   const shuffled = (flags & FLAG_SHUFFLE) !== 0 && typesize > 1;
-  const splittable = (flags & FLAG_DONT_SPLIT) === 0 && typesize <= MAX_SPLITS;
   // A shuffled block is decoded into `scratch`, then unshuffled into `out`; any other in place.
   if (shuffled && scratch.length < Math.min(blocksize, nbytes)) scratch = new Uint8Array(Math.min(blocksize, nbytes));
   const into = shuffled ? scratch : out;
   for (let b = 0; b < blocks; b++) {
-    const start = b * blocksize;
-    const size = Math.min(blocksize, nbytes - start);
-    const leftover = size < blocksize;
-    const streams = splittable && !leftover && blocksize / typesize >= MIN_BUFFERSIZE ? typesize : 1;
-    const streamSize = size / streams;
-    if (!Number.isInteger(streamSize)) throw new CorruptChunkError(`a Blosc block of ${size} bytes cannot split into ${streams} streams`);
+    const { start, size, streams, streamSize } = blockLayout(header, b);
     let at = shuffled ? 0 : start;
     let i = u32(frame, HEADER + 4 * b);
     for (let s = 0; s < streams; s++) {

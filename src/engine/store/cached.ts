@@ -1,6 +1,6 @@
 import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
 import { ByteLru } from "./byte-lru.ts";
-import type { RemoteChunks } from "./types.ts";
+import type { ChunkGetOptions, RemoteChunks } from "./types.ts";
 
 /** The chunk cache's default bound: dozens of typical chunks, small beside a query's table. */
 export const DEFAULT_CACHE_BYTES = 64_000_000;
@@ -60,9 +60,11 @@ export class CachedStore implements AsyncReadable, RemoteChunks {
     return this.#chunks.bytes;
   }
 
-  get(key: AbsolutePath, options?: GetOptions): Read {
+  get(key: AbsolutePath, options?: ChunkGetOptions): Read {
     if (isMetadataKey(key)) return untilAborted(this.#metadataOnce(key), options?.signal).then(copy);
-    return this.#read(key, () => this.inner.get(key), options?.signal);
+    // The bound is the chunk's, the same for every caller of the key.
+    const bound: ChunkGetOptions = { maxBytes: options?.maxBytes };
+    return this.#read(key, () => this.inner.get(key, bound), options?.signal);
   }
 
   #metadataOnce(key: string): Read {

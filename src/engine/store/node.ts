@@ -1,7 +1,6 @@
 import { openAsBlob } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import FileSystemStore from "@zarrita/storage/fs";
 import { blobFile } from "../cmdstan/csv-file.ts";
 import { cmdstanPaths } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
@@ -14,6 +13,7 @@ import { openNetcdfPath } from "../netcdf/node.ts";
 import { NETCDF_SNIFF_BYTES, netcdf3Error, sniffNetcdf } from "../netcdf/open.ts";
 import { blobBytes } from "./blob.ts";
 import { openFile } from "./file.ts";
+import { NodeFolderStore } from "./node-folder.ts";
 import { openUrl } from "./url.ts";
 
 /**
@@ -29,7 +29,7 @@ export async function openPathStore(path: string, options: CmdStanOptions = {}):
     const list = async (folder: string) => readdir(join(path, folder)).catch(() => []);
     const csv = cmdstanPaths(await list(""));
     if (csv) return openCmdStan(await Promise.all(csv.map(async (name) => blobFile(name, await openAsBlob(join(path, name))))), path, options);
-    return { store: new FileSystemStore(path), list, label: path };
+    return { store: new NodeFolderStore(path), list, label: path };
   }
   const blob = await openAsBlob(path);
   const kind = sniffNetcdf(await blobBytes(blob, { offset: 0, length: NETCDF_SNIFF_BYTES }));

@@ -1,4 +1,4 @@
-import type { AsyncReadable } from "@zarrita/storage";
+import type { AsyncReadable, GetOptions } from "@zarrita/storage";
 
 /**
  * A Zarr store as the engine sees it: zarrita's readable interface, plus a folder listing where
@@ -14,6 +14,17 @@ export interface TraceStore {
   readonly origin?: string;
   /** Let go of what the store holds open (a netCDF file in h5wasm), once a trace opened from another store replaces it. */
   readonly close?: () => void;
+}
+
+/** The most bytes drawscope reads or inflates as one piece (a zip entry, a shard's inner chunk) when nothing tighter bounds it: 1 GiB. */
+export const MAX_PIECE_BYTES = 2 ** 30;
+
+/**
+ * What a chunk's reader tells the store besides zarrita's options: the most bytes the chunk can
+ * take as stored, which a store that inflates what it holds (a zip's entries) does not exceed.
+ */
+export interface ChunkGetOptions extends GetOptions {
+  maxBytes?: number;
 }
 
 /**

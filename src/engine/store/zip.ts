@@ -7,6 +7,7 @@ import { DrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
 import { notAZipReason, SNIFF_BYTES } from "./not-a-zip.ts";
 import { zipEntryStream } from "./zip-entry.ts";
+import { ZipEntriesStore } from "./zip-store.ts";
 import type { TraceStore } from "./types.ts";
 
 /** What a zip is read through: its length, and bytes by offset. */
@@ -14,7 +15,8 @@ export type ZipReader = ConstructorParameters<typeof ZipFileStore>[0];
 
 /**
  * A zipped Zarr store, at the zip's root or inside one top folder; `__MACOSX/` and `._*` entries
- * are ignored. Entries are read by range, so a large zip is never loaded whole. A zip of CmdStan's
+ * are ignored. zarrita's ZipFileStore reads the zip's directory; entries are read by range
+ * (ZipEntriesStore), so a large zip is never loaded whole. A zip of CmdStan's
  * CSV files (and no Zarr metadata) is read as that run, each file streamed as it is inflated.
  */
 export async function openZip(reader: ZipReader, label: string, options: CmdStanOptions = {}): Promise<TraceStore> {
@@ -45,7 +47,7 @@ export async function openZip(reader: ZipReader, label: string, options: CmdStan
     const files = csv.map((name) => ({ name, size: entries[name].size, chunks: () => streamChunks(zipEntryStream(reader, entries[name], name)) }));
     return openCmdStan(files, label, options);
   }
-  return { store, list: listKeys(keys), label };
+  return { store: new ZipEntriesStore(reader, entries), list: listKeys(keys), label };
 }
 
 /** A zip held in a Blob or File (a dropped file in the browser, `fs.openAsBlob` in Node). */

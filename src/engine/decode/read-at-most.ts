@@ -1,0 +1,21 @@
+/**
+ * A stream's bytes gathered into one buffer of `capacity`. As soon as more arrive, the stream is
+ * cancelled and `over()` thrown: an inflating stream is cut off at what its chunk or zip entry may
+ * hold, so a decompression bomb is never held. A stream that ends early gives a shorter view (its
+ * reader says whether that is an error).
+ */
+export async function readAtMost(stream: ReadableStream<Uint8Array>, capacity: number, over: () => Error): Promise<Uint8Array> {
+  const out = new Uint8Array(capacity);
+  const reader = stream.getReader();
+  let at = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return out.subarray(0, at);
+    if (at + value.byteLength > capacity) {
+      await reader.cancel().catch(() => undefined);
+      throw over();
+    }
+    out.set(value, at);
+    at += value.byteLength;
+  }
+}
