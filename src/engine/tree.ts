@@ -227,10 +227,10 @@ async function describeGroup(
   if (!group) return undefined;
   const attrs = group.attrs ?? {};
   const { names } = await childPaths(store, listing, name);
+  // In the names' order: Promise.all keeps it.
   const opened = (await Promise.all(names.map(async (child) => ({ child, array: await openArray(root, `${name}/${child}`, format) })))).filter(
     (x): x is { child: string; array: ZarrArray } => x.array !== undefined,
   );
-  opened.sort((a, b) => names.indexOf(a.child) - names.indexOf(b.child));
 
   const coordArrays = new Map<string, ZarrArray>();
   const dataArrays: { child: string; array: ZarrArray; dims: string[] }[] = [];

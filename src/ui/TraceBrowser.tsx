@@ -6,6 +6,11 @@ import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
 
 const SHOWN_LABELS = 12;
+/**
+ * Variables listed per group at most. A group of thousands (one variable per parameter) gets a
+ * filter instead: its whole list as buttons blocked the page for seconds when the trace opened.
+ */
+const SHOWN_VARIABLES = 200;
 
 function Labels({ dim }: { dim: DimInfo }) {
   const labels = dim.labels.slice(0, SHOWN_LABELS).map(String);
@@ -21,19 +26,40 @@ function Labels({ dim }: { dim: DimInfo }) {
   );
 }
 
+/** The group's variables whose name holds `filter` (any case), the first SHOWN_VARIABLES of them, and how many matched. */
+function shownVariables(group: GroupInfo, filter: string): { shown: GroupInfo["variables"]; matched: number } {
+  const needle = filter.trim().toLowerCase();
+  const matching = needle ? group.variables.filter((v) => v.name.toLowerCase().includes(needle)) : group.variables;
+  return { shown: matching.slice(0, SHOWN_VARIABLES), matched: matching.length };
+}
+
 function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string }) {
   const { insertSpec } = useActions();
+  const [filter, setFilter] = useState("");
   const insert = (spec: string) => {
     insertSpec(spec);
     document.getElementById("query-input")?.focus();
   };
+  const many = group.variables.length > SHOWN_VARIABLES;
+  const { shown, matched } = shownVariables(group, filter);
   return (
     <details open={group.name === defaultGroup}>
       <summary>
-        {group.name} <span className="muted">{group.variables.length}</span>
+        {group.name} <span className="muted">{group.variables.length.toLocaleString("en-US")}</span>
       </summary>
+      {many && (
+        <input
+          type="search"
+          className="variable-filter"
+          aria-label={`Filter the variables of ${group.name}`}
+          placeholder={`Filter ${group.variables.length.toLocaleString("en-US")} variables`}
+          value={filter}
+          spellCheck={false}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      )}
       <ul className="variables">
-        {group.variables.map((v) => {
+        {shown.map((v) => {
           const spec = specOf(v, defaultGroup);
           return (
             <li key={v.name}>
@@ -44,6 +70,12 @@ function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string
           );
         })}
       </ul>
+      {matched > shown.length && (
+        <p className="muted variables-more">
+          {(matched - shown.length).toLocaleString("en-US")} more {filter.trim() ? "match" : "variables"}: type part of a name to narrow the list
+        </p>
+      )}
+      {many && matched === 0 && <p className="muted variables-more">No variable of {group.name} has “{filter.trim()}” in its name</p>}
       {group.dims.some((d) => !group.sampleDims.includes(d.name)) && (
         <div className="coords">
           <h4>Coordinates</h4>
