@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DrawscopeError } from "../src/engine/errors.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { NodeFolderStore } from "../src/engine/store/node-folder.ts";
+import { hexFloat } from "../src/engine/store/hex-fill-value.ts";
 import { CATALOGUE, shardedTrace, v2Trace, writeCase } from "./hostile-catalogue.ts";
 import { asBytes, dims, writeStoreFolder, zarray } from "./memory-store.ts";
 import { zipOf } from "./zip-writer.ts";
@@ -126,4 +127,46 @@ describe("malformed stores", () => {
       expect(run.stderr, entry.name).not.toMatch(/\n\s+at /);
     }
   }, 120_000);
+});
+
+describe("fill values written as hex (Zarr v3)", () => {
+  it("are the floats their bytes encode, big-endian: float64, float32 and float16", () => {
+    expect(hexFloat("0x3ff8000000000000", 8)).toBe(1.5);
+    expect(hexFloat("0x7ff8000000000000", 8)).toBeNaN();
+    expect(hexFloat("0xfff0000000000000", 8)).toBe(-Infinity);
+    expect(hexFloat("0xc0490fdb", 4)).toBe(Math.fround(-Math.PI));
+    expect(hexFloat("0x7fc00001", 4)).toBeNaN();
+    expect(hexFloat("0x3c00", 2)).toBe(1);
+    expect(hexFloat("0xc000", 2)).toBe(-2);
+    expect(hexFloat("0x0001", 2)).toBe(2 ** -24);
+    expect(hexFloat("0x7c00", 2)).toBe(Infinity);
+    expect(hexFloat("0x7e00", 2)).toBeNaN();
+    // Not one: the wrong length, or not hex.
+    expect(hexFloat("0x3ff8", 8)).toBeUndefined();
+    expect(hexFloat("0xzz000000", 4)).toBeUndefined();
+  });
+
+  it("stand for the chunks a writer left out", async () => {
+    const v3 = (fill: string) => ({
+      "zarr.json": { zarr_format: 3, node_type: "group", attributes: {} },
+      "posterior/zarr.json": { zarr_format: 3, node_type: "group", attributes: {} },
+      "posterior/x/zarr.json": {
+        zarr_format: 3,
+        node_type: "array",
+        shape: [1, 2],
+        data_type: "float64",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [1, 1] } },
+        chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+        fill_value: fill,
+        codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+        dimension_names: ["chain", "draw"],
+      },
+      "posterior/x/c/0/1": asBytes(Float64Array.of(7)),
+    });
+    const read = async (name: string, fill: string) => [...((await (await openPath(writeStoreFolder(name, v3(fill)))).extract("x")).getChild("x")!.toArray() as Float64Array)];
+    expect(await read("hex-one-and-a-half.zarr", "0x3ff8000000000000")).toEqual([1.5, 7]);
+    const [nan, seven] = await read("hex-nan.zarr", "0x7ff8000000000000");
+    expect(nan).toBeNaN();
+    expect(seven).toBe(7);
+  });
 });

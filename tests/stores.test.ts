@@ -8,7 +8,7 @@ import { toCsv } from "../src/engine/csv.ts";
 import { StoreError } from "../src/engine/errors.ts";
 import { openDirectoryHandle } from "../src/engine/store/directory.ts";
 import { openFiles } from "../src/engine/store/files.ts";
-import { rewriteZarrJson } from "../src/engine/store/fixed-length-utf32.ts";
+import { rewriteZarrJson } from "../src/engine/store/v3-metadata.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { HttpRangeReader, WHOLE_DOWNLOAD_LIMIT } from "../src/engine/store/http-ranges.ts";
 import { openUrl } from "../src/engine/store/url.ts";

@@ -163,6 +163,11 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
         progress?.chunkRead(array, size);
         return decoded;
       }
+      // A chunk the writer left out reads as the fill value; without one nothing says what it holds.
+      if (array.fillValue === null || array.fillValue === undefined) {
+        const path = array.path.replace(/^\//, "");
+        throw new StoreError(`chunk ${coords.join(".")} of ${path} is missing, and the array has no fill value to stand for it: the store is incomplete; copy it again.`, path);
+      }
     }
     const chunk = await array.getChunk(coords, { signal }).catch((error: unknown) => {
       throw damagedChunk(error, array.path, coords);

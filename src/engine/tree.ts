@@ -3,8 +3,8 @@ import { SERVER_REACH_HINT, StoreError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
-import { checkArrayShape, checkDimensionNames, checkDimensionSize } from "./validate.ts";
-import { withFixedLengthUtf32 } from "./store/fixed-length-utf32.ts";
+import { checkArrayShape, checkDimensionNames, checkDimensionSize, checkFillValue } from "./validate.ts";
+import { withV3Metadata } from "./store/v3-metadata.ts";
 import { withCheckedRanges } from "./store/checked-ranges.ts";
 import { remoteChunksOf, type RemoteChunks, type TraceStore } from "./store/types.ts";
 
@@ -237,6 +237,7 @@ async function describeGroup(
   for (const { child, array } of opened) {
     const path = `${name}/${child}`;
     checkArrayShape(path, array.shape, array.chunks);
+    checkFillValue(path, String(array.dtype), array.fillValue);
     const dims = dimensionNames(path, array, format);
     if (dims.length === 1 && dims[0] === child) coordArrays.set(child, array);
     else dataArrays.push({ child, array, dims });
@@ -282,7 +283,7 @@ async function readDim({ name, size, coord }: DescribedGroup["dims"][number]): P
 /** Open a store and describe it: groups, their variables with dims and shapes, and coordinate labels. */
 export async function openTree(source: TraceStore, pool?: WorkPool, remote = remoteChunksOf(source.store)): Promise<OpenedTree> {
   const format = await detectFormat(source);
-  const base = withCheckedRanges(withFixedLengthUtf32(source.store));
+  const base = withCheckedRanges(withV3Metadata(source.store));
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
     .withConsolidatedMetadata(base, { format: format === 3 ? "v3" : "v2" })
     .catch((error: unknown) => {

@@ -46,6 +46,47 @@ export function checkArrayShape(path: string, shape: readonly unknown[], chunks:
   }
 }
 
+/** The whole numbers each integer type holds. */
+const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
+  int8: [-(2n ** 7n), 2n ** 7n - 1n],
+  uint8: [0n, 2n ** 8n - 1n],
+  int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  uint16: [0n, 2n ** 16n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
+
+const asInteger = (value: unknown): bigint | undefined =>
+  typeof value === "bigint" ? value : typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+
+/**
+ * An array's fill value, which stands for every chunk its writer left out (a chunk equal to it
+ * everywhere): one its data type holds, or none (null). `fill` is as zarrita gives it, with
+ * "NaN" and the infinities already numbers; `dtype` is zarrita's name of the type.
+ */
+export function checkFillValue(path: string, dtype: string, fill: unknown): void {
+  if (fill === null || fill === undefined) return;
+  const range = INTEGER_RANGES[dtype];
+  const integer = range && asInteger(fill);
+  const holds = dtype.startsWith("float")
+    ? typeof fill === "number"
+    : range
+      ? integer !== undefined && integer >= range[0] && integer <= range[1]
+      : dtype === "bool"
+        ? typeof fill === "boolean" || fill === 0 || fill === 1
+        : true;
+  if (!holds) {
+    const what = dtype.startsWith("float") ? `a number (or "NaN", "Infinity", "-Infinity")` : range ? `a whole number that ${dtype} holds` : "true or false";
+    const text = typeof fill === "bigint" ? String(fill) : JSON.stringify(fill);
+    throw new StoreError(
+      `${path} has the fill value ${text}, but its data type ${dtype} needs ${what}. The fill value stands for the chunks a writer leaves out, so its metadata is damaged; write the trace again.`,
+      path,
+    );
+  }
+}
+
 /** The names an array gives its dimensions (v3 `dimension_names`, v2 `_ARRAY_DIMENSIONS`): one non-empty text per axis. */
 export function checkDimensionNames(path: string, names: unknown, rank: number, key: string): string[] | undefined {
   if (names === undefined || names === null) return undefined;
