@@ -215,6 +215,7 @@ export const CATALOGUE: HostileCase[] = [
     query: "x",
     error: /^cannot read chunk 0\.0 of posterior\/x: a gzip chunk inflates past the 16 bytes/,
   },
+  { name: "lz4-garbage", what: "an LZ4 chunk of bytes that are not LZ4", files: compressedArray({ id: "lz4", acceleration: 1 }, Uint8Array.of(16, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: numcodecs\.lz4 cannot decode it \(.+\)\. The chunk is damaged, or written with settings drawscope does not read\.$/ },
   // A header that lies about the frame's length: numcodecs would give whatever its buffer held.
   { name: "blosc-lying-length", what: "a Blosc chunk whose header says it is 4 bytes shorter than it is", files: compressedArray({ id: "blosc", cname: "zstd", clevel: 5, shuffle: 0 }, bloscZstdFrame(Float64Array.of(1, 2), 36)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: block 0 of a Blosc chunk runs past its 36 bytes/ },
   { name: "blosc-past-end", what: "a Blosc chunk whose header says it is longer than it is", files: compressedArray({ id: "blosc", cname: "zstd", clevel: 5, shuffle: 0 }, bloscZstdFrame(Float64Array.of(1, 2), 41)), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: a Blosc chunk says it holds 41 bytes but 40 are stored/ },

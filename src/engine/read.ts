@@ -177,7 +177,8 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
     return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
   } catch (cause) {
     if ((cause as Error).name === "AbortError" || cause instanceof DrawscopeError) throw cause;
-    throw new StoreError(`cannot read chunk ${coords.join(".")} of ${array.path}: ${(cause as Error).message}`, array.path);
+    const path = array.path.replace(/^\//, "");
+    throw new StoreError(`cannot read chunk ${coords.join(".")} of ${path}: ${(cause as Error).message}`, path);
   }
 }
 

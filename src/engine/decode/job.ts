@@ -84,16 +84,24 @@ export class ChunkDecoder {
   }
 }
 
+/** Errors that say the code is wrong, not the bytes it was given. */
+const BUGS = [TypeError, ReferenceError, SyntaxError];
+
 /**
- * A codec's own error about a chunk (a damaged frame, one that says it inflates past its shape),
- * which zarrita wraps as the cause of its pipeline error, as a StoreError naming the chunk; any
- * other error as it is.
+ * A codec's failure on a chunk as a StoreError naming the chunk: a codec's own drawscope error (a
+ * damaged frame, one that says it inflates past its shape), which zarrita wraps as the cause of
+ * its pipeline error, as it is worded; another codec's failure to decode (numcodecs' WebAssembly
+ * says "Invalid typed array length") as a chunk it cannot decode. A bug (a TypeError and the
+ * like) and any other error are left as they are.
  */
 export function damagedChunk(error: unknown, where: string, coords: readonly number[]): unknown {
   const inner = (error as { cause?: unknown } | undefined)?.cause;
-  if (!(inner instanceof DrawscopeError)) return error;
   const path = where.replace(/^\//, "");
-  return new StoreError(`cannot read chunk ${coords.join(".")} of ${path}: ${inner.message}`, path);
+  const chunk = `cannot read chunk ${coords.join(".")} of ${path}`;
+  if (inner instanceof DrawscopeError) return new StoreError(`${chunk}: ${inner.message}`, path);
+  if (!zarr.isZarritaError(error, "CodecPipelineError") || error.direction !== "decode" || BUGS.some((bug) => inner instanceof bug)) return error;
+  const reason = inner instanceof Error && inner.message ? ` (${inner.message})` : "";
+  return new StoreError(`${chunk}: ${error.codec ?? "its codec"} cannot decode it${reason}. The chunk is damaged, or written with settings drawscope does not read.`, path);
 }
 
 /** Buffers of a decoded chunk that can move between threads without a copy. */
