@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { crc32c } from "../src/engine/decode/crc32c-codec.ts";
 import { asBytes, dims, sampleCoordinates, zarray } from "./memory-store.ts";
 import { deflatedZeros, zipOf, type DeflatedEntry } from "./zip-writer.ts";
 
@@ -95,19 +96,25 @@ function bloscZstdFrame(values: Float64Array, cbytes: number): Uint8Array {
   return frame;
 }
 
-/** A v3 trace whose posterior/x [1, 2] is one shard of two inner chunks [1, 1], whose index (at its end, no checksum) gives `entries` as (offset, length). */
-export function shardedTrace(entries: [number, number][]): Files {
+/**
+ * A v3 trace whose posterior/x [1, 2] is one shard of two inner chunks [1, 1], whose index (at its
+ * end) gives `entries` as (offset, length), followed by its CRC-32C as zarr-python writes it, a
+ * wrong one, or none.
+ */
+export function shardedTrace(entries: [number, number][], checksum: "right" | "wrong" | "none" = "none"): Files {
   const data = asBytes(Float64Array.of(1.5, 2.5));
-  const shard = new Uint8Array(data.length + 16 * entries.length);
-  const index = new DataView(shard.buffer, data.length);
+  const index = new Uint8Array(16 * entries.length);
+  const view = new DataView(index.buffer);
   entries.forEach(([offset, length], i) => {
-    index.setBigUint64(16 * i, BigInt(offset), true);
-    index.setBigUint64(16 * i + 8, BigInt(length), true);
+    view.setBigUint64(16 * i, BigInt(offset), true);
+    view.setBigUint64(16 * i + 8, BigInt(length), true);
   });
-  shard.set(data);
+  const sum = new Uint8Array(checksum === "none" ? 0 : 4);
+  if (checksum !== "none") new DataView(sum.buffer).setUint32(0, crc32c(index) ^ (checksum === "wrong" ? 1 : 0), true);
   const bytes = { name: "bytes", configuration: { endian: "little" } };
-  const sharding = { name: "sharding_indexed", configuration: { chunk_shape: [1, 1], codecs: [bytes], index_codecs: [bytes], index_location: "end" } };
-  return v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [sharding] }, shard);
+  const indexCodecs = checksum === "none" ? [bytes] : [bytes, { name: "crc32c" }];
+  const sharding = { name: "sharding_indexed", configuration: { chunk_shape: [1, 1], codecs: [bytes], index_codecs: indexCodecs, index_location: "end" } };
+  return v3Trace({ shape: [1, 2], ...grid([1, 2]), codecs: [sharding] }, new Uint8Array([...data, ...index, ...sum]));
 }
 
 const MiB = 2 ** 20;
@@ -235,6 +242,7 @@ export const CATALOGUE: HostileCase[] = [
   { name: "shard-index-past-end", what: "a shard index placing a chunk a terabyte past the shard's end", files: shardedTrace([[2 ** 40, 8], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk at bytes 1,099,511,627,776–1,099,511,627,784, past the shard's end: the shard is damaged$/ },
   { name: "shard-index-huge-length", what: "a shard index giving a chunk a terabyte long", files: shardedTrace([[0, 2 ** 40], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk of 1,099,511,627,776 bytes at byte 0: the shard is damaged$/ },
   { name: "shard-index-beyond-2^53", what: "a shard index offset past 2^53, which a double cannot hold", files: shardedTrace([[2 ** 60, 8], [8, 8]]), query: "x", error: /^the index of shard posterior\/x\/c\/0\/0 places an inner chunk of 8 bytes at byte 1,152,921,504,606,847,000: the shard is damaged$/ },
+  { name: "shard-index-checksum", what: "a shard index whose CRC-32C does not match it", files: shardedTrace([[0, 8], [8, 8]], "wrong"), query: "x", error: /^cannot read chunk 0\.0 of posterior\/x: its CRC-32C checksum does not match its bytes: the data is damaged$/ },
   { name: "v3-chunk-truncated", what: "a Zarr v3 chunk with half its bytes", files: v3Trace({ shape: [1, 2], ...grid([1, 2]) }, asBytes(Float64Array.of(1))), query: "x", error: /chunk 0\.0 of posterior\/x decodes to 1 value where its shape \[1, 2\] holds 2/ },
 ];
 

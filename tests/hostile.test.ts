@@ -10,6 +10,7 @@ import { DrawscopeError } from "../src/engine/errors.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { NodeFolderStore } from "../src/engine/store/node-folder.ts";
 import { hexFloat } from "../src/engine/store/hex-fill-value.ts";
+import { crc32c } from "../src/engine/decode/crc32c-codec.ts";
 import { CATALOGUE, shardedTrace, v2Trace, writeCase } from "./hostile-catalogue.ts";
 import { asBytes, dims, writeStoreFolder, zarray } from "./memory-store.ts";
 import { zipOf } from "./zip-writer.ts";
@@ -68,10 +69,16 @@ describe("the same kinds of store, sound, read as before", () => {
     }
   });
 
-  it("a shard whose index is true reads its inner chunks", async () => {
-    const store = writeStoreFolder("sharded.zarr", shardedTrace([[8, 8], [0, 8]]));
-    const trace = await openPath(store);
-    expect([...((await trace.extract("x")).getChild("x")!.toArray() as Float64Array)]).toEqual([2.5, 1.5]);
+  it("a shard whose index is true reads its inner chunks, its checksum checked", async () => {
+    expect(await column(writeStoreFolder("sharded.zarr", shardedTrace([[8, 8], [0, 8]])))).toEqual([2.5, 1.5]);
+    expect(await column(writeStoreFolder("sharded-crc.zarr", shardedTrace([[8, 8], [0, 8]], "right")))).toEqual([2.5, 1.5]);
+  });
+
+  it("CRC-32C is the Castagnoli checksum (RFC 3720's test vectors)", () => {
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32c(Uint8Array.from({ length: 32 }, (_, i) => i))).toBe(0x46dd794e);
+    expect(crc32c(new TextEncoder().encode("123456789"))).toBe(0xe3069283);
   });
 });
 

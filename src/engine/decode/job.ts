@@ -4,12 +4,14 @@ import { toColumnData, type ColumnData, type NumericData } from "../column-data.
 import { DrawscopeError, StoreError } from "../errors.ts";
 import { checkDecodedLength } from "../validate.ts";
 import { registerBloscCodec } from "./blosc-codec.ts";
+import { registerCrc32cCodec } from "./crc32c-codec.ts";
 import { registerDeflateCodecs } from "./deflate-codecs.ts";
 import { registerZstdCodec } from "./zstd-codec.ts";
 import { ownsBuffer } from "./spare-buffers.ts";
 
 // Every thread that decodes chunks (the page's, the workers', Node's) imports this module.
 registerBloscCodec();
+registerCrc32cCodec();
 registerDeflateCodecs();
 registerZstdCodec();
 
