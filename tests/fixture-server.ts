@@ -2,6 +2,7 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 
 export interface ServerKind {
   /** Answer `Range: bytes=a-b` with 206 and those bytes; otherwise the whole file with 200. */
@@ -12,8 +13,13 @@ export interface ServerKind {
   largeBytes?: number;
 }
 
-/** A broken answer: HTTP 500, the right status and length with a body that breaks off halfway, or 404 as if the file were not there. */
-export type Fault = "error" | "short" | "missing";
+/**
+ * A broken answer: HTTP 500, the right status and length with a body that breaks off halfway, 404
+ * as if the file were not there, or a gzip transfer of 64 KB that inflates to 64 MB of zeros.
+ */
+export type Fault = "error" | "short" | "missing" | "inflating";
+
+let inflating: Buffer | undefined;
 
 export interface FixtureServer {
   port: number;
@@ -61,6 +67,10 @@ export async function startFixtureServer(root: string, kind: ServerKind): Promis
     faults.delete(path);
     if (fault === "error") return res.writeHead(500, cors).end("internal error");
     if (fault === "missing") return res.writeHead(404, cors).end("not found");
+    if (fault === "inflating") {
+      inflating ??= gzipSync(Buffer.alloc(64 << 20));
+      return res.writeHead(200, { ...cors, "Content-Encoding": "gzip", "Content-Length": inflating.length }).end(inflating);
+    }
     const range = kind.ranges ? /^bytes=(\d+)-(\d+)?$/.exec(req.headers.range ?? "") : null;
     if (range) {
       const start = Number(range[1]);

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DrawscopeError } from "../src/engine/errors.ts";
@@ -13,6 +13,7 @@ import { hexFloat } from "../src/engine/store/hex-fill-value.ts";
 import { crc32c } from "../src/engine/decode/crc32c-codec.ts";
 import { CATALOGUE, shardedTrace, v2Trace, writeCase } from "./hostile-catalogue.ts";
 import { asBytes, dims, writeStoreFolder, zarray } from "./memory-store.ts";
+import { startFixtureServer } from "./fixture-server.ts";
 import { zipOf } from "./zip-writer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "drawscope-hostile-"));
@@ -134,6 +135,22 @@ describe("malformed stores", () => {
       expect(run.stderr, entry.name).not.toMatch(/\n\s+at /);
     }
   }, 120_000);
+});
+
+describe("a server whose compressed answer inflates without end", () => {
+  it("is cut off at what the chunk can take as stored", async () => {
+    const store = writeStoreFolder("served.zarr", v2Trace({ "posterior/x/.zarray": zarray("<f8", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) }), true);
+    const server = await startFixtureServer(dirname(store), { ranges: true, cors: false });
+    try {
+      const trace = await openPath(`http://127.0.0.1:${server.port}/served.zarr`);
+      server.faults.set("/served.zarr/posterior/x/0.0", "inflating");
+      const error = await trace.extract("x").catch((e: unknown) => e);
+      expect((error as Error).message).toBe("cannot read chunk 0.0 of posterior/x: the server's answer is longer than the 65,568 bytes it can take: the server or the store is damaged");
+      expect(server.faults.size).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("fill values written as hex (Zarr v3)", () => {

@@ -145,7 +145,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
       // A large chunk of a folder over HTTP is fetched by the worker that decodes it.
       const url = pool && remote && decodedChunkBytes(array) >= MIN_POOLED_BYTES ? remote.chunkUrl(key) : undefined;
       if (url && pool && remote) {
-        const fetched = await pool.fetchDecode({ ...at, url, keepBelow: remote.keepBelow }, signal);
+        const fetched = await pool.fetchDecode({ ...at, url, keepBelow: remote.keepBelow, maxBytes: storedChunkBound(array) }, signal);
         if (fetched) {
           if (fetched.keep) remote.remember(key, fetched.keep);
           progress?.chunkRead(array, fetched.storedBytes);

@@ -19,3 +19,31 @@ export async function readAtMost(stream: ReadableStream<Uint8Array>, capacity: n
     at += value.byteLength;
   }
 }
+
+/**
+ * A stream's bytes, however many, up to `limit`: gathered piece by piece and joined at the end, for
+ * a stream whose length nobody said. Past the limit the stream is cancelled and `over()` thrown.
+ */
+export async function gatherAtMost(stream: ReadableStream<Uint8Array>, limit: number, over: () => Error, onPiece: () => void = () => undefined): Promise<Uint8Array<ArrayBuffer>> {
+  const pieces: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    onPiece();
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw over();
+    }
+    pieces.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
+}

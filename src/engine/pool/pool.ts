@@ -7,7 +7,8 @@ import type { BlockJob } from "./block-job.ts";
  * A chunk for a worker to fetch itself and decode: the decode job without its bytes, where they are,
  * and the largest stored chunk the store keeps (those come back with the answer to be kept).
  */
-export type FetchJob = Omit<DecodeJob, "bytes"> & { url: string; keepBelow: number };
+/** A chunk for a worker to fetch and decode: at `url`, at most `maxBytes` as stored, kept by the store below `keepBelow`. */
+export type FetchJob = Omit<DecodeJob, "bytes"> & { url: string; keepBelow: number; maxBytes?: number };
 
 /** A chunk a worker fetched and decoded: its values, its stored size, and its stored bytes when the store keeps chunks that small. */
 export interface FetchedChunk {

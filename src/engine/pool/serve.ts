@@ -4,7 +4,6 @@ import { BULK_FETCH, fetchBytes } from "../store/fetch-body.ts";
 import { BLOCK_WORK, computeBlock } from "./block-job.ts";
 import type { FetchJob, WorkReply, WorkRequest } from "./pool.ts";
 
-
 /** The body of a pool worker on any platform: answer each request, reply with moved buffers. */
 export function serveWork(listen: (handler: (request: WorkRequest) => void) => void, reply: (message: WorkReply, transfer: ArrayBuffer[]) => void): void {
   const decoder = new ChunkDecoder();
@@ -25,7 +24,7 @@ export function serveWork(listen: (handler: (request: WorkRequest) => void) => v
     fetches.set(id, controller);
     let bytes: Uint8Array | undefined;
     try {
-      bytes = await fetchBytes(job.url, { ...BULK_FETCH, signal: controller.signal });
+      bytes = await fetchBytes(job.url, { ...BULK_FETCH, signal: controller.signal }, job.maxBytes);
     } catch (error) {
       reply({ id, error: `cannot read chunk ${job.coords.join(".")} of ${job.where}: ${(error as Error).message}` }, []);
       return;

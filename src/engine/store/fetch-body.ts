@@ -2,7 +2,9 @@ import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarri
 import FetchStore from "@zarrita/storage/fetch";
 import { ownedView, takeBuffer } from "../decode/spare-buffers.ts";
 import { isMetadataKey } from "./cached.ts";
+import { gatherAtMost } from "../decode/read-at-most.ts";
 import { timedFetch } from "./timed-fetch.ts";
+import { MAX_PIECE_BYTES, type ChunkGetOptions } from "./types.ts";
 
 /**
  * A response's body as bytes. When the server gives its length, the body is read straight into a
@@ -11,20 +13,30 @@ import { timedFetch } from "./timed-fetch.ts";
  * seconds. The buffer is a spare one when a decoded chunk's stored bytes came back (see
  * decode/spare-buffers.ts), so reading does not touch new pages. A body longer than its stated
  * length (a compressed transfer whose encoding a cross-origin response hides) is read to its end
- * all the same. `alive` is called as bytes arrive (see timed-fetch.ts). With `lend: false` the
- * buffer is a new one of the body's own: for bytes kept or sliced by their reader (a zip's ranges),
- * which must never move to a worker and come back as a spare.
+ * all the same, up to `maxBytes` in all: a compressed transfer inflates as it is read, and a few
+ * kilobytes may inflate to gigabytes. `alive` is called as bytes arrive (see timed-fetch.ts).
+ * With `lend: false` the buffer is a new one of the body's own: for bytes kept or sliced by their
+ * reader (a zip's ranges), which must never move to a worker and come back as a spare.
  */
-export async function bodyBytes(response: Response, alive: () => void = () => undefined, { lend = true } = {}): Promise<Uint8Array<ArrayBuffer>> {
+export async function bodyBytes(
+  response: Response,
+  alive: () => void = () => undefined,
+  { lend = true, maxBytes = MAX_PIECE_BYTES }: { lend?: boolean; maxBytes?: number } = {},
+): Promise<Uint8Array<ArrayBuffer>> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  const tooLong = () => new Error(`the server's answer is longer than the ${maxBytes.toLocaleString("en-US")} bytes it can take: the server or the store is damaged`);
+  if (length > maxBytes) {
+    await response.body?.cancel();
+    throw tooLong();
+  }
   const body = response.body;
   let reader: ReadableStreamBYOBReader | undefined;
   try {
     reader = Number.isSafeInteger(length) && length > 0 ? body?.getReader({ mode: "byob" }) : undefined;
   } catch {
-    // Not a byte stream here: read it as a whole.
+    // Not a byte stream here: read it in pieces.
   }
-  if (!reader) return new Uint8Array(await response.arrayBuffer());
+  if (!reader) return body ? gatherAtMost(body, maxBytes, tooLong, alive) : new Uint8Array(0);
   let buffer = lend ? takeBuffer(length) : new ArrayBuffer(length);
   let at = 0;
   while (at < length) {
@@ -36,10 +48,16 @@ export async function bodyBytes(response: Response, alive: () => void = () => un
   }
   if (at < length) throw new TypeError(`the body ended after ${at} of its ${length} bytes`);
   const rest: Uint8Array[] = [];
+  let total = length;
   for (;;) {
     const { done, value } = await reader.read(new Uint8Array(1 << 16));
     if (done || !value) break;
     alive();
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLong();
+    }
     rest.push(value);
   }
   if (!rest.length) return lend ? ownedView(buffer, length) : new Uint8Array(buffer, 0, length);
@@ -53,8 +71,11 @@ export async function bodyBytes(response: Response, alive: () => void = () => un
   return whole;
 }
 
-/** The bytes at an address, as a Zarr folder's keys are read: undefined when there is none (404), an error for any other failure. */
-export async function fetchBytes(url: URL | string, init: RequestInit): Promise<Uint8Array | undefined> {
+/**
+ * The bytes at an address, as a Zarr folder's keys are read: undefined when there is none (404), an
+ * error for any other failure or for a body longer than `maxBytes`.
+ */
+export async function fetchBytes(url: URL | string, init: RequestInit, maxBytes?: number): Promise<Uint8Array | undefined> {
   const { response, alive, done } = await timedFetch(url, init, `cannot read ${url}`);
   try {
     if (response.status === 404) {
@@ -65,7 +86,7 @@ export async function fetchBytes(url: URL | string, init: RequestInit): Promise<
       await response.body?.cancel();
       throw new Error(`Unexpected response status ${response.status} ${response.statusText}`);
     }
-    return await bodyBytes(response, alive);
+    return await bodyBytes(response, alive, { maxBytes });
   } finally {
     done();
   }
@@ -89,8 +110,8 @@ export class FolderFetchStore implements AsyncReadable {
     this.getRange = (key, range, options) => this.#ranges.getRange(key, range, options);
   }
 
-  async get(key: AbsolutePath, options: GetOptions = {}): Promise<Uint8Array | undefined> {
-    return fetchBytes(this.#url(key), isMetadataKey(key) ? options : { ...options, ...BULK_FETCH });
+  async get(key: AbsolutePath, { maxBytes, ...options }: ChunkGetOptions = {}): Promise<Uint8Array | undefined> {
+    return fetchBytes(this.#url(key), isMetadataKey(key) ? options : { ...options, ...BULK_FETCH }, maxBytes);
   }
 
   /** A chunk's address, for a worker to fetch it (as BULK_FETCH says); metadata documents are read here, and cached. */
