@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect, test, type Locator } from "@playwright/test";
 import { openPath } from "../src/engine/store/node.ts";
 import { contrastRows } from "../src/panels/contrast/rows.ts";
-import { formatProbability } from "../src/panels/contrast/panel.ts";
+import { aboveZeroText } from "../src/panels/contrast/panel.ts";
 import { addPanel, FIXTURES, openExample, runQuery } from "./helpers.ts";
 
 const FIT_QUERY = "mu[obs_ind], constant_data/x, constant_data/group_idx, observed_data/y";
@@ -19,7 +19,7 @@ async function expectedAbove(mode: "reference" | "pairs", reference?: string) {
   const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
   const table = await trace.extract("beta[groups], sigma");
   const { rows } = contrastRows(table, { value: "beta", dim: "groups", mode, reference, point: "median", interval: "eti", probs: [0.89] });
-  return rows.map((r) => ({ label: r.label, above: r.above, n: r.summary.n, text: `P(>0) = ${formatProbability(r.above / r.summary.n)}` }));
+  return rows.map((r) => ({ label: r.label, above: r.above, n: r.summary.n, text: aboveZeroText(r.above / r.summary.n) }));
 }
 
 test.describe("contrasts", () => {

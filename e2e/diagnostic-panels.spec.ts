@@ -186,7 +186,7 @@ test.describe("diagnostic panels", () => {
     await runQuery(page, "sigma");
     await statistic.selectOption("energy");
     await expect(figure).toHaveAccessibleName("Energy of the sampler: not in the query");
-    await expect(figure).toContainText("Add sample_stats/energy to the query");
+    await expect(figure).toContainText("Energy: add sample_stats/energy to the query if the trace has it");
   });
 
   test("sampler statistics of centered eight: chain 0's E-BFMI is flagged below 0.3", async ({ page }) => {

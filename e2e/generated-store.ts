@@ -1,4 +1,4 @@
-import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+import { asBytes, dims, sampleCoordinates, utf32, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 
 /** The generated trace's size: 4 chains × 1000 draws × 100 parameters = 400,000 rows. */
 export const CHAINS = 4;
@@ -64,4 +64,60 @@ export function writeGeneratedStore(): string {
     "sample_stats/diverging/0.0": diverging,
   });
   return writeStoreFolder("pairs400k.zarr", files, true);
+}
+
+/** The eight schools of ArviZ's example, as its coordinates name them. */
+export const SCHOOLS = ["Choate", "Deerfield", "Phillips Andover", "Phillips Exeter", "Hotchkiss", "Lawrenceville", "St. Paul's", "Mt. Hermon"];
+/** Years of the school-by-year trace: integer labels, as xarray writes an int64 coordinate. */
+export const YEARS = [2019, 2020, 2021];
+
+/**
+ * Write `schools_by_year.zarr` into a new temporary folder and return its path: posterior
+ * `theta[school, year]` (2 chains × 200 draws; each school's mean shifts by year) and `mu`, and a
+ * `sample_stats` group with `diverging` and `lp` but no energy, tree depth or step size, as some
+ * samplers write it.
+ */
+export function writeSchoolYearStore(): string {
+  const random = uniform(8);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const chains = 2;
+  const draws = 200;
+  const theta = new Float64Array(chains * draws * SCHOOLS.length * YEARS.length);
+  for (let i = 0; i < theta.length; i++) {
+    const year = i % YEARS.length;
+    const school = Math.floor(i / YEARS.length) % SCHOOLS.length;
+    theta[i] = school - 3 + 2 * year + normal();
+  }
+  const mu = Float64Array.from({ length: chains * draws }, () => 4 + normal());
+  const nameBytes = 4 * Math.max(...SCHOOLS.map((s) => s.length));
+  const files: Record<string, Uint8Array | Record<string, unknown>> = {
+    ".zgroup": { zarr_format: 2 },
+    ".zattrs": {},
+    "posterior/.zgroup": { zarr_format: 2 },
+    "posterior/.zattrs": {},
+    ...sampleCoordinates("posterior", chains, draws),
+    "posterior/school/.zarray": zarray(`<U${nameBytes / 4}`, [SCHOOLS.length], [SCHOOLS.length]),
+    "posterior/school/.zattrs": dims("school"),
+    "posterior/school/0": utf32(SCHOOLS, nameBytes / 4),
+    "posterior/year/.zarray": zarray("<i8", [YEARS.length], [YEARS.length]),
+    "posterior/year/.zattrs": dims("year"),
+    "posterior/year/0": asBytes(BigInt64Array.from(YEARS, BigInt)),
+    "posterior/theta/.zarray": zarray("<f8", [chains, draws, SCHOOLS.length, YEARS.length], [1, draws, SCHOOLS.length, YEARS.length]),
+    "posterior/theta/.zattrs": dims("chain", "draw", "school", "year"),
+    "posterior/theta/0.0.0.0": asBytes(theta.subarray(0, theta.length / 2)),
+    "posterior/theta/1.0.0.0": asBytes(theta.subarray(theta.length / 2)),
+    "posterior/mu/.zarray": zarray("<f8", [chains, draws], [chains, draws]),
+    "posterior/mu/.zattrs": dims("chain", "draw"),
+    "posterior/mu/0.0": asBytes(mu),
+    "sample_stats/.zgroup": { zarr_format: 2 },
+    "sample_stats/.zattrs": {},
+    ...sampleCoordinates("sample_stats", chains, draws),
+    "sample_stats/diverging/.zarray": zarray("|b1", [chains, draws], [chains, draws]),
+    "sample_stats/diverging/.zattrs": dims("chain", "draw"),
+    "sample_stats/diverging/0.0": new Uint8Array(chains * draws),
+    "sample_stats/lp/.zarray": zarray("<f8", [chains, draws], [chains, draws]),
+    "sample_stats/lp/.zattrs": dims("chain", "draw"),
+    "sample_stats/lp/0.0": asBytes(Float64Array.from({ length: chains * draws }, () => -20 + normal())),
+  };
+  return writeStoreFolder("schools_by_year.zarr", files, true);
 }

@@ -6,7 +6,7 @@ import { summarizeTable, type SummaryOptions } from "../src/engine/stats/summary
 import { openPath } from "../src/engine/store/node.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
 import { panel as contrastData } from "../src/panels/contrast/data.ts";
-import { formatProbability, panel } from "../src/panels/contrast/panel.ts";
+import { aboveZeroText, formatProbability, panel } from "../src/panels/contrast/panel.ts";
 import { contrastRows, countAbove } from "../src/panels/contrast/rows.ts";
 import { resolveOptions } from "../src/panels/options.ts";
 import { FIXTURES } from "./golden.ts";
@@ -89,6 +89,7 @@ describe("contrast rows", () => {
     expect(countAbove(sorted, 3)).toBe(0);
     expect(countAbove(new Float64Array(0), 0)).toBe(0);
     expect([0, 0.004, 0.5, 0.97, 0.996, 1, NaN].map(formatProbability)).toEqual(["0.00", "< 0.01", "0.50", "0.97", "> 0.99", "1.00", "n/a"]);
+    expect([0.004, 0.5, 0.996].map(aboveZeroText)).toEqual(["P(>0) < 0.01", "P(>0) = 0.50", "P(>0) > 0.99"]);
   });
 });
 

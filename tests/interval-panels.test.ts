@@ -6,7 +6,8 @@ import { openPath } from "../src/engine/store/node.ts";
 import { dotDiameter, dotQuantiles, layoutDots, spreadCenters, tallestStack } from "../src/panels/dots/bins.ts";
 import { formatProb, formatValue, intervalsPhrase, probsOf, referenceOf, rowColumns, rowLabel, sortRows } from "../src/panels/intervals.ts";
 import { blocksBetween } from "../src/panels/row-blocks.ts";
-import { labelMargin, niceDomain } from "../src/panels/row-chart.ts";
+import { labelMargin, labelText } from "../src/panels/labels.ts";
+import { niceDomain } from "../src/panels/row-chart.ts";
 import { FIXTURES } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
@@ -61,10 +62,13 @@ describe("rows of the summary panels", () => {
     expect(formatValue(0.42136002783869575)).toBe("0.421");
     expect(formatValue(-0.7056559534515725)).toBe("-0.706");
     expect(formatValue(1234.5)).toBe("1230");
-    // 7 px a character plus 16, within 40–240 px.
+    // 7 px a character plus 16, within 40–240 px, or a third of a wide figure.
     expect(labelMargin(["North", "South"])).toBe(51);
     expect(labelMargin(["a"])).toBe(40);
     expect(labelMargin(["x".repeat(100)])).toBe(240);
+    expect(labelMargin(["x".repeat(100)], 900)).toBe(300);
+    expect(labelMargin([2019, 2020])).toBe(44);
+    expect(labelText(2019)).toBe("2019");
     expect(niceDomain([-0.7056559534515725, 1.541352880162366])).toEqual([-0.8, 1.6]);
     expect(niceDomain([2, 2])).toEqual([1.8, 2.2]);
     expect(niceDomain(undefined)).toEqual([0, 1]);

@@ -32,7 +32,7 @@ async function dataOf<D>(kind: string, query: string, stored: Record<string, str
 }
 
 describe("a table's shape, which the page gets instead of its rows", () => {
-  it("has the columns with their roles, every level of each dimension as text, and the row count", async () => {
+  it("has the columns with their roles, every level of each dimension and the chains as text, and the row count", async () => {
     const shape = tableShape(await trace.extract("beta[groups], mu[obs_ind]", { groups: ["posterior", "prior"] }));
     // 1,600 posterior draws and 400 prior draws, each with 4 groups × 96 observations.
     expect(shape.numRows).toBe((1600 + 400) * 4 * 96);
@@ -48,7 +48,9 @@ describe("a table's shape, which the page gets instead of its rows", () => {
     expect(shape.levels.groups).toEqual(["North", "South", "East", "West"]);
     expect(shape.levels.source).toEqual(["posterior", "prior"]);
     expect(shape.levels.obs_ind).toEqual(Array.from({ length: 96 }, (_, i) => String(i)));
-    expect(shape.levels.chain).toBeUndefined();
+    // Chains for the panels' Chains option; draws are too many to list. Prior draws have chain 0 only.
+    expect(shape.levels.chain).toEqual(["0", "1", "2", "3"]);
+    expect(shape.levels.draw).toBeUndefined();
     expect(structuredClone(shape)).toEqual(shape);
   });
 });

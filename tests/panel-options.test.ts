@@ -3,11 +3,13 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { openPath } from "../src/engine/store/node.ts";
 import { splitByLabels } from "../src/engine/split.ts";
-import { columnChoices, formatOption, parseOption, resolveOptions } from "../src/panels/options.ts";
+import { columnChoices, formatOption, initialOption, parseOption, resolveOptions } from "../src/panels/options.ts";
+import type { DensityData } from "../src/panels/density/data.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { panelKind, PANEL_KINDS } from "../src/panels/registry.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
 import type { PanelSpec } from "../src/panels/types.ts";
+import { writeSchoolYearStore } from "../e2e/generated-store.ts";
 import { FIXTURES, goldenCsv } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
@@ -123,5 +125,60 @@ describe("level options", () => {
     const level = kind.options[1];
     expect(parseOption(level, "North West")).toEqual({ value: "North West" });
     expect(formatOption(level, "3")).toBe("3");
+  });
+});
+
+describe("what a new user tripped on", () => {
+  const schools = openPath(writeSchoolYearStore());
+  const schoolsTable = async (q: string) => tableFromIPC(tableToIPC(await (await schools).extract(q), "stream"));
+
+  it("a density of theta[school, year] facets by school and colours by year; no curve pools the years", async () => {
+    const table = await schoolsTable("theta");
+    const { options } = resolveOptions(density, {}, tableShape(table));
+    expect(options).toMatchObject({ facet: "school", color: "year" });
+    const data = panelData("density").data(table, options) as DensityData;
+    expect(data.name).toBe("Density of theta by school and year: 24 curves in 8 facets");
+    expect(data.notes).toEqual([]);
+    // Coloured by school as well: still a curve per year, and the caption says they look alike.
+    const same = panelData("density").data(table, { ...options, color: "school" }) as DensityData;
+    expect(same.curves).toHaveLength(24);
+    expect(same.notes).toEqual(["Curves differing only in year look alike here: colour or facet by it to tell them apart, or hover a curve for its labels."]);
+    // Overlaid, the facet dimension is not shown either.
+    const overlaid = panelData("density").data(table, { ...options, facet: "year", color: "school", layout: "overlay" }) as DensityData;
+    expect(overlaid.name).toBe("Density of theta by year and school: 24 curves");
+    expect(overlaid.notes).toEqual(["Curves differing only in year look alike here: colour or facet by it to tell them apart, or hover a curve for its labels."]);
+  });
+
+  it("a chosen selection of one label is one curve per remaining element", async () => {
+    const table = await schoolsTable(`theta[school="St. Paul's", year=2020|2021]`);
+    const data = panelData("density").data(table, resolveOptions(density, {}, tableShape(table)).options) as DensityData;
+    expect(data.curves.map((c) => c.keys)).toEqual([
+      ["St. Paul's", 2020],
+      ["St. Paul's", 2021],
+    ]);
+  });
+
+  it("the Chains option offers the table's chains, and a chain it lacks falls back to all with a note", async () => {
+    const trace = panelKind("trace")!;
+    const chains = trace.options.find((o) => o.key === "chains")!;
+    const table = tableShape(await schoolsTable("mu"));
+    expect(columnChoices(chains, table)).toEqual(["0", "1"]);
+    expect(resolveOptions(trace, { chains: "1" }, table).options.chains).toBe("1");
+    const resolved = resolveOptions(trace, { chains: "7" }, table);
+    expect(resolved.options.chains).toBe("all");
+    expect(resolved.notes).toEqual(["Chains: this table has no chain '7', so all are shown"]);
+  });
+
+  it("the sampler panel opens on a statistic the query has", async () => {
+    const sampler = panelKind("sampler")!;
+    expect(resolveOptions(sampler, {}, await shape("sample_stats/tree_depth, sample_stats/step_size")).options.stat).toBe("tree_depth");
+    expect(resolveOptions(sampler, {}, await shape("sample_stats/energy, sample_stats/tree_depth")).options.stat).toBe("energy");
+    expect(resolveOptions(sampler, {}, await shape("sigma")).options.stat).toBe("energy");
+    expect(resolveOptions(sampler, { stat: "energy" }, await shape("sample_stats/tree_depth")).options.stat).toBe("energy");
+  });
+
+  it("an option shows its default before a table resolves it", () => {
+    expect(density.options.map(initialOption)).toEqual(["", "", "", "facets", "auto", 1, true, ""]);
+    expect(initialOption(panelKind("trace")!.options.find((o) => o.key === "chains")!)).toBe("all");
   });
 });

@@ -110,6 +110,10 @@ describe("sampler data", () => {
       [212, 188],
     ]);
     expect(data.caption).toContain("The largest depth reached is 3, in 775 draws");
+    // One draw at the largest depth, one chain of one draw: singular nouns.
+    const one = samplerData.data(chainTable("tree_depth", 1, 1, () => 4), { stat: "tree_depth", ...ALL });
+    expect(one.name).toBe("Tree depth of the sampler: 1 chain × 1 draw, depth 4");
+    expect(one.caption).toContain("The largest depth reached is 4, in 1 draw;");
   });
 
   it("step sizes of the example: constant per chain, every draw drawn", async () => {
@@ -134,15 +138,20 @@ describe("sampler data", () => {
     expect(data.caption).toContain("Stacked groups repeat the sampler's draws: those of posterior are shown.");
   });
 
-  it("say what to add when the query lacks the statistic", async () => {
+  it("say once what to add when the query lacks the statistic, and which statistics it has", async () => {
     const data = samplerData.data(await grouped.extract("sigma"), { stat: "energy", ...ALL });
     expect(data).toStrictEqual({
       name: "Energy of the sampler: not in the query",
-      caption: "Add sample_stats/energy to the query.",
+      caption: "This query has none of the sampler's statistics.",
       chains: [],
       shown: [],
-      figure: { stat: "missing", text: "Energy: Add sample_stats/energy to the query (the trace browser's Sampler section writes the whole query in one click)." },
+      figure: {
+        stat: "missing",
+        text: "Energy: add sample_stats/energy to the query if the trace has it (the trace browser's Sampler section queries every statistic the trace has in one click).",
+      },
     });
+    const other = samplerData.data(await grouped.extract("sample_stats/tree_depth, sample_stats/step_size"), { stat: "energy", ...ALL });
+    expect(other.caption).toBe("This query has the sampler's tree depth, step size: choose one as the Statistic.");
   });
 
   it("4 chains × 1,000,000 step sizes: lines thinned to a fixed number of spans, the caption says so", () => {

@@ -5,12 +5,13 @@ import { planRows, type QueryPlan } from "./query-plan.ts";
 
 /**
  * A tidy table as the page knows it while the rows stay in the worker: its columns with their
- * roles, the levels of each dimension and source column (for option menus), and its row count.
+ * roles, the levels of each dimension and source column and of its chains (for option menus), and
+ * its row count.
  */
 export interface TableShape {
   numRows: number;
   columns: TableColumn[];
-  /** Per dimension or source column, its labels as text, in the table's label order. */
+  /** Per dimension or source column, and `chain`, its labels as text, in the table's label order. */
   levels: Record<string, string[]>;
 }
 
@@ -32,7 +33,8 @@ export function planShape(plan: QueryPlan): TableShape {
     levels[name] = [...present].sort((a, b) => Number(a) - Number(b)).map(String);
   });
   const columns = schemaColumns(plan.layout.schema);
-  for (const c of columns) if (c.role === "sample") delete levels[c.name];
+  // Chains are offered by panels' Chains option; draws are too many to list.
+  for (const c of columns) if (c.role === "sample" && c.name !== "chain") delete levels[c.name];
   if (plan.layout.source) levels.source = plan.sources.map((s) => s.group);
   return { numRows: planRows(plan), columns, levels };
 }
@@ -45,7 +47,7 @@ export function tableShape(table: Table): TableShape {
   const columns = tableColumns(table);
   const levels: Record<string, string[]> = {};
   for (const c of columns) {
-    if (c.role === "dim" || c.role === "source") levels[c.name] = new LabelCoder(table, c.name).labels.map(String);
+    if (c.role === "dim" || c.role === "source" || c.name === "chain") levels[c.name] = new LabelCoder(table, c.name).labels.map(String);
   }
   return { numRows: table.numRows, columns, levels };
 }

@@ -7,7 +7,7 @@ import { unpackBits } from "../engine/arrow-build.ts";
 import { LabelCoder, numberBatches, tableColumns } from "../engine/columns.ts";
 import { DrawscopeError } from "../engine/errors.ts";
 import { RowKeys } from "../engine/split.ts";
-import { formatNumber } from "./style.ts";
+import { formatCount, formatNumber } from "./style.ts";
 import type { OptionSpec, OptionValue } from "./types.ts";
 
 /** A diagnostic panel asked for draws its table does not have (no chain and draw columns, a missing column). */
@@ -181,16 +181,8 @@ export function elementLabel(value: string, keys: readonly (string | number)[], 
   return sourceAt >= 0 ? `${name} · ${keys[sourceAt]}` : name;
 }
 
-/** Chain choices offered by the panels' Chains option (chain labels as ArviZ numbers them). */
-const CHAIN_CHOICES = 8;
-
-export const CHAINS_OPTION: OptionSpec = {
-  key: "chains",
-  label: "Chains",
-  type: "choice",
-  choices: [{ value: "all", label: "all" }, ...Array.from({ length: CHAIN_CHOICES }, (_, c) => ({ value: String(c), label: `chain ${c}` }))],
-  default: "all",
-};
+/** The panels' Chains option: all, or one of the table's chains. */
+export const CHAINS_OPTION: OptionSpec = { key: "chains", label: "Chains", type: "chain" };
 
 /**
  * The chains a Chains option keeps for a table: undefined for all of them. A chain the table does
@@ -209,6 +201,6 @@ export function chainSelection(option: OptionValue, table: Table): { chains?: Se
 export function drawsPhrase(series: readonly ChainSeries[]): string {
   const lengths = new Set(series.map((s) => s.draws.length));
   const chains = `${formatNumber(series.length)} chain${series.length === 1 ? "" : "s"}`;
-  if (lengths.size === 1) return `${chains} × ${formatNumber(series[0].draws.length)} draws`;
-  return `${chains}, ${formatNumber(series.reduce((a, s) => a + s.draws.length, 0))} draws`;
+  if (lengths.size === 1) return `${chains} × ${formatCount(series[0].draws.length, "draw")}`;
+  return `${chains}, ${formatCount(series.reduce((a, s) => a + s.draws.length, 0), "draw")}`;
 }

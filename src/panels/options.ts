@@ -12,6 +12,7 @@ export function columnChoices(spec: OptionSpec, table: TableShape, options: Pane
     const dim = options[spec.of];
     return typeof dim === "string" ? (table.levels[dim] ?? []) : [];
   }
+  if (spec.type === "chain") return table.levels.chain ?? [];
   if (spec.type === "value") return columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name);
   if (spec.type === "dim") return columns.filter((c) => c.role === "dim" || c.role === "source").map((c) => c.name);
   if (spec.type === "column") return columns.filter((c) => c.role !== "sample").map((c) => c.name);
@@ -61,12 +62,21 @@ export function resolveOptions(kind: PanelSpec, stored: PanelOptions, table: Tab
       const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (v === "" && spec.none !== undefined));
       options[spec.key] = allowed(value) ? value : spec.none !== undefined ? "" : (choices[0] ?? "");
       if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: '${value}' is not a level of ${options[spec.of] || "the chosen dimension"}`);
+    } else if (spec.type === "chain") {
+      const allowed = (v: OptionValue | undefined): v is string => v === "all" || (typeof v === "string" && columnChoices(spec, table).includes(v));
+      options[spec.key] = allowed(value) ? value : "all";
+      if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no chain '${value}', so all are shown`);
     } else {
-      options[spec.key] = value ?? spec.default;
+      options[spec.key] = value ?? (spec.type === "choice" ? kind.choiceDefaults?.(columns)[spec.key] : undefined) ?? spec.default;
     }
   }
   // Keep the kind's option order for the form.
   return { options: Object.fromEntries(kind.options.map((o) => [o.key, options[o.key]])), notes };
+}
+
+/** What an option holds before a table resolves it: its kind's default, "all" chains, or no column. */
+export function initialOption(spec: OptionSpec): OptionValue {
+  return "default" in spec ? spec.default : spec.type === "chain" ? "all" : "";
 }
 
 /** An option as text in a link. */

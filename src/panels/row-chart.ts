@@ -1,8 +1,9 @@
 import * as Plot from "@observablehq/plot";
 import type { IntervalKind, PointKind, Summary } from "../engine/stats/summary.ts";
 import { formatProb, formatValue, INTERVAL_NAMES } from "./intervals.ts";
+import { labelMargin, leftLabels } from "./labels.ts";
 import { rowBlocks } from "./row-blocks.ts";
-import { formatNumber, plotStyle } from "./style.ts";
+import { formatCount, formatNumber, plotStyle } from "./style.ts";
 
 /*
  * The drawing half of the summary panels (intervals.ts is the half that runs in the worker):
@@ -84,7 +85,7 @@ export function intervalMarks(items: readonly IntervalItem[], style: IntervalSty
       i.label,
       `${style.pointKind} ${i.summary.point.toPrecision(5)}`,
       ...i.summary.intervals.map((v) => `${formatProb(v.prob)} ${name} ${v.lower.toPrecision(5)} to ${v.upper.toPrecision(5)}`),
-      `${i.summary.n.toLocaleString("en-US")} draws`,
+      formatCount(i.summary.n, "draw"),
     ].join("\n"),
   );
   const marks: Plot.Markish[] = [];
@@ -145,17 +146,10 @@ export function referenceMark(ref: number | undefined): Plot.Markish {
 const MAX_BODY_HEIGHT = 640;
 /** A row is never shorter than this: 12 px labels one row apart never overlap. */
 export const MIN_ROW_HEIGHT = 16;
-const LABEL_CHAR_WIDTH = 7;
 const AXIS_HEIGHT = 34;
 const TOP_PADDING = 8;
 /** Scrolling rows are drawn in blocks about this tall (see row-blocks.ts). */
 const BLOCK_HEIGHT = MAX_BODY_HEIGHT / 2;
-
-/** Room for row labels on the left: as long as the longest label, within 40–240 px (longer ones are cut with "…"). */
-export function labelMargin(labels: readonly string[]): number {
-  const longest = labels.reduce((a, l) => Math.max(a, l.length), 0);
-  return Math.max(40, Math.min(240, 16 + LABEL_CHAR_WIDTH * longest));
-}
 
 export interface RowChartOptions {
   width: number;
@@ -180,7 +174,7 @@ export interface RowChartOptions {
 export function rowChart(options: RowChartOptions): HTMLElement {
   const { width, labels, rowHeight, domain, xLabel, colors } = options;
   const n = labels.length;
-  const marginLeft = labelMargin(labels);
+  const marginLeft = labelMargin(labels, width);
   const marginRight = 20;
   const scrolls = Math.max(1, n) * rowHeight + 2 * AXIS_HEIGHT > MAX_BODY_HEIGHT;
   const x = { domain, label: xLabel };
@@ -204,16 +198,11 @@ export function rowChart(options: RowChartOptions): HTMLElement {
       ariaLabel: whole ? undefined : `rows ${formatNumber(start + 1)}–${formatNumber(end)}`,
       marks: [
         Plot.gridX({ strokeOpacity: 0.08 }),
-        Plot.axisY(
+        leftLabels(
+          "y",
+          marginLeft,
+          (t: number) => labels[Math.round(t - offset)],
           Array.from({ length: Math.max(0, Math.min(end, n) - start) }, (_, i) => start + i + offset),
-          {
-            tickFormat: (t: number) => labels[Math.round(t - offset)],
-            tickSize: 0,
-            textOverflow: "ellipsis",
-            // In ems of the 12 px font: the margin less the tick padding.
-            lineWidth: (marginLeft - 12) / 12,
-            label: null,
-          },
         ),
         ...options.marks(start, end),
       ],

@@ -1,5 +1,6 @@
 import type { Table } from "apache-arrow";
 import type { ElementSource } from "../engine/query-elements.ts";
+import type { TableColumn } from "../engine/columns.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 
 export type OptionValue = string | number | boolean;
@@ -15,6 +16,8 @@ export type OptionSpec =
   | { key: string; label: string; type: "column"; none?: string }
   /** A level (as text) of the dimension chosen in option `of`, e.g. a contrast's reference; the first level by default. */
   | { key: string; label: string; type: "level"; of: string; none?: string }
+  /** All chains ("all", the default), or one of the table's chains by its label. */
+  | { key: string; label: string; type: "chain" }
   /** An optional reference value: a number typed by the user, or "" for none. */
   | { key: string; label: string; type: "reference"; default: string }
   | { key: string; label: string; type: "choice"; choices: readonly { value: string; label: string }[]; default: string }
@@ -64,6 +67,8 @@ export interface PanelSpec {
   options: readonly OptionSpec[];
   /** Dimension options' defaults for a table, when the first dimension is not the right one. */
   dimDefaults?(table: DimContext): Record<string, string>;
+  /** Choice options' defaults for a table whose columns the kind's own default does not suit (a sampler statistic the query lacks). */
+  choiceDefaults?(columns: readonly TableColumn[]): Record<string, string>;
   /** Options that only change the drawing (a fill, a reference line): changing one redraws without asking the worker. */
   drawOnly?: readonly string[];
   /** True when the kind's data also comes from a query's elements read chunk by chunk (PanelData.streamed), for queries over the memory budget. */

@@ -657,13 +657,14 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       const table = get().diagnostics?.rows;
       if (!table || !rows.length) return;
       const picked = rows.map((r) => ({ group: table.group(r), spec: table.spec(r) }));
-      const group = picked[0].group;
-      let query = elementsQuery(picked, group);
+      // The group chips stay as they are: a row of another group is written with its group
+      // (sample_stats/lp), so the next query typed still reads the groups it did.
+      const { groups, panels } = get().view;
+      let query = elementsQuery(picked, groups[0]);
       const stats = get().trace?.tree.groups.find((g) => g.name === "sample_stats");
-      if (group === "posterior" && stats?.variables.some((v) => v.name === "diverging")) query += ", sample_stats/diverging";
-      const panels = get().view.panels;
+      if (picked[0].group === "posterior" && stats?.variables.some((v) => v.name === "diverging")) query += ", sample_stats/diverging";
       const missing = ELEMENT_PANELS.filter((kind) => !panels.some((p) => p.kind === kind)).map((kind) => newPanel(kind));
-      setView({ query, groups: [group], panels: [...missing, ...panels] });
+      setView({ query, panels: [...missing, ...panels] });
       await actions.runQuery();
     },
 

@@ -200,7 +200,7 @@ export function LooSection() {
       <header className="diag-header">
         <h2 id={headingId}>PSIS-LOO</h2>
         <span className="muted diag-label">
-          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatNumber(result.draws)} draws in ${result.chains} chains${several ? `; ${results!.models.length} models` : ""}` : "log_likelihood"}
+          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatCount(result.draws, "draw")} in ${formatCount(result.chains, "chain")}${several ? `; ${results!.models.length} models` : ""}` : "log_likelihood"}
         </span>
         <button type="button" className="diag-close" aria-label="Close PSIS-LOO" title="Close" onClick={hideLoo}>
           ✕

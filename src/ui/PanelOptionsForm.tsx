@@ -1,6 +1,6 @@
 import type { TableShape } from "../engine/table-shape.ts";
 import { useEffect, useState } from "react";
-import { columnChoices, parseOption } from "../panels/options.ts";
+import { columnChoices, initialOption, parseOption } from "../panels/options.ts";
 import type { OptionSpec, OptionValue, PanelOptions, PanelSpec } from "../panels/types.ts";
 
 /** A number or nothing; text that is neither stays in the box, marked invalid, until it is fixed. */
@@ -57,6 +57,19 @@ function Control({ spec, value, table, options, onChange }: { spec: OptionSpec; 
         </select>
       );
     }
+    case "chain": {
+      const chains = table ? columnChoices(spec, table) : [];
+      return (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} disabled={!table}>
+          <option value="all">all</option>
+          {chains.map((c) => (
+            <option key={c} value={c}>
+              chain {c}
+            </option>
+          ))}
+        </select>
+      );
+    }
     case "choice":
       return (
         <select value={String(value)} onChange={(e) => onChange(e.target.value)}>
@@ -105,7 +118,7 @@ export function PanelOptionsForm({
       {kind.options.map((spec) => (
         <label key={spec.key} className={spec.type === "boolean" ? "check" : undefined}>
           {spec.label}
-          <Control spec={spec} value={options[spec.key] ?? ""} table={table} options={options} onChange={(v) => onChange(spec.key, v)} />
+          <Control spec={spec} value={options[spec.key] ?? initialOption(spec)} table={table} options={options} onChange={(v) => onChange(spec.key, v)} />
         </label>
       ))}
     </div>

@@ -1,4 +1,4 @@
-import { megabytes } from "../engine/units.ts";
+import { formatCount, megabytes } from "../engine/units.ts";
 import { useActions, useApp } from "./context.ts";
 
 /** Progress of the open or query under way (arrays and bytes read), with Cancel. */
@@ -10,7 +10,7 @@ export function TaskBar() {
   const detail = !p
     ? "starting"
     : p.kind === "extract"
-      ? `${p.chunksDone} of ${p.chunksTotal} chunks · ${p.arraysDone} of ${p.arraysTotal} arrays · ${megabytes(p.bytesRead)} read`
+      ? `${p.chunksDone} of ${formatCount(p.chunksTotal, "chunk")} · ${p.arraysDone} of ${formatCount(p.arraysTotal, "array")} · ${megabytes(p.bytesRead)} read`
       : p.kind === "parse"
         ? `CSV: ${p.filesDone} of ${p.filesTotal} file${p.filesTotal === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}${p.bytesTotal ? ` of ${megabytes(p.bytesTotal)}` : ""} read`
         : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;

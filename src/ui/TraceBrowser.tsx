@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/tree.ts";
-import { SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
+import { SAMPLER_STATS, SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../state/store.ts";
 import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
@@ -100,7 +100,9 @@ function SamplerQuery({ group, defaultGroup }: { group: GroupInfo; defaultGroup:
     const variable = group.variables.find((v) => v.name === name);
     return variable ? [specOf(variable, defaultGroup)] : [];
   });
-  if (specs.length === 0) return null;
+  // Divergences alone give the panel nothing to draw (the trace and pairs panels mark them).
+  const drawn = Object.values(SAMPLER_STATS).some(({ columns }) => group.variables.some((v) => columns.includes(v.name)));
+  if (!drawn) return null;
   const query = specs.join(", ");
   return (
     <button

@@ -2,6 +2,7 @@ import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import type { ContrastMode } from "../../engine/stats/contrast.ts";
 import { formatProb, formatValue, INTERVAL_OPTION, POINT_OPTION } from "../intervals.ts";
+import { labelMargin, leftLabels } from "../labels.ts";
 import { formatCount, formatNumber, plotStyle } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import type { ContrastData } from "./data.ts";
@@ -15,6 +16,12 @@ export function formatProbability(p: number): string {
   if (p > 0.99 && p < 1) return "> 0.99";
   if (p > 0 && p < 0.01) return "< 0.01";
   return p.toFixed(2);
+}
+
+/** "P(>0) = 0.73", or "P(>0) > 0.99" where the probability is only bounded. */
+export function aboveZeroText(p: number): string {
+  const text = formatProbability(p);
+  return /^[<>]/.test(text) ? `P(>0) ${text}` : `P(>0) = ${text}`;
 }
 
 export const panel: PanelKind<ContrastData> = {
@@ -55,14 +62,14 @@ export const panel: PanelKind<ContrastData> = {
     const describe = (r: ContrastRow) => {
       const [outer] = r.summary.intervals;
       const where = r.source === undefined ? r.label : `${r.label} (${r.source})`;
-      return `${where}: ${point} ${formatValue(r.summary.point)}, ${intervalName} [${formatValue(outer.lower)}, ${formatValue(outer.upper)}], P(>0) = ${formatProbability(r.above / r.summary.n)} (${formatNumber(r.above)} of ${formatNumber(r.summary.n)} draws)`;
+      return `${where}: ${point} ${formatValue(r.summary.point)}, ${intervalName} [${formatValue(outer.lower)}, ${formatValue(outer.upper)}], ${aboveZeroText(r.above / r.summary.n)} (${formatNumber(r.above)} of ${formatCount(r.summary.n, "draw")})`;
     };
     // Stacked groups are dodged: one facet row per contrast, one line per source inside it.
     const y = (r: ContrastRow) => (stacked ? r.source : r.label);
     const fy = stacked ? (r: ContrastRow) => r.label : undefined;
     const stroke = stacked ? (r: ContrastRow) => r.source : "currentColor";
     const rowHeight = stacked ? 10 + 16 * sources.length : 28;
-    const labelWidth = Math.min(220, 16 + 7 * Math.max(...labels.map((l) => l.length), 4));
+    const labelWidth = labelMargin(labels, width);
     const node = Plot.plot({
       ...plotStyle,
       width,
@@ -70,10 +77,11 @@ export const panel: PanelKind<ContrastData> = {
       marginLeft: labelWidth,
       marginRight: 110,
       x: { label: `difference in ${value}`, grid: true },
-      y: stacked ? { axis: null, domain: sources } : { label: null, domain: labels },
-      fy: stacked ? { label: null, domain: labels, padding: 0.15, axis: "left" } : undefined,
+      y: stacked ? { axis: null, domain: sources } : { axis: null, domain: labels },
+      fy: stacked ? { label: null, domain: labels, padding: 0.15, axis: null } : undefined,
       color: stacked ? { type: "categorical", domain: sources, legend: true } : undefined,
       marks: [
+        leftLabels(stacked ? "fy" : "y", labelWidth),
         Plot.ruleX([0], { strokeDasharray: "4,3", strokeOpacity: 0.7, ariaDescription: "zero line" }),
         Plot.ruleY(rows, {
           y,
@@ -101,7 +109,7 @@ export const panel: PanelKind<ContrastData> = {
         Plot.text(rows, {
           y,
           fy,
-          text: (r: ContrastRow) => `P(>0) = ${formatProbability(r.above / r.summary.n)}`,
+          text: (r: ContrastRow) => aboveZeroText(r.above / r.summary.n),
           frameAnchor: "right",
           textAnchor: "start",
           dx: 10,

@@ -1,4 +1,5 @@
 import { autoBounds, kde, type Density, type KdeBounds } from "../../engine/stats/kde.ts";
+import { tableColumns } from "../../engine/columns.ts";
 import { splitByLabels } from "../../engine/split.ts";
 import { autoBoundsText, formatCount, formatNumber, kdeDescription } from "../style.ts";
 import type { PanelData } from "../types.ts";
@@ -100,13 +101,36 @@ function boundsFor(choice: string, samples: Float64Array[], value: string): { bo
   return { bounds, text: crossed.length ? `${applied}: ${crossed.join(" and ")}, so that bound is not used` : applied };
 }
 
+/**
+ * The columns that split draws into curves: the facet and colour chosen, then every dimension of
+ * the value and the group a row came from, so that no curve pools the draws of several parameters
+ * (theta[school, year] faceted by school has a curve per year in each facet). Data (no chain and
+ * draw: one value per label) is one density over all its rows, split only as chosen.
+ */
+function curveColumns(table: Parameters<PanelData["data"]>[0], value: string, chosen: readonly string[]): string[] {
+  const columns = tableColumns(table);
+  const sampled = columns.some((c) => c.role === "sample");
+  const elementDims = sampled ? [...(columns.find((c) => c.name === value)?.dims ?? []), ...columns.filter((c) => c.role === "source").map((c) => c.name)] : [];
+  return [...new Set([...chosen, ...elementDims])];
+}
+
+/**
+ * The note for curves that differ in a dimension the figure does not show (neither the colour nor
+ * the facets or ridges), so a reader does not take several curves of one colour for one parameter.
+ */
+function unshownNote(by: readonly string[], shown: readonly string[], groups: { keys: (string | number)[] }[]): string | undefined {
+  const unshown = by.filter((d, k) => !shown.includes(d) && new Set(groups.map((g) => g.keys[k])).size > 1);
+  if (unshown.length === 0) return undefined;
+  return `Curves differing only in ${unshown.join(" and ")} look alike here: colour or facet by ${unshown.length === 1 ? "it" : "them"} to tell them apart, or hover a curve for its labels.`;
+}
+
 export const panel: PanelData<DensityData> = {
   data(table, options) {
     const value = String(options.value);
     const facet = String(options.facet);
     const color = String(options.color);
     const adjust = Number(options.adjust);
-    const by = [...new Set([facet, color].filter((c) => c !== ""))];
+    const by = curveColumns(table, value, [facet, color].filter((c) => c !== ""));
     const { groups, labels, total } = splitByLabels(table, value, by, MAX_CURVES);
     const notes: string[] = [];
     if (total > groups.length) {
@@ -114,6 +138,8 @@ export const panel: PanelData<DensityData> = {
     }
     const { layout, split, levels, note } = arrange(String(options.layout) as Layout, facet, color, groups, labels, by);
     if (note) notes.push(note);
+    const unshown = unshownNote(by, [color, split].filter((d) => d !== ""), groups);
+    if (unshown) notes.push(unshown);
     const { bounds, text: boundsText } = boundsFor(String(options.bounds), groups.map((g) => g.values), value);
     const curves = groups.map((g) => ({ keys: g.keys, estimate: kde(g.values, { points: POINTS, adjust, ...bounds }) }));
     const arranged = split === "" ? "" : layout === "ridgeline" ? ` in ${formatCount(levels.length, "ridge")}` : ` in ${formatCount(levels.length, "facet")}`;

@@ -1,5 +1,6 @@
 import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
+import { labelMargin, labelText, leftLabels } from "../labels.ts";
 import { plotStyle } from "../style.ts";
 import type { OptionValue, PanelKind } from "../types.ts";
 import { BOUND_CHOICES, type DensityData } from "./data.ts";
@@ -52,7 +53,7 @@ function referenceMark(reference: number | undefined): Plot.Markish {
 }
 
 function colorScale({ color, colorLabels, split }: Drawing): Plot.ScaleOptions | undefined {
-  return color ? { type: "categorical", domain: colorLabels, legend: color !== split && colorLabels.length > 1 && colorLabels.length <= MAX_LEGEND } : undefined;
+  return color ? { type: "categorical", domain: colorLabels, tickFormat: labelText, legend: color !== split && colorLabels.length > 1 && colorLabels.length <= MAX_LEGEND } : undefined;
 }
 
 /** One plot per level of `split` (a facet per row), or all curves in one plot when `split` is "". */
@@ -63,17 +64,19 @@ function facetPlot(drawing: Drawing) {
   const faceted = split !== "";
   const fy = faceted ? splitOf : undefined;
   const count = faceted ? levels.length : 1;
+  const margin = faceted ? labelMargin(levels, width) : 52;
   return Plot.plot({
     ...plotStyle,
     width,
     height: faceted ? Math.max(160, 28 + count * Math.max(48, Math.min(110, 480 / count))) : 300,
-    marginLeft: faceted ? labelMargin(levels) : 52,
+    marginLeft: margin,
     marginRight: 20,
     x: { label: value, grid: true },
     y: faceted ? { axis: null } : { label: "density", grid: true },
-    fy: faceted ? { label: null, domain: levels, padding: 0.12, axis: "left" } : undefined,
+    fy: faceted ? { label: null, domain: levels, padding: 0.12, axis: null } : undefined,
     color: colorScale(drawing),
     marks: [
+      faceted ? leftLabels("fy", margin) : null,
       fill ? Plot.areaY(data, { x, y, z: series, fill: stroke, fillOpacity: 0.14, fy, ariaHidden: "true" }) : null,
       Plot.lineY(data, { x, y, z: series, stroke, strokeWidth: curves.length > 40 ? 0.8 : 1.5, fy, ariaLabel: nameOf, ariaDescription: "density curves", title: nameOf }),
       faceted ? Plot.ruleY(levels, { y: 0, fy: (f) => f, strokeOpacity: 0.4 }) : Plot.ruleY([0], { strokeOpacity: 0.4 }),
@@ -128,24 +131,21 @@ function ridgelinePlot(drawing: Drawing) {
     );
     ridgeStart = end;
   });
-  const labelOf = new Map(levels.map((level, k) => [levels.length - 1 - k, String(level)]));
+  const labelOf = new Map(levels.map((level, k) => [levels.length - 1 - k, labelText(level)]));
+  const margin = labelMargin(levels, width);
   return Plot.plot({
     ...plotStyle,
     width,
     height: marginTop + marginBottom + (levels.length - 1 + RIDGE_HEIGHT) * row,
     marginTop,
     marginBottom,
-    marginLeft: labelMargin(levels),
+    marginLeft: margin,
     marginRight: 20,
     x: { label: value, grid: true },
-    y: { domain: [0, levels.length - 1 + RIDGE_HEIGHT], ticks: [...labelOf.keys()], tickFormat: (b: number) => labelOf.get(b) ?? "", tickSize: 0, label: null },
+    y: { domain: [0, levels.length - 1 + RIDGE_HEIGHT], axis: null },
     color: colorScale(drawing),
-    marks: [...marks, referenceMark(reference)],
+    marks: [leftLabels("y", margin, (b: number) => labelOf.get(b) ?? "", [...labelOf.keys()]), ...marks, referenceMark(reference)],
   });
-}
-
-function labelMargin(levels: (string | number)[]): number {
-  return Math.min(180, 14 + 7 * Math.max(...levels.map((l) => String(l).length)));
 }
 
 /** A clicked x as text, to about three significant digits of the axis' span. */
@@ -201,9 +201,10 @@ export const panel: PanelKind<DensityData> = {
   // Facet draws by what the value varies over (a scalar such as sigma gets one curve), colour by
   // source. Data (observed y over obs_ind) has one value per label: its density is over all rows.
   dimDefaults: ({ valueDims, source, sampled, model }) => {
-    // Several models: facets by the value's own first dimension, a curve per model in each.
-    const by = sampled ? (valueDims.find((d) => d !== MODEL) ?? "") : "";
-    return { facet: by, color: model ? MODEL : source ? "source" : by };
+    // Several models: facets by the value's own first dimension, a curve per model in each. A second
+    // dimension (theta[school, year]) colours the curves in each facet.
+    const [first = "", second] = sampled ? valueDims.filter((d) => d !== MODEL) : [];
+    return { facet: first, color: model ? MODEL : source ? "source" : (second ?? first) };
   },
   render(data, options, { width, setOption }) {
     const { layout, bounds } = data;

@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { extentOf, formatValue, OWN_DIMS, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION } from "../intervals.ts";
-import { dataAttributes, labelMargin, referenceMark, rowChart } from "../row-chart.ts";
+import { labelMargin } from "../labels.ts";
+import { dataAttributes, referenceMark, rowChart } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import { dotDiameter, layoutDots } from "./bins.ts";
@@ -38,7 +39,7 @@ export const panel: PanelKind<DotsData> = {
 
     // Dots as wide as they can be while every row's tallest stack fits its row (see bins.ts).
     const rowHeight = Math.max(24, Math.min(72, Math.floor(400 / Math.max(1, rows.length))));
-    const plotWidth = Math.max(40, width - labelMargin(labels) - 20);
+    const plotWidth = Math.max(40, width - labelMargin(labels, width) - 20);
     const extent = extentOf(rows.map((r) => r.values), ref === undefined ? [] : [ref]) ?? [0, 1];
     const pad = (extent[1] - extent[0]) * 0.04 || Math.abs(extent[0]) * 0.1 || 1;
     const span = extent[1] - extent[0] + 2 * pad;

@@ -92,7 +92,7 @@ export const panel: PanelKind<IntervalData> = {
     const sortedBy = dodge ? `the ${colors[0]}'s ${point}` : point;
     const named = (p: number) => `${formatProb(p)} ${INTERVAL_NAMES[interval]}`;
     const lines = probs.length > 1 ? `thick line: ${named(probs[0])}, thin line: ${named(probs[1])}` : `line: ${named(probs[0])}`;
-    const perRow = draws ? `, from ${draws[0] === draws[1] ? formatNumber(draws[0]) : `${formatNumber(draws[0])}–${formatNumber(draws[1])}`} draws per ${dodge ? "interval" : "row"}` : "";
+    const perRow = draws ? `, from ${draws[0] === draws[1] ? formatCount(draws[0], "draw") : `${formatNumber(draws[0])}–${formatNumber(draws[1])} draws`} per ${dodge ? "interval" : "row"}` : "";
     return {
       name: `Intervals of ${value}${split}: ${counted}, ${point} with ${intervalsPhrase(probs, interval)}`,
       caption: [

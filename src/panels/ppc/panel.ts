@@ -37,7 +37,7 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
           Plot.line({ length: drawing.observed.x.length }, { x: drawing.observed.x, y: drawing.observed.y, stroke: OBSERVED, strokeWidth: 2.5, ariaDescription: "observed" }),
         ],
         words:
-          `Densities of ${formatCount(drawing.draws.length, "predictive draw")} of ${name} (light), of all ${formatNumber(data.draws)} draws together (dashed), ` +
+          `Densities of ${formatCount(drawing.draws.length, "predictive draw")} of ${name} (light), of all ${formatCount(data.draws, "draw")} together (dashed), ` +
           `and of the observed ${observedName} (dark), each a Gaussian KDE of the ${formatCount(data.observations, "observation")}.`,
       };
     }
@@ -57,7 +57,7 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
           ],
           words:
             `A hanging rootogram of the counts ${name} and ${observedName} take: on a square-root scale, each observed count (bar) hangs from the count the ` +
-            `predictive draws expect (line, their mean over ${formatNumber(data.draws)} draws); a bar ending above or below 0 is a value seen less or more often than predicted.`,
+            `predictive draws expect (line, their mean over ${formatCount(data.draws, "draw")}); a bar ending above or below 0 is a value seen less or more often than predicted.`,
         };
       }
       return {
@@ -71,7 +71,7 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
         ],
         words:
           `${name} and ${observedName} are counts: per value, the observed count (bars) and the predictive draws' counts — their median (dot) and 90% interval ` +
-          `(line) over ${formatNumber(data.draws)} draws.`,
+          `(line) over ${formatCount(data.draws, "draw")}.`,
       };
     }
     case "ecdf": {

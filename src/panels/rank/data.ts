@@ -76,7 +76,7 @@ function ecdfView(elements: readonly RankedElement[]): { view: RankView; notes: 
   const notes = [`Per chain, the ECDF of its fractional ranks (rank / draws pooled) minus the uniform CDF, at ${formatNumber(points + 1)} points.`];
   if (bands.length === 0) return { view, notes: [...notes, "No band: it needs two or more chains with the same number of finite draws."] };
   const { level, simulations, seed } = bands[0];
-  const shapes = bands.map((b) => `${formatCount(b.chains, "chain")} × ${formatNumber(b.draws)} draws, γ = ${b.gamma.toPrecision(3)}`).join("; ");
+  const shapes = bands.map((b) => `${formatCount(b.chains, "chain")} × ${formatCount(b.draws, "draw")}, γ = ${b.gamma.toPrecision(3)}`).join("; ");
   notes.push(
     `Grey: the ${Math.round(level * 100)}% simultaneous band (Säilynoja, Bürkner & Vehtari 2022), adjusted by simulation: ` +
       `${formatNumber(simulations)} random splits of the pooled ranks (seed ${seed}) set the pointwise hypergeometric level γ (${shapes}).`,

@@ -1,12 +1,9 @@
 import * as Plot from "@observablehq/plot";
 import { chainColours, chainLegend, chainScale } from "../chain-style.ts";
+import { labelMargin, leftLabels } from "../labels.ts";
 import { plotStyle } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import type { BandCurve, RankBars, RankData, RankEcdf } from "./data.ts";
-
-function labelMargin(labels: readonly string[]): number {
-  return Math.min(200, 16 + 7 * labels.reduce((a, l) => Math.max(a, l.length), 0));
-}
 
 const rowHeight = (rows: number) => (rows === 1 ? 200 : rows <= 4 ? 110 : 84);
 
@@ -36,16 +33,17 @@ function barsFigure(elements: readonly RankBars[], bins: number, chains: readonl
     ...plotStyle,
     width,
     height: 60 + labels.length * rowHeight(labels.length),
-    marginLeft: faceted ? labelMargin(labels) : 44,
+    marginLeft: faceted ? labelMargin(labels, width) : 44,
     marginRight: 12,
     marginTop: 24,
     marginBottom: 36,
     x: { label: "rank (all chains pooled)", labelArrow: "none", ticks: 3 },
     y: { label: faceted ? null : "draws", axis: faceted ? null : "left", grid: true },
     fx: { domain: shown, label: null, tickFormat: (c: string) => `chain ${c}`, axis: "top", padding: 0.08 },
-    fy: faceted ? { domain: labels, label: null, padding: 0.15, axis: "left" } : undefined,
+    fy: faceted ? { domain: labels, label: null, padding: 0.15, axis: null } : undefined,
     color: chainScale(chains, shown),
     marks: [
+      faceted ? leftLabels("fy", labelMargin(labels, width)) : null,
       Plot.rectY({ length: y.length }, { x1, x2, y1: 0, y2: y, fx, fy: faceted ? fy : undefined, fill: fx, insetLeft: 0.5, insetRight: 0.5, ariaDescription: "rank bars" }),
       Plot.ruleY(expected, { y: "y", fx: "fx", fy: faceted ? "fy" : undefined, stroke: "currentColor", strokeDasharray: "4 3", strokeWidth: 1.2, ariaDescription: "uniform expectation" }),
       Plot.ruleY([0], { strokeOpacity: 0.4 }),
@@ -100,15 +98,16 @@ function ecdfFigure(elements: readonly RankEcdf[], bands: readonly BandCurve[], 
     ...plotStyle,
     width,
     height: 50 + labels.length * rowHeight(labels.length),
-    marginLeft: faceted ? labelMargin(labels) : 52,
+    marginLeft: faceted ? labelMargin(labels, width) : 52,
     marginRight: faceted ? 48 : 16,
     marginTop: 10,
     marginBottom: 38,
     x: { domain: [0, 1], label: "fractional rank", labelArrow: "none" },
     // Facet labels take the left side, so the differences' axis goes on the right.
     y: faceted ? { label: null, grid: true, ticks: 3, axis: "right" } : { label: "ECDF − uniform", grid: true },
-    fy: faceted ? { domain: labels, label: null, padding: 0.12, axis: "left" } : undefined,
+    fy: faceted ? { domain: labels, label: null, padding: 0.12, axis: null } : undefined,
     marks: [
+      faceted ? leftLabels("fy", labelMargin(labels, width)) : null,
       banded.data.length
         ? Plot.areaY(banded.data, {
             x: banded.x,

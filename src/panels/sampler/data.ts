@@ -1,7 +1,7 @@
 import { BFMI_THRESHOLD } from "../../engine/stats/bfmi.ts";
 import { kde } from "../../engine/stats/kde.ts";
 import { chainSelection, drawsPhrase, type ChainSeries } from "../chain-draws.ts";
-import { formatNumber, kdeDescription } from "../style.ts";
+import { formatCount, formatNumber, kdeDescription } from "../style.ts";
 import { drawExtent, LINE_SPANS, linesToDraw, type ChainLine } from "../trace-thin.ts";
 import type { PanelData } from "../types.ts";
 import { SAMPLER_STATS, depthCounts, distinctValues, energyDiagnostics, finiteMean, histogram, missingText, samplerSeries, statColumn, type SamplerStat } from "./stats.ts";
@@ -42,7 +42,6 @@ type Drawn = Pick<SamplerData, "name" | "caption" | "figure">;
 
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "NaN");
 const chainList = (items: readonly { chain: string; text: string }[]) => items.map((i) => `chain ${i.chain} ${i.text}`).join(", ");
-const sentence = (text: string) => `${text[0].toUpperCase()}${text.slice(1)}`;
 
 /** The two centred energy distributions as densities or as histograms, and how they were made. */
 function energyLayers(marginal: Float64Array, transition: Float64Array, display: string): { layers: EnergyLayers; method: string } {
@@ -92,12 +91,12 @@ function depthFigure(series: readonly ChainSeries[]): Drawn {
   const deepest = depths.at(-1);
   const atDeepest = deepest === undefined ? 0 : counts.reduce((a, c) => a + c[depths.length - 1], 0);
   return {
-    name: `Tree depth of the sampler: ${drawsPhrase(series)}, depths ${depths.length ? `${depths[0]}–${deepest}` : "none"}`,
+    name: `Tree depth of the sampler: ${drawsPhrase(series)}, ${depths.length === 0 ? "no depths" : depths[0] === deepest ? `depth ${deepest}` : `depths ${depths[0]}–${deepest}`}`,
     caption: [
       `Draws per tree depth and chain. Mean depth: ${chainList(means)}.`,
       deepest === undefined
         ? ""
-        : `The largest depth reached is ${deepest}, in ${formatNumber(atDeepest)} draws; if that is the sampler's maximum tree depth, those trajectories were cut short.`,
+        : `The largest depth reached is ${deepest}, in ${formatCount(atDeepest, "draw")}; if that is the sampler's maximum tree depth, those trajectories were cut short.`,
     ].join(" "),
     figure: { stat: "tree_depth", depths, counts },
   };
@@ -142,13 +141,13 @@ export const panel: PanelData<SamplerData> = {
     const column = statColumn(table, stat);
     if (!column) {
       // The query lacks the statistic's column: the figure says what to add.
-      const text = sentence(missingText(stat));
+      const present = (Object.keys(SAMPLER_STATS) as SamplerStat[]).filter((s) => statColumn(table, s)).map((s) => SAMPLER_STATS[s].title.toLowerCase());
       return {
         name: `${title} of the sampler: not in the query`,
-        caption: `${text}.`,
+        caption: present.length ? `This query has the sampler's ${present.join(", ")}: choose ${present.length === 1 ? "it" : "one"} as the Statistic.` : "This query has none of the sampler's statistics.",
         chains: [],
         shown: [],
-        figure: { stat: "missing", text: `${title}: ${text} (the trace browser's Sampler section writes the whole query in one click).` },
+        figure: { stat: "missing", text: `${title}: ${missingText(stat)} if the trace has it (the trace browser's Sampler section queries every statistic the trace has in one click).` },
       };
     }
     const selection = chainSelection(options.chains, table);

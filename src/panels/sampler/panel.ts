@@ -195,6 +195,12 @@ export const panel: PanelKind<SamplerData> = {
     },
     CHAINS_OPTION,
   ],
+  // The first statistic the query has, so a trace without energy opens on one it has.
+  choiceDefaults: (columns): Record<string, string> => {
+    const names = new Set(columns.filter((c) => c.role === "value" && c.numeric).map((c) => c.name));
+    const stat = (Object.keys(SAMPLER_STATS) as SamplerStat[]).find((s) => SAMPLER_STATS[s].columns.some((c) => names.has(c)));
+    return stat ? { stat } : {};
+  },
   render(data, _options, { width }) {
     return { name: data.name, caption: data.caption, node: figureNode(data, width) };
   },
