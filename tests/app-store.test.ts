@@ -14,7 +14,11 @@ import type { Trace } from "../src/engine/trace.ts";
 import { createAppStore } from "../src/state/store.ts";
 import { encodeView } from "../src/state/url-codec.ts";
 import { EngineError, type EngineClient, type EngineJob } from "../src/worker/client.ts";
-import { CANCELLED, type ExtractedTable, type OpenedTrace } from "../src/worker/protocol.ts";
+import { errorData } from "../src/worker/error-data.ts";
+import type { ExtractedTable, OpenedTrace } from "../src/worker/protocol.ts";
+
+/** The signal of work not cancelled: errors cross as the worker sends them (errorData). */
+const LIVE = new AbortController().signal;
 import { openTrace } from "../src/engine/trace.ts";
 import { FIXTURES } from "./golden.ts";
 import { dims, memoryStore, zarray } from "./memory-store.ts";
@@ -32,7 +36,7 @@ function fakeEngine(traces: Record<string, Trace>) {
   let kept: { id: number; table: Table } | undefined;
   let nextId = 1;
   const tableOf = (id: number) => {
-    if (kept?.id !== id) throw new EngineError({ name: "DrawscopeError", message: "that query's table was replaced by a newer query's" });
+    if (kept?.id !== id) throw new EngineError({ tag: "request", message: "that query's table was replaced by a newer query's" });
     return kept.table;
   };
   const state = { hold: false, cancelled: 0 };
@@ -42,7 +46,7 @@ function fakeEngine(traces: Record<string, Trace>) {
       reject = rej;
       if (!state.hold) work().then(res, rej);
     });
-    return { result, cancel: () => (state.cancelled++, reject(new EngineError({ name: CANCELLED, message: "cancelled" }))) };
+    return { result, cancel: () => (state.cancelled++, reject(new EngineError({ tag: "cancelled", message: "cancelled" }))) };
   };
   const engine: EngineClient = {
     open: (source, _progress, model) =>
@@ -70,7 +74,7 @@ function fakeEngine(traces: Record<string, Trace>) {
           kept = { id: nextId++, table };
           return { table: kept.id, shape: tableShape(table) };
         } catch (e) {
-          throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
+          throw new EngineError(errorData(e, LIVE));
         }
       }),
     panelData: (table, kind, options) => job(async () => structuredClone(panelData(kind).data(tableOf(table), options))),
@@ -80,7 +84,7 @@ function fakeEngine(traces: Record<string, Trace>) {
     diagnose: (scope, onRows) =>
       job(() =>
         open!.diagnose(scope, { onBlock: (block) => onRows(tableFromIPC(tableToIPC(diagnosticsTable(block), "stream"))) }).catch((e: Error) => {
-          throw new EngineError({ name: e.name, message: e.message });
+          throw new EngineError(errorData(e, LIVE));
         }),
       ),
     loo: (variable, rEff, reference) =>
@@ -97,7 +101,7 @@ function fakeEngine(traces: Record<string, Trace>) {
               : undefined;
           return { models: summaries, compare };
         } catch (e) {
-          throw new EngineError({ name: (e as Error).name, message: (e as Error).message });
+          throw new EngineError(errorData(e, LIVE));
         }
       }),
   };

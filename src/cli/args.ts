@@ -4,6 +4,7 @@ import { INTERVAL_KINDS, POINT_KINDS, type IntervalKind, type PointKind } from "
 /** A usage mistake on the command line; the message says what to type instead. */
 export class UsageError extends DrawscopeError {
   override name = "UsageError";
+  override readonly tag = "usage";
 }
 
 /** Positional arguments, the values given to each `--flag` (repeatable) in order, and the switches given. */

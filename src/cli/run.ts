@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import { NETWORK_TIMEOUTS } from "../engine/store/timed-fetch.ts";
-import { UsageError } from "./args.ts";
+import { isDrawscopeError } from "../engine/errors.ts";
 import { describeError } from "./report.ts";
 
 export async function write(stream: Writable, chunk: string | Uint8Array): Promise<void> {
@@ -41,7 +41,7 @@ export async function runCommand(usage: string, command: (argv: readonly string[
     await command(argv, (q) => (query = q));
   } catch (error) {
     process.stderr.write(`${describeError(error, query, debug)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${usage}\n`);
+    if (isDrawscopeError(error, "usage")) process.stderr.write(`\n${usage}\n`);
     process.exitCode = 2;
   }
 }

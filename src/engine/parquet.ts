@@ -14,6 +14,7 @@ type ParquetWasm = typeof import("parquet-wasm");
 /** Parquet could not be loaded, written or read; `stage` says which. */
 export class ParquetError extends DrawscopeError {
   override name = "ParquetError";
+  override readonly tag = "parquet";
   constructor(
     readonly stage: "load" | "write" | "read",
     message: string,

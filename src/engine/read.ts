@@ -3,7 +3,7 @@ import { allocateLike, toColumnData, type ColumnData } from "./column-data.ts";
 import { ChunkDecoder, damagedChunk, type DecodedChunk } from "./decode/job.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import type { ChunkGetOptions, RemoteChunks } from "./store/types.ts";
-import { DrawscopeError, StoreError } from "./errors.ts";
+import { isDrawscopeError, StoreError } from "./errors.ts";
 import { checkDecodedLength } from "./validate.ts";
 import { mapLimit } from "./limit.ts";
 
@@ -176,7 +176,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
     progress?.chunkRead(array, 0);
     return { values: toColumnData(chunk.data, array.path, storesBool(array)), stride: chunk.stride };
   } catch (cause) {
-    if ((cause as Error).name === "AbortError" || cause instanceof DrawscopeError) throw cause;
+    if ((cause as Error).name === "AbortError" || isDrawscopeError(cause)) throw cause;
     const path = array.path.replace(/^\//, "");
     throw new StoreError(`cannot read chunk ${coords.join(".")} of ${path}: ${(cause as Error).message}`, path);
   }

@@ -21,6 +21,7 @@ export function modelName(label: string, taken: readonly string[] = []): string 
 /** Tables of the same query on several models that cannot be stacked into one. */
 export class ModelsError extends DrawscopeError {
   override name = "ModelsError";
+  override readonly tag = "models";
 }
 
 /**

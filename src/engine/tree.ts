@@ -1,5 +1,5 @@
 import * as zarr from "zarrita";
-import { SERVER_REACH_HINT, StoreError } from "./errors.ts";
+import { isDrawscopeError, SERVER_REACH_HINT, StoreError } from "./errors.ts";
 import { mapLimit } from "./limit.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { readWhole, rememberFormat, type ZarrArray } from "./read.ts";
@@ -119,7 +119,7 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
     bytes = await store.store.get(`/${key}` as zarr.AbsolutePath);
   } catch (error) {
     // A server that stopped answering is told as itself (timed-fetch.ts).
-    if (error instanceof StoreError) throw error;
+    if (isDrawscopeError(error, "store")) throw error;
     throw new StoreError(
       `cannot read ${key} of ${store.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`,
       store.label,
@@ -185,7 +185,7 @@ async function orAbsent<T>(open: Promise<T>, kind: "array" | "group", path: stri
     return await open;
   } catch (error) {
     if (zarr.isZarritaError(error, "NotFoundError")) return undefined;
-    if (error instanceof StoreError) throw error;
+    if (isDrawscopeError(error, "store")) throw error;
     throw new StoreError(`cannot open ${kind} ${path} in the store: ${(error as Error).message}`, path);
   }
 }

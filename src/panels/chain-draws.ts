@@ -13,6 +13,7 @@ import type { OptionSpec, OptionValue } from "./types.ts";
 /** A diagnostic panel asked for draws its table does not have (no chain and draw columns, a missing column). */
 export class ChainDrawsError extends DrawscopeError {
   override name = "ChainDrawsError";
+  override readonly tag = "chain-draws";
 }
 
 /** The sample-stats column whose true (or non-zero) rows are divergent transitions. */

@@ -1,7 +1,7 @@
 import { selectionSpec } from "../engine/diagnostics-output.ts";
 import type { TraceTree } from "../engine/tree.ts";
-import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
-import { CANCELLED, type EngineErrorData, type LooResults, type LooSummary } from "../worker/protocol.ts";
+import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
+import type { EngineErrorData, LooResults, LooSummary } from "../worker/protocol.ts";
 import type { LooView, ViewState } from "./view.ts";
 
 /** The PSIS-LOO section's computation: under way (observations done of the total), done, or failed. */
@@ -77,8 +77,8 @@ export function createLooSlice(engine: EngineClient, store: Store): LooActions &
       (error) => {
         if (running !== job) return;
         running = undefined;
-        const data = error instanceof EngineError ? error.data : { name: "Error", message: String(error) };
-        store.set({ loo: { ...store.get().loo!, running: false, error: data.name === CANCELLED ? { name: CANCELLED, message: "stopped before every observation was computed" } : data } });
+        const data = errorDataOf(error);
+        store.set({ loo: { ...store.get().loo!, running: false, error: data.tag === "cancelled" ? { tag: "cancelled", message: "stopped before every observation was computed" } : data } });
       },
     );
   }

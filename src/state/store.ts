@@ -2,10 +2,11 @@ import type { TableShape } from "../engine/table-shape.ts";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
-import { EngineError, type EngineClient, type EngineJob } from "../worker/client.ts";
-import { CANCELLED, type EngineErrorData, type TaskProgress, type TraceSource } from "../worker/protocol.ts";
+import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
+import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
 import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import { selectionSpec } from "../engine/diagnostics-output.ts";
+import { isDrawscopeError } from "../engine/errors.ts";
 import { isExpression } from "../engine/expression.ts";
 import { parseSpec } from "../engine/spec.ts";
 import { modelName } from "../engine/stack-models.ts";
@@ -137,16 +138,12 @@ export type AppStore = StoreApi<AppState> & { actions: AppActions; engine: Engin
 
 const EXAMPLE_NAME = "grouped_regression.zarr.zip";
 
-function errorData(error: unknown): EngineErrorData {
-  return error instanceof EngineError ? error.data : { name: "Error", message: error instanceof Error ? error.message : String(error) };
-}
-
 /** A message as a sentence, ending with a full stop. */
 function sentence(message: string): string {
   return /[.!?]$/.test(message) ? message : `${message}.`;
 }
 
-const isCancelled = (error: unknown) => error instanceof EngineError && error.cancelled;
+const isCancelled = (error: unknown) => isDrawscopeError(error, "cancelled");
 
 /** A variable's spec as the query bar takes it: `[group/]name[dims]`. */
 export function specOf(variable: VariableInfo, defaultGroup: string): string {
@@ -350,7 +347,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     diagnosing = running;
     running.result.then(
       (total) => showRows({ running: false, done: total, total }),
-      (error) => showRows({ running: false, error: isCancelled(error) ? { name: CANCELLED, message: "stopped before every row was computed" } : errorData(error) }),
+      (error) => showRows({ running: false, error: isCancelled(error) ? { tag: "cancelled", message: "stopped before every row was computed" } : errorDataOf(error) }),
     );
   }
 
@@ -371,7 +368,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     try {
       await engine.models(keep, names).result;
     } catch (error) {
-      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorData(error).message), details: errorData(error).details, actions: ["dismiss"] } });
+      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorDataOf(error).message), details: errorDataOf(error).details, actions: ["dismiss"] } });
       return;
     }
     const kept = keep.map((index, k) => ({ ...models[index], name: names[k] }));
@@ -426,8 +423,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           notice: {
             tone: "error",
             title: `Could not open ${label}`,
-            text: `${sentence(errorData(error).message)}${stillOpen()}`,
-            details: errorData(error).details,
+            text: `${sentence(errorDataOf(error).message)}${stillOpen()}`,
+            details: errorDataOf(error).details,
             actions: ["dismiss"],
           },
         });
@@ -582,7 +579,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         if (job !== extracting) return;
         job = undefined;
         set({ task: undefined });
-        if (!isCancelled(error)) set({ queryError: { error: errorData(error), query } });
+        if (!isCancelled(error)) set({ queryError: { error: errorDataOf(error), query } });
       }
     },
 

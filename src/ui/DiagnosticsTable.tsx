@@ -3,7 +3,6 @@ import { isSamplerGroup, type TraceTree } from "../engine/tree.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { DiagnosticsState } from "../state/store.ts";
 import { QUERY_SCOPE, type DiagnosticsView } from "../state/view.ts";
-import { CANCELLED } from "../worker/protocol.ts";
 import { useActions, useApp } from "./context.ts";
 import { DiagnosticsGrid, type RowClick } from "./DiagnosticsGrid.tsx";
 import { countFlagged, filterByName, isSortKey, rowFlags, rowRange, shownRows, sortOrder, spansGroups, type SortKey } from "./diagnostics-view.ts";
@@ -99,7 +98,7 @@ function RunStatus({ state }: { state: DiagnosticsState }) {
       </div>
     );
   }
-  if (error?.name === CANCELLED) {
+  if (error?.tag === "cancelled") {
     return (
       <p className="diag-stopped" role="status">
         Stopped after {formatNumber(done)} of {formatCount(total, "element")}: {error.message}.

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { isDrawscopeError } from "../engine/errors.ts";
 import { DATA_FORMATS, type DataFormat } from "../engine/table-formats.ts";
 import type { PanelFigure, PanelOptions, PanelSpec } from "../panels/types.ts";
 import { useEngine } from "./context.ts";
@@ -14,7 +15,7 @@ interface ExportItem {
 /** What to tell the user when an export fails, and what to do about it. */
 function problemText(item: ExportItem, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const advice = error instanceof Error && error.name === "ParquetError" && /did not load/.test(message) ? `Check the connection and try again, or ${item.instead}` : item.instead[0].toUpperCase() + item.instead.slice(1);
+  const advice = isDrawscopeError(error, "parquet") && /did not load/.test(message) ? `Check the connection and try again, or ${item.instead}` : item.instead[0].toUpperCase() + item.instead.slice(1);
   return `${item.label} failed: ${message}. ${advice}.`;
 }
 

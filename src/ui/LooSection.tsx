@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { kCategories, observationName, paretoKCaption, renderParetoK } from "../panels/loo/k-plot.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { LooState } from "../state/loo-slice.ts";
-import { CANCELLED, type LooResults, type LooSummary } from "../worker/protocol.ts";
+import type { LooResults, LooSummary } from "../worker/protocol.ts";
 import { useActions, useApp } from "./context.ts";
 
 const LOG_LIKELIHOOD = "log_likelihood";
@@ -163,7 +163,7 @@ function LooStatus({ state }: { state: LooState }) {
       </div>
     );
   }
-  if (state.error?.name === CANCELLED) {
+  if (state.error?.tag === "cancelled") {
     return (
       <p className="diag-stopped" role="status">
         Stopped after {formatNumber(state.done)} of {formatCount(state.total, "observation")}: {state.error.message}.

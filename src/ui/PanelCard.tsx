@@ -4,7 +4,8 @@ import { panelKind } from "../panels/registry.ts";
 import type { OptionValue, PanelFigure, PanelOptions } from "../panels/types.ts";
 import type { TableShape } from "../engine/table-shape.ts";
 import type { PanelState } from "../state/view.ts";
-import { EngineError } from "../worker/client.ts";
+import { isDrawscopeError } from "../engine/errors.ts";
+import { errorDataOf } from "../worker/client.ts";
 import { useActions, useApp, useEngine } from "./context.ts";
 import { ExportMenu } from "./ExportMenu.tsx";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
@@ -23,6 +24,21 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
+/** Why a panel is not drawn: what the user can change, or a bug with its stack for a report. */
+interface Problem {
+  text: string;
+  details?: string;
+}
+
+/**
+ * A failure to compute or draw a panel, as the user is told it: a drawscope error (a refused
+ * query, data the panel cannot draw) in its own words; a bug said to be one.
+ */
+function problemOf(error: unknown): Problem {
+  const data = errorDataOf(error);
+  return data.tag === "internal" ? { text: `This panel could not be drawn: ${data.message}.`, details: data.details } : { text: `This panel could not be drawn: ${data.message}` };
+}
+
 /** What the worker computed for this panel: for which table and query, with which options. */
 interface Computed {
   table: number;
@@ -30,7 +46,7 @@ interface Computed {
   shape: TableShape;
   options: PanelOptions;
   data?: unknown;
-  problem?: string;
+  problem?: Problem;
   /** Counts the computations this card received, so a redraw can be told from a recomputation. */
   version: number;
 }
@@ -59,22 +75,22 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
     if (!result) setComputed(undefined);
     if (!result || !resolved || !dataOptions) return;
     const base = { table: result.table, query: result.query, shape: result.shape, options: dataOptions };
-    const next = (outcome: { data?: unknown; problem?: string }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
+    const next = (outcome: { data?: unknown; problem?: Problem }) => setComputed((last) => ({ ...base, ...outcome, version: (last?.version ?? 0) + 1 }));
     if (result.oversize && !kind.streams) {
-      next({ problem: `${kind.title} needs the query's whole table, which is over the memory budget: narrow the query (a selection of labels, fewer specs) or raise the budget.` });
+      next({ problem: { text: `${kind.title} needs the query's whole table, which is over the memory budget: narrow the query (a selection of labels, fewer specs) or raise the budget.` } });
       return;
     }
     const missing = kind.options.find((o) => o.type === "value" && resolved.options[o.key] === "");
     if (missing) {
-      next({ problem: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` });
+      next({ problem: { text: `${kind.title} needs a number column, and ${result.query} gives none: add a spec with numeric draws.` } });
       return;
     }
     const job = engine.panelData(result.table, kind.kind, dataOptions);
     job.result.then(
       (data) => next({ data }),
       (error: unknown) => {
-        if (error instanceof EngineError && error.cancelled) return;
-        next({ problem: `This panel could not be drawn: ${error instanceof Error ? error.message : String(error)}` });
+        if (isDrawscopeError(error, "cancelled")) return;
+        next({ problem: problemOf(error) });
       },
     );
     return () => job.cancel();
@@ -87,7 +103,7 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
 
   // Drawn from what the worker computed alone (not the current result), so a new result does not
   // redraw the last figure while its own data is being computed.
-  const drawn = useMemo((): { figure?: PanelFigure; problem?: string } => {
+  const drawn = useMemo((): { figure?: PanelFigure; problem?: Problem } => {
     if (!computed) return {};
     if (computed.problem !== undefined) return { problem: computed.problem };
     if (width === 0) return {};
@@ -97,7 +113,7 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
       const options = { ...computed.options, ...drawOptions };
       return { figure: kind.render(computed.data, options, { width, query: computed.query, shape: computed.shape, setOption, rows }) };
     } catch (error) {
-      return { problem: `This panel could not be drawn: ${(error as Error).message}` };
+      return { problem: problemOf(error) };
     }
   }, [kind, computed, drawOptions, width, panel.id, setPanelOption, engine]);
   // A problem is its table's: it goes as soon as another table is being drawn.
@@ -132,9 +148,15 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
       <div ref={body} className="panel-body">
         {!result && <p className="muted">Run a query to draw this panel.</p>}
         {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
+          <div className="error" role="alert">
+            <p>{problem.text}</p>
+            {problem.details && (
+              <details>
+                <summary>Details for a report</summary>
+                <pre>{problem.details}</pre>
+              </details>
+            )}
+          </div>
         )}
         {resolved && resolved.notes.length > 0 && <p className="muted">{resolved.notes.join("; ")}.</p>}
         <figure

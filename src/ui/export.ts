@@ -4,6 +4,7 @@ import { drawWhole } from "../panels/in-view.ts";
 /** An export that could not be made: a figure that cannot be rasterised, a canvas that cannot be read. */
 export class ExportError extends DrawscopeError {
   override name = "ExportError";
+  override readonly tag = "export";
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";

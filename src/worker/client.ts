@@ -3,8 +3,9 @@ import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { REffMode } from "../engine/stats/loo.ts";
 import type { DataFormat } from "../engine/table-formats.ts";
 import type { PanelOptions } from "../panels/types.ts";
+import { DrawscopeError, type DrawscopeErrorTag } from "../engine/errors.ts";
+import { internalErrorData } from "./error-data.ts";
 import {
-  CANCELLED,
   type DiagnosedScope,
   type DiagnoseProgress,
   type EngineErrorData,
@@ -22,17 +23,21 @@ import {
   type TraceSource,
 } from "./protocol.ts";
 
-/** An engine error received from the worker, with the query position when it is a spec error. */
-export class EngineError extends Error {
+/** An engine error received from the worker, tagged as it was there, with the query position when it is a spec error. */
+export class EngineError extends DrawscopeError {
+  override name = "EngineError";
+  override readonly tag: DrawscopeErrorTag;
   readonly data: EngineErrorData;
   constructor(data: EngineErrorData) {
     super(data.message);
-    this.name = data.name;
+    this.tag = data.tag;
     this.data = data;
   }
-  get cancelled(): boolean {
-    return this.data.name === CANCELLED;
-  }
+}
+
+/** What the page shows of an error: the worker's as it came, and one of the page's own as the bug it is. */
+export function errorDataOf(error: unknown): EngineErrorData {
+  return error instanceof EngineError ? error.data : internalErrorData(error);
 }
 
 /** Work under way in the worker: its outcome, and a way to abandon it. */
@@ -104,7 +109,7 @@ export function createEngineClient(worker: Worker): EngineClient {
         if (!waiter) return;
         // Settle at once: the UI must not wait for reads already in flight to wind down.
         pending.delete(id);
-        waiter.reject(new EngineError({ name: CANCELLED, message: "cancelled" }));
+        waiter.reject(new EngineError({ tag: "cancelled", message: "cancelled" }));
         worker.postMessage({ type: "cancel", target: id, id: nextId++ } satisfies EngineRequest);
       },
     };

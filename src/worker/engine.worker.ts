@@ -2,7 +2,7 @@
 import { tableToIPC, type Table } from "apache-arrow";
 import { errorData } from "./error-data.ts";
 import { diagnosticsTable } from "../engine/diagnostics-output.ts";
-import { BudgetError, DrawscopeError, LooError } from "../engine/errors.ts";
+import { BudgetError, DrawscopeError, isDrawscopeError, LooError } from "../engine/errors.ts";
 import { stackModels } from "../engine/stack-models.ts";
 import { comparedLoo, looCompare } from "../engine/stats/loo-compare.ts";
 import { traceFingerprint } from "../engine/fingerprint.ts";
@@ -161,7 +161,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
       const before = summaries.reduce((n, s) => n + s.pointwise.elpd_loo.length, 0);
       const onProgress = (done: number, total: number) => report({ kind: "loo", done: before + done, total: before + total * (models.length - m) }, done === total && m === models.length - 1);
       const result = await model.trace.loo({ variable: request.variable, rEff: request.rEff, signal, onProgress }).catch((error: unknown) => {
-        throw models.length > 1 && error instanceof DrawscopeError ? new LooError(`${model.name}: ${error.message}`) : error;
+        throw models.length > 1 && isDrawscopeError(error) ? new LooError(`${model.name}: ${error.message}`) : error;
       });
       summaries.push({ ...result, labels: result.labels.map((labels) => labels.map(String)), model: model.name });
     }
@@ -204,7 +204,7 @@ async function run(request: Exclude<EngineRequest, { type: "cancel" }>, signal: 
     current = { id: request.id, bytes: planned.bytes, table };
     post({ id: request.id, type: "result", result: { table: request.id, shape: planned.shape! } });
   } catch (error) {
-    if (!(error instanceof BudgetError)) throw error;
+    if (!isDrawscopeError(error, "budget")) throw error;
     const elements = trace.elements(query, { groups });
     current = { id: request.id, bytes: 0, elements };
     post({ id: request.id, type: "result", result: { table: request.id, shape: elements.shape, oversize: error.message } });

@@ -3,7 +3,7 @@ import type { DiagnosticsScope } from "../engine/diagnose.ts";
 import type { LooResult } from "../engine/loo.ts";
 import type { REffMode } from "../engine/stats/loo.ts";
 import type { ComparisonRow } from "../engine/stats/loo-compare.ts";
-import type { SpecErrorKind } from "../engine/errors.ts";
+import type { DrawscopeErrorTag, SpecErrorKind } from "../engine/errors.ts";
 import type { ParseProgress } from "../engine/cmdstan/open.ts";
 import type { ExtractProgress } from "../engine/progress.ts";
 import type { ReadCount } from "../engine/store/counting.ts";
@@ -41,14 +41,14 @@ export type EngineRequest =
    * (the best when not given).
    */
   | { id: number; type: "loo"; variable?: string; rEff: REffMode; reference?: string }
-  /** Abandon request `target`: its reads stop and it answers with a CancelledError. */
+  /** Abandon request `target`: its reads stop and it answers with a "cancelled" error. */
   | { id: number; type: "cancel"; target: number };
 
-/** An engine error as it crosses the boundary: its class name, message, and where in the query. */
+/** An engine error as it crosses the boundary: its tag, message, and for a spec where in the query. */
 export interface EngineErrorData {
-  name: string;
+  tag: DrawscopeErrorTag;
   message: string;
-  /** For an internal error (a bug, name InternalError): its stack, shown folded for a report. */
+  /** For an internal error (a bug): its stack, shown folded for a report. */
   details?: string;
   kind?: SpecErrorKind;
   start?: number;
@@ -126,4 +126,3 @@ export interface DiagnoseProgress {
   total: number;
 }
 
-export const CANCELLED = "CancelledError";

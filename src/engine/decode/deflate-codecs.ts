@@ -1,5 +1,6 @@
 import { registry } from "zarrita";
 import { chunkBytes, type ChunkMeta } from "./chunk-bound.ts";
+import { isDrawscopeError } from "../errors.ts";
 import { CorruptChunkError } from "./lz4-block.ts";
 import { readAtMost } from "./read-at-most.ts";
 
@@ -28,7 +29,7 @@ function deflateCodec(format: Format, name: string) {
         const bound = this.bound;
         return await readAtMost(inflating, bound, () => new CorruptChunkError(`a ${name} chunk inflates past the ${bound.toLocaleString("en-US")} bytes its shape and type take: the chunk is damaged`));
       } catch (cause) {
-        if (cause instanceof CorruptChunkError) throw cause;
+        if (isDrawscopeError(cause, "corrupt-chunk")) throw cause;
         throw new CorruptChunkError(`a ${name} chunk does not inflate (${(cause as Error).message}): the chunk is damaged`);
       }
     }

@@ -1,7 +1,7 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "@zarrita/storage";
 import { toColumnData, type ColumnData, type NumericData } from "../column-data.ts";
-import { DrawscopeError, StoreError } from "../errors.ts";
+import { isDrawscopeError, StoreError } from "../errors.ts";
 import { checkDecodedLength } from "../validate.ts";
 import { registerBloscCodec } from "./blosc-codec.ts";
 import { registerCrc32cCodec } from "./crc32c-codec.ts";
@@ -100,7 +100,7 @@ export function damagedChunk(error: unknown, where: string, coords: readonly num
   const inner = (error as { cause?: unknown } | undefined)?.cause;
   const path = where.replace(/^\//, "");
   const chunk = `cannot read chunk ${coords.join(".")} of ${path}`;
-  if (inner instanceof DrawscopeError) return new StoreError(`${chunk}: ${inner.message}`, path);
+  if (isDrawscopeError(inner)) return new StoreError(`${chunk}: ${inner.message}`, path);
   if (!zarr.isZarritaError(error, "CodecPipelineError") || error.direction !== "decode" || BUGS.some((bug) => inner instanceof bug)) return error;
   const reason = inner instanceof Error && inner.message ? ` (${inner.message})` : "";
   return new StoreError(`${chunk}: ${error.codec ?? "its codec"} cannot decode it${reason}. The chunk is damaged, or written with settings drawscope does not read.`, path);

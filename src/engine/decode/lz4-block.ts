@@ -3,6 +3,7 @@ import { DrawscopeError } from "../errors.ts";
 /** Stored bytes that do not decode as their format says (a truncated or corrupt chunk). */
 export class CorruptChunkError extends DrawscopeError {
   override name = "CorruptChunkError";
+  override readonly tag = "corrupt-chunk";
 }
 
 /** Matches and literals at least this long are copied by the engine's bulk copy; shorter ones byte by byte, which is faster for them. */

@@ -1,5 +1,5 @@
 import type { File as H5File } from "h5wasm";
-import { DrawscopeError, StoreError } from "../errors.ts";
+import { DrawscopeError, isDrawscopeError, StoreError } from "../errors.ts";
 import { HttpRangeReader, type ServedFile } from "../store/http-ranges.ts";
 import type { TraceStore } from "../store/types.ts";
 import { blobSource, memorySource, type ByteSource } from "./byte-source.ts";
@@ -50,7 +50,7 @@ export async function readyH5wasm<M extends { ready: Promise<{ activate_throwing
 
 /** What went wrong reading the file's bytes, as the user's error: a drawscope error as it is, else named for the file. */
 function sourceError(failure: unknown, label: string): DrawscopeError {
-  if (failure instanceof DrawscopeError) return failure;
+  if (isDrawscopeError(failure)) return failure;
   return new StoreError(
     `cannot read ${label}: ${(failure as Error).message ?? failure}. If the file was moved or changed since it was opened, open it again.`,
     label,
@@ -79,7 +79,7 @@ export function opened(open: () => H5File, label: string, mounted?: MountedSourc
   } catch (error) {
     file?.close();
     mounted?.unmount();
-    if (error instanceof DrawscopeError) throw error;
+    if (isDrawscopeError(error)) throw error;
     const cause = mounted?.takeFailure();
     if (cause !== undefined) throw sourceError(cause, label);
     throw new StoreError(`cannot open ${label} as a netCDF-4 (HDF5) file: ${reason(error)}. It may be cut short or damaged: save it again from ArviZ (idata.to_netcdf).`, label);

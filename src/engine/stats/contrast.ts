@@ -21,6 +21,7 @@ export interface ContrastOptions {
 /** A contrast that cannot be formed from this table; the message says what to change. */
 export class ContrastError extends DrawscopeError {
   override name = "ContrastError";
+  override readonly tag = "contrast";
 }
 
 /** Guards the level × row matrix the contrast is built on, and the rows it gives. */

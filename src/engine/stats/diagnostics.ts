@@ -13,6 +13,7 @@ export type DiagnosticName = (typeof DIAGNOSTIC_NAMES)[number];
 /** Draws that cannot be cut into the given number of chains. */
 export class DiagnosticsError extends DrawscopeError {
   override name = "DiagnosticsError";
+  override readonly tag = "diagnostics";
 }
 
 const [MEAN, SD, MEDIAN, MAD, Q5, Q95, RHAT, ESS_BULK, ESS_TAIL, MCSE_MEAN, MCSE_SD] = DIAGNOSTIC_NAMES.map((_, i) => i);

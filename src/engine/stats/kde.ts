@@ -28,6 +28,7 @@ export interface KdeOptions extends KdeBounds {
 /** Bounds that contradict the draws (a draw below `lower`), or an empty interval. */
 export class BoundsError extends DrawscopeError {
   override name = "BoundsError";
+  override readonly tag = "bounds";
 }
 
 /** How the bandwidth is chosen, in words for the UI. */

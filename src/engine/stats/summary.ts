@@ -33,6 +33,7 @@ export interface Summary {
 /** A summary asked for in a way that cannot be computed (a probability outside (0, 1], say). */
 export class SummaryError extends DrawscopeError {
   override name = "SummaryError";
+  override readonly tag = "summary";
 }
 
 export function checkProbs(probs: readonly number[]): void {

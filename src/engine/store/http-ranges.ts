@@ -1,4 +1,4 @@
-import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
+import { isDrawscopeError, SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { megabytes } from "../units.ts";
 import { BULK_FETCH, bodyBytes } from "./fetch-body.ts";
 import { timedFetch, type TimedResponse } from "./timed-fetch.ts";
@@ -130,7 +130,7 @@ export class HttpRangeReader implements ZipReader {
     const next = () =>
       reader.read().catch((error: unknown) => {
         // A stall is told as itself (timedFetch's error).
-        if (error instanceof StoreError) throw error;
+        if (isDrawscopeError(error, "store")) throw error;
         throw new StoreError(
           `cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`,
           this.label,
@@ -177,7 +177,7 @@ export class HttpRangeReader implements ZipReader {
     try {
       timed = await timedFetch(this.url, init, `cannot read ${what} of ${this.label}`);
     } catch (error) {
-      if (error instanceof StoreError) throw error;
+      if (isDrawscopeError(error, "store")) throw error;
       throw new StoreError(`cannot read ${what} of ${this.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, this.label);
     }
     const { response } = timed;

@@ -2,7 +2,7 @@ import { streamChunks } from "../cmdstan/csv-file.ts";
 import { isCsvName } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
 import { openNetcdfUrl } from "../netcdf/open.ts";
-import { SERVER_REACH_HINT, StoreError } from "../errors.ts";
+import { isDrawscopeError, SERVER_REACH_HINT, StoreError } from "../errors.ts";
 import { CachedStore, DEFAULT_CACHE_BYTES } from "./cached.ts";
 import { BULK_FETCH, FolderFetchStore } from "./fetch-body.ts";
 import { HttpRangeReader } from "./http-ranges.ts";
@@ -22,7 +22,7 @@ async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Pro
     timed = await timedFetch(url, { ...BULK_FETCH, signal: options.signal }, `cannot read ${label}`);
   } catch (error) {
     options.signal?.throwIfAborted();
-    if (error instanceof StoreError) throw error;
+    if (isDrawscopeError(error, "store")) throw error;
     throw new StoreError(`cannot read ${label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, label);
   }
   const { response } = timed;
@@ -48,7 +48,7 @@ async function openCsvUrl(url: URL, label: string, options: CmdStanOptions): Pro
     } catch (error) {
       options.signal?.throwIfAborted();
       // A stall is told as itself (timedFetch's error).
-      if (error instanceof StoreError) throw error;
+      if (isDrawscopeError(error, "store")) throw error;
       throw new StoreError(`the download of ${label} broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, label);
     } finally {
       timed.done();

@@ -1,6 +1,6 @@
 import type { ZipInfo } from "unzipit";
 import { readAtMost } from "../decode/read-at-most.ts";
-import { DrawscopeError, StoreError } from "../errors.ts";
+import { isDrawscopeError, StoreError } from "../errors.ts";
 import { MAX_PIECE_BYTES } from "./types.ts";
 import type { ZipReader } from "./zip.ts";
 
@@ -98,7 +98,7 @@ export async function readZipEntry(reader: ZipReader, entry: ZipEntry, name: str
   try {
     return await readAtMost(zipEntryStream(reader, entry, name), entry.size, () => damaged(name, `inflates past the ${count(entry.size)} bytes the zip's directory gives it`));
   } catch (cause) {
-    if (cause instanceof DrawscopeError) throw cause;
+    if (isDrawscopeError(cause)) throw cause;
     throw damaged(name, `does not inflate (${(cause as Error).message})`);
   }
 }

@@ -3,7 +3,7 @@ import type { ZipInfo } from "unzipit";
 import { streamChunks } from "../cmdstan/csv-file.ts";
 import { cmdstanPaths } from "../cmdstan/detect.ts";
 import { openCmdStan, type CmdStanOptions } from "../cmdstan/open.ts";
-import { DrawscopeError, StoreError } from "../errors.ts";
+import { isDrawscopeError, StoreError } from "../errors.ts";
 import { listKeys, storeKeys } from "./entries.ts";
 import { notAZipReason, SNIFF_BYTES } from "./not-a-zip.ts";
 import { zipEntryStream } from "./zip-entry.ts";
@@ -32,7 +32,7 @@ export async function openZip(reader: ZipReader, label: string, options: CmdStan
     await store.has("/");
   } catch (cause) {
     // The reader's own errors (an unreachable server, one without range requests) say it better.
-    if (cause instanceof DrawscopeError) throw cause;
+    if (isDrawscopeError(cause)) throw cause;
     const head = await reader
       .getLength()
       .then((length) => reader.read(0, Math.min(SNIFF_BYTES, length)))

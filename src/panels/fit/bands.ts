@@ -9,6 +9,7 @@ import { formatNumber } from "../../engine/units.ts";
 /** A fit that cannot be drawn from this table; the message says what to change. */
 export class FitError extends DrawscopeError {
   override name = "FitError";
+  override readonly tag = "fit";
 }
 
 /** More groups than this are not groups but a continuous variable. */

@@ -6,6 +6,7 @@ import { uniforms } from "../../engine/stats/random.ts";
 /** A pairs panel asked for something its table cannot give (no number columns, a missing column). */
 export class PairsError extends DrawscopeError {
   override name = "PairsError";
+  override readonly tag = "pairs";
 }
 
 /** The sample-stats column whose true (or non-zero) rows are divergent transitions. */

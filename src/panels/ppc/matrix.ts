@@ -7,6 +7,7 @@ import { labelPerObservation, MAX_GROUPS } from "../fit/bands.ts";
 /** A predictive check that cannot be drawn from this table; the message says what to change. */
 export class PpcError extends DrawscopeError {
   override name = "PpcError";
+  override readonly tag = "ppc";
 }
 
 /**
