@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { uniforms } from "../src/engine/stats/random.ts";
+import { uniforms } from "../src/engine/node.ts";
 
 export interface RunSize {
   chains: number;

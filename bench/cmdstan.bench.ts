@@ -15,10 +15,7 @@
 import { openAsBlob, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ChainParser } from "../src/engine/cmdstan/chain-parser.ts";
-import { blobFile } from "../src/engine/cmdstan/csv-file.ts";
-import { lineBlocks } from "../src/engine/cmdstan/line-blocks.ts";
-import { openCmdStan } from "../src/engine/cmdstan/open.ts";
+import { blobFile, ChainParser, lineBlocks, openCmdStan } from "../src/engine/node.ts";
 import { cmdstanRun } from "./cmdstan-files.ts";
 
 const GOAL_RATIO = 0.5;

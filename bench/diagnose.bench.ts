@@ -16,10 +16,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
-import { openPath } from "../src/engine/store/node.ts";
+import { DIAGNOSTIC_NAMES, openPath, uniforms } from "../src/engine/node.ts";
 import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
-import { uniforms } from "../src/engine/stats/random.ts";
 import type { DiagnoseRun } from "./diagnose.worker.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);

@@ -9,7 +9,7 @@
  * elements, a checksum of the table and the peak RSS.
  */
 import { readFileSync } from "node:fs";
-import { openPath } from "../src/engine/store/node.ts";
+import { openPath } from "../src/engine/node.ts";
 
 export interface DiagnoseRun {
   seconds: number;

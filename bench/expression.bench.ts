@@ -8,9 +8,7 @@
  *
  *   npx tsx bench/expression.bench.ts [--runs=N] [--rows=N]
  */
-import { compile, run } from "../src/engine/evaluate.ts";
-import { parseDerived } from "../src/engine/expression.ts";
-import { uniforms } from "../src/engine/stats/random.ts";
+import { compile, parseDerived, run, uniforms } from "../src/engine/node.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const ROWS = arg("rows", 40_000_000);

@@ -127,7 +127,7 @@ async function checkRows(table: Table, store: string): Promise<RowCheck> {
 /** (c) drawscope: open the folder and extract theta to a tidy Arrow table. */
 const drawscopeExtract: Measurement = async (store) => {
   // Imported here so that the other measurements run while the engine is broken or missing.
-  const { openPath } = await import("../src/engine/store/node.ts");
+  const { openPath } = await import("../src/engine/node.ts");
   const start = performance.now();
   const trace = await openPath(store);
   const table = await trace.extract(["theta[param]"]);

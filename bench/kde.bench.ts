@@ -6,8 +6,7 @@
  *
  *   npx tsx bench/kde.bench.ts [--runs=N]
  */
-import { autoBounds, kde } from "../src/engine/stats/kde.ts";
-import { uniforms } from "../src/engine/stats/random.ts";
+import { autoBounds, kde, uniforms } from "../src/engine/node.ts";
 
 const VARIABLES = 1000;
 const DRAWS = 4000;

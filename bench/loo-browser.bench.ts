@@ -25,7 +25,7 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 async function inNode(path: string): Promise<{ seconds: number; elpd: number }> {
-  const { openPath } = await import("../src/engine/store/node.ts");
+  const { openPath } = await import("../src/engine/node.ts");
   const start = performance.now();
   const result = await (await openPath(path)).loo();
   return { seconds: (performance.now() - start) / 1000, elpd: result.elpd_loo.estimate };

@@ -36,7 +36,7 @@ interface Run {
 
 /** In a child process: open the trace and extract theta[param] `runs` times after a warm-up. */
 async function measure(path: string, runs: number): Promise<Run> {
-  const { openPath } = await import("../src/engine/store/node.ts");
+  const { openPath } = await import("../src/engine/node.ts");
   const seconds: number[] = [];
   let rows = 0;
   let checksum = 0;

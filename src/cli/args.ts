@@ -1,5 +1,4 @@
-import { DrawscopeError } from "../engine/errors.ts";
-import { INTERVAL_KINDS, POINT_KINDS, type IntervalKind, type PointKind } from "../engine/stats/summary.ts";
+import { DrawscopeError, INTERVAL_KINDS, POINT_KINDS, type IntervalKind, type PointKind } from "../engine/node.ts";
 
 /** A usage mistake on the command line; the message says what to type instead. */
 export class UsageError extends DrawscopeError {

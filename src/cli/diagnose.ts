@@ -1,7 +1,4 @@
-import type { DiagnosedBlock } from "../engine/diagnose.ts";
-import { diagnosticsCsvHeader, diagnosticsCsvLines } from "../engine/diagnostics-output.ts";
-import { escapeCsv } from "../engine/csv.ts";
-import { openPath } from "../engine/store/node.ts";
+import { diagnosticsCsvHeader, diagnosticsCsvLines, escapeCsv, openPath, type DiagnosedBlock } from "../engine/node.ts";
 import { DIAGNOSE_USAGE, parseDiagnoseArgs } from "./args.ts";
 import { runCommand, write } from "./run.ts";
 

@@ -1,8 +1,5 @@
 import type { RecordBatch } from "apache-arrow";
-import { arrowFilePieces } from "../engine/arrow-file-pieces.ts";
-import { csvBatchPieces, csvHeader } from "../engine/csv.ts";
-import type { ExtractProgress } from "../engine/progress.ts";
-import { openPath } from "../engine/store/node.ts";
+import { arrowFilePieces, csvBatchPieces, csvHeader, openPath, type ExtractProgress } from "../engine/node.ts";
 import { parseDrawsArgs, USAGE } from "./args.ts";
 import { openOutputFile, type OutputFile } from "./output-file.ts";
 import { runCommand, write } from "./run.ts";

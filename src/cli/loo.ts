@@ -1,9 +1,4 @@
-import { escapeCsv } from "../engine/csv.ts";
-import type { LooResult } from "../engine/loo.ts";
-import { LOO_POINTWISE } from "../engine/stats/loo.ts";
-import { comparedLoo, looCompare, type ComparisonRow } from "../engine/stats/loo-compare.ts";
-import { modelName } from "../engine/stack-models.ts";
-import { openPath } from "../engine/store/node.ts";
+import { comparedLoo, escapeCsv, LOO_POINTWISE, looCompare, modelName, openPath, type ComparisonRow, type LooResult } from "../engine/node.ts";
 import { LOO_USAGE, parseLooArgs } from "./args.ts";
 import { runCommand, write } from "./run.ts";
 

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, stat, type FileHandle } from "node:fs/promises";
-import { DrawscopeError } from "../engine/errors.ts";
+import { DrawscopeError } from "../engine/node.ts";
 
 /** Direct writes' lengths and file offsets are multiples of this: the largest logical block size in use. */
 const BLOCK = 4096;

@@ -1,4 +1,4 @@
-import { isDrawscopeError } from "../engine/errors.ts";
+import { isDrawscopeError } from "../engine/node.ts";
 
 /**
  * The text shown for an error: a spec error also quotes the query and underlines the culprit. An

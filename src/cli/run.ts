@@ -1,6 +1,5 @@
 import type { Writable } from "node:stream";
-import { NETWORK_TIMEOUTS } from "../engine/store/timed-fetch.ts";
-import { isDrawscopeError } from "../engine/errors.ts";
+import { isDrawscopeError, NETWORK_TIMEOUTS } from "../engine/node.ts";
 import { describeError } from "./report.ts";
 
 export async function write(stream: Writable, chunk: string | Uint8Array): Promise<void> {

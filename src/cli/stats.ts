@@ -1,5 +1,4 @@
-import type { ExtractProgress } from "../engine/progress.ts";
-import { formatCount, megabytes } from "../engine/units.ts";
+import { formatCount, megabytes, type ExtractProgress } from "../engine/node.ts";
 
 /** `--stats`: what a query read and gave, e.g. "read 32 chunks of 1 array, 38.4 MB; 12,000 rows in 0.9 s". */
 export function statsLine(read: ExtractProgress, rows: number, ms: number): string {

@@ -1,7 +1,4 @@
-import { tableColumns } from "../engine/columns.ts";
-import { csvPieces } from "../engine/csv.ts";
-import { openPath } from "../engine/store/node.ts";
-import { summarizeTable, summaryTable } from "../engine/stats/summary.ts";
+import { csvPieces, openPath, summarizeTable, summaryTable, tableColumns } from "../engine/node.ts";
 import { parseSummarizeArgs, SUMMARIZE_USAGE, UsageError } from "./args.ts";
 import { runCommand, write } from "./run.ts";
 

@@ -1,9 +1,6 @@
 import { tableFromIPC, type Table } from "apache-arrow";
-import type { DiagnosticsScope } from "../engine/diagnose.ts";
-import type { REffMode } from "../engine/stats/loo.ts";
-import type { DataFormat } from "../engine/table-formats.ts";
+import { DrawscopeError, type DataFormat, type DiagnosticsScope, type DrawscopeErrorTag, type REffMode } from "../engine/index.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DrawscopeError, type DrawscopeErrorTag } from "../engine/errors.ts";
 import { internalErrorData } from "./error-data.ts";
 import {
   type DiagnosedScope,

@@ -1,21 +1,7 @@
 /// <reference lib="webworker" />
 import { tableToIPC, type Table } from "apache-arrow";
 import { errorData } from "./error-data.ts";
-import { diagnosticsTable } from "../engine/diagnostics-output.ts";
-import { BudgetError, DrawscopeError, isDrawscopeError, LooError } from "../engine/errors.ts";
-import { stackModels } from "../engine/stack-models.ts";
-import { comparedLoo, looCompare } from "../engine/stats/loo-compare.ts";
-import { traceFingerprint } from "../engine/fingerprint.ts";
-import type { ExtractProgress } from "../engine/progress.ts";
-import { CountedStore } from "../engine/store/counting.ts";
-import type { CmdStanOptions } from "../engine/cmdstan/open.ts";
-import { openDirectoryHandle } from "../engine/store/directory.ts";
-import { openFile } from "../engine/store/file.ts";
-import { openFileEntries } from "../engine/store/files.ts";
-import { remoteChunksOf, type TraceStore } from "../engine/store/types.ts";
-import { openUrl } from "../engine/store/url.ts";
-import { tableShape, type TableShape } from "../engine/table-shape.ts";
-import { openTrace, type Trace } from "../engine/trace.ts";
+import { BudgetError, comparedLoo, CountedStore, diagnosticsTable, DrawscopeError, isDrawscopeError, looCompare, LooError, openDirectoryHandle, openFile, openFileEntries, openTrace, openUrl, remoteChunksOf, stackModels, tableShape, traceFingerprint, type CmdStanOptions, type ExtractProgress, type TableShape, type Trace, type TraceStore } from "../engine/index.ts";
 import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
 import { tableBlob } from "./table-file.ts";

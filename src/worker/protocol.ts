@@ -1,15 +1,4 @@
-import type { FileEntry } from "../engine/store/files.ts";
-import type { DiagnosticsScope } from "../engine/diagnose.ts";
-import type { LooResult } from "../engine/loo.ts";
-import type { REffMode } from "../engine/stats/loo.ts";
-import type { ComparisonRow } from "../engine/stats/loo-compare.ts";
-import type { DrawscopeErrorTag, SpecErrorKind } from "../engine/errors.ts";
-import type { ParseProgress } from "../engine/cmdstan/open.ts";
-import type { ExtractProgress } from "../engine/progress.ts";
-import type { ReadCount } from "../engine/store/counting.ts";
-import type { TableShape } from "../engine/table-shape.ts";
-import type { DataFormat } from "../engine/table-formats.ts";
-import type { TraceTree } from "../engine/tree.ts";
+import type { ComparisonRow, DataFormat, DiagnosticsScope, DrawscopeErrorTag, ExtractProgress, FileEntry, LooResult, ParseProgress, ReadCount, REffMode, SpecErrorKind, TableShape, TraceTree } from "../engine/index.ts";
 import type { PanelOptions } from "../panels/types.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */

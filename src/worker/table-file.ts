@@ -1,7 +1,5 @@
 import { tableToIPC, type Table } from "apache-arrow";
-import { csvPieces } from "../engine/csv.ts";
-import { tableToParquet } from "../engine/parquet.ts";
-import { DATA_FORMATS, type DataFormat } from "../engine/table-formats.ts";
+import { csvPieces, DATA_FORMATS, tableToParquet, type DataFormat } from "../engine/index.ts";
 
 /**
  * A table as a file, written in the worker next to the table: CSV (piece by piece into the Blob,

@@ -1,4 +1,4 @@
-import { WorkPool, type WorkReply } from "../engine/pool/pool.ts";
+import { WorkPool, type WorkReply } from "../engine/index.ts";
 
 /** A pool of Web Workers decoding chunks and computing diagnostics for the engine worker, up to one per core. */
 export function createBrowserWorkPool(size = navigator.hardwareConcurrency || 2): WorkPool {
