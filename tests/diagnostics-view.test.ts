@@ -17,7 +17,7 @@ import {
   rowFlags,
   rowRange,
   shownRows,
-  sortOrder,
+  rowOrder,
   spansGroups,
 } from "../src/ui/diagnostics-view.ts";
 import { FIXTURES } from "./golden.ts";
@@ -63,24 +63,24 @@ describe("the diagnostics rows of the example's posterior", () => {
 
 describe("sorting", () => {
   it("keeps the trace's order by index, either way", () => {
-    const order = elements(posterior, sortOrder(posterior, "index", false));
+    const order = elements(posterior, rowOrder(posterior, "index", false));
     expect(order.slice(0, 6)).toEqual(["beta[North]", "beta[South]", "beta[East]", "beta[West]", "intercept[North]", "intercept[South]"]);
     expect(order.slice(8, 10)).toEqual(["mu[0]", "mu[1]"]);
     expect(order.slice(-2)).toEqual(["mu[95]", "sigma"]);
-    expect(elements(posterior, sortOrder(posterior, "index", true))).toEqual(order.toReversed());
+    expect(elements(posterior, rowOrder(posterior, "index", true))).toEqual(order.toReversed());
   });
 
   it("sorts names naturally: mu[9] before mu[10]", () => {
-    const order = elements(posterior, sortOrder(posterior, "element", false));
+    const order = elements(posterior, rowOrder(posterior, "element", false));
     expect(order.slice(0, 9)).toEqual(["beta[East]", "beta[North]", "beta[South]", "beta[West]", "intercept[East]", "intercept[North]", "intercept[South]", "intercept[West]", "mu[0]"]);
     expect(order.slice(17, 20)).toEqual(["mu[9]", "mu[10]", "mu[11]"]);
     expect(order.at(-1)).toBe("sigma");
-    expect(elements(posterior, sortOrder(posterior, "element", true))[0]).toBe("sigma");
+    expect(elements(posterior, rowOrder(posterior, "element", true))[0]).toBe("sigma");
   });
 
   it("orders by a diagnostic's values, up or down", () => {
     for (const descending of [false, true]) {
-      const order = sortOrder(posterior, "rhat", descending);
+      const order = rowOrder(posterior, "rhat", descending);
       expect(order.length).toBe(105);
       expect(new Set(order).size).toBe(105);
       const values = Array.from(order, (r) => posterior.stat("rhat")[r]);
@@ -89,7 +89,7 @@ describe("sorting", () => {
     }
     // beta's R-hats from R: North 0.99848 < East 0.99929 < West 0.99937 < South 1.00526.
     const beta = golden("beta").toSorted((a, b) => a.rhat - b.rhat).map((g) => `beta[${g.groups}]`);
-    const betaOrder = elements(posterior, sortOrder(posterior, "rhat", false)).filter((e) => e.startsWith("beta"));
+    const betaOrder = elements(posterior, rowOrder(posterior, "rhat", false)).filter((e) => e.startsWith("beta"));
     expect(betaOrder).toEqual(beta);
     expect(beta).toEqual(["beta[North]", "beta[East]", "beta[West]", "beta[South]"]);
   });
@@ -99,7 +99,7 @@ describe("sorting", () => {
     const diverging = rowOf(sampler, "diverging");
     expect(sampler.stat("rhat")[diverging]).toBeNaN();
     for (const descending of [false, true]) {
-      const order = sortOrder(sampler, "rhat", descending);
+      const order = rowOrder(sampler, "rhat", descending);
       const missing = elements(sampler, order).filter((_, k) => Number.isNaN(sampler.stat("rhat")[order[k]]));
       expect(missing).toContain("diverging");
       expect(elements(sampler, order).slice(-missing.length)).toEqual(missing);
@@ -118,7 +118,7 @@ describe("filtering by name", () => {
   it("matches a regular expression, case-insensitively", () => {
     expect(ones(filterByName(posterior, "^beta").mask!)).toBe(4);
     const mask = filterByName(posterior, "MU\\[1\\d\\]").mask!;
-    expect(elements(posterior, shownRows(sortOrder(posterior, "index", false), mask, undefined, 0))).toEqual(Array.from({ length: 10 }, (_, i) => `mu[${10 + i}]`));
+    expect(elements(posterior, shownRows(rowOrder(posterior, "index", false), mask, undefined, 0))).toEqual(Array.from({ length: 10 }, (_, i) => `mu[${10 + i}]`));
     expect(filterByName(posterior, "^beta").problem).toBeUndefined();
     expect(filterByName(posterior, "")).toEqual({});
   });
@@ -126,7 +126,7 @@ describe("filtering by name", () => {
   it("matches text that is not a valid expression as plain text, and says so", () => {
     const { mask, problem } = filterByName(posterior, "beta[");
     expect(problem).toMatch(/^not a valid regular expression \(.*\): matched as plain text$/);
-    expect(elements(posterior, shownRows(sortOrder(posterior, "index", false), mask, undefined, 0))).toEqual(GROUPS.map((g) => `beta[${g}]`));
+    expect(elements(posterior, shownRows(rowOrder(posterior, "index", false), mask, undefined, 0))).toEqual(GROUPS.map((g) => `beta[${g}]`));
     expect(ones(filterByName(posterior, "(").mask!)).toBe(0);
   });
 });
@@ -169,7 +169,7 @@ describe("flags", () => {
 
 describe("the rows shown", () => {
   it("the worst 20 by R-hat: sorted down, cut to 20, the highest first", () => {
-    const worst = shownRows(sortOrder(posterior, "rhat", true), undefined, undefined, 20);
+    const worst = shownRows(rowOrder(posterior, "rhat", true), undefined, undefined, 20);
     expect(worst.length).toBe(20);
     const rhat = posterior.stat("rhat");
     expect(rhat[worst[0]]).toBe(Math.max(...rhat));
@@ -178,7 +178,7 @@ describe("the rows shown", () => {
   });
 
   it("combines the name filter, flagged-only and the limit", () => {
-    const order = sortOrder(posterior, "ess_bulk", false);
+    const order = rowOrder(posterior, "ess_bulk", false);
     const flags = rowFlags(posterior, { rhat: 1, ess: 1600 });
     const beta = filterByName(posterior, "^beta").mask;
     // Every beta has R-hat > 1 or an ESS < 1600; by bulk ESS: South 1512, West 1582, North 1625, East 1652.

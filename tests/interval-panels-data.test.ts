@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { splitByLabels } from "../src/engine/split.ts";
-import { eti, sortedDraws, sortedQuantile } from "../src/engine/stats/summary.ts";
+import { eti, sortedDraws, numpyQuantile } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { buildTable, float64Data, int32Data, labelData } from "../src/engine/table-build.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
@@ -224,7 +224,7 @@ describe("prior vs posterior data", () => {
         expect(part.density.x).toHaveLength(256);
         const sorted = sortedDraws(groups[2 * i + j].values);
         const tail = (1 - RANGE_PROB) / 2;
-        expect(part.range).toEqual([sortedQuantile(sorted, tail), sortedQuantile(sorted, 1 - tail)]);
+        expect(part.range).toEqual([numpyQuantile(sorted, tail), numpyQuantile(sorted, 1 - tail)]);
       });
     });
     // beta has draws below 0: the densities are not bounded.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { quantiles } from "../src/engine/stats/order-statistics.ts";
 import { summarizeBlock, summaryWidth } from "../src/engine/stats/summary-block.ts";
-import { sortedDraws, sortedQuantile, summarizeSorted, type SummaryOptions } from "../src/engine/stats/summary.ts";
+import { sortedDraws, numpyQuantile, summarizeSorted, type SummaryOptions } from "../src/engine/stats/summary.ts";
 
 /** A deterministic stream of numbers (a linear congruential generator), with ties and NaNs when asked. */
 function draws(n: number, seed: number, { ties = false, nans = false } = {}): Float64Array {
@@ -20,7 +20,7 @@ const QS = [0.5, 0.025, 0.975, 0.055, 0.945, 0.25, 0.75, 0, 1];
 const zeroAsZero = (values: number[]) => values.map((v) => (v === 0 ? 0 : v));
 
 describe("quantiles by selection", () => {
-  it("equal sortedQuantile of the sorted draws exactly, with ties, NaNs, and from one draw to thousands", () => {
+  it("equal numpyQuantile of the sorted draws exactly, with ties, NaNs, and from one draw to thousands", () => {
     for (const n of [1, 2, 3, 7, 100, 4000]) {
       for (const [seed, shape] of [
         [1, {}],
@@ -31,7 +31,7 @@ describe("quantiles by selection", () => {
         const sorted = sortedDraws(values);
         const { values: selected, n: counted } = quantiles(values, QS);
         expect(counted).toBe(sorted.length);
-        expect(zeroAsZero(selected)).toEqual(zeroAsZero(QS.map((q) => sortedQuantile(sorted, q))));
+        expect(zeroAsZero(selected)).toEqual(zeroAsZero(QS.map((q) => numpyQuantile(sorted, q))));
       }
     }
   });
@@ -49,7 +49,7 @@ describe("quantiles by selection", () => {
     };
     for (const [name, values] of Object.entries(cases)) {
       const sorted = sortedDraws(values);
-      expect(zeroAsZero(quantiles(values, QS).values), name).toEqual(zeroAsZero(QS.map((q) => sortedQuantile(sorted, q))));
+      expect(zeroAsZero(quantiles(values, QS).values), name).toEqual(zeroAsZero(QS.map((q) => numpyQuantile(sorted, q))));
     }
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { eti, hdi, mode, sortedQuantile, summarizeTable, summaryTable, SummaryError, type SummaryOptions } from "../src/engine/stats/summary.ts";
+import { eti, hdi, mode, numpyQuantile, summarizeTable, summaryTable, SummaryError, type SummaryOptions } from "../src/engine/stats/summary.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { toCsv } from "../src/engine/csv.ts";
 import { FIXTURES, type GoldenCase } from "./golden.ts";
@@ -59,8 +59,8 @@ for (const [expectedDir, store] of SOURCES) {
 describe("interval arithmetic", () => {
   const sorted = Float64Array.from([1, 2, 3, 4, 10]);
   it("ETI interpolates between order statistics as numpy does", () => {
-    expect(sortedQuantile(sorted, 0.5)).toBe(3);
-    expect(sortedQuantile(sorted, 0.9)).toBeCloseTo(7.6, 12);
+    expect(numpyQuantile(sorted, 0.5)).toBe(3);
+    expect(numpyQuantile(sorted, 0.9)).toBeCloseTo(7.6, 12);
     const i = eti(sorted, 0.5);
     expect([i.lower, i.upper]).toEqual([2, 4]);
   });

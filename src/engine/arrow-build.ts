@@ -2,14 +2,10 @@ import {
   Bool,
   Data,
   Dictionary,
-  Float32,
   Float64,
   Int16,
   Int32,
   Int8,
-  Uint16,
-  Uint32,
-  Uint8,
   Utf8,
   makeData,
   vectorFromArray,
@@ -18,18 +14,6 @@ import {
 } from "apache-arrow";
 import type { ColumnData, NumericData } from "./column-data.ts";
 
-/** The Arrow type a typed array maps to without conversion. */
-export function arrowTypeOf(values: NumericData): DataType {
-  if (values instanceof Float64Array) return new Float64();
-  if (values instanceof Float32Array) return new Float32();
-  if (values instanceof Int8Array) return new Int8();
-  if (values instanceof Int16Array) return new Int16();
-  if (values instanceof Int32Array) return new Int32();
-  if (values instanceof Uint8Array) return new Uint8();
-  if (values instanceof Uint16Array) return new Uint16();
-  return new Uint32();
-}
-
 /** Pack one-byte booleans into Arrow's bitmap. */
 function packBits(bytes: Uint8Array): Uint8Array {
   const bits = new Uint8Array(Math.ceil(bytes.length / 8));
@@ -37,14 +21,16 @@ function packBits(bytes: Uint8Array): Uint8Array {
   return bits;
 }
 
-/** A boolean column's Arrow data as one byte per row, 0 or 1 (its bitmap unpacked from the data's offset). */
+/** Row `row` of a boolean column's Arrow data, 0 or 1: its bit in the bitmap, counted from the data's offset. */
+export function bitAt(data: Data, row: number): number {
+  const bit = data.offset + row;
+  return ((data.values as Uint8Array)[bit >> 3] >> (bit & 7)) & 1;
+}
+
+/** A boolean column's Arrow data as one byte per row, 0 or 1. */
 export function unpackBits(data: Data): Uint8Array {
-  const bits = data.values as Uint8Array;
   const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const bit = data.offset + i;
-    out[i] = (bits[bit >> 3] >> (bit & 7)) & 1;
-  }
+  for (let i = 0; i < data.length; i++) out[i] = bitAt(data, i);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { DataType, makeVector, type Data, type RecordBatch, type Schema, type Table, type Vector } from "apache-arrow";
+import { bitAt } from "./arrow-build.ts";
 
 /** Shortest decimal that reads back as the same float32 (String() would print the float64 widening). */
 export function formatFloat32(v: number): string {
@@ -37,9 +38,7 @@ function cellFormatter(data: Data): Cell {
     return (row) => labels[indices[row]];
   }
   if (DataType.isBool(type)) {
-    const bits = data.values as Uint8Array;
-    const offset = data.offset;
-    return (row) => ((bits[(offset + row) >> 3] >> ((offset + row) & 7)) & 1 ? "true" : "false");
+    return (row) => (bitAt(data, row) ? "true" : "false");
   }
   if (DataType.isFloat(type)) {
     const values = data.values as Float64Array | Float32Array;

@@ -28,11 +28,11 @@ function checkBudget(plan: QueryPlan, budget: number): void {
   if (rows * rowBytes <= budget) return;
   // An example selection: two labels of the first non-sample dimension that has more.
   const [first] = sources;
-  const labelsOf = (dim: string) => first.labels[layout.domains.findIndex((d) => d.name === dim)];
+  const labelsInPlan = (dim: string) => first.labels[layout.domains.findIndex((d) => d.name === dim)];
   const example = first.specs.flatMap(({ variable, dims }) => {
-    const dim = dims.find((d) => labelsOf(d).length > 2);
+    const dim = dims.find((d) => labelsInPlan(d).length > 2);
     const name = variable.group === first.group ? variable.name : `${variable.group}/${variable.name}`;
-    return dim ? [selectionSpec(name, [dim], [labelsOf(dim).slice(0, 2)])] : [];
+    return dim ? [selectionSpec(name, [dim], [labelsInPlan(dim).slice(0, 2)])] : [];
   })[0];
   throw new BudgetError(
     `${query} would make a table of ${describeSize(rows, rowBytes)}, over the memory budget of ${megabytes(budget)}. ` +

@@ -21,7 +21,6 @@ export interface VariableInfo {
   sampleDims: string[];
 }
 
-/** A dimension of a group with its labels (the coordinate's values, or 0..n-1 without one). */
 /** The dimensions a variable varies over besides the sample dims: what a spec's brackets name. */
 export function ownDims(variable: VariableInfo): string[] {
   return variable.dims.filter((d) => !variable.sampleDims.includes(d));

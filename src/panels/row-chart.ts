@@ -7,7 +7,7 @@ import { formatCount, formatNumber, plotStyle } from "./style.ts";
 
 /*
  * The drawing half of the summary panels (intervals.ts is the half that runs in the worker):
- * interval marks, a reference line, and a chart of one line per row that stays readable at
+ * interval marks, and a chart of one line per row that stays readable at
  * thousands of rows (fixed row height, labels never closer than a row, a scrolling body with
  * its x axis kept in view, drawn where it is scrolled to).
  */
@@ -135,11 +135,6 @@ export function intervalMarks(items: readonly IntervalItem[], style: IntervalSty
     }),
   );
   return marks;
-}
-
-/** A dashed vertical line at the reference value, or nothing. */
-export function referenceMark(ref: number | undefined): Plot.Markish {
-  return ref === undefined ? null : Plot.ruleX([ref], { strokeDasharray: "4 3", strokeOpacity: 0.8, ariaDescription: "reference line" });
 }
 
 /** Rows taller than this scroll inside the panel (with the x axis kept in view at top and bottom). */

@@ -25,5 +25,8 @@ export function autoBoundsText({ bounds, reason }: AutoBounds): string {
   return `${bounds.lower === 0 ? "bounded below at 0" : "not bounded"}: ${reason}`;
 }
 
+/** More facets than this would be rows a few pixels high: a panel overlays or leaves out the rest. */
+export const MAX_FACETS = 24;
+
 /** The colour of divergent draws in every panel: it stands out from both the categorical palette and viridis. */
 export const DIVERGENT_COLOUR = "#e6007e";

@@ -20,6 +20,7 @@ import {
   initialView,
   newPanel,
   QUERY_SCOPE,
+  WORST_RHAT_ROWS,
   type DiagnosticsView,
   type LinkedModel,
   type SharedView,
@@ -644,7 +645,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       if (change.scope !== undefined && change.scope !== before) runDiagnostics();
     },
 
-    showWorstRhat: () => setDiagnostics({ sort: "rhat", descending: true, limit: 20, filter: "" }),
+    showWorstRhat: () => setDiagnostics({ sort: "rhat", descending: true, limit: WORST_RHAT_ROWS, filter: "" }),
 
     cancelDiagnostics() {
       diagnosing?.cancel();

@@ -26,6 +26,9 @@ export interface DiagnosticsView {
 
 export const QUERY_SCOPE = "query";
 
+/** Rows the "Worst by R-hat" view keeps. */
+export const WORST_RHAT_ROWS = 20;
+
 export const DEFAULT_DIAGNOSTICS: Omit<DiagnosticsView, "scope"> = { filter: "", sort: "index", descending: false, rhat: 1.01, ess: 400, limit: 0 };
 
 /** The PSIS-LOO section: which log_likelihood variable (the group's only one when unset), and r_eff. */

@@ -179,7 +179,7 @@ export function DiagnosticsGrid(props: GridProps) {
         aria-activedescendant={current >= 0 ? `diag-row-${shown[current]}` : undefined}
         tabIndex={0}
         className={groupColumn ? "diag-table with-group" : "diag-table"}
-        style={{ "--element-width": `${Math.ceil(Math.min(rows.longestElement, NAME_CHARS_MAX) * NAME_CHAR_PX) + NAME_EXTRA_PX}px` } as React.CSSProperties}
+        style={{ "--element-width": `${Math.ceil(Math.min(rows.longestElement, NAME_CHARS_MAX) * NAME_CHAR_PX) + NAME_EXTRA_PX}px`, "--row-height": `${ROW_HEIGHT}px` } as React.CSSProperties}
         onKeyDown={onKeyDown}
       >
         <colgroup>

@@ -2,15 +2,14 @@ import { useDeferredValue, useId, useMemo, useState } from "react";
 import { isSamplerGroup, type TraceTree } from "../engine/tree.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { DiagnosticsState } from "../state/store.ts";
-import { QUERY_SCOPE, type DiagnosticsView } from "../state/view.ts";
+import { QUERY_SCOPE, WORST_RHAT_ROWS, type DiagnosticsView } from "../state/view.ts";
 import { useActions, useApp } from "./context.ts";
 import { DiagnosticsGrid, type RowClick } from "./DiagnosticsGrid.tsx";
-import { countFlagged, filterByName, isSortKey, rowFlags, rowRange, shownRows, sortOrder, spansGroups, type SortKey } from "./diagnostics-view.ts";
+import { countFlagged, filterByName, isSortKey, rowFlags, rowRange, shownRows, rowOrder, spansGroups, type SortKey } from "./diagnostics-view.ts";
 
 const NO_ROWS = new Int32Array(0);
 const NO_FLAGS = new Uint8Array(0);
 /** How many rows "Worst 20 by R-hat" keeps (the store's showWorstRhat sets the same limit). */
-const WORST = 20;
 
 /** The groups a table can cover: those with draws, the model's first, then the sampler's. */
 function scopeGroups(tree: TraceTree | undefined): { model: string[]; sampler: string[] } {
@@ -121,7 +120,7 @@ function useShownRows(state: DiagnosticsState | undefined, view: DiagnosticsView
   const version = state?.version ?? -1;
   const sort: SortKey = isSortKey(view.sort) ? view.sort : "index";
   const filter = useDeferredValue(view.filter);
-  const order = useMemo(() => (rows ? sortOrder(rows, sort, view.descending) : NO_ROWS), [rows, version, sort, view.descending]);
+  const order = useMemo(() => (rows ? rowOrder(rows, sort, view.descending) : NO_ROWS), [rows, version, sort, view.descending]);
   const named = useMemo(() => (rows ? filterByName(rows, filter) : {}), [rows, version, filter]);
   const flags = useMemo(() => (rows ? rowFlags(rows, { rhat: view.rhat, ess: view.ess }) : NO_FLAGS), [rows, version, view.rhat, view.ess]);
   const flagged = useMemo(() => countFlagged(flags), [flags]);
@@ -215,8 +214,8 @@ function DiagnosticsSection({ view }: { view: DiagnosticsView }) {
           <input type="checkbox" checked={flaggedOnly} onChange={(e) => setFlaggedOnly(e.target.checked)} />
           Flagged only
         </label>
-        <button type="button" aria-pressed={view.limit === WORST && sort === "rhat" && view.descending} onClick={showWorstRhat}>
-          Worst {WORST} by R-hat
+        <button type="button" aria-pressed={view.limit === WORST_RHAT_ROWS && sort === "rhat" && view.descending} onClick={showWorstRhat}>
+          Worst {WORST_RHAT_ROWS} by R-hat
         </button>
         <button
           type="button"

@@ -77,7 +77,7 @@ function naturalKey(name: string): string {
  * Row numbers in display order. Ties keep the trace's order; NaN (R's NA) comes last in either
  * direction, since a missing value is neither good nor bad.
  */
-export function sortOrder(rows: DiagnosticsRows, sort: SortKey, descending: boolean): Int32Array {
+export function rowOrder(rows: DiagnosticsRows, sort: SortKey, descending: boolean): Int32Array {
   const index = rows.indices();
   const n = rows.length;
   const order = new Int32Array(n);

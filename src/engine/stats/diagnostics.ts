@@ -126,8 +126,8 @@ export function diagnoseDraws(draws: Float64Array, chains: number, out: Float64A
     sorted.subarray(0, n).sort();
   }
   const median = sortedMedian(sorted, n);
-  const q5 = sortedQuantile(sorted, n, 0.05);
-  const q95 = sortedQuantile(sorted, n, 0.95);
+  const q5 = rQuantile7(sorted, n, 0.05);
+  const q95 = rQuantile7(sorted, n, 0.95);
   out[offset + MEDIAN] = median;
   out[offset + Q5] = q5;
   out[offset + Q95] = q95;
@@ -288,7 +288,7 @@ function middleMean(a: number, b: number): number {
 }
 
 /** R's `quantile(type = 7)` of sorted values, with R's interpolation (1 - h)·lo + h·hi. */
-function sortedQuantile(sorted: Float64Array, n: number, p: number): number {
+function rQuantile7(sorted: Float64Array, n: number, p: number): number {
   const index = 1 + (n - 1) * p;
   const lo = Math.floor(index);
   const hi = Math.ceil(index);

@@ -1,7 +1,7 @@
 /**
  * Quantiles without sorting: only the order statistics the quantiles interpolate between are put
  * in place, so summarising an element's draws costs O(n) instead of a sort's O(n log n). Each
- * quantile equals sortedQuantile's of the sorted draws exactly: the same order statistics, the
+ * quantile equals numpyQuantile's of the sorted draws exactly: the same order statistics, the
  * same interpolation.
  *
  * The draws are first counted into buckets of equal width between their least and greatest value:
@@ -102,7 +102,7 @@ function rankValues(draws: ArrayLike<number>, n: number, min: number, max: numbe
 }
 
 /**
- * The q-quantiles of `draws` (NaN left out), each as sortedQuantile gives it on the sorted draws,
+ * The q-quantiles of `draws` (NaN left out), each as numpyQuantile gives it on the sorted draws,
  * and how many draws counted.
  */
 export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { values: number[]; n: number } {

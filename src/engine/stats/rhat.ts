@@ -1,18 +1,13 @@
-import { returnsNA, varianceOf } from "./moments.ts";
+import { varianceOf } from "./moments.ts";
 
 let chainMeans = new Float64Array(0);
 
 /**
  * The potential scale reduction of `cols` chains of `rows` draws (column after column in `x`)
  * as posterior 1.4's internal `.rhat` computes it: sqrt((B/W + n - 1) / n) with B the between-
- * and W the mean within-chain variance. NaN where posterior gives NA: NaN, infinite or constant
- * draws, one draw per chain, or a single chain.
+ * and W the mean within-chain variance, for draws the caller knows to be finite and not constant
+ * (posterior gives NA otherwise); NaN for one draw per chain, or a single chain.
  */
-export function rhatOfChains(x: Float64Array, rows: number, cols: number): number {
-  return returnsNA(x, rows * cols) ? NaN : rhatOfCheckedChains(x, rows, cols);
-}
-
-/** rhatOfChains for draws the caller knows to be finite and not constant. */
 export function rhatOfCheckedChains(x: Float64Array, rows: number, cols: number): number {
   if (rows < 2 || cols < 2) return NaN;
   if (chainMeans.length < cols) chainMeans = new Float64Array(cols);

@@ -55,7 +55,7 @@ export function sortedDraws(values: ArrayLike<number>): Float64Array {
 }
 
 /** The q-quantile of sorted draws, interpolated linearly between order statistics (numpy's default). */
-export function sortedQuantile(sorted: Float64Array, q: number): number {
+export function numpyQuantile(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const h = (n - 1) * q;
@@ -71,7 +71,7 @@ export function sortedQuantile(sorted: Float64Array, q: number): number {
 /** Equal-tailed interval: the (1-p)/2 and 1-(1-p)/2 quantiles. */
 export function eti(sorted: Float64Array, prob: number): Interval {
   const tail = (1 - prob) / 2;
-  return { prob, lower: sortedQuantile(sorted, tail), upper: sortedQuantile(sorted, 1 - tail) };
+  return { prob, lower: numpyQuantile(sorted, tail), upper: numpyQuantile(sorted, 1 - tail) };
 }
 
 /** Highest-density interval: the narrowest window of ceil(p·n) sorted draws (the first, on ties). */
@@ -178,7 +178,7 @@ export function mode(sorted: Float64Array): number {
 function pointOf(sorted: Float64Array, kind: PointKind): number {
   if (kind === "mean") return mean(sorted);
   if (kind === "mode") return mode(sorted);
-  return sortedQuantile(sorted, 0.5);
+  return numpyQuantile(sorted, 0.5);
 }
 
 /** Point and intervals of already sorted draws. */

@@ -1,11 +1,9 @@
 import { autoBounds, kde, type Density, type KdeBounds } from "../../engine/stats/kde.ts";
 import { tableColumns } from "../../engine/columns.ts";
 import { splitByLabels } from "../../engine/split.ts";
-import { autoBoundsText, formatCount, formatNumber, kdeDescription } from "../style.ts";
+import { autoBoundsText, formatCount, formatNumber, kdeDescription, MAX_FACETS } from "../style.ts";
 import type { PanelData } from "../types.ts";
 
-/** More facets than this would be unreadable rows a few pixels high: curves are overlaid instead. */
-const MAX_FACETS = 24;
 const POINTS = 256;
 /** Beyond this many curves a density panel is a smear that costs seconds: the rest are left out. */
 const MAX_CURVES = 120;

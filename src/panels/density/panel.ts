@@ -1,6 +1,7 @@
 import { MODEL } from "../../engine/stack-models.ts";
 import * as Plot from "@observablehq/plot";
 import { labelMargin, labelText, leftLabels } from "../labels.ts";
+import { referenceMark } from "../reference-line.ts";
 import { plotStyle } from "../style.ts";
 import type { OptionValue, PanelKind } from "../types.ts";
 import { BOUND_CHOICES, type DensityData } from "./data.ts";
@@ -44,12 +45,6 @@ function columnsOf({ curves, by, split, color, value }: Drawing, yOf: (c: number
     }
   });
   return { data: { length }, x, y, base, series, splitOf, colorOf, nameOf };
-}
-
-function referenceMark(reference: number | undefined): Plot.Markish {
-  if (reference === undefined) return null;
-  const label = `reference line at ${reference}`;
-  return Plot.ruleX([reference], { stroke: "currentColor", strokeWidth: 1.5, strokeDasharray: "5 3", ariaDescription: "reference line", ariaLabel: () => label, title: () => label });
 }
 
 function colorScale({ color, colorLabels, split }: Drawing): Plot.ScaleOptions | undefined {

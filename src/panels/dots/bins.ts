@@ -1,4 +1,4 @@
-import { sortedQuantile } from "../../engine/stats/summary.ts";
+import { numpyQuantile } from "../../engine/stats/summary.ts";
 
 /**
  * Quantile dotplots: N equally likely dots per row, stacked so that they never overlap.
@@ -22,7 +22,7 @@ export const dotProbs = (n: number): Float64Array => Float64Array.from({ length:
 /** The N dot quantiles of sorted draws, and their probabilities. */
 export function dotQuantiles(sorted: Float64Array, n: number): { probs: Float64Array; values: Float64Array } {
   const probs = dotProbs(n);
-  return { probs, values: probs.map((p) => sortedQuantile(sorted, p)) };
+  return { probs, values: probs.map((p) => numpyQuantile(sorted, p)) };
 }
 
 /** Where each dot of a row goes. */

@@ -1,6 +1,6 @@
 import type { Table } from "apache-arrow";
 import { splitByLabels } from "../../engine/split.ts";
-import { sortedDraws, sortedQuantile } from "../../engine/stats/summary.ts";
+import { sortedDraws, numpyQuantile } from "../../engine/stats/summary.ts";
 import { buildTable, float64Data, labelData } from "../../engine/table-build.ts";
 import { rowColumns, rowLabel, rowOrder, sortRows, streamedNote } from "../intervals.ts";
 import { formatCount, formatNumber } from "../style.ts";
@@ -30,7 +30,7 @@ export interface DotsData {
 /** A row's dots: its keys and label, its median (for sorting) and its N dot quantiles. */
 function dotRow(keys: (string | number)[], draws: ArrayLike<number>, value: string, n: number) {
   const sorted = sortedDraws(draws);
-  return { keys, label: rowLabel(keys, value), median: sortedQuantile(sorted, 0.5), ...dotQuantiles(sorted, n) };
+  return { keys, label: rowLabel(keys, value), median: numpyQuantile(sorted, 0.5), ...dotQuantiles(sorted, n) };
 }
 
 type DotRow = ReturnType<typeof dotRow>;

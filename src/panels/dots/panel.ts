@@ -1,7 +1,8 @@
 import * as Plot from "@observablehq/plot";
 import { extentOf, formatValue, OWN_DIMS, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION } from "../intervals.ts";
 import { labelMargin } from "../labels.ts";
-import { dataAttributes, referenceMark, rowChart } from "../row-chart.ts";
+import { referenceMark } from "../reference-line.ts";
+import { dataAttributes, rowChart } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import { dotDiameter, layoutDots } from "./bins.ts";

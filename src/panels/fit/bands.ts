@@ -3,7 +3,7 @@ import { LabelCoder, numberBatches, tableColumns, type TableColumn } from "../..
 import { DrawscopeError } from "../../engine/errors.ts";
 import { RowKeys, splitByLabels } from "../../engine/split.ts";
 import { buildTable, float64Data, labelData, type BuiltColumn } from "../../engine/table-build.ts";
-import { checkProbs, eti, sortedDraws, sortedQuantile, type Interval } from "../../engine/stats/summary.ts";
+import { checkProbs, eti, sortedDraws, numpyQuantile, type Interval } from "../../engine/stats/summary.ts";
 import { formatNumber } from "../../engine/units.ts";
 
 /** A fit that cannot be drawn from this table; the message says what to change. */
@@ -207,7 +207,7 @@ export function fitBands(table: Table, request: FitRequest): FitBands {
       observed: ys ? (ys.varies ? ys.mean[key] : ys.first[key]) : NaN,
       group: groupCodes ? groupLabels[groupCodes[key]] : undefined,
       source: source ? String(labels[0]) : undefined,
-      median: sortedQuantile(sorted, 0.5),
+      median: numpyQuantile(sorted, 0.5),
       intervals: probs.map((p) => eti(sorted, p)),
       n: sorted.length,
     });

@@ -1,6 +1,7 @@
 import { MODEL } from "../../engine/stack-models.ts";
 import { extentOf, formatProb, INNER_OPTION, INTERVAL_NAMES, INTERVAL_OPTION, intervalsPhrase, OUTER_OPTION, OWN_DIMS, POINT_OPTION, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION, sortRows } from "../intervals.ts";
-import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, referenceMark, rowChart, type IntervalItem, type IntervalStyle } from "../row-chart.ts";
+import { referenceMark } from "../reference-line.ts";
+import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, rowChart, type IntervalItem, type IntervalStyle } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import type { IntervalData } from "./data.ts";

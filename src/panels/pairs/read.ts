@@ -1,4 +1,6 @@
 import { DataType, type Table } from "apache-arrow";
+import { bitAt } from "../../engine/arrow-build.ts";
+import { DIVERGING } from "../chain-draws.ts";
 import { LabelCoder, numberBatches, tableColumns } from "../../engine/columns.ts";
 import { DrawscopeError } from "../../engine/errors.ts";
 import { uniforms } from "../../engine/stats/random.ts";
@@ -9,8 +11,6 @@ export class PairsError extends DrawscopeError {
   override readonly tag = "pairs";
 }
 
-/** The sample-stats column whose true (or non-zero) rows are divergent transitions. */
-const DIVERGING = "diverging";
 
 /** Seeds the sample, so the same table always shows the same points. */
 const SAMPLE_SEED = 0x5eed;
@@ -114,11 +114,7 @@ export function readCodes(table: Table, name: string, sample: RowSample): { code
   let at = 0;
   if (DataType.isBool(vector.type)) {
     for (const data of vector.data) {
-      const bits = data.values as Uint8Array;
-      at = eachSampled(sample, row, data.length, at, (i, k) => {
-        const bit = data.offset + i;
-        out[k] = (bits[bit >> 3] >> (bit & 7)) & 1;
-      });
+      at = eachSampled(sample, row, data.length, at, (i, k) => (out[k] = bitAt(data, i)));
       row += data.length;
     }
     return { codes: out, labels: ["false", "true"] };
@@ -170,11 +166,7 @@ function eachFlagged(table: Table, name: string, numeric: boolean, visit: (row: 
     return;
   }
   for (const data of table.getChild(name)!.data) {
-    const bits = data.values as Uint8Array;
-    for (let i = 0; i < data.length; i++) {
-      const bit = data.offset + i;
-      if ((bits[bit >> 3] >> (bit & 7)) & 1) visit(row + i);
-    }
+    for (let i = 0; i < data.length; i++) if (bitAt(data, i)) visit(row + i);
     row += data.length;
   }
 }

@@ -3,7 +3,7 @@ import { numberBatches } from "../../engine/columns.ts";
 import { RowKeys } from "../../engine/split.ts";
 import { kde } from "../../engine/stats/kde.ts";
 import { meanOf, varianceOf } from "../../engine/stats/moments.ts";
-import { sortedQuantile } from "../../engine/stats/summary.ts";
+import { numpyQuantile } from "../../engine/stats/summary.ts";
 import { ecdfCounts, uniformEcdfBand, type EcdfBand } from "../rank/ranks.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 import { looWeights } from "../../engine/stats/loo.ts";
@@ -115,7 +115,7 @@ function barsView(m: PredictiveMatrix): PpcDrawing | undefined {
   for (const v of m.observedValues) if (Number.isFinite(v)) observed[v - lo]++;
   const perDraw = new Float64Array(width * m.draws);
   for (let s = 0; s < m.draws; s++) for (const v of row(m, s)) if (Number.isFinite(v)) perDraw[(v - lo) * m.draws + s]++;
-  const quantile = (i: number, q: number) => sortedQuantile(perDraw.subarray(i * m.draws, (i + 1) * m.draws), q);
+  const quantile = (i: number, q: number) => numpyQuantile(perDraw.subarray(i * m.draws, (i + 1) * m.draws), q);
   for (let i = 0; i < width; i++) perDraw.subarray(i * m.draws, (i + 1) * m.draws).sort();
   const mean = new Float64Array(width);
   for (let i = 0; i < width; i++) {
@@ -137,8 +137,8 @@ function barsView(m: PredictiveMatrix): PpcDrawing | undefined {
 function ecdfView(m: PredictiveMatrix): PpcDrawing {
   const observed = finite(m.observedValues).sort();
   const all = finite(m.values).sort();
-  const lo = Math.min(observed[0] ?? Infinity, sortedQuantile(all, 0.001));
-  const hi = Math.max(observed[observed.length - 1] ?? -Infinity, sortedQuantile(all, 0.999));
+  const lo = Math.min(observed[0] ?? Infinity, numpyQuantile(all, 0.001));
+  const hi = Math.max(observed[observed.length - 1] ?? -Infinity, numpyQuantile(all, 0.999));
   const x = Float64Array.from({ length: POINTS }, (_, k) => lo + ((hi - lo) * k) / (POINTS - 1));
   // Per draw, its ECDF at every grid point (a merge of its sorted values with the grid); then per grid point the spread over draws.
   const atGrid = new Float64Array(POINTS * m.draws);
@@ -151,7 +151,7 @@ function ecdfView(m: PredictiveMatrix): PpcDrawing {
     }
   }
   for (let k = 0; k < POINTS; k++) atGrid.subarray(k * m.draws, (k + 1) * m.draws).sort();
-  const at = (k: number, q: number) => sortedQuantile(atGrid.subarray(k * m.draws, (k + 1) * m.draws), q);
+  const at = (k: number, q: number) => numpyQuantile(atGrid.subarray(k * m.draws, (k + 1) * m.draws), q);
   const bands = [0.95, 0.5].map((level) => ({
     level,
     lower: Float64Array.from(x, (_, k) => at(k, (1 - level) / 2)),
@@ -225,7 +225,7 @@ export function testStatistic(values: Float64Array, statistic: TestStatistic): n
   v.sort();
   if (statistic === "min") return v[0];
   if (statistic === "max") return v[v.length - 1];
-  return sortedQuantile(v, statistic === "median" ? 0.5 : statistic === "q10" ? 0.1 : 0.9);
+  return numpyQuantile(v, statistic === "median" ? 0.5 : statistic === "q10" ? 0.1 : 0.9);
 }
 
 function statView(m: PredictiveMatrix, statistic: TestStatistic): PpcDrawing {
@@ -269,7 +269,7 @@ function intervalsView(table: Table, m: PredictiveMatrix, x: string): PpcDrawing
   for (let i = 0; i < m.observations; i++) {
     for (let s = 0; s < m.draws; s++) column[s] = m.values[s * m.observations + i];
     const sorted = finite(column).sort();
-    [0.05, 0.25, 0.5, 0.75, 0.95].forEach((p, j) => (q[j][i] = sortedQuantile(sorted, p)));
+    [0.05, 0.25, 0.5, 0.75, 0.95].forEach((p, j) => (q[j][i] = numpyQuantile(sorted, p)));
   }
   const { xs, label } = observationX(table, m, x);
   return { view: "intervals", x: xs, xLabel: label, lower90: q[0], lower50: q[1], median: q[2], upper50: q[3], upper90: q[4], observed: m.observedValues, labels: m.labels };

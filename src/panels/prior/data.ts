@@ -2,13 +2,11 @@ import type { Table } from "apache-arrow";
 import { tableColumns } from "../../engine/columns.ts";
 import { splitByLabels } from "../../engine/split.ts";
 import { autoBounds, kde, type Density } from "../../engine/stats/kde.ts";
-import { checkProbs, sortedDraws, sortedQuantile, summarizeSorted, summaryTable, type IntervalKind, type PointKind, type Summary } from "../../engine/stats/summary.ts";
+import { checkProbs, sortedDraws, numpyQuantile, summarizeSorted, summaryTable, type IntervalKind, type PointKind, type Summary } from "../../engine/stats/summary.ts";
 import { intervalKind, pointKind, probsOf, rowColumns, rowLabel } from "../intervals.ts";
-import { autoBoundsText, kdeDescription } from "../style.ts";
+import { autoBoundsText, kdeDescription, MAX_FACETS } from "../style.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 
-/** More facets than this are too many small plots to compare: the rest are left out. */
-const MAX_FACETS = 24;
 const POINTS = 256;
 /** Each facet's x axis spans this central probability of each source's draws (tails beyond are clipped). */
 export const RANGE_PROB = 0.99;
@@ -90,7 +88,7 @@ export const panel: PanelData<PriorData> = {
         source: p.source,
         density: kde(p.sorted, { points: POINTS, adjust, ...auto.bounds }),
         summary: p.summary,
-        range: [sortedQuantile(p.sorted, tail), sortedQuantile(p.sorted, 1 - tail)],
+        range: [numpyQuantile(p.sorted, tail), numpyQuantile(p.sorted, 1 - tail)],
       })),
     }));
     return {
