@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { elementName, elementSpec, selectionSpec } from "../src/engine/diagnostics-output.ts";
+import { elementName } from "../src/engine/diagnostics-output.ts";
+import { elementSpec, selectionSpec } from "../src/engine/spec-text.ts";
 import { SpecError } from "../src/engine/errors.ts";
 import { parseQuery } from "../src/engine/spec.ts";
 import { openPath } from "../src/engine/store/node.ts";
-import { elementsQuery } from "../src/state/store.ts";
+import { elementsQuery } from "../src/state/diagnostics-slice.ts";
 import { FIXTURES } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));

@@ -2,7 +2,7 @@ import type { Table } from "apache-arrow";
 import { escapeCsv, formatFloat64 } from "./csv.ts";
 import type { DiagnosedBlock } from "./diagnose.ts";
 import type { Label } from "./domain.ts";
-import { DIM_CHAR } from "./spec.ts";
+import { elementSpec } from "./spec-text.ts";
 import { DIAGNOSTIC_NAMES } from "./stats/diagnostics.ts";
 import { buildTable, float64Data, int32Data, labelData } from "./table-build.ts";
 
@@ -11,22 +11,6 @@ const WIDTH = DIAGNOSTIC_NAMES.length;
 /** How an element is shown: `theta[Choate, 2019]`, or `sigma` for a scalar. */
 export function elementName(variable: string, labels: readonly Label[]): string {
   return labels.length ? `${variable}[${labels.join(", ")}]` : variable;
-}
-
-/** A label as a spec takes it: bare when it can be, else quoted. */
-function specLabel(label: Label): string {
-  const text = String(label);
-  return text !== "" && [...text].every((c) => DIM_CHAR.test(c)) ? text : `"${text}"`;
-}
-
-/** The spec that reads some labels of each dimension: `theta[school=Choate|Deerfield, year=2019]`. */
-export function selectionSpec(variable: string, dims: readonly string[], labels: readonly (readonly Label[])[]): string {
-  return dims.length ? `${variable}[${dims.map((d, k) => `${d}=${labels[k].map(specLabel).join("|")}`).join(", ")}]` : variable;
-}
-
-/** The spec that reads just this element: `theta[school=Choate, year=2019]`. */
-export function elementSpec(variable: string, dims: readonly string[], labels: readonly Label[]): string {
-  return selectionSpec(variable, dims, labels.map((l) => [l]));
 }
 
 const labelsAt = (block: DiagnosedBlock, i: number) => block.labels.map((l) => l[i]);

@@ -1,5 +1,5 @@
 import { Table, type RecordBatch } from "apache-arrow";
-import { selectionSpec } from "./diagnostics-output.ts";
+import { selectionSpec } from "./spec-text.ts";
 import { BudgetError } from "./errors.ts";
 import { planQuery, planRows, type QueryPlan } from "./query-plan.ts";
 import { streamPlan, type StreamOptions } from "./stream.ts";

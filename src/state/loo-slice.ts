@@ -1,4 +1,4 @@
-import { selectionSpec } from "../engine/diagnostics-output.ts";
+import { selectionSpec } from "../engine/spec-text.ts";
 import type { TraceTree } from "../engine/tree.ts";
 import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData, LooResults, LooSummary } from "../worker/protocol.ts";

@@ -1,27 +1,21 @@
 import type { TableShape } from "../engine/table-shape.ts";
 import { createStore, type StoreApi } from "zustand/vanilla";
-import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
+import { ownDims, type TraceTree } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
-import type { DiagnosticsScope } from "../engine/diagnose.ts";
-import { selectionSpec } from "../engine/diagnostics-output.ts";
+import { specOf } from "../engine/spec-text.ts";
 import { isDrawscopeError } from "../engine/errors.ts";
-import { isExpression } from "../engine/expression.ts";
-import { parseSpec } from "../engine/spec.ts";
 import { modelName } from "../engine/stack-models.ts";
-import { DiagnosticsRows } from "./diagnostics-rows.ts";
+import { createDiagnosticsSlice, type DiagnosticsActions, type DiagnosticsState } from "./diagnostics-slice.ts";
 import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
 import {
   DEFAULT_BUDGET_MB,
-  DEFAULT_DIAGNOSTICS,
   DEFAULT_GROUPS,
   initialView,
   newPanel,
   QUERY_SCOPE,
-  WORST_RHAT_ROWS,
-  type DiagnosticsView,
   type LinkedModel,
   type SharedView,
   type TraceRef,
@@ -63,19 +57,6 @@ export interface Task {
   progress?: TaskProgress;
 }
 
-/** The diagnostics table's rows, streaming in from the worker. */
-export interface DiagnosticsState {
-  /** What was asked for, in words (`group posterior`, `query beta[groups]`). */
-  label: string;
-  rows: DiagnosticsRows;
-  /** Bumped on every appended block, so views re-render (the rows object itself is mutable). */
-  version: number;
-  done: number;
-  total: number;
-  running: boolean;
-  error?: EngineErrorData;
-}
-
 export interface AppState {
   view: ViewState;
   diagnostics?: DiagnosticsState;
@@ -97,7 +78,7 @@ export interface AppState {
   pendingLink?: DecodedLink;
 }
 
-export interface AppActions extends LooActions {
+export interface AppActions extends LooActions, DiagnosticsActions {
   openSource(source: TraceSource, ref: TraceRef, label: string): Promise<void>;
   /** Whether the next trace opened is added as another model instead of replacing those open. */
   setAddingModel(adding: boolean): void;
@@ -118,16 +99,6 @@ export interface AppActions extends LooActions {
   movePanel(id: string, delta: -1 | 1): void;
   setPanelOption(id: string, key: string, value: OptionValue): void;
   cancelTask(): void;
-  /** Show the diagnostics table for a scope (a group's name or QUERY_SCOPE; a sensible default without). */
-  showDiagnostics(scope?: string): void;
-  hideDiagnostics(): void;
-  /** Change how the table is shown; a new scope computes it again. */
-  setDiagnosticsView(change: Partial<DiagnosticsView>): void;
-  /** The 20 rows with the highest R-hat, one click away. */
-  showWorstRhat(): void;
-  cancelDiagnostics(): void;
-  /** Open rows of the diagnostics table in the panels: query just those elements, with trace and density panels. */
-  openElements(rows: readonly number[]): Promise<void>;
   /** Something the user handed over cannot be opened (said before the worker sees it). */
   rejectInput(message: string): void;
   dismissNotice(): void;
@@ -145,13 +116,6 @@ function sentence(message: string): string {
 }
 
 const isCancelled = (error: unknown) => isDrawscopeError(error, "cancelled");
-
-/** A variable's spec as the query bar takes it: `[group/]name[dims]`. */
-export function specOf(variable: VariableInfo, defaultGroup: string): string {
-  const dims = ownDims(variable);
-  const prefix = variable.group === defaultGroup ? "" : `${variable.group}/`;
-  return `${prefix}${variable.name}${dims.length ? `[${dims.join(", ")}]` : ""}`;
-}
 
 /** The groups a fresh view reads from: `posterior`, or else the first group with draws. */
 function defaultGroups(tree: TraceTree): string[] {
@@ -174,42 +138,6 @@ function defaultQuery(tree: TraceTree, group: string): { query: string; rows: nu
   return first ? { query: specOf(first, group), rows: first.shape.reduce((a, b) => a * b, 1) } : { query: "", rows: 0 };
 }
 
-/** The default scope of the diagnostics table: the posterior, or else the first group with draws. */
-function defaultDiagnosticsScope(tree: TraceTree): string {
-  return defaultGroups(tree)[0];
-}
-
-/** While diagnostics stream in, the table shows new rows at most this often. */
-const ROWS_SHOWN_MS = 150;
-
-/** Panels a clicked row opens in: its trace first, then its density. */
-const ELEMENT_PANELS = ["trace", "density"];
-
-/**
- * The query that reads some rows of the diagnostics table: one spec per variable selecting the
- * labels its rows have (so two rows of theta[school, year] may bring a few neighbours along), and
- * each expression's rows as the expression.
- */
-export function elementsQuery(specs: readonly { group: string; spec: string }[], defaultGroup: string): string {
-  const byVariable = new Map<string, { name: string; dims: string[]; labels: string[][] }>();
-  const expressions = new Set<string>();
-  for (const { group, spec } of specs) {
-    if (isExpression(spec, 0, spec.length)) {
-      expressions.add(spec);
-      continue;
-    }
-    const parsed = parseSpec(spec);
-    const key = `${group === defaultGroup ? "" : `${group}/`}${parsed.name.text}`;
-    const dims = parsed.selections.map((s) => s.dim.text);
-    let entry = byVariable.get(key);
-    if (!entry) byVariable.set(key, (entry = { name: key, dims, labels: dims.map(() => []) }));
-    parsed.selections.forEach((s, k) => {
-      for (const label of s.labels) if (!entry.labels[k].includes(label.text)) entry.labels[k].push(label.text);
-    });
-  }
-  return [...[...byVariable.values()].map((v) => selectionSpec(v.name, v.dims, v.labels)), ...expressions].join(", ");
-}
-
 function describeRef(ref: TraceRef | undefined): string {
   if (!ref) return "a trace";
   if (ref.kind === "example") return `the example (${EXAMPLE_NAME})`;
@@ -221,13 +149,12 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   const store = createStore<AppState>(() => ({ view: initialView(), models: [], addingModel: false, linkedModels: [] }));
   const { getState: get, setState: set } = store;
   let job: EngineJob<unknown> | undefined;
-  /** The diagnostics run: apart from `job`, so reading a query does not stop it. */
-  let diagnosing: EngineJob<number> | undefined;
   /** The example's download, before the worker has it: Cancel stops it too. */
   let download: AbortController | undefined;
 
   const setView = (change: Partial<ViewState>) => set({ view: { ...get().view, ...change } });
   const loo = createLooSlice(engine, { get, set, setView, runQuery: () => actions.runQuery() });
+  const diagnostics = createDiagnosticsSlice(engine, { get, set, setView, runQuery: () => actions.runQuery(), defaultScope: (tree) => defaultGroups(tree)[0] });
 
   function track<T>(next: EngineJob<T>): EngineJob<T> {
     job?.cancel();
@@ -258,7 +185,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         : undefined,
     });
     if (query) await actions.runQuery();
-    if (view.diagnostics && get().diagnostics?.label !== diagnosticsScope(view.diagnostics.scope)?.label) runDiagnostics();
+    if (view.diagnostics && get().diagnostics?.label !== diagnostics.scopeLabel(view.diagnostics.scope)) diagnostics.runDiagnostics();
     if (view.loo) loo.runLoo();
     await addLinkedModels(link.shared);
   }
@@ -299,63 +226,6 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     ].filter(Boolean);
     if (parts.length) set({ notice: { tone: "info", title: "This link compares several models", text: parts.join(" "), actions: ["dismiss"] } });
   }
-
-  function diagnosticsScope(scope: string): { scope: DiagnosticsScope; label: string } | undefined {
-    // With several models open, the table has every model's rows: the label says how many.
-    const models = get().models;
-    const of = models.length > 1 ? ` (${models.length} models)` : "";
-    if (scope !== QUERY_SCOPE) return { scope: { kind: "group", group: scope }, label: `every variable of ${scope}${of}` };
-    const ran = get().result;
-    const query = ran?.query ?? get().view.query;
-    if (!query) return undefined;
-    const groups = ran?.groups ?? get().view.groups;
-    return { scope: { kind: "query", query, groups }, label: `${query}${of}` };
-  }
-
-  /** (Re)compute the diagnostics table for the view's scope, streaming rows into the state. */
-  function runDiagnostics(): void {
-    diagnosing?.cancel();
-    diagnosing = undefined;
-    const view = get().view.diagnostics;
-    if (!view || !get().trace) return;
-    const asked = diagnosticsScope(view.scope);
-    if (!asked) {
-      set({ diagnostics: undefined });
-      return;
-    }
-    const state: DiagnosticsState = { label: asked.label, rows: new DiagnosticsRows(), version: 0, done: 0, total: 0, running: true };
-    set({ diagnostics: state });
-    const update = (change: Partial<DiagnosticsState>) => {
-      if (diagnosing === running) set({ diagnostics: { ...get().diagnostics!, ...change } });
-    };
-    // Rows are appended as they come, but shown (re-sorted, re-filtered) at most every
-    // ROWS_SHOWN_MS: a new version per block would sort the whole table once per block.
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    const showRows = (change: Partial<DiagnosticsState> = {}) => {
-      clearTimeout(pending);
-      pending = undefined;
-      if (diagnosing === running) update({ ...change, version: get().diagnostics!.version + 1 });
-    };
-    const running = engine.diagnose(
-      asked.scope,
-      (rows) => {
-        if (diagnosing !== running) return;
-        get().diagnostics!.rows.append(rows);
-        pending ??= setTimeout(showRows, ROWS_SHOWN_MS);
-      },
-      (progress) => update({ done: progress.done, total: progress.total }),
-    );
-    diagnosing = running;
-    running.result.then(
-      (total) => showRows({ running: false, done: total, total }),
-      (error) => showRows({ running: false, error: isCancelled(error) ? { tag: "cancelled", message: "stopped before every row was computed" } : errorDataOf(error) }),
-    );
-  }
-
-  const setDiagnostics = (change: Partial<DiagnosticsView>) => {
-    const current = get().view.diagnostics;
-    if (current) setView({ diagnostics: { ...current, ...change } });
-  };
 
   /** After a model was added, renamed or removed: the query read again from every model, and the LOO section recomputed. */
   async function modelsChanged(): Promise<void> {
@@ -402,6 +272,12 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     setLooView: loo.setLooView,
     cancelLoo: loo.cancelLoo,
     inspectObservation: loo.inspectObservation,
+    showDiagnostics: diagnostics.showDiagnostics,
+    hideDiagnostics: diagnostics.hideDiagnostics,
+    setDiagnosticsView: diagnostics.setDiagnosticsView,
+    showWorstRhat: diagnostics.showWorstRhat,
+    cancelDiagnostics: diagnostics.cancelDiagnostics,
+    openElements: diagnostics.openElements,
     async openSource(source, ref, label) {
       // A trace a link named as one of its models (on the link maker's computer) is added as that model, under its name.
       const linkedModel = ref.kind === "local" ? get().linkedModels.find((m) => m.trace.kind === "local" && m.trace.label === label) : undefined;
@@ -448,8 +324,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         return;
       }
       const pending = get().pendingLink;
-      diagnosing?.cancel();
-      diagnosing = undefined;
+      diagnostics.stopDiagnostics();
       loo.stopLoo();
       set({
         trace: { ...opened, ref },
@@ -485,8 +360,8 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       const groups = defaultGroups(opened.tree);
       const first = defaultQuery(opened.tree, groups[0]);
       const table = get().view.diagnostics;
-      setView({ groups, query: first.query, diagnostics: table && { ...table, scope: defaultDiagnosticsScope(opened.tree) } });
-      if (table) runDiagnostics();
+      setView({ groups, query: first.query, diagnostics: table && { ...table, scope: defaultGroups(opened.tree)[0] } });
+      if (table) diagnostics.runDiagnostics();
       if (get().view.loo) loo.runLoo();
       if (first.query && first.rows <= AUTO_RUN_ROWS) await actions.runQuery();
       else if (first.query && !get().notice) {
@@ -575,7 +450,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         if (job !== extracting) return;
         job = undefined;
         set({ result: { table, shape, query, groups, oversize }, queryError: undefined, task: undefined, notice: get().notice?.untilQuery ? undefined : get().notice });
-        if (get().view.diagnostics?.scope === QUERY_SCOPE && get().diagnostics?.label !== query) runDiagnostics();
+        if (get().view.diagnostics?.scope === QUERY_SCOPE && get().diagnostics?.label !== query) diagnostics.runDiagnostics();
       } catch (error) {
         if (job !== extracting) return;
         job = undefined;
@@ -621,49 +496,6 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     cancelTask() {
       download?.abort();
       job?.cancel();
-    },
-
-    showDiagnostics(scope) {
-      const { trace, view } = get();
-      if (!trace) return;
-      const chosen = scope ?? view.diagnostics?.scope ?? defaultDiagnosticsScope(trace.tree);
-      const same = view.diagnostics?.scope === chosen && get().diagnostics;
-      setView({ diagnostics: { ...DEFAULT_DIAGNOSTICS, ...view.diagnostics, scope: chosen } });
-      if (!same) runDiagnostics();
-    },
-
-    hideDiagnostics() {
-      diagnosing?.cancel();
-      diagnosing = undefined;
-      setView({ diagnostics: undefined });
-      set({ diagnostics: undefined });
-    },
-
-    setDiagnosticsView(change) {
-      const before = get().view.diagnostics?.scope;
-      setDiagnostics(change);
-      if (change.scope !== undefined && change.scope !== before) runDiagnostics();
-    },
-
-    showWorstRhat: () => setDiagnostics({ sort: "rhat", descending: true, limit: WORST_RHAT_ROWS, filter: "" }),
-
-    cancelDiagnostics() {
-      diagnosing?.cancel();
-    },
-
-    async openElements(rows) {
-      const table = get().diagnostics?.rows;
-      if (!table || !rows.length) return;
-      const picked = rows.map((r) => ({ group: table.group(r), spec: table.spec(r) }));
-      // The group chips stay as they are: a row of another group is written with its group
-      // (sample_stats/lp), so the next query typed still reads the groups it did.
-      const { groups, panels } = get().view;
-      let query = elementsQuery(picked, groups[0]);
-      const stats = get().trace?.tree.groups.find((g) => g.name === "sample_stats");
-      if (picked[0].group === "posterior" && stats?.variables.some((v) => v.name === "diverging")) query += ", sample_stats/diverging";
-      const missing = ELEMENT_PANELS.filter((kind) => !panels.some((p) => p.kind === kind)).map((kind) => newPanel(kind));
-      setView({ query, panels: [...missing, ...panels] });
-      await actions.runQuery();
     },
 
     rejectInput(message) {

@@ -1,7 +1,7 @@
 import { useDeferredValue, useId, useMemo, useState } from "react";
 import { isSamplerGroup, type TraceTree } from "../engine/tree.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
-import type { DiagnosticsState } from "../state/store.ts";
+import type { DiagnosticsState } from "../state/diagnostics-slice.ts";
 import { QUERY_SCOPE, WORST_RHAT_ROWS, type DiagnosticsView } from "../state/view.ts";
 import { useActions, useApp } from "./context.ts";
 import { DiagnosticsGrid, type RowClick } from "./DiagnosticsGrid.tsx";

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/tree.ts";
 import { SAMPLER_STATS, SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
-import { specOf } from "../state/store.ts";
+import { specOf } from "../engine/spec-text.ts";
 import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
 

@@ -1,6 +1,6 @@
 import { FUNCTIONS } from "../engine/expression.ts";
 import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
-import { specOf } from "../state/store.ts";
+import { specOf } from "../engine/spec-text.ts";
 
 export interface Completion {
   label: string;
