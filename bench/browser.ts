@@ -14,7 +14,13 @@ export function option(name: string, fallback: number): number {
 /** Serve a built app (`dist/` unless another folder is named) on loopback; resolves to a stop function once it answers. */
 export async function startPreview(port: number, dist?: string): Promise<() => void> {
   // Another server already there would answer in place of this build.
-  if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
+  if (
+    await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`port ${port} is already in use`);
   const args = ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", ...(dist ? ["--outDir", dist] : [])];
   // A process group of its own: npx runs vite as a child, which killing npx alone would leave serving.
   const server = spawn("npx", args, { cwd: REPO, stdio: "ignore", detached: true });

@@ -65,14 +65,22 @@ function writeChain(path: string, chain: number, size: RunSize): void {
   try {
     const names = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"];
     for (let j = 1; j <= size.parameters; j++) names.push(`theta.${j}`);
-    writeSync(file, configuration(chain, size) + names.join(",") + "\n");
+    writeSync(file, `${configuration(chain, size) + names.join(",")}\n`);
     const metric = scales.map((s) => (s * s).toPrecision(6)).join(", ");
     writeSync(file, `# Adaptation terminated\n# Step size = 0.0312\n# Diagonal elements of inverse mass matrix:\n# ${metric}\n`);
     for (let draw = 0; draw < size.draws; draw++) {
       const depth = 3 + Math.floor(uniform() * 4);
-      const row = [formatG17(-size.parameters + 10 * normal(uniform)), formatG17(uniform()), "0.031199999999999999", String(depth), String(2 ** depth - 1), uniform() < 0.001 ? "1" : "0", formatG17(size.parameters + 10 * normal(uniform))];
+      const row = [
+        formatG17(-size.parameters + 10 * normal(uniform)),
+        formatG17(uniform()),
+        "0.031199999999999999",
+        String(depth),
+        String(2 ** depth - 1),
+        uniform() < 0.001 ? "1" : "0",
+        formatG17(size.parameters + 10 * normal(uniform)),
+      ];
       for (let j = 0; j < size.parameters; j++) row.push(formatG17(means[j] + scales[j] * normal(uniform)));
-      writeSync(file, row.join(",") + "\n");
+      writeSync(file, `${row.join(",")}\n`);
     }
     writeSync(file, "# \n#  Elapsed Time: 91.2 seconds (Warm-up)\n#                83.7 seconds (Sampling)\n#                174.9 seconds (Total)\n# \n");
   } finally {

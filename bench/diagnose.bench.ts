@@ -87,10 +87,7 @@ async function drawscopeTable(store: string): Promise<{ seconds: number; stats: 
   const start = performance.now();
   const trace = await openPath(store);
   const stats = new Float64Array(PARAMS * DIAGNOSTIC_NAMES.length);
-  await trace.diagnose(
-    { kind: "group", group: "posterior" },
-    { onBlock: (block) => stats.set(block.stats, block.index * DIAGNOSTIC_NAMES.length) },
-  );
+  await trace.diagnose({ kind: "group", group: "posterior" }, { onBlock: (block) => stats.set(block.stats, block.index * DIAGNOSTIC_NAMES.length) });
   return { seconds: (performance.now() - start) / 1000, stats };
 }
 

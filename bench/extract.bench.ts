@@ -186,15 +186,17 @@ function rowsOf(layout: ThetaLayout): number {
 }
 
 function codecLabel({ name, config }: Compressor): string {
-  return name === "blosc"
-    ? `blosc ${config.cname} clevel ${config.clevel} shuffle ${config.shuffle}`
-    : `zstd level ${config.level}`;
+  return name === "blosc" ? `blosc ${config.cname} clevel ${config.clevel} shuffle ${config.shuffle}` : `zstd level ${config.level}`;
 }
 
 /** Lay rows out as a table with columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -238,14 +240,8 @@ const MEASUREMENT_LABELS: [MeasurementName, string][] = [
 ];
 
 function resultRows(stores: Store[]): string[][] {
-  const rows = MEASUREMENT_LABELS.map(([name, label]) => [
-    label,
-    ...stores.flatMap((s) => [timeCell(s.results[name]), firstRunCell(s.results[name]), peakCell(s.results[name])]),
-  ]);
-  const readRow = [
-    "    reading those chunk files (not in a)",
-    ...stores.flatMap((s) => [timeCell(s.results.decode, byReadSeconds), "", ""]),
-  ];
+  const rows = MEASUREMENT_LABELS.map(([name, label]) => [label, ...stores.flatMap((s) => [timeCell(s.results[name]), firstRunCell(s.results[name]), peakCell(s.results[name])])]);
+  const readRow = ["    reading those chunk files (not in a)", ...stores.flatMap((s) => [timeCell(s.results.decode, byReadSeconds), "", ""])];
   return [rows[0], readRow, ...rows.slice(1)];
 }
 
@@ -265,10 +261,7 @@ function ratioRows(stores: Store[]): string[][] {
     return read !== undefined && decode !== undefined ? read + decode : undefined;
   };
   return [
-    [
-      `c/a  drawscope vs decode floor (goal ≤ ${GOAL_FLOOR_RATIO})`,
-      ...stores.map((s) => ratioCell(ratio(seconds(s, "drawscope"), seconds(s, "decode")), (v) => v <= GOAL_FLOOR_RATIO)),
-    ],
+    [`c/a  drawscope vs decode floor (goal ≤ ${GOAL_FLOOR_RATIO})`, ...stores.map((s) => ratioCell(ratio(seconds(s, "drawscope"), seconds(s, "decode")), (v) => v <= GOAL_FLOOR_RATIO))],
     [
       "     same, floor counting the file reads (no goal)",
       ...stores.map((s) => {
@@ -276,10 +269,7 @@ function ratioRows(stores: Store[]): string[][] {
         return value === undefined ? "n/a" : value.toFixed(2);
       }),
     ],
-    [
-      `d/c  xarray vs drawscope (goal ≥ ${GOAL_XARRAY_SPEEDUP})`,
-      ...stores.map((s) => ratioCell(ratio(seconds(s, "xarray"), seconds(s, "drawscope")), (v) => v >= GOAL_XARRAY_SPEEDUP)),
-    ],
+    [`d/c  xarray vs drawscope (goal ≥ ${GOAL_XARRAY_SPEEDUP})`, ...stores.map((s) => ratioCell(ratio(seconds(s, "xarray"), seconds(s, "drawscope")), (v) => v >= GOAL_XARRAY_SPEEDUP))],
   ];
 }
 
@@ -336,18 +326,14 @@ function report(stores: Store[], options: Options, loadBefore: string): string {
     "",
     "drawscope extract benchmark",
     `theta (chain, draw, param) = ${v2.layout.shape.join(" x ")} ${v2.layout.dtype}: ${values.toLocaleString("en")} values, ${((values * 8) / MiB).toFixed(0)} MiB decoded`,
-    `machine: ${cpus().length} x ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}` +
-      ("missing" in xarray ? "" : `; ${xarray.versions}`),
+    `machine: ${cpus().length} x ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}${"missing" in xarray ? "" : `; ${xarray.versions}`}`,
     `load average ${loadBefore} before, ${loadavg()[0].toFixed(2)} after (other work on the machine skews the times)`,
     `time s: median (min–max) of ${options.runs} runs after a warm-up; 1st run: the warm-up, in a cold process;`,
     "peak: max RSS of the measuring process (each reader runs in its own); glibc malloc keeps freed memory (see STEADY_MALLOC)",
     "",
     table(["store", "format", "theta codec", "theta chunks", "chunk MiB", "chunks", "theta MiB on disk", "store MiB on disk"], storeRows(stores)),
     "",
-    table(
-      ["measurement", ...stores.flatMap((s) => [`${s.name} time s`, `${s.name} 1st run`, `${s.name} peak MiB`])],
-      resultRows(stores),
-    ),
+    table(["measurement", ...stores.flatMap((s) => [`${s.name} time s`, `${s.name} 1st run`, `${s.name} peak MiB`])], resultRows(stores)),
     "",
     table(["ratio of median times", ...stores.map((s) => s.name)], ratioRows(stores)),
     "",
@@ -375,9 +361,7 @@ async function main(): Promise<void> {
       for (const [measurement] of MEASUREMENT_LABELS) {
         progress(`${name}: ${measurement}`);
         results[measurement] =
-          measurement === "xarray" && xarrayProblem
-            ? { missing: `n/a: ${PYTHON} cannot import xarray (${xarrayProblem})` }
-            : await measure(measurement, paths[name], options.runs);
+          measurement === "xarray" && xarrayProblem ? { missing: `n/a: ${PYTHON} cannot import xarray (${xarrayProblem})` } : await measure(measurement, paths[name], options.runs);
       }
       stores.push({ name, path: paths[name], layout: readThetaLayout(paths[name]), results });
     }

@@ -134,10 +134,7 @@ const drawscopeExtract: Measurement = async (store) => {
   const seconds = (performance.now() - start) / 1000;
   const theta = table.getChild("theta");
   if (!theta) throw new Error(`the table has no theta column: ${table.schema.names.join(", ")}`);
-  const checksum = theta.data.reduce(
-    (sum, chunk) => sum + sumOf((chunk.values as Float64Array).subarray(chunk.offset, chunk.offset + chunk.length)),
-    0,
-  );
+  const checksum = theta.data.reduce((sum, chunk) => sum + sumOf((chunk.values as Float64Array).subarray(chunk.offset, chunk.offset + chunk.length)), 0);
   return { result: { seconds, rows: table.numRows, checksum }, check: () => checkRows(table, store) };
 };
 

@@ -61,10 +61,12 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     const added = memory.peak - before;
     const longest = await page.evaluate<number>("Math.max(0, ...window.__longtasks)");
-    if (!(await estimates.count())) throw new Error(`the LOO section says: ${await section.getByRole("alert").innerText()}`);
-    const label = await section.locator(".diag-label").innerText();
+    if (!(await estimates.count())) throw new Error(`the LOO section says: ${await section.getByRole("alert").textContent()}`);
+    const label = await section.locator(".diag-label").textContent();
     const elpd = Number(await estimates.locator("tbody tr").first().locator("td").first().getAttribute("title"));
-    print(`PSIS-LOO of ${label} in Chromium (opened by URL): ${seconds.toFixed(1)} s, ${gib(added)} added to the browser (goal ≤ ${gib(MEMORY_GOAL)}), longest main-thread task ${longest.toFixed(0)} ms`);
+    print(
+      `PSIS-LOO of ${label} in Chromium (opened by URL): ${seconds.toFixed(1)} s, ${gib(added)} added to the browser (goal ≤ ${gib(MEMORY_GOAL)}), longest main-thread task ${longest.toFixed(0)} ms`,
+    );
     const node = await inNode(path);
     print(`the same in Node (trace.loo on the folder): ${node.seconds.toFixed(1)} s; browser / Node ${(seconds / node.seconds).toFixed(2)}×`);
     print(`elpd_loo ${elpd.toFixed(3)} in the browser, ${node.elpd.toFixed(3)} in Node${Math.abs(elpd - node.elpd) <= 1e-9 * Math.abs(elpd) ? " (equal)" : " (DIFFERENT)"}`);

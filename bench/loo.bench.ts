@@ -96,7 +96,9 @@ for (let r = 0; r < RUNS; r++) {
 }
 const ours = median(seconds);
 print(`drawscope (open, read, r_eff, PSIS-LOO): median ${ours.toFixed(2)} s over ${RUNS} runs (${seconds.map((s) => s.toFixed(2)).join(", ")})`);
-print(`  elpd_loo ${result.elpd_loo.estimate.toFixed(3)} (SE ${result.elpd_loo.se.toFixed(3)}), p_loo ${result.p_loo.estimate.toFixed(3)}, k > ${result.kThreshold.toFixed(2)}: ${result.pointwise.pareto_k.filter((k) => k > result.kThreshold).length}`);
+print(
+  `  elpd_loo ${result.elpd_loo.estimate.toFixed(3)} (SE ${result.elpd_loo.se.toFixed(3)}), p_loo ${result.p_loo.estimate.toFixed(3)}, k > ${result.kThreshold.toFixed(2)}: ${result.pointwise.pareto_k.filter((k) => k > result.kThreshold).length}`,
+);
 if (hasR()) {
   const dir = mkdtempSync(join(tmpdir(), "drawscope-loo-r-"));
   writeFileSync(join(dir, "ll.f64"), asBytes(ll));

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const runs = option("runs", 3);
   const measuring = process.argv.find((a) => a.startsWith("--measure="));
   if (measuring) {
-    process.stdout.write(JSON.stringify(await measure(measuring.slice("--measure=".length), runs)) + "\n");
+    process.stdout.write(`${JSON.stringify(await measure(measuring.slice("--measure=".length), runs))}\n`);
     process.exit(0);
   }
   const zarr = await ensureStore(THETA);

@@ -173,7 +173,7 @@ class Session {
     await opened.or(failed).first().waitFor({ timeout: 0 });
     await this.page.getByRole("status", { name: "Progress" }).waitFor({ state: "detached", timeout: 0 });
     const ms = performance.now() - start;
-    return { ms, status: (await failed.count()) ? `alert: ${await failed.first().innerText()}` : "opened" };
+    return { ms, status: (await failed.count()) ? `alert: ${await failed.first().textContent()}` : "opened" };
   }
 
   open(spec: StoreSpec): Promise<Settled> {
@@ -301,7 +301,11 @@ const fixed = (n: number | undefined, digits = 2) => (n === undefined || Number.
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -339,19 +343,14 @@ const bytesOnly = (label: string, servedBytes: number): Step => ({
   longestBlockMs: Number.NaN,
 });
 
-const ratioGoal = (text: string, value: number | undefined, limit: number): Row["goal"] =>
-  value === undefined || Number.isNaN(value) ? { text } : { text, ratio: value, met: value <= limit };
+const ratioGoal = (text: string, value: number | undefined, limit: number): Row["goal"] => (value === undefined || Number.isNaN(value) ? { text } : { text, ratio: value, met: value <= limit });
 
 const exactly = (ratio: number): Row["goal"] => ({ text: "= 1", ratio, met: Math.abs(ratio - 1) < 0.001 });
 
 /** The issue's bounds on the streaming steps: besides the ratio, ≤ 1 GiB more memory and no block over 100 ms. */
 function boundedGoal(text: string, value: number | undefined, limit: number, step: Step): Row["goal"] {
   const goal = ratioGoal(`${text}, ≤ 1 GiB, ≤ 100 ms`, value, limit)!;
-  const missed = [
-    ...(goal.met === false ? ["ratio"] : []),
-    ...(step.addedRss > GiB ? ["memory"] : []),
-    ...(step.longestBlockMs > 100 ? ["block"] : []),
-  ];
+  const missed = [...(goal.met === false ? ["ratio"] : []), ...(step.addedRss > GiB ? ["memory"] : []), ...(step.longestBlockMs > 100 ? ["block"] : [])];
   return goal.ratio === undefined ? goal : { ...goal, met: missed.length === 0, missed };
 }
 
@@ -417,8 +416,7 @@ async function main(): Promise<void> {
     stopPreview();
     await server.close();
   }
-  const floorLine = (name: string, f: DecodeFloor) =>
-    `  ${name}: ${fixed(f.seconds)} s for ${fixed(f.storedBytes / MB, 0)} MB stored, ${fixed(f.decodedBytes / MB, 0)} MB decoded`;
+  const floorLine = (name: string, f: DecodeFloor) => `  ${name}: ${fixed(f.seconds)} s for ${fixed(f.storedBytes / MB, 0)} MB stored, ${fixed(f.decodedBytes / MB, 0)} MB decoded`;
   process.stdout.write(
     [
       `Issue 12 scale bench: the built app in Chromium (headless, 1280×900), stores served by URL from loopback; load ${loadavg()[0].toFixed(1)} on 2 cores`,

@@ -95,8 +95,7 @@ const median = (values: number[]) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const spread = (values: number[], digits: number) =>
-  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+const spread = (values: number[], digits: number) => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 const verdict = (met: boolean) => (met ? "met" : "NOT met");
 
 async function main(): Promise<void> {
@@ -129,7 +128,10 @@ async function main(): Promise<void> {
       `median (min–max) of ${options.runs} runs; peak RSS: the largest of the runs (/usr/bin/time -v)`,
       "",
       `two-core decode floor s      ${spread(floors, 2)}`,
-      `draws ${QUERY} --format arrow s  ${spread(runs.map((r) => r.seconds), 2)}`,
+      `draws ${QUERY} --format arrow s  ${spread(
+        runs.map((r) => r.seconds),
+        2,
+      )}`,
       `  its --stats                ${runs[0].stats}`,
       `  Arrow file                 ${(runs[0].outBytes / 1e9).toFixed(2)} GB`,
       `peak RSS MiB                 ${peak.toFixed(0)}  (goal ≤ ${GOAL_RSS_MIB}: ${verdict(peak <= GOAL_RSS_MIB)})`,

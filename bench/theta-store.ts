@@ -25,8 +25,25 @@ export interface ThetaLayout {
 
 const METADATA_FILES = new Set([".zarray", ".zattrs", ".zgroup", ".zmetadata", "zarr.json"]);
 
-function readJson(path: string): Record<string, any> {
-  return JSON.parse(readFileSync(path, "utf8"));
+/** The parts of a v2 `.zarray` the benchmark reads. */
+interface Zarray {
+  shape: number[];
+  chunks: number[];
+  dtype: string;
+  filters?: unknown;
+  compressor?: { id?: unknown } & Record<string, unknown>;
+}
+
+/** The parts of a v3 array's `zarr.json` the benchmark reads. */
+interface ZarrJson {
+  shape: number[];
+  data_type: string;
+  chunk_grid: { configuration: { chunk_shape: number[] } };
+  codecs: { name: string; configuration?: Record<string, unknown> }[];
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
 function asCompressor(name: unknown, config: Record<string, unknown>): Compressor {
@@ -36,13 +53,13 @@ function asCompressor(name: unknown, config: Record<string, unknown>): Compresso
   return { name, config };
 }
 
-function v2Compressor(zarray: Record<string, any>): Compressor {
+function v2Compressor(zarray: Zarray): Compressor {
   if (zarray.filters) throw new Error("theta has v2 filters; the decode floor would skip them");
-  return asCompressor(zarray.compressor?.id, zarray.compressor);
+  return asCompressor(zarray.compressor?.id, zarray.compressor ?? {});
 }
 
-function v3Compressor(meta: Record<string, any>): Compressor {
-  const codecs = meta.codecs as { name: string; configuration?: Record<string, unknown> }[];
+function v3Compressor(meta: ZarrJson): Compressor {
+  const codecs = meta.codecs;
   const others = codecs.filter((c) => c.name !== "bytes");
   // The bytes codec is a no-op for little-endian data on this machine, so one compressor is the whole pipeline.
   if (others.length !== 1) throw new Error(`theta's v3 codecs are ${codecs.map((c) => c.name).join(", ")}`);
@@ -62,10 +79,10 @@ export function readThetaLayout(storeDir: string, variable = THETA): ThetaLayout
   const arrayDir = join(storeDir, variable);
   const chunkFiles = chunkFilesUnder(arrayDir);
   if (existsSync(join(arrayDir, ".zarray"))) {
-    const zarray = readJson(join(arrayDir, ".zarray"));
+    const zarray = readJson<Zarray>(join(arrayDir, ".zarray"));
     return { format: 2, shape: zarray.shape, chunks: zarray.chunks, dtype: zarray.dtype, compressor: v2Compressor(zarray), chunkFiles };
   }
-  const meta = readJson(join(arrayDir, "zarr.json"));
+  const meta = readJson<ZarrJson>(join(arrayDir, "zarr.json"));
   return {
     format: 3,
     shape: meta.shape,

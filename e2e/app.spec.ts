@@ -90,9 +90,7 @@ test.describe("opening traces", () => {
     await unreachable.getByRole("button", { name: "Dismiss" }).click();
     await url.fill("/page.zarr");
     await page.getByRole("button", { name: "Open URL" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Could not open" })).toContainText(
-      `${new URL(page.url()).origin}/page.zarr has a zarr.json that is not JSON, so it is not Zarr metadata`,
-    );
+    await expect(page.getByRole("alert").filter({ hasText: "Could not open" })).toContainText(`${new URL(page.url()).origin}/page.zarr has a zarr.json that is not JSON, so it is not Zarr metadata`);
     await expectBetaSigma(page);
   });
 });
@@ -120,9 +118,7 @@ test.describe("the query bar", () => {
       "mu[obs_ind], sigma would make a table of 153,600 rows × 20 bytes = 3.1 MB, over the memory budget of 1.0 MB. " +
         "Narrow it: pick labels (e.g. mu[obs_ind=0|1]) or fewer specs, or raise the budget.",
     );
-    await expect(refusal.locator("p").nth(1)).toHaveText(
-      "Intervals and Quantile dots summarise it chunk by chunk without holding it; the other panels need a narrower query.",
-    );
+    await expect(refusal.locator("p").nth(1)).toHaveText("Intervals and Quantile dots summarise it chunk by chunk without holding it; the other panels need a narrower query.");
     // The table is not held: panels that need it say so, and the app goes on.
     const density = page.locator("section[data-kind=density]");
     await expect(density.getByRole("alert")).toHaveText(

@@ -41,7 +41,10 @@ test.describe("CmdStan CSV files", () => {
 
   test("Open file with the four files or a zip of them, and Open folder with their folder", async ({ page }) => {
     await page.goto("/");
-    await openFile(page, CHAINS.map((path) => fixture(path)));
+    await openFile(
+      page,
+      CHAINS.map((path) => fixture(path)),
+    );
     await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("CmdStan CSV, 4 chains");
     await expectBetaSigma(page);
     // A zip inflated as it is read, in the browser's DecompressionStream.
@@ -101,7 +104,7 @@ test.describe("CmdStan CSV files", () => {
     // The run must have opened before the bad files come: an open still under way is replaced, not kept.
     await expect(page.getByRole("navigation", { name: "Trace" })).toContainText("CmdStan CSV, 4 chains");
     const text = readFileSync(fixture(CHAINS[1]), "utf8");
-    const short = text.split("\n").slice(0, 300).join("\n") + "\n";
+    const short = `${text.split("\n").slice(0, 300).join("\n")}\n`;
     await openFile(page, [
       { name: "output_1.csv", mimeType: "text/csv", buffer: readFileSync(fixture(CHAINS[0])) },
       { name: "output_2.csv", mimeType: "text/csv", buffer: Buffer.from(short) },

@@ -8,7 +8,6 @@ import { addPanel, FIXTURES, openExample, runQuery } from "./helpers.ts";
 
 const FIT_QUERY = "mu[obs_ind], constant_data/x, constant_data/group_idx, observed_data/y";
 
-
 /** The aria-labels of the elements inside the mark described as `description`. */
 async function markLabels(figure: Locator, description: string, element: string): Promise<(string | null)[]> {
   return figure.locator(`g[aria-description="${description}"] ${element}`).evaluateAll((nodes) => nodes.map((n) => n.getAttribute("aria-label")));
@@ -39,13 +38,18 @@ test.describe("contrasts", () => {
     expect(rows).toHaveLength(3);
     rows.forEach((label, i) => {
       const e = expected[i];
-      expect(label).toMatch(new RegExp(`^${e.label}: median -?[\\d.]+, 89% ETI \\[-?[\\d.]+, -?[\\d.]+\\], ${e.text.replace(/[()>.]/g, "\\$&")} \\(${e.above.toLocaleString("en-US")} of 1,600 draws\\)$`));
+      expect(label).toMatch(
+        new RegExp(`^${e.label}: median -?[\\d.]+, 89% ETI \\[-?[\\d.]+, -?[\\d.]+\\], ${e.text.replace(/[()>.]/g, "\\$&")} \\(${e.above.toLocaleString("en-US")} of 1,600 draws\\)$`),
+      );
     });
     await expect(figure.locator('g[aria-description="P(>0)"] text')).toHaveText(expected.map((e) => e.text));
     await expect(figure).toContainText("P(>0) is the share of a contrast's draws above zero");
     // The zero line sits under the axis' 0 label.
     const line = (await figure.locator('g[aria-description="zero line"] line').boundingBox())!;
-    const zero = (await figure.locator('g[aria-label="x-axis tick label"] text').filter({ hasText: /^0(\.0)?$/ }).boundingBox())!;
+    const zero = (await figure
+      .locator('g[aria-label="x-axis tick label"] text')
+      .filter({ hasText: /^0(\.0)?$/ })
+      .boundingBox())!;
     expect(Math.abs(line.x + line.width / 2 - (zero.x + zero.width / 2))).toBeLessThan(1.5);
     await panel.screenshot({ path: "/tmp/contrast-reference.png" });
 
@@ -66,7 +70,9 @@ test.describe("contrasts", () => {
     await panel.getByRole("button", { name: "Export" }).click();
     const download = page.waitForEvent("download");
     await panel.getByRole("button", { name: "Contrast draws as CSV" }).click();
-    const csv = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+    const csv = readFileSync(await (await download).path(), "utf8")
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("chain,draw,contrast,beta");
     expect(csv).toHaveLength(1 + 3 * 1600);
     expect(new Set(csv.slice(1).map((line) => line.split(",")[2]))).toEqual(new Set(["North - East", "South - East", "West - East"]));

@@ -54,7 +54,10 @@ test.describe("diagnostic panels", () => {
     await expect(figure.locator("figcaption")).toContainText(`${divergent} divergent draws (sample_stats/diverging), marked as magenta ticks`);
     await expect(figure.locator(".chain-legend")).toContainText(`divergent (${divergent} draws)`);
     // The rug sits at the bottom of each facet: below every line.
-    const [rug, lines] = await Promise.all([figure.locator('svg').first().locator('g[aria-description="divergences"]').boundingBox(), figure.locator("svg").first().locator('g[aria-description="chain lines"]').first().boundingBox()]);
+    const [rug, lines] = await Promise.all([
+      figure.locator("svg").first().locator('g[aria-description="divergences"]').boundingBox(),
+      figure.locator("svg").first().locator('g[aria-description="chain lines"]').first().boundingBox(),
+    ]);
     expect(rug!.y).toBeGreaterThanOrEqual(lines!.y + lines!.height - 1);
     await page.screenshot({ path: join(SHOTS, "diagnostic-trace-page.png"), fullPage: true });
     await panel.screenshot({ path: join(DOCS, "panel-trace.png") });
@@ -119,8 +122,13 @@ test.describe("diagnostic panels", () => {
     const totals = Array.from({ length: 16 }, (_, k) => heights.slice(20 * k, 20 * (k + 1)).reduce((a, h) => a + h, 0));
     for (const t of totals) expect(Math.abs(t - totals[0])).toBeLessThan(0.5);
     // The dashed line at 400 / 20 = 20 draws: 20 bars of that height would add up to the same total.
-    const expected = await marks(figure, "uniform expectation", "line").first().evaluate((l) => Number(l.getAttribute("y1")));
-    const zero = await figure.locator('g[aria-description="rank bars"] rect').first().evaluate((r) => Number(r.getAttribute("y")) + Number(r.getAttribute("height")));
+    const expected = await marks(figure, "uniform expectation", "line")
+      .first()
+      .evaluate((l) => Number(l.getAttribute("y1")));
+    const zero = await figure
+      .locator('g[aria-description="rank bars"] rect')
+      .first()
+      .evaluate((r) => Number(r.getAttribute("y")) + Number(r.getAttribute("height")));
     expect(Math.abs(20 * (zero - expected) - totals[0])).toBeLessThan(1);
     await panel.screenshot({ path: join(DOCS, "panel-rank.png") });
 

@@ -86,14 +86,18 @@ test.describe("the diagnostics table", () => {
     expect(order).toEqual(["query-bar", "diagnostics", "panels"]);
 
     // Only the rows in view are in the DOM, each exactly 26 px tall (what the virtual scroll assumes).
-    const heights = await grid(page).locator("tbody tr:not(.diag-spacer)").evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    const heights = await grid(page)
+      .locator("tbody tr:not(.diag-spacer)")
+      .evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
     expect(heights.length).toBeLessThan(60);
     expect(new Set(heights)).toEqual(new Set([26]));
 
     // At 1280 px every column fits in the box, and no name or number is cut with an ellipsis.
     const box = grid(page).locator("xpath=..");
     expect(await box.evaluate((b) => b.scrollWidth - b.clientWidth)).toBe(0);
-    const cut = await grid(page).locator("td").evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+    const cut = await grid(page)
+      .locator("td")
+      .evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
     expect(cut).toEqual([]);
 
     const rows = await allRows(page);
@@ -110,7 +114,9 @@ test.describe("the diagnostics table", () => {
       expect(row[ESS_BULK]).toBe(Math.round(g.ess_bulk).toLocaleString("en-US"));
     }
     // The cell's tooltip holds the full value: R's to 8 decimals.
-    const north = grid(page).getByRole("row").filter({ has: page.locator(".diag-name", { hasText: /^beta\[North\]$/ }) });
+    const north = grid(page)
+      .getByRole("row")
+      .filter({ has: page.locator(".diag-name", { hasText: /^beta\[North\]$/ }) });
     expect(Number(await north.getByRole("gridcell").nth(RHAT).getAttribute("title"))).toBeCloseTo(betaGolden[0].rhat, 8);
   });
 
@@ -133,7 +139,12 @@ test.describe("the diagnostics table", () => {
     expect(isSorted(down.values, true)).toBe(true);
     expect(down.values[0]).toBe(highest);
     // The whole column, read by scrolling, is in order.
-    expect(isSorted((await allRows(page)).map((r) => Number(r[RHAT])), true)).toBe(true);
+    expect(
+      isSorted(
+        (await allRows(page)).map((r) => Number(r[RHAT])),
+        true,
+      ),
+    ).toBe(true);
     // sigma leads, flagged: R-hat 1.034 > 1.01, ESS bulk 253 and tail 364 < 400 (R's values).
     expect(down.names[0]).toBe("sigma");
     await expect(grid(page).getByRole("row").nth(1).getByRole("gridcell").nth(RHAT)).toHaveText("1.034");
@@ -170,7 +181,12 @@ test.describe("the diagnostics table", () => {
     const worst = await topRows(page, RHAT);
     expect(worst.values.length).toBe(20);
     expect(isSorted(worst.values, true)).toBe(true);
-    expect(worst.values).toEqual(all.map((r) => Number(r[RHAT])).toSorted((a, b) => b - a).slice(0, 20));
+    expect(worst.values).toEqual(
+      all
+        .map((r) => Number(r[RHAT]))
+        .toSorted((a, b) => b - a)
+        .slice(0, 20),
+    );
     await section(page).getByRole("button", { name: "All rows" }).click();
     await expect(grid(page)).toHaveAttribute("aria-rowcount", "106");
     await expect(rhatHeader).not.toHaveAttribute("aria-sort");
@@ -221,7 +237,10 @@ test.describe("the diagnostics table", () => {
     await openExample(page);
     await showDiagnostics(page);
     const query = page.getByRole("combobox", { name: "Query" });
-    const row = (name: string) => grid(page).getByRole("row").filter({ has: page.locator(".diag-name", { hasText: new RegExp(`^${name.replace(/[[\]]/g, "\\$&")}$`) }) });
+    const row = (name: string) =>
+      grid(page)
+        .getByRole("row")
+        .filter({ has: page.locator(".diag-name", { hasText: new RegExp(`^${name.replace(/[[\]]/g, "\\$&")}$`) }) });
 
     await row("beta[North]").click();
     await expect(query).toHaveValue("beta[groups=North], sample_stats/diverging");
@@ -256,7 +275,12 @@ test.describe("the diagnostics table", () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowUp");
-    await expect(grid(page)).toHaveAttribute("aria-activedescendant", await row("beta[South]").getAttribute("id").then((id) => id!));
+    await expect(grid(page)).toHaveAttribute(
+      "aria-activedescendant",
+      await row("beta[South]")
+        .getAttribute("id")
+        .then((id) => id!),
+    );
     await page.keyboard.press("Enter");
     await expect(query).toHaveValue("beta[groups=South], sample_stats/diverging");
     await grid(page).focus();
@@ -296,9 +320,7 @@ test.describe("the diagnostics table", () => {
     await expect(page.getByRole("figure", { name: /^Density of x/ })).toBeVisible();
     await showDiagnostics(page);
     await section(page).getByLabel("Scope").selectOption({ label: "the query (constant_data/x)" });
-    await expect(section(page).getByRole("alert")).toHaveText(
-      "The diagnostics could not be computed: constant_data/x has no variables with draws to diagnose (data such as constant_data has none)",
-    );
+    await expect(section(page).getByRole("alert")).toHaveText("The diagnostics could not be computed: constant_data/x has no variables with draws to diagnose (data such as constant_data has none)");
     await runQuery(page, "sigma");
     await expect(page.getByRole("figure", { name: "Density of sigma: 1 curve" })).toBeVisible();
     // The query scope follows the query.

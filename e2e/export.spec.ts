@@ -27,10 +27,13 @@ async function exportFrom(panel: Locator, item: string): Promise<{ name: string;
 
 /** The figure a panel drew (the node the panel kind rendered) and its size on screen. */
 async function figureBox(panel: Locator): Promise<{ width: number; height: number }> {
-  return panel.locator("figure.panel-figure > div > *").first().evaluate((node) => {
-    const { width, height } = node.getBoundingClientRect();
-    return { width, height };
-  });
+  return panel
+    .locator("figure.panel-figure > div > *")
+    .first()
+    .evaluate((node) => {
+      const { width, height } = node.getBoundingClientRect();
+      return { width, height };
+    });
 }
 
 /** An exported SVG read with the browser's XML parser: its size, curves, texts and images. */
@@ -242,8 +245,19 @@ test.describe("export", () => {
     writeFileSync(`${SHOTS}/exported-density-dark.png`, png.bytes);
     const size = { width: Math.round(box.width * 2), height: Math.round(box.height * 2) };
     expect(pngSize(png.bytes)).toEqual(size);
-    const decoded = await decodePng(page, png.bytes, [[2, size.height - 2], [240, 130]], FIRST_COLOUR);
-    expect(decoded.colours).toEqual([[...THEMES.dark.panel, 255], [255, 0, 255, 255]]);
+    const decoded = await decodePng(
+      page,
+      png.bytes,
+      [
+        [2, size.height - 2],
+        [240, 130],
+      ],
+      FIRST_COLOUR,
+    );
+    expect(decoded.colours).toEqual([
+      [...THEMES.dark.panel, 255],
+      [255, 0, 255, 255],
+    ]);
     expect(decoded.matching).toBeGreaterThan(200);
     await context.close();
   });

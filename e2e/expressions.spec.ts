@@ -27,7 +27,9 @@ test.describe("expressions in the query", () => {
     await expect(first.nth(4)).toHaveText("0");
 
     await page.getByRole("button", { name: "Diagnostics", exact: true }).click();
-    await diagnostics(page).getByLabel("Scope").selectOption({ label: `the query (${QUERY})` });
+    await diagnostics(page)
+      .getByLabel("Scope")
+      .selectOption({ label: `the query (${QUERY})` });
     await expect(diagnostics(page).locator(".diag-counts")).toHaveText(/^8 elements/);
     const names = await diagnostics(page).locator(".diag-name").allTextContents();
     expect(names).toEqual(expect.arrayContaining([...GROUPS.map((g) => `odds[${g}]`), ...GROUPS.map((g) => `slope_diff[${g}]`)]));

@@ -16,7 +16,7 @@ export async function serveFixtures(page: Page, delay: () => number = () => 0): 
     const wait = delay();
     if (wait) await new Promise((r) => setTimeout(r, wait));
     if (!existsSync(file) || !statSync(file).isFile()) return route.fulfill({ status: 404, body: "not found" });
-    const range = route.request().headers()["range"];
+    const range = route.request().headers().range;
     if (!range) return route.fulfill({ path: file });
     const bytes = readFileSync(file);
     const [, from, to] = /bytes=(\d*)-(\d*)/.exec(range)!;
@@ -67,16 +67,19 @@ export async function dropFile(page: Page, fixturePath: string, name: string): P
 
 /** Drop several files on the page at once, as a user dragging a selection of files in would. */
 export async function dropFiles(page: Page, fixturePaths: string[]): Promise<void> {
-  await page.evaluate(async (urls) => {
-    const data = new DataTransfer();
-    for (const url of urls) {
-      const blob = await (await fetch(url)).blob();
-      data.items.add(new File([blob], url.slice(url.lastIndexOf("/") + 1), { type: "text/csv" }));
-    }
-    for (const type of ["dragenter", "dragover", "drop"]) {
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, fixturePaths.map((path) => `/__fixtures/${path}`));
+  await page.evaluate(
+    async (urls) => {
+      const data = new DataTransfer();
+      for (const url of urls) {
+        const blob = await (await fetch(url)).blob();
+        data.items.add(new File([blob], url.slice(url.lastIndexOf("/") + 1), { type: "text/csv" }));
+      }
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    },
+    fixturePaths.map((path) => `/__fixtures/${path}`),
+  );
 }
 
 /** Type a query and press Enter, without waiting for it to be read. */

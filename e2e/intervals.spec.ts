@@ -29,7 +29,6 @@ const three = (x: number) => String(Number(x.toPrecision(3)));
 const REL = 1e-12;
 const expectClose = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(REL * Math.abs(expected));
 
-
 interface Circle {
   label: string;
   cx: number;
@@ -140,7 +139,10 @@ test.describe("interval panel", () => {
     await expect(figure).toContainText("Dashed line at 0.");
     const rule = figure.locator('g[aria-description="reference line"] line');
     await expect(rule).toHaveCount(1);
-    const at = await rule.evaluate((l) => ({ x: Number(l.getAttribute("x1")), zero: ((l as SVGElement).ownerSVGElement as unknown as { scale(n: string): { apply(v: number): number } }).scale("x").apply(0) }));
+    const at = await rule.evaluate((l) => ({
+      x: Number(l.getAttribute("x1")),
+      zero: ((l as SVGElement).ownerSVGElement as unknown as { scale(n: string): { apply(v: number): number } }).scale("x").apply(0),
+    }));
     expect(Math.abs(at.x - at.zero)).toBeLessThan(0.01);
     expect(page.url()).toContain("panel=interval;sort=descending;ref=0");
     await panel.screenshot({ path: "/tmp/forest-intervals.png" });
@@ -376,13 +378,18 @@ function thousandSiteStore(): string {
     ...sampleCoordinates("posterior", 2, 50),
     "posterior/site/.zarray": zarray("<U9", [sites], [sites]),
     "posterior/site/.zattrs": dims("site"),
-    "posterior/site/0": utf32(Array.from({ length: sites }, (_, i) => `site ${String(i).padStart(4, "0")}`), 9),
+    "posterior/site/0": utf32(
+      Array.from({ length: sites }, (_, i) => `site ${String(i).padStart(4, "0")}`),
+      9,
+    ),
     "posterior/theta/.zarray": zarray("<f8", [2, 50, sites], [2, 50, sites]),
     "posterior/theta/.zattrs": dims("chain", "draw", "site"),
-    "posterior/theta/0.0.0": asBytes(Float64Array.from({ length: 2 * 50 * sites }, (_, k) => {
-      const site = k % sites;
-      const draw = Math.floor(k / sites);
-      return site / 100 + (draw / 99 - 0.5) * (1 + (site % 7) / 10);
-    })),
+    "posterior/theta/0.0.0": asBytes(
+      Float64Array.from({ length: 2 * 50 * sites }, (_, k) => {
+        const site = k % sites;
+        const draw = Math.floor(k / sites);
+        return site / 100 + (draw / 99 - 0.5) * (1 + (site % 7) / 10);
+      }),
+    ),
   });
 }

@@ -14,12 +14,15 @@ async function openSchools(page: Page): Promise<void> {
 
 /** Texts of a figure's left-hand labels (facets or rows) that lie even partly outside its SVG. */
 function clippedLabels(figure: Locator): Promise<string[]> {
-  return figure.locator("svg").first().evaluate((svg) => {
-    const frame = svg.getBoundingClientRect();
-    return Array.from(svg.querySelectorAll('g[aria-label$="-axis tick label"] text'))
-      .filter((t) => t.getBoundingClientRect().left < frame.left - 0.5)
-      .map((t) => t.textContent ?? "");
-  });
+  return figure
+    .locator("svg")
+    .first()
+    .evaluate((svg) => {
+      const frame = svg.getBoundingClientRect();
+      return Array.from(svg.querySelectorAll('g[aria-label$="-axis tick label"] text'))
+        .filter((t) => t.getBoundingClientRect().left < frame.left - 0.5)
+        .map((t) => t.textContent ?? "");
+    });
 }
 
 test("a density of theta[school, year] draws a curve per school and year, years as the trace writes them", async ({ page }) => {

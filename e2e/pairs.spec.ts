@@ -98,11 +98,7 @@ test.describe("pairs panel", () => {
       "sigma against intercept",
       "sigma against beta",
     ]);
-    expect(await figure.locator("svg.pairs-diagonal").evaluateAll((s) => s.map((e) => e.getAttribute("aria-label")))).toEqual([
-      "density of intercept",
-      "density of beta",
-      "density of sigma",
-    ]);
+    expect(await figure.locator("svg.pairs-diagonal").evaluateAll((s) => s.map((e) => e.getAttribute("aria-label")))).toEqual(["density of intercept", "density of beta", "density of sigma"]);
     // 3 scatters × 6,400 points is beyond SVG dots: one canvas under the grid holds them.
     await expect(figure.locator(".pairs-figure")).toHaveAttribute("data-drawn", "canvas");
     const painted = await figure.locator("canvas").evaluate((c: HTMLCanvasElement) => {
@@ -199,13 +195,12 @@ test.describe("pairs panel on 400,000 points", () => {
     await page.evaluate(() => {
       const w = window as unknown as { latencies: number[] };
       w.latencies = [];
-      const record = (event: Event) =>
-        requestAnimationFrame(() => requestAnimationFrame(() => w.latencies.push(performance.now() - event.timeStamp)));
+      const record = (event: Event) => requestAnimationFrame(() => requestAnimationFrame(() => w.latencies.push(performance.now() - event.timeStamp)));
       window.addEventListener("wheel", record);
       window.addEventListener("pointermove", (e) => (e.buttons ? record(e) : undefined));
     });
     const ticksBefore = await figure.locator('g[aria-label="x-axis tick label"] text').allTextContents();
-    const frames = async () => Number(await node.getAttribute("data-frames") ?? 0);
+    const frames = async () => Number((await node.getAttribute("data-frames")) ?? 0);
     const work: number[] = [];
     const settle = async (count: number) => {
       await expect.poll(frames).toBe(count);

@@ -145,11 +145,7 @@ test.describe("the seed's eight plots, built through the UI on the example", () 
     await pairs.getByRole("combobox", { name: "x", exact: true }).selectOption("beta");
     await pairs.getByRole("combobox", { name: "y", exact: true }).selectOption("groups");
     await pairs.getByRole("combobox", { name: "Colour by", exact: true }).selectOption("sigma");
-    const names = [
-      "Intervals of beta by groups: 4 rows, median with 50% and 89% HDI",
-      "Contrasts of beta between groups vs East: 3 rows",
-      "Pairs of beta and groups: 6,400 points, coloured by sigma",
-    ];
+    const names = ["Intervals of beta by groups: 4 rows, median with 50% and 89% HDI", "Contrasts of beta between groups vs East: 3 rows", "Pairs of beta and groups: 6,400 points, coloured by sigma"];
     for (const name of names) await expect(page.getByRole("figure", { name })).toBeVisible();
     const sorted = async (p: Page) => ariaLabels(p.getByRole("figure", { name: names[0] }), 'g[aria-description="points"] circle');
     const order = await sorted(page);

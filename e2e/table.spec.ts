@@ -57,7 +57,11 @@ test.describe("the table panel pages rows from the worker", () => {
     const density = page.locator("section[data-kind=density] figure.panel-figure");
     await expect(density).toHaveAttribute("aria-label", "Density of beta by groups: 4 curves in 4 facets");
     const computations = await density.getAttribute("data-computations");
-    const widthOf = () => density.locator("svg").first().evaluate((svg) => svg.getBoundingClientRect().width);
+    const widthOf = () =>
+      density
+        .locator("svg")
+        .first()
+        .evaluate((svg) => svg.getBoundingClientRect().width);
     const wide = await widthOf();
 
     await page.setViewportSize({ width: 800, height: 900 });

@@ -27,6 +27,7 @@ function start(): { url: Promise<string>; stop: () => void } {
     const read = (data: Buffer) => {
       output += data;
       // Vite colours its banner; the address is what follows "Local:".
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: Vite's output carries ANSI colour codes (ESC [ … m), stripped here.
       const local = /Local:\s+(?:\x1b\[[0-9;]*m)*(http:\/\/\S+?\/)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
       if (local) {
         clearTimeout(timer);

@@ -46,7 +46,13 @@ function fakeEngine(traces: Record<string, Trace>) {
       reject = rej;
       if (!state.hold) work().then(res, rej);
     });
-    return { result, cancel: () => (state.cancelled++, reject(new EngineError({ tag: "cancelled", message: "cancelled" }))) };
+    return {
+      result,
+      cancel: () => {
+        state.cancelled++;
+        reject(new EngineError({ tag: "cancelled", message: "cancelled" }));
+      },
+    };
   };
   const engine: EngineClient = {
     open: (source, _progress, model) =>
@@ -79,8 +85,7 @@ function fakeEngine(traces: Record<string, Trace>) {
       }),
     panelData: (table, kind, options) => job(async () => structuredClone(panelData(kind).data(tableOf(table), options))),
     page: (table, offset, count) => job(async () => tableFromIPC(tableToIPC(tableOf(table).slice(offset, offset + count), "stream"))),
-    exportTable: (table, format, panel) =>
-      job(async () => tableBlob(panel ? panelData(panel.kind).derived!(tableOf(table), panel.options) : tableOf(table), format)),
+    exportTable: (table, format, panel) => job(async () => tableBlob(panel ? panelData(panel.kind).derived!(tableOf(table), panel.options) : tableOf(table), format)),
     diagnose: (scope, onRows) =>
       job(() =>
         open!.diagnose(scope, { onBlock: (block) => onRows(tableFromIPC(tableToIPC(diagnosticsTable(block), "stream"))) }).catch((e: Error) => {
@@ -97,7 +102,10 @@ function fakeEngine(traces: Record<string, Trace>) {
           }
           const compare =
             summaries.length > 1
-              ? looCompare(summaries.map((r) => comparedLoo(r.model, r)), reference)
+              ? looCompare(
+                  summaries.map((r) => comparedLoo(r.model, r)),
+                  reference,
+                )
               : undefined;
           return { models: summaries, compare };
         } catch (e) {
@@ -142,9 +150,7 @@ describe("the app store", () => {
     await store.actions.openSource({ ...FILE, name: "big.zip" }, { kind: "local", label: "big.zip" }, "big.zip");
     expect(store.getState().view.query).toBe("theta[param]");
     expect(store.getState().result).toBeUndefined();
-    expect(store.getState().notice?.text).toBe(
-      "theta[param] is 4,000,000 values, so it was not read yet: press Enter in the query bar to read it, or ask for less.",
-    );
+    expect(store.getState().notice?.text).toBe("theta[param] is 4,000,000 values, so it was not read yet: press Enter in the query bar to read it, or ask for less.");
     store.actions.setQuery("theta");
     await store.actions.runQuery();
     expect(store.getState().result?.shape.numRows).toBe(4_000_000);

@@ -138,10 +138,6 @@ describe("CachedStore", () => {
     const sizes = [];
     for (const range of ranges) sizes.push((await store.getRange!(key("/s/c/0"), range))?.byteLength);
     expect(sizes).toEqual([4, 4, 4, 4]);
-    expect(asked).toEqual([
-      '/s/c/0 {"offset":0,"length":4}',
-      '/s/c/0 {"offset":4,"length":4}',
-      '/s/c/0 {"suffixLength":4}',
-    ]);
+    expect(asked).toEqual(['/s/c/0 {"offset":0,"length":4}', '/s/c/0 {"offset":4,"length":4}', '/s/c/0 {"suffixLength":4}']);
   });
 });

@@ -108,8 +108,7 @@ describe("grouped_regression.cmdstan as a trace", () => {
   it("has ArviZ's groups, names, dims, shapes and dtypes", async () => {
     const { tree } = await openPath(RUN);
     expect(tree.origin).toBe("CmdStan CSV, 4 chains");
-    const describe = (group: string) =>
-      tree.groups.find((g) => g.name === group)!.variables.map((v) => `${v.name}(${v.dims.join(",")})=${v.shape.join("x")}:${v.dtype}`);
+    const describe = (group: string) => tree.groups.find((g) => g.name === group)!.variables.map((v) => `${v.name}(${v.dims.join(",")})=${v.shape.join("x")}:${v.dtype}`);
     expect(tree.groups.map((g) => g.name)).toEqual(["posterior", "sample_stats"]);
     expect(describe("posterior")).toEqual([
       "intercept(chain,draw,intercept_dim_0)=4x400x4:float64",

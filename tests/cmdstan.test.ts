@@ -27,8 +27,7 @@ const text = (chain: number) => readFileSync(join(WARMUP, `output_${chain}.csv`)
 const file = (name: string, content: string | Uint8Array<ArrayBuffer>): CsvFile => blobFile(name, new Blob([content]));
 const run = (...contents: string[]) => openTrace_(contents.map((c, k) => file(`output_${k + 1}.csv`, c)));
 const openTrace_ = async (files: CsvFile[]) => openTrace(await openCmdStan(files, "run"));
-const tidy = async (trace: Awaited<ReturnType<typeof openTrace_>>, query: string, group: string) =>
-  parseCsv(toCsv(await trace.extract(query, { groups: [group] })));
+const tidy = async (trace: Awaited<ReturnType<typeof openTrace_>>, query: string, group: string) => parseCsv(toCsv(await trace.extract(query, { groups: [group] })));
 
 /** The CmdStanError a run's opening fails with. */
 async function failure(...contents: string[]): Promise<CmdStanError> {
@@ -91,15 +90,7 @@ describe("a CmdStan run with saved warmup", () => {
       ["0", "0", "1", "-2.25"],
       ["0", "0", "2", "-3.25"],
     ]);
-    expect(trace.tree.groups.find((g) => g.name === "sample_stats")!.variables.map((v) => v.dtype)).toEqual([
-      "float64",
-      "float64",
-      "float64",
-      "int64",
-      "int64",
-      "bool",
-      "float64",
-    ]);
+    expect(trace.tree.groups.find((g) => g.name === "sample_stats")!.variables.map((v) => v.dtype)).toEqual(["float64", "float64", "float64", "int64", "int64", "bool", "float64"]);
   });
 
   it("keeps the configuration and adaptation, one value per chain, on posterior and warmup_posterior", async () => {
@@ -165,7 +156,25 @@ describe("header to variables, as ArviZ's from_cmdstan names them", () => {
   const where = { file: "output_1.csv", line: 40 };
 
   it("maps columns to variables, dims and the CSV column of each element in C order", () => {
-    const header = ["lp__", "accept_stat__", "treedepth__", "n_leapfrog__", "divergent__", "energy__", "stepsize__", "z__", "a", "b.1.1", "b.2.1", "b.1.2", "b.2.2", "b.1.3", "b.2.3", "log_lik.1", "log_lik.2"];
+    const header = [
+      "lp__",
+      "accept_stat__",
+      "treedepth__",
+      "n_leapfrog__",
+      "divergent__",
+      "energy__",
+      "stepsize__",
+      "z__",
+      "a",
+      "b.1.1",
+      "b.2.1",
+      "b.1.2",
+      "b.2.2",
+      "b.1.3",
+      "b.2.3",
+      "log_lik.1",
+      "log_lik.2",
+    ];
     const variables = csvVariables(header, where);
     expect(variables.map((v) => [v.group, v.csvName, v.name, v.kind, v.dims.join(","), v.shape.join("x"), [...v.columns].join(",")])).toEqual([
       ["sample_stats", "lp__", "lp", "float", "", "", "0"],
@@ -194,9 +203,7 @@ describe("header to variables, as ArviZ's from_cmdstan names them", () => {
       }
       throw new Error("expected a CmdStanError");
     };
-    expect(problem(["lp__", "b.1", "b.3"])).toBe(
-      "output_1.csv, line 40: the header has 2 columns of b but not b.2, so they do not make a 3 array. Open the CSV files CmdStan wrote, unedited.",
-    );
+    expect(problem(["lp__", "b.1", "b.3"])).toBe("output_1.csv, line 40: the header has 2 columns of b but not b.2, so they do not make a 3 array. Open the CSV files CmdStan wrote, unedited.");
     expect(problem(["lp__", "b.1", "b.1.2"])).toBe("output_1.csv, line 40: column 3 ('b.1.2') has 2 indices, but 'b.1' has 1. Open the CSV files CmdStan wrote, unedited.");
     expect(problem(["lp__", "a", "a"])).toBe("output_1.csv, line 40: column 3 ('a') appears twice in the header. Open the CSV files CmdStan wrote, unedited.");
     expect(problem(["lp__", "z.real", "z.imag"])).toBe(
@@ -281,7 +288,9 @@ describe("mistakes in CmdStan files", () => {
   const FIRST_ROW = 29;
 
   it("chains of unequal length", async () => {
-    const short = lines(2).filter((_, k) => k !== FIRST_ROW + 5).join("\n");
+    const short = lines(2)
+      .filter((_, k) => k !== FIRST_ROW + 5)
+      .join("\n");
     const error = await failure(text(1), short);
     expect(error.kind).toBe("unequal-chains");
     expect(error.message).toBe(
@@ -291,7 +300,10 @@ describe("mistakes in CmdStan files", () => {
   });
 
   it("a header that differs between chains", async () => {
-    const error = await failure(text(1), withLine(2, HEADER, (l) => l.replace("theta.1.1,theta.2.1", "theta.2.1,theta.1.1")));
+    const error = await failure(
+      text(1),
+      withLine(2, HEADER, (l) => l.replace("theta.1.1,theta.2.1", "theta.2.1,theta.1.1")),
+    );
     expect(error.kind).toBe("header-mismatch");
     expect(error.message).toBe(
       "output_2.csv, line 28: the header differs from output_1.csv's at column 9: 'theta.2.1' where output_1.csv has 'theta.1.1'. " +
@@ -354,9 +366,49 @@ describe("reading the numbers", () => {
   };
 
   it("reads nan, infinities, signs, exponents and more than 19 digits as Number does", async () => {
-    const cells = ["nan", "-nan", "inf", "-inf", "+Inf", "1e5", "-2.5E-3", ".5", "5.", "+3", "-0", "0.000", "1234567890123456789012345", "4.9406564584124654e-324", "2.2250738585072011e-308", "1.7976931348623157e+308", "1e400", "-1e-400", "0.80000000000000004"];
+    const cells = [
+      "nan",
+      "-nan",
+      "inf",
+      "-inf",
+      "+Inf",
+      "1e5",
+      "-2.5E-3",
+      ".5",
+      "5.",
+      "+3",
+      "-0",
+      "0.000",
+      "1234567890123456789012345",
+      "4.9406564584124654e-324",
+      "2.2250738585072011e-308",
+      "1.7976931348623157e+308",
+      "1e400",
+      "-1e-400",
+      "0.80000000000000004",
+    ];
     const got = await values(...cells);
-    expect(got.map(String)).toEqual(["NaN", "NaN", "Infinity", "-Infinity", "Infinity", "100000", "-0.0025", "0.5", "5", "3", "0", "0", "1.2345678901234568e+24", "5e-324", "2.225073858507201e-308", "1.7976931348623157e+308", "Infinity", "0", "0.8"]);
+    expect(got.map(String)).toEqual([
+      "NaN",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "Infinity",
+      "100000",
+      "-0.0025",
+      "0.5",
+      "5",
+      "3",
+      "0",
+      "0",
+      "1.2345678901234568e+24",
+      "5e-324",
+      "2.225073858507201e-308",
+      "1.7976931348623157e+308",
+      "Infinity",
+      "0",
+      "0.8",
+    ]);
     expect(Object.is(got[10], -0)).toBe(true);
     expect(Object.is(got[17], -0)).toBe(true);
   });

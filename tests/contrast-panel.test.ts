@@ -37,7 +37,11 @@ describe("contrast rows", () => {
     const expected = summarizeTable(contrastDraws(table, { value: "beta", dim: "groups", mode: "reference", reference: "North" }), "beta", ["contrast"], summary);
     rows.forEach((r, i) => expect(r.summary).toEqual(expected.rows[i].summary));
     const beta = betaByDraw();
-    for (const [group, row] of [["South", rows[0]], ["East", rows[1]], ["West", rows[2]]] as const) {
+    for (const [group, row] of [
+      ["South", rows[0]],
+      ["East", rows[1]],
+      ["West", rows[2]],
+    ] as const) {
       let above = 0;
       for (const byGroup of beta.values()) if (byGroup.get(group)! - byGroup.get("North")! > 0) above++;
       expect(row.above).toBe(above);

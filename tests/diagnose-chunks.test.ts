@@ -57,9 +57,7 @@ function files(chunks: Chunking) {
     "posterior/param/.zattrs": dims("param"),
     "posterior/param/0": utf32(PARAMS, 2),
     ...float64Array("posterior/theta", ["chain", "draw", "param"], [CHAINS, DRAWS, PARAMS.length], chunks.theta, ([c, d, p]) => draw(THETA, p, c, d)),
-    ...float64Array("posterior/eta", ["chain", "draw", "school", "year"], [CHAINS, DRAWS, SCHOOLS, YEARS], chunks.eta, ([c, d, s, y]) =>
-      draw(ETA, s * YEARS + y, c, d),
-    ),
+    ...float64Array("posterior/eta", ["chain", "draw", "school", "year"], [CHAINS, DRAWS, SCHOOLS, YEARS], chunks.eta, ([c, d, s, y]) => draw(ETA, s * YEARS + y, c, d)),
     ...float64Array("posterior/lambda", ["param", "chain", "draw"], [PARAMS.length, CHAINS, DRAWS], chunks.lambda, ([p, c, d]) => draw(LAMBDA, p, c, d)),
   };
 }
@@ -79,7 +77,13 @@ function byElement(blocks: DiagnosedBlock[]): Map<string, Float64Array> {
   const out = new Map<string, Float64Array>();
   for (const block of [...blocks].sort((a, b) => a.index - b.index)) {
     for (let i = 0; i < block.count; i++) {
-      out.set(elementName(block.target.variable.name, block.labels.map((l) => l[i])), block.stats.slice(i * WIDTH, (i + 1) * WIDTH));
+      out.set(
+        elementName(
+          block.target.variable.name,
+          block.labels.map((l) => l[i]),
+        ),
+        block.stats.slice(i * WIDTH, (i + 1) * WIDTH),
+      );
     }
   }
   return out;
@@ -94,8 +98,7 @@ async function diagnoseAll(chunks: Chunking, query?: string, memoryBound?: numbe
 }
 
 /** The diagnostics of one element's draws, computed directly. */
-const expected = (values: Float64Array, element: number) =>
-  diagnoseBlock({ draws: values.slice(element * CHAINS * DRAWS, (element + 1) * CHAINS * DRAWS), chains: CHAINS, count: 1 });
+const expected = (values: Float64Array, element: number) => diagnoseBlock({ draws: values.slice(element * CHAINS * DRAWS, (element + 1) * CHAINS * DRAWS), chains: CHAINS, count: 1 });
 
 /** Every element's expected diagnostics, by name, in the scope's order. */
 function reference(): Map<string, Float64Array> {
@@ -186,7 +189,12 @@ describe("diagnostics read chunk by chunk", () => {
     const two = await diagnoseAll(EDGES, "theta[param=p5|p1]");
     expect(two.total).toBe(2);
     expect(two.reads.sort()).toEqual(thetaKeys([0, 1, 2], [0, 1, 2, 3], [0, 1]));
-    expect(two.stats).toEqual(new Map([["theta[p1]", expected(THETA, 1)], ["theta[p5]", expected(THETA, 5)]]));
+    expect(two.stats).toEqual(
+      new Map([
+        ["theta[p1]", expected(THETA, 1)],
+        ["theta[p5]", expected(THETA, 5)],
+      ]),
+    );
     const edge = await diagnoseAll(EDGES, "theta[param=p6]");
     expect(edge.reads.sort()).toEqual(thetaKeys([0, 1, 2], [0, 1, 2, 3], [2]));
     expect(edge.stats).toEqual(new Map([["theta[p6]", expected(THETA, 6)]]));
@@ -197,7 +205,10 @@ describe("diagnostics read chunk by chunk", () => {
     // Schools 1 and 4 are in school chunks 0 and 2, year 3 in year chunk 1: 3 chains × 4 draw chunks × 2.
     expect(new Set(reads).size).toBe(reads.length);
     expect(reads.sort()).toEqual(
-      [0, 1, 2].flatMap((c) => [0, 1, 2, 3].flatMap((d) => [`${c}.${d}.0.1`, `${c}.${d}.2.1`])).map((k) => `posterior/eta/${k}`).sort(),
+      [0, 1, 2]
+        .flatMap((c) => [0, 1, 2, 3].flatMap((d) => [`${c}.${d}.0.1`, `${c}.${d}.2.1`]))
+        .map((k) => `posterior/eta/${k}`)
+        .sort(),
     );
     expect([...stats.keys()]).toEqual(["eta[1, 3]", "eta[4, 3]"]);
     expect(stats.get("eta[4, 3]")).toEqual(expected(ETA, 4 * YEARS + 3));
@@ -219,16 +230,70 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   }
 
   it("cuts a block into slabs of consecutive elements along its first dimension with more than one label", () => {
-    const block: ElementBlock = { from: 20, count: 20, ranges: [[2, 7], [0, 4]] };
+    const block: ElementBlock = {
+      from: 20,
+      count: 20,
+      ranges: [
+        [2, 7],
+        [0, 4],
+      ],
+    };
     expect(splitBlock(block, 2)).toEqual([
-      { from: 20, count: 12, ranges: [[2, 5], [0, 4]] },
-      { from: 32, count: 8, ranges: [[5, 7], [0, 4]] },
+      {
+        from: 20,
+        count: 12,
+        ranges: [
+          [2, 5],
+          [0, 4],
+        ],
+      },
+      {
+        from: 32,
+        count: 8,
+        ranges: [
+          [5, 7],
+          [0, 4],
+        ],
+      },
     ]);
     // One label of the first dimension: cut along the second; never more slabs than labels.
-    expect(splitBlock({ from: 8, count: 3, ranges: [[2, 3], [1, 4]] }, 4)).toEqual([
-      { from: 8, count: 1, ranges: [[2, 3], [1, 2]] },
-      { from: 9, count: 1, ranges: [[2, 3], [2, 3]] },
-      { from: 10, count: 1, ranges: [[2, 3], [3, 4]] },
+    expect(
+      splitBlock(
+        {
+          from: 8,
+          count: 3,
+          ranges: [
+            [2, 3],
+            [1, 4],
+          ],
+        },
+        4,
+      ),
+    ).toEqual([
+      {
+        from: 8,
+        count: 1,
+        ranges: [
+          [2, 3],
+          [1, 2],
+        ],
+      },
+      {
+        from: 9,
+        count: 1,
+        ranges: [
+          [2, 3],
+          [2, 3],
+        ],
+      },
+      {
+        from: 10,
+        count: 1,
+        ranges: [
+          [2, 3],
+          [3, 4],
+        ],
+      },
     ]);
     expect(splitBlock(block, 1)).toEqual([block]);
     expect(splitBlock({ from: 0, count: 1, ranges: [[3, 4]] }, 4)).toEqual([{ from: 0, count: 1, ranges: [[3, 4]] }]);
@@ -254,7 +319,10 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     // A chunk column (320 MB) does not fit twice: one block at a time.
     expect(budget).toEqual({ readsInFlight: 6, blocksInFlight: 1, blockValues: (384 * MiB - 6 * 8e6) / 8 });
     expect(budget.blockValues * 8 + budget.readsInFlight * 8e6).toBeLessThanOrEqual(MEMORY_BOUND);
-    const runs = chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 10_000);
+    const runs = chunkRuns(
+      Int32Array.from({ length: 100_000 }, (_, i) => i),
+      10_000,
+    );
     const blocks = planBlocks([runs], 4000, budget.blockValues);
     // A block per 10,000-param chunk column (320 MB of draws): each chunk is read once.
     expect(blocks).toHaveLength(10);
@@ -272,7 +340,12 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   });
 
   it("joins chunk columns that fit together, and cuts one too big into even parts", () => {
-    const runs = [chunkRuns(Int32Array.from({ length: 7 }, (_, i) => i), 3)];
+    const runs = [
+      chunkRuns(
+        Int32Array.from({ length: 7 }, (_, i) => i),
+        3,
+      ),
+    ];
     expect(planBlocks(runs, 60, 400).map((b) => b.ranges)).toEqual([[[0, 6]], [[6, 7]]]);
     expect(planBlocks(runs, 60, 120).map((b) => b.ranges)).toEqual([[[0, 2]], [[2, 3]], [[3, 5]], [[5, 6]], [[6, 7]]]);
     checkCover(planBlocks(runs, 60, 120), 7);
@@ -283,13 +356,31 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     const small = readBudget([4, 1000, 1000], 4000, 1000 * 4000, MEMORY_BOUND, 8);
     expect(small).toEqual({ readsInFlight: 1, blocksInFlight: 2, blockValues: (384 * MiB - 32e6) / 16 });
     expect(2 * small.blockValues * 8 + 32e6).toBeLessThanOrEqual(MEMORY_BOUND);
-    const columns = planBlocks([chunkRuns(Int32Array.from({ length: 100_000 }, (_, i) => i), 1000)], 4000, small.blockValues);
+    const columns = planBlocks(
+      [
+        chunkRuns(
+          Int32Array.from({ length: 100_000 }, (_, i) => i),
+          1000,
+        ),
+      ],
+      4000,
+      small.blockValues,
+    );
     expect(columns.map((b) => b.count)).toEqual(new Array(20).fill(5000));
     // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone; blocks still get a quarter of the
     // bound, so the chunk is read once per quarter of its elements.
     const big = readBudget([4, 1000, 10_000], 4000, 10_000 * 4000, MEMORY_BOUND, 8);
     expect(big).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });
-    const blocks = planBlocks([chunkRuns(Int32Array.from({ length: 10_000 }, (_, i) => i), 10_000)], 4000, big.blockValues);
+    const blocks = planBlocks(
+      [
+        chunkRuns(
+          Int32Array.from({ length: 10_000 }, (_, i) => i),
+          10_000,
+        ),
+      ],
+      4000,
+      big.blockValues,
+    );
     expect(blocks.map((b) => b.count)).toEqual([2500, 2500, 2500, 2500]);
     // A chunk bigger than the bound: the same.
     expect(readBudget([4, 1000, 100_000], 4000, 100_000 * 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });

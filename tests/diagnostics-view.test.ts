@@ -7,19 +7,7 @@ import { diagnosticsTable } from "../src/engine/diagnostics-output.ts";
 import { openPath } from "../src/engine/store/node.ts";
 import { DiagnosticsRows } from "../src/state/diagnostics-rows.ts";
 import { flagReason, formatStat, STAT_COLUMNS } from "../src/ui/diagnostics-format.ts";
-import {
-  countFlagged,
-  filterByName,
-  FLAG_ESS_BULK,
-  FLAG_ESS_TAIL,
-  FLAG_RHAT,
-  isSortKey,
-  rowFlags,
-  rowRange,
-  shownRows,
-  rowOrder,
-  spansGroups,
-} from "../src/ui/diagnostics-view.ts";
+import { countFlagged, filterByName, FLAG_ESS_BULK, FLAG_ESS_TAIL, FLAG_RHAT, isSortKey, rowFlags, rowRange, shownRows, rowOrder, spansGroups } from "../src/ui/diagnostics-view.ts";
 import { FIXTURES } from "./golden.ts";
 
 const trace = await openPath(join(FIXTURES, "grouped_regression.zarr"));
@@ -88,7 +76,9 @@ describe("sorting", () => {
       expect(values).toEqual(sorted);
     }
     // beta's R-hats from R: North 0.99848 < East 0.99929 < West 0.99937 < South 1.00526.
-    const beta = golden("beta").toSorted((a, b) => a.rhat - b.rhat).map((g) => `beta[${g.groups}]`);
+    const beta = golden("beta")
+      .toSorted((a, b) => a.rhat - b.rhat)
+      .map((g) => `beta[${g.groups}]`);
     const betaOrder = elements(posterior, rowOrder(posterior, "rhat", false)).filter((e) => e.startsWith("beta"));
     expect(betaOrder).toEqual(beta);
     expect(beta).toEqual(["beta[North]", "beta[East]", "beta[West]", "beta[South]"]);
@@ -182,7 +172,11 @@ describe("the rows shown", () => {
     const flags = rowFlags(posterior, { rhat: 1, ess: 1600 });
     const beta = filterByName(posterior, "^beta").mask;
     // Every beta has R-hat > 1 or an ESS < 1600; by bulk ESS: South 1512, West 1582, North 1625, East 1652.
-    expect(elements(posterior, shownRows(order, beta, flags, 0))).toEqual(golden("beta").toSorted((a, b) => a.ess_bulk - b.ess_bulk).map((g) => `beta[${g.groups}]`));
+    expect(elements(posterior, shownRows(order, beta, flags, 0))).toEqual(
+      golden("beta")
+        .toSorted((a, b) => a.ess_bulk - b.ess_bulk)
+        .map((g) => `beta[${g.groups}]`),
+    );
     expect(elements(posterior, shownRows(order, beta, flags, 2))).toEqual(["beta[South]", "beta[West]"]);
     expect(shownRows(order, undefined, undefined, 0)).toEqual(order);
   });

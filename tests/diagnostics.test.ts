@@ -63,7 +63,10 @@ describe("diagnoseDraws against R posterior 1.4 (scripts/diagnostics-goldens.R)"
   it("gives the same answers for a block of scalars as one at a time", () => {
     const sameShape = edgeCases.filter((c) => c.chains === 4 && c.draws.length === 200);
     expect(sameShape.length).toBeGreaterThanOrEqual(5);
-    const draws = Float64Array.from(sameShape.flatMap((c) => c.draws), goldenNumber);
+    const draws = Float64Array.from(
+      sameShape.flatMap((c) => c.draws),
+      goldenNumber,
+    );
     const stats = diagnoseBlock({ draws, chains: 4, count: sameShape.length });
     sameShape.forEach((edge, i) => {
       const row = stats.subarray(i * DIAGNOSTIC_NAMES.length, (i + 1) * DIAGNOSTIC_NAMES.length);
@@ -73,15 +76,12 @@ describe("diagnoseDraws against R posterior 1.4 (scripts/diagnostics-goldens.R)"
 
   it("refuses draws that do not cut into the chains", () => {
     expect(() => diagnoseDraws(new Float64Array(10), 3, new Float64Array(DIAGNOSTIC_NAMES.length))).toThrow(DiagnosticsError);
-    expect(() => diagnoseDraws(new Float64Array(10), 3, new Float64Array(DIAGNOSTIC_NAMES.length))).toThrow(
-      "10 draws cannot be cut into 3 chains of equal length",
-    );
+    expect(() => diagnoseDraws(new Float64Array(10), 3, new Float64Array(DIAGNOSTIC_NAMES.length))).toThrow("10 draws cannot be cut into 3 chains of equal length");
   });
 });
 
 describe("the example's diagnostics against R posterior's diag_*.json", () => {
-  const golden = (name: string) =>
-    JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, GoldenValue>[];
+  const golden = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, GoldenValue>[];
 
   it.each(["grouped_regression.zarr", "grouped_regression.v3.zarr", "grouped_regression.nc"])("%s: beta, intercept and sigma", async (store) => {
     const trace = await openPath(join(FIXTURES, store));
@@ -91,13 +91,14 @@ describe("the example's diagnostics against R posterior's diag_*.json", () => {
     const byName = new Map<string, Float64Array>();
     for (const block of blocks) {
       for (let i = 0; i < block.count; i++) {
-        const name = elementName(block.target.variable.name, block.labels.map((l) => l[i]));
+        const name = elementName(
+          block.target.variable.name,
+          block.labels.map((l) => l[i]),
+        );
         byName.set(name, block.stats.subarray(i * DIAGNOSTIC_NAMES.length, (i + 1) * DIAGNOSTIC_NAMES.length));
       }
     }
-    const expected = ["beta", "intercept", "sigma"].flatMap((name) =>
-      golden(name).map((row) => ({ element: row.groups === undefined ? name : `${name}[${row.groups}]`, row })),
-    );
+    const expected = ["beta", "intercept", "sigma"].flatMap((name) => golden(name).map((row) => ({ element: row.groups === undefined ? name : `${name}[${row.groups}]`, row })));
     expect([...byName.keys()].sort()).toEqual(expected.map((e) => e.element).sort());
     for (const { element, row } of expected) expect(mismatches(byName.get(element)!, row), element).toEqual([]);
   });

@@ -25,7 +25,10 @@ describe("dimension columns take the smallest type that holds their labels", () 
   });
 
   it("a dimension stacked from several sources fits all their labels, and encodes them as they are", () => {
-    const domain = dimDomain("draw", [[0, 1, 2], [0, 300]]);
+    const domain = dimDomain("draw", [
+      [0, 1, 2],
+      [0, 300],
+    ]);
     expect(String(domain.type)).toBe("Uint16");
     expect(domain.encode([300, 2])).toEqual(Uint16Array.of(300, 2));
     expect(domain.allocate(3)).toBeInstanceOf(Uint16Array);

@@ -55,12 +55,60 @@ function mixedTable(): Table {
     const { dictionary } = b < 2 ? shared : own;
     const row = (f: (i: number) => number) => (_: unknown, i: number) => f(start + i);
     const children = [
-      makeData({ type: new Int32(), length: n, nullCount: 0, data: Int32Array.from({ length: n }, row((i) => i)) }),
-      dictionaryData(shared.type, Int8Array.from({ length: n }, row((i) => i % dictionary.length)), dictionary),
-      makeData({ type: new Float32(), length: n, nullCount: 0, data: Float32Array.from({ length: n }, row((i) => (i % 97 === 0 ? Number.NaN : Math.sin(i) * 10))) }),
-      makeData({ type: new Uint16(), length: n, nullCount: 0, data: Uint16Array.from({ length: n }, row((i) => (i * 7) % 65536)) }),
-      makeData({ type: new Int8(), length: n, nullCount: 0, data: Int8Array.from({ length: n }, row((i) => (i % 256) - 128)) }),
-      valueData({ kind: "bool", data: Uint8Array.from({ length: n }, row((i) => (i % 7 === 3 ? 1 : 0))) }, new Bool()),
+      makeData({
+        type: new Int32(),
+        length: n,
+        nullCount: 0,
+        data: Int32Array.from(
+          { length: n },
+          row((i) => i),
+        ),
+      }),
+      dictionaryData(
+        shared.type,
+        Int8Array.from(
+          { length: n },
+          row((i) => i % dictionary.length),
+        ),
+        dictionary,
+      ),
+      makeData({
+        type: new Float32(),
+        length: n,
+        nullCount: 0,
+        data: Float32Array.from(
+          { length: n },
+          row((i) => (i % 97 === 0 ? Number.NaN : Math.sin(i) * 10)),
+        ),
+      }),
+      makeData({
+        type: new Uint16(),
+        length: n,
+        nullCount: 0,
+        data: Uint16Array.from(
+          { length: n },
+          row((i) => (i * 7) % 65536),
+        ),
+      }),
+      makeData({
+        type: new Int8(),
+        length: n,
+        nullCount: 0,
+        data: Int8Array.from(
+          { length: n },
+          row((i) => (i % 256) - 128),
+        ),
+      }),
+      valueData(
+        {
+          kind: "bool",
+          data: Uint8Array.from(
+            { length: n },
+            row((i) => (i % 7 === 3 ? 1 : 0)),
+          ),
+        },
+        new Bool(),
+      ),
     ];
     start += n;
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));

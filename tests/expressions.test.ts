@@ -72,7 +72,7 @@ const CASES: [string, (b: number, s: number) => number | boolean][] = [
   ["pow(sigma, 3)", (_, s) => s ** 3],
   ["min(beta[groups], sigma)", (b, s) => Math.min(b, s)],
   ["max(beta[groups], sigma)", (b, s) => Math.max(b, s)],
-  ["exp(-0.5 * square(beta[groups] / sigma)) / sqrt(2e0 * 3.141592653589793) / sigma", (b, s) => Math.exp(-0.5 * (b / s) * (b / s)) / Math.sqrt(2 * 3.141592653589793) / s],
+  ["exp(-0.5 * square(beta[groups] / sigma)) / sqrt(2e0 * 3.141592653589793) / sigma", (b, s) => Math.exp(-0.5 * (b / s) * (b / s)) / Math.sqrt(2 * Math.PI) / s],
 ];
 
 describe("expressions computed over the golden draws", () => {
@@ -151,7 +151,17 @@ describe("diagnostics of expressions", () => {
   it("gives R posterior's diagnostics of sigma scaled for 2·sigma, and of beta mirrored for -beta", async () => {
     const trace = await openPath(STORE);
     const rows: Record<string, unknown>[] = [];
-    await trace.diagnose({ kind: "query", query: "s2 = sigma * 2, nb = -beta[groups]", groups: [] }, { onBlock: (b) => rows.push(...diagnosticsTable(b).toArray().map((r) => r.toJSON())) });
+    await trace.diagnose(
+      { kind: "query", query: "s2 = sigma * 2, nb = -beta[groups]", groups: [] },
+      {
+        onBlock: (b) =>
+          rows.push(
+            ...diagnosticsTable(b)
+              .toArray()
+              .map((r) => r.toJSON()),
+          ),
+      },
+    );
     const golden = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "grouped_regression.expected", `diag_${name}.json`), "utf8")) as Record<string, number>[];
     const close = (a: unknown, b: number) => expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
     const [sigma] = golden("sigma");

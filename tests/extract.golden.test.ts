@@ -4,13 +4,7 @@ import { openPath } from "../src/engine/store/node.ts";
 import { FIXTURES, expectSameRows, goldenCases, goldenCsv, parseCsv } from "./golden.ts";
 
 const STORES: Record<string, string[]> = {
-  "grouped_regression.expected": [
-    "grouped_regression.zarr",
-    "grouped_regression.v3.zarr",
-    "grouped_regression.zarr.zip",
-    "grouped_regression.v3.zarr.zip",
-    "grouped_regression.nc",
-  ],
+  "grouped_regression.expected": ["grouped_regression.zarr", "grouped_regression.v3.zarr", "grouped_regression.zarr.zip", "grouped_regression.v3.zarr.zip", "grouped_regression.nc"],
   "arviz/centered_eight.expected": ["arviz/centered_eight.zarr", "arviz/centered_eight.nc"],
 };
 

@@ -6,9 +6,18 @@ import { bodyBytes, FolderFetchStore } from "../src/engine/store/fetch-body.ts";
 const bytes = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (from + i) % 251);
 /** A response whose body arrives in `pieces`, as a byte stream (as fetch bodies are), stating `length`. */
 const response = (pieces: Uint8Array[], length?: number) =>
-  new Response(new ReadableStream({ type: "bytes", start: (c) => (pieces.forEach((p) => c.enqueue(p.slice())), c.close()) }), {
-    headers: length === undefined ? {} : { "content-length": String(length) },
-  });
+  new Response(
+    new ReadableStream({
+      type: "bytes",
+      start: (c) => {
+        for (const p of pieces) c.enqueue(p.slice());
+        c.close();
+      },
+    }),
+    {
+      headers: length === undefined ? {} : { "content-length": String(length) },
+    },
+  );
 
 describe("a response body read into a buffer of its stated length", () => {
   it("gives every byte, in order, whatever the pieces it arrives in", async () => {

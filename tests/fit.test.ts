@@ -58,7 +58,11 @@ describe("fit bands", () => {
     const wrong: string[] = [];
     for (const want of golden.summary) {
       const o = bands.observations.find((b) => b.keys[0] === want.obs_ind)!;
-      for (const [name, got] of [["median", o.median], ["eti_lower", o.intervals[0].lower], ["eti_upper", o.intervals[0].upper]] as const) {
+      for (const [name, got] of [
+        ["median", o.median],
+        ["eti_lower", o.intervals[0].lower],
+        ["eti_upper", o.intervals[0].upper],
+      ] as const) {
         if (!close(got, want[name])) wrong.push(`${want.obs_ind} ${name}: got ${got}, want ${want[name]}`);
       }
     }
@@ -68,11 +72,7 @@ describe("fit bands", () => {
   it("picks x and the observed y, one value per observation, in x order", () => {
     const bands = fitBands(table, request);
     expect([bands.x, bands.observed, bands.group]).toEqual(["x", "y", ""]);
-    expect(bands.notes).toEqual([
-      "x: x (picked automatically).",
-      "Observed: y (picked automatically).",
-      "group_idx looks like group codes: Group by group_idx draws one fit per group.",
-    ]);
+    expect(bands.notes).toEqual(["x: x (picked automatically).", "Observed: y (picked automatically).", "group_idx looks like group codes: Group by group_idx draws one fit per group."]);
     expect(fitBands(table, { ...request, group: "group_idx" }).notes).toEqual(["x: x (picked automatically).", "Observed: y (picked automatically)."]);
     for (const o of bands.observations) {
       const row = dataRow.get(o.keys[0] as number)!;
@@ -235,7 +235,11 @@ describe("fit panel data (in the worker)", () => {
     expect(data.sources).toEqual(["posterior", "prior"]);
     expect(data.count).toBe(192);
     expect(Array.from(data.sourceIndex).filter((s) => s === 1)).toHaveLength(96);
-    expect(data.labels.slice(0, 2)).toEqual(fitBands(stacked, request).observations.slice(0, 2).map((o) => o.keys.join(" · ")));
+    expect(data.labels.slice(0, 2)).toEqual(
+      fitBands(stacked, request)
+        .observations.slice(0, 2)
+        .map((o) => o.keys.join(" · ")),
+    );
   });
 
   it("derives the bands table for export in the worker", () => {
@@ -257,7 +261,10 @@ describe("fit panel data (in the worker)", () => {
     expect(data.notes).toContain("12,000 observations allow at most 83 single draws: 83 traced.");
     // Too many points to label: the page does not draw them.
     expect(data.labels).toEqual([]);
-    const bytes = [data.xs, data.observedValues, data.median, ...data.lower, ...data.upper, data.groupIndex, data.sourceIndex, ...data.spaghetti.map((s) => s.values)].reduce((a, v) => a + v.byteLength, 0);
+    const bytes = [data.xs, data.observedValues, data.median, ...data.lower, ...data.upper, data.groupIndex, data.sourceIndex, ...data.spaghetti.map((s) => s.values)].reduce(
+      (a, v) => a + v.byteLength,
+      0,
+    );
     expect(bytes).toBe(12_000 * (8 * 9 + 4 * 2) + 83 * 12_000 * 8);
   });
 });

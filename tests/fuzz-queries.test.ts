@@ -22,7 +22,7 @@ const SEEDS = [
   "m = max(sigma, 1) * -2 ^ 2, exp(-0.5 * square(beta[groups] / sigma))",
 ];
 /** Characters mutations insert: the grammar's punctuation, operators, quotes, digits, letters, space. */
-const ALPHABET = '[](),=|/"\'+-*^<>!&. 0123456789eEsigmabetNorth_\\u00e9\\t';
+const ALPHABET = "[](),=|/\"'+-*^<>!&. 0123456789eEsigmabetNorth_\\u00e9\\t";
 const MUTATIONS = 10_000;
 
 describe("fuzzed queries", () => {

@@ -43,12 +43,7 @@ function sameCell(actual: string, expected: string, relative: number): boolean {
  * (chain, draw, dims), then every value column must agree to `relative` (1e-12 unless given; 0
  * asks for the same number, however it is written).
  */
-export function expectSameRows(
-  actual: { header: string[]; rows: string[][] },
-  expected: { header: string[]; rows: string[][] },
-  keyColumns: number,
-  relative = REL,
-): void {
+export function expectSameRows(actual: { header: string[]; rows: string[][] }, expected: { header: string[]; rows: string[][] }, keyColumns: number, relative = REL): void {
   expect(actual.header).toEqual(expected.header);
   expect(actual.rows.length).toBe(expected.rows.length);
   const key = (r: string[]) => r.slice(0, keyColumns).join("\u0001");

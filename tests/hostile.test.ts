@@ -71,8 +71,31 @@ describe("the same kinds of store, sound, read as before", () => {
   });
 
   it("a shard whose index is true reads its inner chunks, its checksum checked", async () => {
-    expect(await column(writeStoreFolder("sharded.zarr", shardedTrace([[8, 8], [0, 8]])))).toEqual([2.5, 1.5]);
-    expect(await column(writeStoreFolder("sharded-crc.zarr", shardedTrace([[8, 8], [0, 8]], "right")))).toEqual([2.5, 1.5]);
+    expect(
+      await column(
+        writeStoreFolder(
+          "sharded.zarr",
+          shardedTrace([
+            [8, 8],
+            [0, 8],
+          ]),
+        ),
+      ),
+    ).toEqual([2.5, 1.5]);
+    expect(
+      await column(
+        writeStoreFolder(
+          "sharded-crc.zarr",
+          shardedTrace(
+            [
+              [8, 8],
+              [0, 8],
+            ],
+            "right",
+          ),
+        ),
+      ),
+    ).toEqual([2.5, 1.5]);
   });
 
   it("CRC-32C is the Castagnoli checksum (RFC 3720's test vectors)", () => {
@@ -139,7 +162,11 @@ describe("malformed stores", () => {
 
 describe("a server whose compressed answer inflates without end", () => {
   it("is cut off at what the chunk can take as stored", async () => {
-    const store = writeStoreFolder("served.zarr", v2Trace({ "posterior/x/.zarray": zarray("<f8", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) }), true);
+    const store = writeStoreFolder(
+      "served.zarr",
+      v2Trace({ "posterior/x/.zarray": zarray("<f8", [1, 2], [1, 2]), "posterior/x/.zattrs": dims("chain", "draw"), "posterior/x/0.0": asBytes(Float64Array.of(1, 2)) }),
+      true,
+    );
     const server = await startFixtureServer(dirname(store), { ranges: true, cors: false });
     try {
       const trace = await openPath(`http://127.0.0.1:${server.port}/served.zarr`);

@@ -10,7 +10,10 @@ export function inThreadPort(received: WorkRequest[]): WorkPort {
     (reply) => toPool(reply),
   );
   return {
-    post: (request) => (received.push(request), toWorker(request)),
+    post: (request) => {
+      received.push(request);
+      toWorker(request);
+    },
     onReply: (handler) => (toPool = handler),
     onFailure: () => undefined,
     busy: () => undefined,

@@ -68,7 +68,14 @@ function bigTable(elements: number, draws: number): Table {
   return buildTable([
     { name: "chain", role: "sample", data: int32Data(chain) },
     { name: "draw", role: "sample", data: int32Data(draw) },
-    { name: "site", role: "dim", data: labelData(Array.from({ length: elements }, (_, e) => `s${e}`), element) },
+    {
+      name: "site",
+      role: "dim",
+      data: labelData(
+        Array.from({ length: elements }, (_, e) => `s${e}`),
+        element,
+      ),
+    },
     { name: "theta", role: "value", data: float64Data(theta), dims: ["site"] },
   ]);
 }

@@ -13,15 +13,7 @@ describe("joining predictive draws to the data groups", () => {
     const trace = await openPath(STORE);
     const table = await trace.extract("posterior_predictive/y[obs_ind], observed_data/y, constant_data/x, constant_data/group_idx");
     expect(table.numRows).toBe(4 * 400 * 96);
-    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
-      "chain:Uint8",
-      "draw:Uint16",
-      "obs_ind:Uint8",
-      "y:Float64",
-      "observed_data/y:Float64",
-      "x:Float64",
-      "group_idx:Int32",
-    ]);
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["chain:Uint8", "draw:Uint16", "obs_ind:Uint8", "y:Float64", "observed_data/y:Float64", "x:Float64", "group_idx:Int32"]);
     const observed = (await trace.extract("observed_data/y")).getChild("y")!.toArray() as Float64Array;
     const x = (await trace.extract("constant_data/x")).getChild("x")!.toArray() as Float64Array;
     expect(observed.length).toBe(96);
@@ -46,7 +38,12 @@ describe("joining predictive draws to the data groups", () => {
     const fs = new FileSystemStore(STORE);
     const keys: string[] = [];
     const trace = await openTrace({
-      store: { get: (key: AbsolutePath) => (keys.push(key), fs.get(key)) },
+      store: {
+        get: (key: AbsolutePath) => {
+          keys.push(key);
+          return fs.get(key);
+        },
+      },
       label: STORE,
     });
     keys.length = 0;

@@ -167,7 +167,10 @@ describe("bounded KDE by reflection", () => {
     expect(estimate.x[0]).toBe(0);
     expect(Math.min(...estimate.x)).toBe(0);
     expect(estimate.x.length).toBe(256);
-    const upper = kde(halfNormal.map((v) => -v), { upper: 0 });
+    const upper = kde(
+      halfNormal.map((v) => -v),
+      { upper: 0 },
+    );
     expect(upper.x[upper.x.length - 1]).toBe(0);
     expect(Math.max(...upper.x)).toBe(0);
     // The half-normal's density at 0 is 2·φ(0) = 0.798; without the bound the estimate halves it.

@@ -34,7 +34,14 @@ export async function writeLargeNetcdf(path: string, params: number): Promise<vo
       const width = Math.min(CHUNK_PARAMS, params - start);
       const slab = new Float64Array(DRAWS * width);
       for (let d = 0; d < DRAWS; d++) for (let j = 0; j < width; j++) slab[d * width + j] = thetaAt(c, d, start + j);
-      theta.write_slice([[c, c + 1], [0, DRAWS], [start, start + width]], slab);
+      theta.write_slice(
+        [
+          [c, c + 1],
+          [0, DRAWS],
+          [start, start + width],
+        ],
+        slab,
+      );
     }
   }
   ["chain", "draw", "param"].forEach((dim, axis) => theta.attach_scale(axis, `/posterior/${dim}`));

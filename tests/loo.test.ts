@@ -159,7 +159,7 @@ describe("the parts of PSIS", () => {
       });
       const top = Math.max(...l);
       const total = l.reduce((sum, v) => sum + Math.exp(v - top), 0);
-      const thetaHat = theta.reduce((sum, t, j) => sum + t * Math.exp(l[j] - top) / total, 0);
+      const thetaHat = theta.reduce((sum, t, j) => sum + (t * Math.exp(l[j] - top)) / total, 0);
       const k = x.reduce((sum, v) => sum + Math.log1p(-thetaHat * v), 0) / n;
       return { k: (k * n) / (n + 10) + 5 / (n + 10), sigma: -k / thetaHat };
     };
@@ -321,9 +321,7 @@ describe("a trace's PSIS-LOO, streamed over its observations", () => {
       }),
     );
     await expect(bad.loo()).rejects.toThrow("the log_likelihood group has 2 variables (y, z): choose the one to use");
-    await expect(bad.loo({ variable: "y" })).rejects.toThrow(
-      "log_likelihood/y has a draw that is not a finite number at obs=b: PSIS-LOO needs finite log-likelihoods (as R's loo does)",
-    );
+    await expect(bad.loo({ variable: "y" })).rejects.toThrow("log_likelihood/y has a draw that is not a finite number at obs=b: PSIS-LOO needs finite log-likelihoods (as R's loo does)");
   });
 });
 
@@ -379,4 +377,3 @@ describe("the Pareto k figure's words", () => {
     );
   });
 });
-

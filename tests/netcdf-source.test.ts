@@ -46,7 +46,11 @@ describe("a netCDF file read through a byte source", () => {
     const nc = await openTrace(await openNetcdfSource(fileSource(join(FIXTURES, "grouped_regression.nc")), "grouped_regression.nc"));
     const zarr = await openPath(join(FIXTURES, "grouped_regression.zarr"));
     expect(traceFingerprint(nc.tree)).toBe(traceFingerprint(zarr.tree));
-    const rows = async (trace: typeof zarr) => toCsv(await trace.extract("beta[groups], sigma")).split("\n").slice(1).sort();
+    const rows = async (trace: typeof zarr) =>
+      toCsv(await trace.extract("beta[groups], sigma"))
+        .split("\n")
+        .slice(1)
+        .sort();
     expect(await rows(nc)).toEqual(await rows(zarr));
   });
 
@@ -103,8 +107,6 @@ describe("a netCDF file read through a byte source", () => {
 
   it("in the command line, a netCDF address is refused before any request, saying to download it and give its path", async () => {
     const url = "http://127.0.0.1:9/trace.nc";
-    await expect(openUrl(url)).rejects.toThrow(
-      `${url} is a netCDF file: the command line reads netCDF files by path, not by address. Download it (curl -O ${url}) and give the file's path.`,
-    );
+    await expect(openUrl(url)).rejects.toThrow(`${url} is a netCDF file: the command line reads netCDF files by path, not by address. Download it (curl -O ${url}) and give the file's path.`);
   });
 });

@@ -45,12 +45,18 @@ describe("ArviZ's NetCDF files", () => {
   });
 
   it("gives the non-centered eight schools' draws exactly as its Zarr v3 copy, gzip-compressed chunks of 1 × 250 × 4 included", async () => {
-    for (const [query, groups] of [["theta[school], mu, tau", ["posterior"]], ["obs[school]", ["posterior_predictive"]], ["lp, energy", ["sample_stats"]]] as const) {
+    for (const [query, groups] of [
+      ["theta[school], mu, tau", ["posterior"]],
+      ["obs[school]", ["posterior_predictive"]],
+      ["lp, energy", ["sample_stats"]],
+    ] as const) {
       const nc = await rowsOf(join(FIXTURES, "arviz/non_centered_eight.nc"), query, [...groups]);
       expect(nc).toEqual(await rowsOf(join(FIXTURES, "arviz/non_centered_eight.v3.zarr"), query, [...groups]));
     }
     // diverging is int8 with xarray's dtype: bool attribute in the file (the Zarr v3 copy lost it): booleans, as ArviZ means.
-    const [nc, zarr] = await Promise.all(["non_centered_eight.nc", "non_centered_eight.v3.zarr"].map(async (p) => (await openPath(join(FIXTURES, "arviz", p))).extract("diverging", { groups: ["sample_stats"] })));
+    const [nc, zarr] = await Promise.all(
+      ["non_centered_eight.nc", "non_centered_eight.v3.zarr"].map(async (p) => (await openPath(join(FIXTURES, "arviz", p))).extract("diverging", { groups: ["sample_stats"] })),
+    );
     expect(String(nc.getChild("diverging")!.type)).toBe("Bool");
     expect([...nc.getChild("diverging")!].map(Number)).toEqual([...zarr.getChild("diverging")!].map(Number));
   });

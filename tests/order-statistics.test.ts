@@ -6,7 +6,7 @@ import { sortedDraws, numpyQuantile, summarizeSorted, type SummaryOptions } from
 /** A deterministic stream of numbers (a linear congruential generator), with ties and NaNs when asked. */
 function draws(n: number, seed: number, { ties = false, nans = false } = {}): Float64Array {
   let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Float64Array.from({ length: n }, () => {
     if (nans && next() < 0.05) return NaN;
     const v = next() * 4 - 2;

@@ -199,7 +199,13 @@ describe("reading a table for the scatter", () => {
     expect(jitteredPositions(codes, 4, 0.6, false)).toEqual(across);
     // A row sits where it sits among all rows, whichever sample it is read in.
     const rows = Int32Array.of(3, 17, 2024, 3999);
-    const some = jitteredPositions(Int32Array.from(rows, (r) => codes[r]), 4, 0.6, false, rows);
+    const some = jitteredPositions(
+      Int32Array.from(rows, (r) => codes[r]),
+      4,
+      0.6,
+      false,
+      rows,
+    );
     expect([...some]).toEqual(Array.from(rows, (r) => across[r]));
   });
 });

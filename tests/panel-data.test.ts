@@ -62,7 +62,10 @@ describe("the density panel's data", () => {
     expect(data.layout).toBe("facets");
     expect(data.levels).toEqual(["North", "South", "East", "West"]);
     for (const curve of data.curves) {
-      const draws = Float64Array.from(golden.rows.filter((r) => r[column("groups")] === curve.keys[0]), (r) => Number(r[column("beta")]));
+      const draws = Float64Array.from(
+        golden.rows.filter((r) => r[column("groups")] === curve.keys[0]),
+        (r) => Number(r[column("beta")]),
+      );
       // The same draws in another order give the same estimate, to rounding.
       const expected = kde(draws, { points: 256 });
       expect(curve.estimate.n).toBe(1600);
@@ -173,9 +176,7 @@ describe("intervals of a query too big to hold, from its elements read chunk by 
     expect(streamed.rows).toEqual(whole.rows);
     expect(streamed.summaries).toEqual(whole.summaries);
     expect(streamed.probs).toEqual([0.5, 0.89]);
-    expect(streamed.notes?.[0]).toBe(
-      "Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).",
-    );
+    expect(streamed.notes?.[0]).toBe("Summarised element by element from the chunks as they were read: the query's table is over the memory budget, so rows are the elements of mu (obs_ind).");
     expect(structuredClone(streamed)).toEqual(streamed);
   });
 

@@ -47,7 +47,10 @@ describe("the predictive check of the grouped regression's y", () => {
 
   it("gives T(y), T(y_rep) of every draw and P(T(y_rep) ≥ T(y)) for the mean and the sd", () => {
     const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1));
-    for (const [stat, f] of [["mean", mean], ["sd", sd]] as const) {
+    for (const [stat, f] of [
+      ["mean", mean],
+      ["sd", sd],
+    ] as const) {
       const drawing = dataOf(table, { view: "stat", stat }).drawing as Extract<PpcData["drawing"], { view: "stat" }>;
       expect(drawing.observed).toBeCloseTo(f(yObs), 12);
       const t = yRep.map(f);
@@ -147,7 +150,7 @@ describe("LOO-PIT", () => {
 describe("counts", () => {
   it("are drawn as bars: per value the observed count and the predictive counts' median and 90% interval", async () => {
     // 2 chains × 5 draws × 4 observations of counts: y_rep = (draw + obs) mod 3; observed 0, 1, 1, 2.
-    const yRepCounts = Float64Array.from({ length: 40 }, (_, i) => (Math.floor(i / 4) % 5 + (i % 4)) % 3);
+    const yRepCounts = Float64Array.from({ length: 40 }, (_, i) => ((Math.floor(i / 4) % 5) + (i % 4)) % 3);
     const counts = await openTrace(
       memoryStore({
         ".zgroup": { zarr_format: 2 },

@@ -62,7 +62,11 @@ describe("ranks", () => {
 
   it("ECDF differences are 0 at both ends and follow the chain's ranks", () => {
     // A chain holding the lowest half of the ranks: its ECDF reaches 1 at z = 0.5.
-    const difference = ecdfDifference(Float64Array.from({ length: 50 }, (_, i) => i + 1), 100, 10);
+    const difference = ecdfDifference(
+      Float64Array.from({ length: 50 }, (_, i) => i + 1),
+      100,
+      10,
+    );
     expect(difference[0]).toBe(0);
     expect(difference[10]).toBe(0);
     expect(difference[5]).toBeCloseTo(0.5, 12);

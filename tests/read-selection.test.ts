@@ -51,8 +51,7 @@ function files() {
 /** The trace, and the chunk keys of theta and w read since the last `reads.length = 0`. */
 const countedTrace = () => countingTrace(files(), /\/(theta|w)\/\d/);
 
-const keys = (chains: number[], drawChunks: number[], paramChunks: number[]) =>
-  chains.flatMap((c) => drawChunks.flatMap((dc) => paramChunks.map((pc) => `posterior/theta/${c}.${dc}.${pc}`))).sort();
+const keys = (chains: number[], drawChunks: number[], paramChunks: number[]) => chains.flatMap((c) => drawChunks.flatMap((dc) => paramChunks.map((pc) => `posterior/theta/${c}.${dc}.${pc}`))).sort();
 
 /** Rows as `chain,draw,param,values...` whose theta (and w) must match the labels. */
 function wrongRows(csv: string): string[] {
@@ -75,7 +74,11 @@ describe("selection plans: which chunks a query reads", () => {
     expect(plan.axes.map((a) => a.chunks)).toEqual([[0, 1], [0, 1, 2], [2]]);
     expect(plan.chunkCount).toBe(6);
     const draws = plan.axes[1].parts;
-    expect([2, 0, 1].map((c) => [...draws.get(c)!.out, ...draws.get(c)!.within])).toEqual([[0, 1], [1, 0], [2, 1]]);
+    expect([2, 0, 1].map((c) => [...draws.get(c)!.out, ...draws.get(c)!.within])).toEqual([
+      [0, 1],
+      [1, 0],
+      [2, 1],
+    ]);
     expect(selectionChunks(plan)).toEqual([
       [0, 0, 2],
       [0, 1, 2],

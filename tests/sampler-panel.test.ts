@@ -111,7 +111,10 @@ describe("sampler data", () => {
     ]);
     expect(data.caption).toContain("The largest depth reached is 3, in 775 draws");
     // One draw at the largest depth, one chain of one draw: singular nouns.
-    const one = samplerData.data(chainTable("tree_depth", 1, 1, () => 4), { stat: "tree_depth", ...ALL });
+    const one = samplerData.data(
+      chainTable("tree_depth", 1, 1, () => 4),
+      { stat: "tree_depth", ...ALL },
+    );
     expect(one.name).toBe("Tree depth of the sampler: 1 chain × 1 draw, depth 4");
     expect(one.caption).toContain("The largest depth reached is 4, in 1 draw;");
   });

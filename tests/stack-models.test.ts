@@ -25,7 +25,10 @@ describe("several models' tables of one query", () => {
     expect(tableColumns(stacked).map((c) => `${c.name}:${c.role}`)).toEqual(["model:dim", "chain:sample", "draw:sample", "school:dim", "theta:value", "mu:value", "diverging:value"]);
     // Every value varies over the model: it leads the value's dimensions.
     expect(tableColumns(stacked).find((c) => c.name === "theta")!.dims).toEqual(["model", "school"]);
-    for (const [offset, table, name] of [[0, a, "centered"], [a.numRows, b, "non-centered"]] as const) {
+    for (const [offset, table, name] of [
+      [0, a, "centered"],
+      [a.numRows, b, "non-centered"],
+    ] as const) {
       for (const row of [0, 1234, table.numRows - 1]) {
         const r = offset + row;
         expect(stacked.getChild("model")!.get(r)).toBe(name);

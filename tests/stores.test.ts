@@ -20,9 +20,7 @@ import { FIXTURES, expectSameRows, goldenCsv, parseCsv } from "./golden.ts";
 const GOLDEN = "grouped_regression.expected";
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /** The golden `beta[groups], intercept[groups]` table must come out of `trace` unchanged. */
@@ -104,9 +102,7 @@ describe("stores served over HTTP (loopback server with range requests)", () => 
   });
 
   it("rejects what is not an http(s) URL", async () => {
-    await expect(openUrl("ftp://example.org/x.zarr")).rejects.toThrow(
-      "'ftp://example.org/x.zarr' is not an http(s) URL: only stores served over HTTP can be opened by address",
-    );
+    await expect(openUrl("ftp://example.org/x.zarr")).rejects.toThrow("'ftp://example.org/x.zarr' is not an http(s) URL: only stores served over HTTP can be opened by address");
     await expect(openUrl("trace.zarr")).rejects.toThrow("'trace.zarr' is not a URL: give a full address such as https://example.org/trace.zarr");
   });
 });
@@ -283,9 +279,7 @@ describe("zips", () => {
       "output_1.csv is CmdStan's CSV output, not a zip: open it as a .csv file (or address), or the chains' CSV files together.",
     );
     await expect(openZipBlob(new Blob(["lp__,accept_stat__\n-3.1,0.9\n"]), "draws")).rejects.toThrow(/^draws is CmdStan's CSV output/);
-    await expect(openZipBlob(new Blob(["chain,draw,sigma\n0,0,0.4\n"]), "sigma.csv")).rejects.toThrow(
-      "sigma.csv is a CSV file, not a zip: drawscope opens Zarr stores (a folder, or a zip of one).",
-    );
+    await expect(openZipBlob(new Blob(["chain,draw,sigma\n0,0,0.4\n"]), "sigma.csv")).rejects.toThrow("sigma.csv is a CSV file, not a zip: drawscope opens Zarr stores (a folder, or a zip of one).");
     await expect(openZipBlob(new Blob(["\n  <!DOCTYPE html><html><p>Welcome</p>"]), "https://x.org/t.zip")).rejects.toThrow(
       "https://x.org/t.zip is a web page (HTML), not a zip: check that the address points at the .zip file itself.",
     );
@@ -293,9 +287,7 @@ describe("zips", () => {
   });
 
   it("says when a path does not exist", async () => {
-    await expect(openPath(join(FIXTURES, "nope.zarr"))).rejects.toThrow(
-      `${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one`,
-    );
+    await expect(openPath(join(FIXTURES, "nope.zarr"))).rejects.toThrow(`${join(FIXTURES, "nope.zarr")} does not exist: give the path of a Zarr folder or a .zip of one`);
   });
 });
 
@@ -323,7 +315,12 @@ describe("Zarr v3 details", () => {
     expect(prior.dims.find((d) => d.name === "chain")!.labels).toEqual([0]);
     const diverging = await trace.extract("diverging", { groups: ["sample_stats"] });
     expect(diverging.numRows).toBe(1600);
-    expect(diverging.getChild("diverging")!.toArray().every((v: boolean) => v === false)).toBe(true);
+    expect(
+      diverging
+        .getChild("diverging")!
+        .toArray()
+        .every((v: boolean) => v === false),
+    ).toBe(true);
   });
 
   it("non-centered eight schools (v3, vlen strings): theta = mu + tau * theta_t in every draw", async () => {

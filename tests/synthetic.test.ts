@@ -52,11 +52,12 @@ function syntheticFiles() {
       for (let sc = 0; sc < 2; sc++) {
         if (c === 1 && dc === 2 && sc === 1) continue; // skipped: reads as the fill value, NaN
         const chunk = new Float32Array(4).fill(Number.NaN);
-        for (let d = 0; d < 2; d++) for (let s = 0; s < 2; s++) {
-          const draw = dc * 2 + d;
-          const school = sc * 2 + s;
-          if (draw < 5 && school < 3) chunk[d * 2 + s] = theta(c, draw, school);
-        }
+        for (let d = 0; d < 2; d++)
+          for (let s = 0; s < 2; s++) {
+            const draw = dc * 2 + d;
+            const school = sc * 2 + s;
+            if (draw < 5 && school < 3) chunk[d * 2 + s] = theta(c, draw, school);
+          }
         if (c === 0 && dc === 0 && sc === 0) chunk[1] = Number.NaN;
         files[`posterior/theta/${c}.${dc}.${sc}`] = asBytes(chunk);
       }
@@ -113,21 +114,16 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
   it("writes booleans as true/false and 64-bit integers exactly", async () => {
     const trace = await openTrace(memoryStore(syntheticFiles()));
     const table = await trace.extract("flag, steps");
-    expect(toCsv(table).trim().split("\n").slice(0, 6)).toEqual([
-      "chain,draw,flag,steps",
-      "0,0,true,3",
-      "0,1,false,7",
-      "0,2,false,9007199254740992",
-      "0,3,false,-4",
-      "0,4,true,0",
-    ]);
+    expect(toCsv(table).trim().split("\n").slice(0, 6)).toEqual(["chain,draw,flag,steps", "0,0,true,3", "0,1,false,7", "0,2,false,9007199254740992", "0,3,false,-4", "0,4,true,0"]);
   });
 
   it("spreads a 2-D variable with its dimensions in the order the spec names them", async () => {
     const trace = await openTrace(memoryStore(syntheticFiles()));
     const schools = ["A", "Bé", "C"];
     for (const query of ["m[k, school]", "m[k, school], vec[k]"]) {
-      const rows = toCsv(await trace.extract(query)).trim().split("\n");
+      const rows = toCsv(await trace.extract(query))
+        .trim()
+        .split("\n");
       expect(rows[0]).toBe(query.includes("vec") ? "chain,draw,k,school,m,vec" : "chain,draw,k,school,m");
       expect(rows.length - 1).toBe(2 * 5 * 2 * 3);
       const wrong = rows.slice(1).filter((row) => {
@@ -143,7 +139,9 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
     const trace = await openTrace(memoryStore(syntheticFiles()));
     const k = trace.tree.groups.find((g) => g.name === "posterior")!.dims.find((d) => d.name === "k")!;
     expect(k).toEqual({ name: "k", size: 2, labels: [0, 1], hasCoordinate: false });
-    const rows = toCsv(await trace.extract("vec[k]")).trim().split("\n");
+    const rows = toCsv(await trace.extract("vec[k]"))
+      .trim()
+      .split("\n");
     expect(rows.slice(0, 4)).toEqual(["chain,draw,k,vec", "0,0,0,0", "0,0,1,1", "0,1,0,2"]);
     expect(rows.at(-1)).toBe("1,4,1,19");
   });
@@ -152,9 +150,7 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
     const trace = await openTrace(memoryStore(syntheticFiles()));
     const error = await trace.extract("huge").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DTypeError);
-    expect((error as Error).message).toBe(
-      "/posterior/huge holds the 64-bit integer 9007199254740993, beyond ±2^53, which cannot be shown exactly as a number",
-    );
+    expect((error as Error).message).toBe("/posterior/huge holds the 64-bit integer 9007199254740993, beyond ±2^53, which cannot be shown exactly as a number");
   });
 
   it("without a listing, finds ArviZ groups by name", async () => {
@@ -169,8 +165,6 @@ describe("a trace without consolidated metadata (listing fallback)", () => {
       "memory is not a Zarr store: no zarr.json (format 3) or .zgroup/.zmetadata (format 2) at its top. Open the folder that holds the groups (posterior, sample_stats, ...), or a zip of it.",
     );
     const empty = await openTrace(memoryStore({ ".zgroup": { zarr_format: 2 } })).catch((e: unknown) => e);
-    expect((empty as Error).message).toBe(
-      "memory is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats",
-    );
+    expect((empty as Error).message).toBe("memory is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats");
   });
 });

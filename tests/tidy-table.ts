@@ -13,13 +13,22 @@ export function drawsTable(shape: { chains: number; draws: number; dim: string; 
   const columns: BuiltColumn[] = [
     { name: "chain", role: "sample", data: int32Data(Int32Array.from({ length: rows }, (_, i) => chainOf(i))) },
     { name: "draw", role: "sample", data: int32Data(Int32Array.from({ length: rows }, (_, i) => drawOf(i))) },
-    { name: dim, role: "dim", data: labelData(levels, Int32Array.from({ length: rows }, (_, i) => i % levels.length)) },
-    ...Object.entries(values).map(([name, value]): BuiltColumn => ({
-      name,
-      role: "value",
-      dims: [dim],
-      data: float64Data(Float64Array.from({ length: rows }, (_, i) => value(chainOf(i), drawOf(i), i % levels.length))),
-    })),
+    {
+      name: dim,
+      role: "dim",
+      data: labelData(
+        levels,
+        Int32Array.from({ length: rows }, (_, i) => i % levels.length),
+      ),
+    },
+    ...Object.entries(values).map(
+      ([name, value]): BuiltColumn => ({
+        name,
+        role: "value",
+        dims: [dim],
+        data: float64Data(Float64Array.from({ length: rows }, (_, i) => value(chainOf(i), drawOf(i), i % levels.length))),
+      }),
+    ),
   ];
   return buildTable(columns);
 }

@@ -77,7 +77,9 @@ describe("network timeouts", () => {
 
   it("the CLI gives up after --timeout seconds with the same error, exit code 2", async () => {
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "draws.ts"), `${base}/never/trace.zarr`, "sigma", "--timeout", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "draws.ts"), `${base}/never/trace.zarr`, "sigma", "--timeout", "1"], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
       child.on("close", (code) => resolve({ code, stderr }));

@@ -187,5 +187,4 @@ describe("trace thinning", () => {
       expect(Math.max(...keptHere)).toBe(Math.max(...slice));
     }
   });
-
 });

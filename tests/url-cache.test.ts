@@ -120,7 +120,11 @@ describe.each(STORES)("%s by URL", (store) => {
         expect(message).toMatch(new RegExp(`^cannot read bytes \\d+–\\d+ of ${served}: the server answered HTTP 500 Internal Server Error\\.$`));
       }
       const failed = server.requests.length;
-      await runGoldenCases(trace, undefined, CASES.filter((c) => c.specs.join() === "sigma"));
+      await runGoldenCases(
+        trace,
+        undefined,
+        CASES.filter((c) => c.specs.join() === "sigma"),
+      );
       expect(server.requests.slice(failed)).toContain(faulted);
     });
   }
@@ -138,9 +142,12 @@ describe.each([
   /** Each element's diagnostics, in the scope's order. */
   async function diagnostics(trace: Trace, signal?: AbortSignal): Promise<Float64Array[]> {
     const rows: Float64Array[] = [];
-    await trace.diagnose(scope, { signal, onBlock: ({ index, count, stats }) => {
-      for (let i = 0; i < count; i++) rows[index + i] = stats.slice((i * stats.length) / count, ((i + 1) * stats.length) / count);
-    } });
+    await trace.diagnose(scope, {
+      signal,
+      onBlock: ({ index, count, stats }) => {
+        for (let i = 0; i < count; i++) rows[index + i] = stats.slice((i * stats.length) / count, ((i + 1) * stats.length) / count);
+      },
+    });
     return rows;
   }
 
@@ -152,7 +159,12 @@ describe.each([
     expect(pooled).toEqual(await diagnostics(await openPath(join(FIXTURES, store))));
     const fetched = received.flatMap((r) => ("fetch" in r ? [new URL(r.fetch.url).pathname] : []));
     // mu's four chunks (2 × 200 × 96 float64, 300 kB decoded), each once; no metadata.
-    expect(fetched.sort()).toEqual(server.requests.map(pathOf).filter((path) => path.startsWith(`/${store}/posterior/mu/`)).sort());
+    expect(fetched.sort()).toEqual(
+      server.requests
+        .map(pathOf)
+        .filter((path) => path.startsWith(`/${store}/posterior/mu/`))
+        .sort(),
+    );
     expect(fetched).toHaveLength(4);
     expect(fetched).toContain(muChunk);
     expect(repeated(server.requests)).toEqual([]);

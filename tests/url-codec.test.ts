@@ -54,10 +54,7 @@ describe("view links", () => {
     expect(back.shared.view.query).toBe(shared.view.query);
     const bad = decodeView("#trace=example&diag=query;rhat=high;colour=red")!;
     expect(bad.shared.view.diagnostics).toEqual({ scope: "query", filter: "", sort: "index", descending: false, rhat: 1.01, ess: 400, limit: 0 });
-    expect(bad.problems).toEqual([
-      "the diagnostics table's 'rhat' must be a number ≥ 0, not 'high'; the default is used",
-      "the diagnostics table has no setting 'colour'; it was ignored",
-    ]);
+    expect(bad.problems).toEqual(["the diagnostics table's 'rhat' must be a number ≥ 0, not 'high'; the default is used", "the diagnostics table has no setting 'colour'; it was ignored"]);
   });
 
   it("carries every model: the first's name, and each other with its trace and fingerprint", () => {

@@ -37,10 +37,21 @@ describe("summary and diagnostics jobs", () => {
 
 describe("decode pool", () => {
   it("gives the stored bytes' buffer back with the chunk, and decodes the next chunk into a chunk's buffer recycled after use", async () => {
-    const { frames } = JSON.parse(readFileSync(new URL("./fixtures/blosc/frames.json", import.meta.url), "utf8")) as { frames: { offset: number; length: number; kind: string; size: number; typesize: number; cname: string; shuffle: number; clevel: number }[] };
+    const { frames } = JSON.parse(readFileSync(new URL("./fixtures/blosc/frames.json", import.meta.url), "utf8")) as {
+      frames: { offset: number; length: number; kind: string; size: number; typesize: number; cname: string; shuffle: number; clevel: number }[];
+    };
     const blob = new Uint8Array(readFileSync(new URL("./fixtures/blosc/frames.bin", import.meta.url)));
     const c = frames.find((f) => f.kind === "runs" && f.size === 100_000 && f.typesize === 8 && f.cname === "lz4" && f.shuffle === 1 && f.clevel === 5)!;
-    const zarray = { zarr_format: 2, shape: [12_500], chunks: [12_500], dtype: "<f8", compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }, fill_value: 0, filters: null, order: "C" };
+    const zarray = {
+      zarr_format: 2,
+      shape: [12_500],
+      chunks: [12_500],
+      dtype: "<f8",
+      compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 },
+      fill_value: 0,
+      filters: null,
+      order: "C",
+    };
     // The chunk's stored bytes as a response body gives them (read into a buffer lent whole), or as a file read does.
     const body = () => {
       const bytes = ownedView(new ArrayBuffer(c.length + 100), c.length);
@@ -76,7 +87,10 @@ describe("decode pool", () => {
   it("decodes large chunks on its workers, with the same values", async () => {
     const received: WorkRequest[] = [];
     const spawned: number[] = [];
-    const pool = new WorkPool(() => (spawned.push(1), inThreadPort(received)), 2);
+    const pool = new WorkPool(() => {
+      spawned.push(1);
+      return inThreadPort(received);
+    }, 2);
     for (const store of ["grouped_regression.zarr", "grouped_regression.v3.zarr"]) {
       const trace = await openTrace(await openPathStore(join(FIXTURES, store)), { pool });
       const table = await trace.extract("mu[obs_ind]");

@@ -135,7 +135,13 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeArgs {
     ...storeAndSpecs(args.positional),
     groups: args.flags.get("--group") ?? [],
     value: last(args, "--value"),
-    by: by === undefined ? undefined : by.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+    by:
+      by === undefined
+        ? undefined
+        : by
+            .split(",")
+            .map((d) => d.trim())
+            .filter((d) => d !== ""),
     probs,
     point: oneOf("--point", last(args, "--point") ?? "median", POINT_KINDS),
     interval: oneOf("--interval", last(args, "--interval") ?? "eti", INTERVAL_KINDS),

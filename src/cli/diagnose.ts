@@ -18,6 +18,11 @@ await runCommand(DIAGNOSE_USAGE, async (argv, setQuery) => {
   await write(process.stdout, `${grouped ? "group," : ""}${diagnosticsCsvHeader(dims)}\n`);
   for (const block of blocks) {
     const prefix = grouped ? `${escapeCsv(block.target.variable.group)},` : "";
-    await write(process.stdout, diagnosticsCsvLines(block, dims).map((line) => `${prefix}${line}\n`).join(""));
+    await write(
+      process.stdout,
+      diagnosticsCsvLines(block, dims)
+        .map((line) => `${prefix}${line}\n`)
+        .join(""),
+    );
   }
 });

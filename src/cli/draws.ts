@@ -20,9 +20,7 @@ await runCommand(USAGE, async (argv, setQuery) => {
   // Batches are written as they are read, each before the next is asked for: memory holds a few
   // chunks and one batch, whatever the size of the output.
   const batches = trace.stream(args.specs, { groups: args.groups, onProgress: (p) => (read = p) });
-  const out: Pick<OutputFile, "write" | "close"> = args.out
-    ? await openOutputFile(args.out)
-    : { write: (piece) => write(process.stdout, piece), close: async () => undefined };
+  const out: Pick<OutputFile, "write" | "close"> = args.out ? await openOutputFile(args.out) : { write: (piece) => write(process.stdout, piece), close: async () => undefined };
   const pieces = args.format === "arrow" ? arrowFilePieces(batches.schema, batches) : csvOf(batches.schema, batches);
   for await (const piece of pieces) await out.write(piece);
   await out.close();

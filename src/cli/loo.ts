@@ -32,10 +32,7 @@ await runCommand(LOO_USAGE, async (argv) => {
   const names = modelNames(args.stores);
   const results: LooResult[] = [];
   for (const store of args.stores) results.push(await (await openPath(store)).loo({ variable: args.variable, rEff: args.rEff }));
-  const compared: ComparisonRow[] | undefined =
-    results.length > 1
-      ? looCompare(results.map((r, i) => comparedLoo(names[i], r)))
-      : undefined;
+  const compared: ComparisonRow[] | undefined = results.length > 1 ? looCompare(results.map((r, i) => comparedLoo(names[i], r))) : undefined;
 
   if (args.format === "json") {
     const models = results.map((r, i) => ({
@@ -68,7 +65,11 @@ await runCommand(LOO_USAGE, async (argv) => {
   for (const [rank, m] of order.entries()) {
     const values = estimates(results[m]);
     const row = compared?.[rank];
-    const cells = [escapeCsv(names[m]), ...ESTIMATES.map((key) => csvNumber(values[key])), ...(row ? COMPARED.map((key) => (typeof row[key] === "number" ? csvNumber(row[key]) : escapeCsv(row[key]))) : [])];
+    const cells = [
+      escapeCsv(names[m]),
+      ...ESTIMATES.map((key) => csvNumber(values[key])),
+      ...(row ? COMPARED.map((key) => (typeof row[key] === "number" ? csvNumber(row[key]) : escapeCsv(row[key]))) : []),
+    ];
     await write(process.stdout, `${cells.join(",")}\n`);
   }
 });

@@ -1,17 +1,4 @@
-import {
-  Bool,
-  Data,
-  Dictionary,
-  Float64,
-  Int16,
-  Int32,
-  Int8,
-  Utf8,
-  makeData,
-  vectorFromArray,
-  type DataType,
-  type Vector,
-} from "apache-arrow";
+import { type Bool, type Data, Dictionary, type Float64, Int16, Int32, Int8, Utf8, makeData, vectorFromArray, type DataType, type Vector } from "apache-arrow";
 import type { ColumnData, NumericData } from "./column-data.ts";
 
 /** Pack one-byte booleans into Arrow's bitmap. */

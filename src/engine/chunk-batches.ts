@@ -15,11 +15,7 @@ export function chunkAligned(plan: SourcePlan, arrays: readonly ZarrArray[]): bo
   if (plan.specs.some((s) => s.selections.size > 0)) return false;
   const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   return plan.specs.every(
-    (s, i) =>
-      s.variable.group === first.variable.group &&
-      same(s.variable.dims, first.variable.dims) &&
-      same(arrays[i].shape, arrays[0].shape) &&
-      same(arrays[i].chunks, arrays[0].chunks),
+    (s, i) => s.variable.group === first.variable.group && same(s.variable.dims, first.variable.dims) && same(arrays[i].shape, arrays[0].shape) && same(arrays[i].chunks, arrays[0].chunks),
   );
 }
 
@@ -70,7 +66,13 @@ export async function* chunkBatches(
       const cOrder = chunk.stride.every((s, k) => s === chunkStrides[i][k]);
       if (whole && cOrder) return chunk.values;
       const compact = allocateLike(chunk.values, length);
-      copyChunkInto(compact, extent, chunk, extent.map(() => 0), extent);
+      copyChunkInto(
+        compact,
+        extent,
+        chunk,
+        extent.map(() => 0),
+        extent,
+      );
       return compact;
     });
     return batchOf(layout, sourceIndex, length, dimColumns, values);

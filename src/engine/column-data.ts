@@ -1,24 +1,13 @@
 import { BoolArray, UnicodeStringArray, ByteStringArray } from "zarrita";
 import { DTypeError } from "./errors.ts";
 
-export type NumericData =
-  | Float64Array
-  | Float32Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array;
+export type NumericData = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 /**
  * Decoded values of an array or chunk, in the few shapes the engine keeps: numbers as typed arrays
  * (64-bit integers already converted to exact float64), booleans as one byte each, strings.
  */
-export type ColumnData =
-  | { kind: "number"; data: NumericData }
-  | { kind: "bool"; data: Uint8Array }
-  | { kind: "string"; data: string[] };
+export type ColumnData = { kind: "number"; data: NumericData } | { kind: "bool"; data: Uint8Array } | { kind: "string"; data: string[] };
 
 const MAX_EXACT = 2 ** 53;
 

@@ -40,7 +40,11 @@ export function schemaColumns(schema: Schema): TableColumn[] {
     role: (f.metadata.get(ROLE_KEY) as ColumnRole | undefined) ?? "value",
     type: String(f.type),
     numeric: DataType.isFloat(f.type) || DataType.isInt(f.type),
-    dims: f.metadata.get(DIMS_KEY)?.split(",").filter((d) => d !== "") ?? [],
+    dims:
+      f.metadata
+        .get(DIMS_KEY)
+        ?.split(",")
+        .filter((d) => d !== "") ?? [],
   }));
 }
 
@@ -82,7 +86,10 @@ export class LabelCoder {
       for (const data of vector.data) {
         if (this.#translations.has(data.dictionary)) continue;
         const labels = data.dictionary!.toArray() as (string | number)[];
-        this.#translations.set(data.dictionary, Int32Array.from(labels, (l) => this.#codeOf(l)));
+        this.#translations.set(
+          data.dictionary,
+          Int32Array.from(labels, (l) => this.#codeOf(l)),
+        );
       }
     } else {
       this.#codeNumbers();

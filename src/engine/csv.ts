@@ -72,7 +72,7 @@ export function* csvBatchPieces(batch: RecordBatch, rowsPerPiece = 65536): Gener
     const lines = new Array<string>(end - start);
     for (let row = start; row < end; row++) {
       let line = cells[0](row);
-      for (let j = 1; j < cells.length; j++) line += "," + cells[j](row);
+      for (let j = 1; j < cells.length; j++) line += `,${cells[j](row)}`;
       lines[row - start] = line;
     }
     yield `${lines.join("\n")}\n`;

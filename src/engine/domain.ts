@@ -1,4 +1,4 @@
-import { Dictionary, Float64, Int16, Int32, Int8, Uint16, Uint32, Uint8, type DataType, type Vector } from "apache-arrow";
+import { type Dictionary, Float64, Int16, Int32, Int8, Uint16, Uint32, Uint8, type DataType, type Vector } from "apache-arrow";
 import { indexArrayFor, indexTypeFor, stringDictionary } from "./arrow-build.ts";
 import type { NumericData } from "./column-data.ts";
 

@@ -51,8 +51,7 @@ export function isDrawscopeError<T extends DrawscopeErrorTag>(error: unknown, ta
 export const isBug = (error: unknown): boolean => !isDrawscopeError(error) || error.tag === "internal";
 
 /** What to check when a server cannot be read at all (a network error, or a refused cross-origin read). */
-export const SERVER_REACH_HINT =
-  "Check the address and that the server is reachable; a server on another site must allow this page to read it (CORS).";
+export const SERVER_REACH_HINT = "Check the address and that the server is reachable; a server on another site must allow this page to read it (CORS).";
 
 /** A store that cannot be opened or read: not Zarr, missing metadata, a corrupt zip. */
 export class StoreError extends DrawscopeError {
@@ -101,15 +100,7 @@ export class BudgetError extends DrawscopeError {
 }
 
 /** What kind of problem a CmdStanError is, for callers (and tests) that tell them apart. */
-export type CmdStanErrorKind =
-  | "not-cmdstan"
-  | "not-sample"
-  | "header"
-  | "header-mismatch"
-  | "value"
-  | "row-length"
-  | "unequal-chains"
-  | "no-draws";
+export type CmdStanErrorKind = "not-cmdstan" | "not-sample" | "header" | "header-mismatch" | "value" | "row-length" | "unequal-chains" | "no-draws";
 
 /**
  * CmdStan CSV files that cannot be read as the chains of one run. The message says what is wrong,

@@ -161,7 +161,8 @@ function runBinary(op: BinaryOp | FunctionName, out: Float64Array, o: number, a:
       return;
     case "||":
       // R's |: true wins over NA.
-      for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] !== 0 && a[ao + i] === a[ao + i]) || (b[bo + i] !== 0 && b[bo + i] === b[bo + i]) ? 1 : a[ao + i] !== a[ao + i] || b[bo + i] !== b[bo + i] ? NaN : 0;
+      for (let i = 0; i < n; i++)
+        out[o + i] = (a[ao + i] !== 0 && a[ao + i] === a[ao + i]) || (b[bo + i] !== 0 && b[bo + i] === b[bo + i]) ? 1 : a[ao + i] !== a[ao + i] || b[bo + i] !== b[bo + i] ? NaN : 0;
       return;
     default:
       throw new Error(`no binary step ${op}`);

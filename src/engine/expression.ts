@@ -109,13 +109,23 @@ class ExpressionParser extends Scanner {
 
   or(): Expr {
     let left = this.and();
-    while (this.take("||")) left = binary("||", left, this.operandOf("||", () => this.and()));
+    while (this.take("||"))
+      left = binary(
+        "||",
+        left,
+        this.operandOf("||", () => this.and()),
+      );
     return left;
   }
 
   and(): Expr {
     let left = this.comparison();
-    while (this.take("&&")) left = binary("&&", left, this.operandOf("&&", () => this.comparison()));
+    while (this.take("&&"))
+      left = binary(
+        "&&",
+        left,
+        this.operandOf("&&", () => this.comparison()),
+      );
     return left;
   }
 
@@ -124,7 +134,11 @@ class ExpressionParser extends Scanner {
     for (;;) {
       const op = (["<=", ">=", "==", "!=", "<", ">"] as const).find((o) => this.take(o));
       if (!op) return left;
-      left = binary(op, left, this.operandOf(op, () => this.sum()));
+      left = binary(
+        op,
+        left,
+        this.operandOf(op, () => this.sum()),
+      );
     }
   }
 
@@ -133,7 +147,11 @@ class ExpressionParser extends Scanner {
     for (;;) {
       const op = (["+", "-"] as const).find((o) => this.take(o));
       if (!op) return left;
-      left = binary(op, left, this.operandOf(op, () => this.product()));
+      left = binary(
+        op,
+        left,
+        this.operandOf(op, () => this.product()),
+      );
     }
   }
 
@@ -142,7 +160,11 @@ class ExpressionParser extends Scanner {
     for (;;) {
       const op = (["*", "/"] as const).find((o) => this.take(o));
       if (!op) return left;
-      left = binary(op, left, this.operandOf(op, () => this.unary()));
+      left = binary(
+        op,
+        left,
+        this.operandOf(op, () => this.unary()),
+      );
     }
   }
 
@@ -159,7 +181,11 @@ class ExpressionParser extends Scanner {
     const base = this.primary();
     // Right-associative, and tighter than unary minus on its left: -x^2 is -(x^2), as in R.
     if (!this.take("^")) return base;
-    return binary("^", base, this.operandOf("^", () => this.unary()));
+    return binary(
+      "^",
+      base,
+      this.operandOf("^", () => this.unary()),
+    );
   }
 
   /** The operand after an operator, or an error that names the operator left without one. */

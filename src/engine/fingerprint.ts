@@ -9,9 +9,7 @@ export function traceFingerprint(tree: TraceTree): string {
   const text = [...tree.groups]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((g) => {
-      const variables = g.variables
-        .map((v) => `${v.name}(${v.dims.map((d, i) => `${d}=${v.shape[i]}`).join(",")})`)
-        .sort();
+      const variables = g.variables.map((v) => `${v.name}(${v.dims.map((d, i) => `${d}=${v.shape[i]}`).join(",")})`).sort();
       return `${g.name}:${variables.join(";")}`;
     })
     .join("|");

@@ -86,18 +86,25 @@ export async function looOf(opened: OpenedTree, options: LooOptions & { pool?: W
   for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers: blockBuffers(), order: "draws" })) {
     chains = blockDraws.chains;
     draws = blockDraws.perElement;
-    await runSlabJobs(blockDraws.slabs, (slab) => ({ kind: "loo", block: { draws: slab.draws, chains, count: slab.block.count, rEff } }), { pool, signal }, (slab, values) => {
-      for (let i = 0; i < slab.block.count; i++) {
-        for (let j = 0; j < columns.length; j++) columns[j][slab.block.from + i] = values[i * columns.length + j];
-      }
-      done += slab.block.count;
-      onProgress?.(done, total);
-    });
+    await runSlabJobs(
+      blockDraws.slabs,
+      (slab) => ({ kind: "loo", block: { draws: slab.draws, chains, count: slab.block.count, rEff } }),
+      { pool, signal },
+      (slab, values) => {
+        for (let i = 0; i < slab.block.count; i++) {
+          for (let j = 0; j < columns.length; j++) columns[j][slab.block.from + i] = values[i * columns.length + j];
+        }
+        done += slab.block.count;
+        onProgress?.(done, total);
+      },
+    );
   }
   if (draws < 2) throw new LooError(`${name} has ${draws} draw${draws === 1 ? "" : "s"} per observation: PSIS-LOO needs a sample of draws`);
   const bad = pointwise.elpd_loo.findIndex((v) => Number.isNaN(v));
   if (bad >= 0) {
-    const where = elementLabels(target, bad, bad + 1).map((l, k) => `${target.dims[k]}=${l[0]}`).join(", ");
+    const where = elementLabels(target, bad, bad + 1)
+      .map((l, k) => `${target.dims[k]}=${l[0]}`)
+      .join(", ");
     throw new LooError(`${name} has a draw that is not a finite number at ${where || "its only observation"}: PSIS-LOO needs finite log-likelihoods (as R's loo does)`);
   }
   return {

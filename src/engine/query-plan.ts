@@ -67,13 +67,7 @@ function intersect(lists: readonly Label[][]): Label[] {
 export const spans = (s: ResolvedSpec, dim: string) => s.variable.sampleDims.includes(dim) || s.dims.includes(dim);
 
 function planSource(opened: OpenedTree, specs: ResolvedSpec[], group: string, dims: readonly string[]): SourcePlan {
-  const labels = dims.map((dim) =>
-    intersect(
-      specs
-        .filter((s) => spans(s, dim))
-        .flatMap((s) => [labelsOf(opened, s.variable.group, dim), ...(s.selections.has(dim) ? [s.selections.get(dim)!] : [])]),
-    ),
-  );
+  const labels = dims.map((dim) => intersect(specs.filter((s) => spans(s, dim)).flatMap((s) => [labelsOf(opened, s.variable.group, dim), ...(s.selections.has(dim) ? [s.selections.get(dim)!] : [])])));
   return { group, specs, labels };
 }
 
@@ -112,7 +106,12 @@ function arrowTypeForDtype(dtype: string): DataType {
 }
 
 function layoutOf(plans: readonly SourcePlan[], dims: readonly string[], columns: ValueColumn[]): Layout {
-  const domains = dims.map((dim, k) => dimDomain(dim, plans.map((p) => p.labels[k])));
+  const domains = dims.map((dim, k) =>
+    dimDomain(
+      dim,
+      plans.map((p) => p.labels[k]),
+    ),
+  );
   const types = valueTypes(plans);
   const source = plans.length > 1 ? sourceDomain(plans.map((p) => p.group)) : undefined;
   const sampleDims = new Set(plans.flatMap((p) => p.specs.flatMap((s) => s.variable.sampleDims)));

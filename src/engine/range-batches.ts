@@ -115,7 +115,13 @@ export async function* rangeBatches(layout: Layout, ranges: RangePlan, sourceInd
   const uses = new Map(ranges.uses);
   const codes = plan.labels.map((labels, k) => layout.domains[k].encode(labels));
   if (plan.labels.some((l) => l.length === 0)) {
-    yield batchOf(layout, sourceIndex, 0, layout.domains.map((d) => d.allocate(0)), layout.valueTypes.map(noValues));
+    yield batchOf(
+      layout,
+      sourceIndex,
+      0,
+      layout.domains.map((d) => d.allocate(0)),
+      layout.valueTypes.map(noValues),
+    );
     return;
   }
   // Consecutive batches mostly share their dimension columns (the axes after the grid's are whole).
@@ -147,7 +153,12 @@ export async function* rangeBatches(layout: Layout, ranges: RangePlan, sourceInd
     for (const coords of selectionChunks({ axes })) {
       const chunk = take(chunkKey(variable, coords));
       picked ??= allocateLike(chunk.values, product(shape));
-      scatter(picked, strides, chunk, coords.map((c, j) => axes[j].parts.get(c)!));
+      scatter(
+        picked,
+        strides,
+        chunk,
+        coords.map((c, j) => axes[j].parts.get(c)!),
+      );
     }
     if (v.direct) return picked!;
     // Broadcast over the output axes the variable lacks, in the output's axis order.

@@ -102,7 +102,10 @@ function storedMetadata(array: ZarrArray): Promise<StoredMetadata | undefined> {
   let cached = metadataCache.get(array);
   if (!cached) {
     cached = (async () => {
-      const names = [[3, "zarr.json"], [2, ".zarray"]] as const;
+      const names = [
+        [3, "zarr.json"],
+        [2, ".zarray"],
+      ] as const;
       const known = knownFormats.get(array);
       for (const [format, name] of known ? names.filter(([f]) => f === known) : names) {
         const bytes = await array.store.get(`${array.path}/${name}` as zarr.AbsolutePath);
@@ -186,13 +189,7 @@ export async function readChunk(array: ZarrArray, coords: number[], options: Rea
  * Copy the part of a decoded chunk that lies inside the array into `out` (C order over the whole
  * array). Contiguous runs are copied with `TypedArray.set`.
  */
-export function copyChunkInto(
-  out: ColumnData,
-  outShape: readonly number[],
-  chunk: DecodedChunk,
-  origin: readonly number[],
-  extent: readonly number[],
-): void {
+export function copyChunkInto(out: ColumnData, outShape: readonly number[], chunk: DecodedChunk, origin: readonly number[], extent: readonly number[]): void {
   const rank = outShape.length;
   const outStride = cStrides(outShape);
   if (rank === 0) {

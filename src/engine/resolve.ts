@@ -48,9 +48,7 @@ function resolveVariable(tree: TraceTree, spec: Spec, defaultGroup: string): Var
     .sort((a, b) => rank(a) - rank(b));
   const names = group.variables.map((v) => v.name);
   const suggestion = nearestName(name, names);
-  const hint = elsewhere.length
-    ? `; it is in ${listOf(elsewhere)}: write ${quote(`${elsewhere[0]}/${name}`)}`
-    : didYouMean(suggestion);
+  const hint = elsewhere.length ? `; it is in ${listOf(elsewhere)}: write ${quote(`${elsewhere[0]}/${name}`)}` : didYouMean(suggestion);
   throw new SpecError(
     "unknown-variable",
     `no variable ${quote(name)} in group ${quote(group.name)} (it has ${listOf(names)})${hint}`,
@@ -81,14 +79,11 @@ function resolveDims(spec: Spec, variable: VariableInfo): string[] {
       );
     }
     if (!own.includes(dim.text)) {
-      const suggestion = nearestName(dim.text, own.filter((d) => !seen.has(d)));
-      throw new SpecError(
-        "dims",
-        `${label} has no dimension ${quote(dim.text)} (its dimensions are ${listOf(own)})${didYouMean(suggestion)}`,
-        dim.start,
-        dim.end,
-        suggestion,
+      const suggestion = nearestName(
+        dim.text,
+        own.filter((d) => !seen.has(d)),
       );
+      throw new SpecError("dims", `${label} has no dimension ${quote(dim.text)} (its dimensions are ${listOf(own)})${didYouMean(suggestion)}`, dim.start, dim.end, suggestion);
     }
     if (seen.has(dim.text)) {
       throw new SpecError("dims", `dimension ${quote(dim.text)} is named twice for ${label}`, dim.start, dim.end);
@@ -97,13 +92,7 @@ function resolveDims(spec: Spec, variable: VariableInfo): string[] {
   }
   const missing = own.filter((d) => !seen.has(d));
   if (missing.length) {
-    throw new SpecError(
-      "dims",
-      `${label} has dimensions ${listOf(own)}: the brackets must name all of them; add ${listOf(missing.map(quote))}`,
-      bracketStart,
-      bracketEnd,
-      missing[0],
-    );
+    throw new SpecError("dims", `${label} has dimensions ${listOf(own)}: the brackets must name all of them; add ${listOf(missing.map(quote))}`, bracketStart, bracketEnd, missing[0]);
   }
   return spec.dims.map((d) => d.text);
 }
@@ -123,13 +112,7 @@ function resolveSelections(tree: TraceTree, spec: Spec, variable: VariableInfo):
         const texts = [...byText.keys()];
         const suggestion = nearestName(token.text, texts);
         const shown = texts.length > 12 ? `${texts.slice(0, 12).join(", ")}, … ${texts.length - 12} more` : listOf(texts);
-        throw new SpecError(
-          "label",
-          `${quote(dim.text)} has no label ${quote(token.text)} (its labels are ${shown})${didYouMean(suggestion)}`,
-          token.start,
-          token.end,
-          suggestion,
-        );
+        throw new SpecError("label", `${quote(dim.text)} has no label ${quote(token.text)} (its labels are ${shown})${didYouMean(suggestion)}`, token.start, token.end, suggestion);
       }),
     );
   }
@@ -160,7 +143,7 @@ export function resolveSpecs(tree: TraceTree, specs: readonly Spec[], defaultGro
     const dims = resolveDims(spec, variable);
     const twin = resolved.find((r) => r.variable === variable);
     if (twin) {
-      throw new SpecError("duplicate", `${quote(variable.group + "/" + variable.name)} is asked for twice: remove one`, spec.start, spec.end);
+      throw new SpecError("duplicate", `${quote(`${variable.group}/${variable.name}`)} is asked for twice: remove one`, spec.start, spec.end);
     }
     const column = columns.has(variable.name) ? `${variable.group}/${variable.name}` : variable.name;
     columns.add(column);

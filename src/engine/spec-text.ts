@@ -25,5 +25,9 @@ export function selectionSpec(variable: string, dims: readonly string[], labels:
 
 /** The spec that reads just this element: `theta[school=Choate, year=2019]`. */
 export function elementSpec(variable: string, dims: readonly string[], labels: readonly Label[]): string {
-  return selectionSpec(variable, dims, labels.map((l) => [l]));
+  return selectionSpec(
+    variable,
+    dims,
+    labels.map((l) => [l]),
+  );
 }

@@ -12,7 +12,12 @@ export const MODEL = "model";
  * trace extensions (`centered_eight.zarr.zip` → `centered_eight`), numbered when `taken` has it.
  */
 export function modelName(label: string, taken: readonly string[] = []): string {
-  const base = label.replace(/\/+$/, "").split("/").pop()!.replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, "") || "model";
+  const base =
+    label
+      .replace(/\/+$/, "")
+      .split("/")
+      .pop()!
+      .replace(/(\.v3)?(\.zarr)?(\.zip)?$|\.(nc|nc4|h5|csv)$/i, "") || "model";
   let name = base;
   for (let k = 2; taken.includes(name); k++) name = `${base} ${k}`;
   return name;
@@ -39,9 +44,7 @@ export function stackModels(models: readonly { name: string; table: Table }[]): 
     const own = tableColumns(table);
     const differ = columns.find((c) => !own.some((o) => o.name === c.name && o.role === c.role)) ?? own.find((o) => !columns.some((c) => c.name === o.name));
     if (differ) {
-      throw new ModelsError(
-        `the query gives ${first.name} and ${name} different columns (${differ.name} is in one only): models are compared on queries that read the same variables in each`,
-      );
+      throw new ModelsError(`the query gives ${first.name} and ${name} different columns (${differ.name} is in one only): models are compared on queries that read the same variables in each`);
     }
   }
   const rows = models.reduce((n, m) => n + m.table.numRows, 0);
@@ -51,7 +54,16 @@ export function stackModels(models: readonly { name: string; table: Table }[]): 
     modelCodes.fill(i, at, at + m.table.numRows);
     at += m.table.numRows;
   });
-  const built: BuiltColumn[] = [{ name: MODEL, role: "dim", data: labelData(models.map((m) => m.name), modelCodes) }];
+  const built: BuiltColumn[] = [
+    {
+      name: MODEL,
+      role: "dim",
+      data: labelData(
+        models.map((m) => m.name),
+        modelCodes,
+      ),
+    },
+  ];
   for (const column of columns) {
     if (column.role !== "value") {
       // Labels: each model's codes translated into the union of every model's labels.

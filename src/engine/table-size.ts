@@ -1,4 +1,4 @@
-import { Bool, DataType, Dictionary, Utf8 } from "apache-arrow";
+import { Bool, type DataType, Dictionary, Utf8 } from "apache-arrow";
 import { formatNumber, megabytes } from "./units.ts";
 
 /**

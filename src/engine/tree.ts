@@ -119,10 +119,7 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
   } catch (error) {
     // A server that stopped answering is told as itself (timed-fetch.ts).
     if (isDrawscopeError(error, "store")) throw error;
-    throw new StoreError(
-      `cannot read ${key} of ${store.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`,
-      store.label,
-    );
+    throw new StoreError(`cannot read ${key} of ${store.label}: ${(error as Error).message}. ${SERVER_REACH_HINT}`, store.label);
   }
   if (bytes === undefined) return false;
   let document: unknown;
@@ -130,8 +127,7 @@ async function topMetadata(store: TraceStore, key: string): Promise<boolean> {
     document = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new StoreError(
-      `${store.label} has a ${key} that is not JSON, so it is not Zarr metadata (a web server may have answered with a page instead): ` +
-        "check that the address points at the Zarr folder itself.",
+      `${store.label} has a ${key} that is not JSON, so it is not Zarr metadata (a web server may have answered with a page instead): check that the address points at the Zarr folder itself.`,
       store.label,
     );
   }
@@ -192,7 +188,11 @@ async function orAbsent<T>(open: Promise<T>, kind: "array" | "group", path: stri
 function openArray(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<ZarrArray | undefined> {
   const loc = root.resolve(path);
   const array = format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array" });
-  return orAbsent(array.then((a) => rememberFormat(a, format)), "array", path);
+  return orAbsent(
+    array.then((a) => rememberFormat(a, format)),
+    "array",
+    path,
+  );
 }
 
 function openGroup(root: zarr.Location<Readable>, path: string, format: 2 | 3): Promise<zarr.Group<Readable> | undefined> {
@@ -292,18 +292,17 @@ export async function openTree(source: TraceStore, pool?: WorkPool, remote = rem
   const root = zarr.root(store);
   const arrays = new Map<string, ZarrArray>();
   const { names } = await childPaths(store, source.list, "");
-  const described = (await Promise.all(names.map((name) => describeGroup(root, store, source.list, format, name, arrays)))).filter(
-    (g): g is DescribedGroup => g !== undefined,
-  );
+  const described = (await Promise.all(names.map((name) => describeGroup(root, store, source.list, format, name, arrays)))).filter((g): g is DescribedGroup => g !== undefined);
   // Every group's coordinates through one limit, not each group's all at once.
-  const dims = await mapLimit(described.flatMap((g) => g.dims), COORDINATE_READS, readDim);
+  const dims = await mapLimit(
+    described.flatMap((g) => g.dims),
+    COORDINATE_READS,
+    readDim,
+  );
   let next = 0;
   const groups: GroupInfo[] = described.map(({ info, dims: own }) => ({ ...info, dims: dims.slice(next, (next += own.length)) }));
   if (groups.length === 0) {
-    throw new StoreError(
-      `${source.label} is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats`,
-      source.label,
-    );
+    throw new StoreError(`${source.label} is a Zarr store but holds no groups: an ArviZ trace has groups such as posterior and sample_stats`, source.label);
   }
   const origin = source.origin === undefined ? {} : { origin: source.origin };
   return { tree: { label: source.label, ...origin, zarrFormat: format, consolidated: store !== base, groups }, arrays, pool, remote };

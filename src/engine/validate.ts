@@ -58,8 +58,7 @@ const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
   uint64: [0n, 2n ** 64n - 1n],
 };
 
-const asInteger = (value: unknown): bigint | undefined =>
-  typeof value === "bigint" ? value : typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+const asInteger = (value: unknown): bigint | undefined => (typeof value === "bigint" ? value : typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined);
 
 /**
  * An array's fill value, which stands for every chunk its writer left out (a chunk equal to it
@@ -94,7 +93,10 @@ export function checkDimensionNames(path: string, names: unknown, rank: number, 
     throw new StoreError(`${path} has ${key} ${JSON.stringify(names)}: it must list one dimension name (a non-empty text) per axis.`, path);
   }
   if (names.length !== rank) {
-    throw new StoreError(`${path} names ${names.length} dimension${names.length === 1 ? "" : "s"} (${names.join(", ")}) in ${key}, but it has ${rank} ax${rank === 1 ? "is" : "es"}: its metadata is damaged.`, path);
+    throw new StoreError(
+      `${path} names ${names.length} dimension${names.length === 1 ? "" : "s"} (${names.join(", ")}) in ${key}, but it has ${rank} ax${rank === 1 ? "is" : "es"}: its metadata is damaged.`,
+      path,
+    );
   }
   return names as string[];
 }
@@ -111,10 +113,7 @@ export function checkDimensionSize(group: string, dim: string, sizes: readonly {
     );
   }
   if (first.size > MAX_LABELS) {
-    throw new StoreError(
-      `dimension ${dim} of ${group} has ${first.size.toLocaleString("en-US")} positions, more than drawscope labels (${MAX_LABELS.toLocaleString("en-US")}).`,
-      first.path,
-    );
+    throw new StoreError(`dimension ${dim} of ${group} has ${first.size.toLocaleString("en-US")} positions, more than drawscope labels (${MAX_LABELS.toLocaleString("en-US")}).`, first.path);
   }
   return first.size;
 }

@@ -203,5 +203,8 @@ export function drawsPhrase(series: readonly ChainSeries[]): string {
   const lengths = new Set(series.map((s) => s.draws.length));
   const chains = `${formatNumber(series.length)} chain${series.length === 1 ? "" : "s"}`;
   if (lengths.size === 1) return `${chains} × ${formatCount(series[0].draws.length, "draw")}`;
-  return `${chains}, ${formatCount(series.reduce((a, s) => a + s.draws.length, 0), "draw")}`;
+  return `${chains}, ${formatCount(
+    series.reduce((a, s) => a + s.draws.length, 0),
+    "draw",
+  )}`;
 }

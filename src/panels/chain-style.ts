@@ -21,9 +21,7 @@ function swatch(colour: string, text: string, round: boolean): HTMLElement {
   const item = document.createElement("span");
   item.style.cssText = "display:inline-flex;align-items:center;gap:4px";
   const mark = document.createElement("span");
-  mark.style.cssText = round
-    ? `display:inline-block;width:10px;height:10px;border-radius:50%;background:${colour}`
-    : `display:inline-block;width:14px;height:3px;background:${colour}`;
+  mark.style.cssText = round ? `display:inline-block;width:10px;height:10px;border-radius:50%;background:${colour}` : `display:inline-block;width:14px;height:3px;background:${colour}`;
   item.append(mark, text);
   return item;
 }

@@ -129,4 +129,3 @@ export function extentOf(arrays: readonly ArrayLike<number>[], extra: readonly n
   }
   return lo <= hi ? [lo, hi] : undefined;
 }
-

@@ -50,10 +50,7 @@ export function resolveOptions(kind: PanelSpec, stored: PanelOptions, table: Tab
     }
     if (spec.type === "value" || spec.type === "dim" || spec.type === "column") {
       const choices = columnChoices(spec, table);
-      const fallback =
-        spec.type === "value"
-          ? (choices[0] ?? "")
-          : (dimDefaults?.[spec.key] ?? (spec.type === "column" && spec.none !== undefined ? "" : (choices[0] ?? "")));
+      const fallback = spec.type === "value" ? (choices[0] ?? "") : (dimDefaults?.[spec.key] ?? (spec.type === "column" && spec.none !== undefined ? "" : (choices[0] ?? "")));
       const allowed = (v: OptionValue | undefined): v is string => typeof v === "string" && (choices.includes(v) || (spec.type !== "value" && v === "" && spec.none !== undefined));
       options[spec.key] = allowed(value) ? value : allowed(fallback) ? fallback : "";
       if (value !== undefined && !allowed(value)) notes.push(`${spec.label}: this table has no column '${value}'`);
@@ -92,20 +89,14 @@ export function parseOption(spec: OptionSpec, text: string): { value: OptionValu
       return text === "1" || text === "0" ? { value: text === "1" } : { problem: `${spec.label} must be 1 or 0, not '${text}'` };
     case "number": {
       const value = Number(text);
-      return text !== "" && Number.isFinite(value) && value >= spec.min && value <= spec.max
-        ? { value }
-        : { problem: `${spec.label} must be a number from ${spec.min} to ${spec.max}, not '${text}'` };
+      return text !== "" && Number.isFinite(value) && value >= spec.min && value <= spec.max ? { value } : { problem: `${spec.label} must be a number from ${spec.min} to ${spec.max}, not '${text}'` };
     }
     case "reference": {
       const trimmed = text.trim();
-      return trimmed === "" || Number.isFinite(Number(trimmed))
-        ? { value: trimmed }
-        : { problem: `${spec.label} must be a number or empty (no line), not '${text}'` };
+      return trimmed === "" || Number.isFinite(Number(trimmed)) ? { value: trimmed } : { problem: `${spec.label} must be a number or empty (no line), not '${text}'` };
     }
     case "choice":
-      return spec.choices.some((c) => c.value === text)
-        ? { value: text }
-        : { problem: `${spec.label} must be one of ${spec.choices.map((c) => c.value).join(", ")}, not '${text}'` };
+      return spec.choices.some((c) => c.value === text) ? { value: text } : { problem: `${spec.label} must be one of ${spec.choices.map((c) => c.value).join(", ")}, not '${text}'` };
     default:
       // Column names and levels are checked against the table when the panel is drawn.
       return { value: text };

@@ -12,11 +12,7 @@ export { formatCount, formatNumber } from "../engine/units.ts";
 export function kdeDescription(bandwidths: readonly number[], adjust: number, bounds: string): string {
   const finite = bandwidths.filter(Number.isFinite);
   const bw =
-    finite.length === 0
-      ? "no finite draws"
-      : finite.length === 1
-        ? `bandwidth ${finite[0].toPrecision(3)}`
-        : `bandwidths ${Math.min(...finite).toPrecision(3)}–${Math.max(...finite).toPrecision(3)}`;
+    finite.length === 0 ? "no finite draws" : finite.length === 1 ? `bandwidth ${finite[0].toPrecision(3)}` : `bandwidths ${Math.min(...finite).toPrecision(3)}–${Math.max(...finite).toPrecision(3)}`;
   return `Gaussian KDE, ${bw}${adjust !== 1 ? ` (× ${adjust})` : ""}; ${BANDWIDTH_RULE}; ${bounds}.`;
 }
 

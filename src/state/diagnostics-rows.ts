@@ -48,7 +48,12 @@ export class DiagnosticsRows {
     };
     copy("index", this.#index);
     DIAGNOSTIC_NAMES.forEach((name, j) => copy(name, this.#stats[j]));
-    for (const [name, into] of [["group", this.#group], ["variable", this.#variable], ["element", this.#element], ["spec", this.#spec]] as const) {
+    for (const [name, into] of [
+      ["group", this.#group],
+      ["variable", this.#variable],
+      ["element", this.#element],
+      ["spec", this.#spec],
+    ] as const) {
       const column = table.getChild(name)!;
       for (let i = 0; i < n; i++) into.push(String(column.get(i)));
     }

@@ -143,8 +143,7 @@ export function createDiagnosticsSlice(engine: EngineClient, store: Store): Diag
     diagnosing = running;
     running.result.then(
       (total) => showRows({ running: false, done: total, total }),
-      (error) =>
-        showRows({ running: false, error: isDrawscopeError(error, "cancelled") ? { tag: "cancelled", message: "stopped before every row was computed" } : errorDataOf(error) }),
+      (error) => showRows({ running: false, error: isDrawscopeError(error, "cancelled") ? { tag: "cancelled", message: "stopped before every row was computed" } : errorDataOf(error) }),
     );
   }
 

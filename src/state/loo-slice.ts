@@ -33,7 +33,11 @@ export function observationSpec(tree: TraceTree, result: LooSummary, index: numb
   const name = result.variable.slice(result.variable.indexOf("/") + 1);
   const predictive = tree.groups.find((g) => g.name === "posterior_predictive")?.variables.find((v) => v.name === name);
   const variable = predictive && result.dims.every((d) => predictive.dims.includes(d)) ? `posterior_predictive/${name}` : result.variable;
-  return selectionSpec(variable, result.dims, result.labels.map((labels) => [labels[index]]));
+  return selectionSpec(
+    variable,
+    result.dims,
+    result.labels.map((labels) => [labels[index]]),
+  );
 }
 
 interface Store {

@@ -3,24 +3,14 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { ownDims, type TraceTree } from "../engine/tree.ts";
 import type { OptionValue } from "../panels/types.ts";
 import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
-import type { EngineErrorData, TaskProgress, TraceSource } from "../worker/protocol.ts";
+import type { EngineErrorData, OpenedTrace, TaskProgress, TraceSource } from "../worker/protocol.ts";
 import { specOf } from "../engine/spec-text.ts";
 import { isDrawscopeError } from "../engine/errors.ts";
 import { modelName } from "../engine/stack-models.ts";
 import { createDiagnosticsSlice, type DiagnosticsActions, type DiagnosticsState } from "./diagnostics-slice.ts";
 import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
-import {
-  DEFAULT_BUDGET_MB,
-  DEFAULT_GROUPS,
-  initialView,
-  newPanel,
-  QUERY_SCOPE,
-  type LinkedModel,
-  type SharedView,
-  type TraceRef,
-  type ViewState,
-} from "./view.ts";
+import { DEFAULT_BUDGET_MB, DEFAULT_GROUPS, initialView, newPanel, QUERY_SCOPE, type LinkedModel, type SharedView, type TraceRef, type ViewState } from "./view.ts";
 
 export interface OpenedTraceState {
   tree: TraceTree;
@@ -32,7 +22,6 @@ export interface OpenedTraceState {
 export interface ModelState extends OpenedTraceState {
   name: string;
 }
-
 
 export type NoticeAction = "apply-link" | "dismiss";
 
@@ -180,9 +169,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     set({
       view: { ...view, query, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
-      notice: problems.length
-        ? { tone: "info", title: "Parts of the link could not be used", text: problems.join(". ") + ".", actions: ["dismiss"] }
-        : undefined,
+      notice: problems.length ? { tone: "info", title: "Parts of the link could not be used", text: `${problems.join(". ")}.`, actions: ["dismiss"] } : undefined,
     });
     if (query) await actions.runQuery();
     if (view.diagnostics && get().diagnostics?.label !== diagnostics.scopeLabel(view.diagnostics.scope)) diagnostics.runDiagnostics();
@@ -259,13 +246,19 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         set({ notice: { tone: "error", title: "Two models cannot share a name", text: `Another model is named ${wanted}: choose a name of its own.`, actions: ["dismiss"] } });
         return;
       }
-      await keepModels(models.map((_, i) => i), models.map((m, i) => (i === index ? wanted : m.name)));
+      await keepModels(
+        models.map((_, i) => i),
+        models.map((m, i) => (i === index ? wanted : m.name)),
+      );
     },
     async removeModel(index) {
       const models = get().models;
       if (models.length < 2) return;
       const keep = models.map((_, i) => i).filter((i) => i !== index);
-      await keepModels(keep, keep.map((i) => models[i].name));
+      await keepModels(
+        keep,
+        keep.map((i) => models[i].name),
+      );
     },
     showLoo: loo.showLoo,
     hideLoo: loo.hideLoo,
@@ -282,12 +275,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       // A trace a link named as one of its models (on the link maker's computer) is added as that model, under its name.
       const linkedModel = ref.kind === "local" ? get().linkedModels.find((m) => m.trace.kind === "local" && m.trace.label === label) : undefined;
       const adding = (get().addingModel || linkedModel !== undefined) && get().trace !== undefined;
-      const name =
-        linkedModel && !get().models.some((m) => m.name === linkedModel.name) ? linkedModel.name : modelName(label, adding ? get().models.map((m) => m.name) : []);
+      const name = linkedModel && !get().models.some((m) => m.name === linkedModel.name) ? linkedModel.name : modelName(label, adding ? get().models.map((m) => m.name) : []);
       const task: Task = { kind: "open", label: adding ? `Adding ${label} as model ${name}…` : `Opening ${label}…` };
       const opening = track(engine.open(source, (progress) => job === opening && set({ task: { ...task, progress } }), { name, add: adding }));
       set({ task });
-      let opened;
+      let opened: OpenedTrace;
       try {
         opened = await opening.result;
       } catch (error) {
@@ -317,7 +309,12 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           addingModel: false,
           task: undefined,
           notice: changed
-            ? { tone: "info", title: `${name} is not the trace the link was made with`, text: `${label} has different groups, variables or shapes than the link's model ${name}; it was added all the same.`, actions: ["dismiss"] }
+            ? {
+                tone: "info",
+                title: `${name} is not the trace the link was made with`,
+                text: `${label} has different groups, variables or shapes than the link's model ${name}; it was added all the same.`,
+                actions: ["dismiss"],
+              }
             : undefined,
         });
         await modelsChanged();
@@ -441,9 +438,11 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       if (!trace) return;
       const { query, groups } = view;
       const budget = (view.budgetMB ?? DEFAULT_BUDGET_MB) * 1e6;
-      const extracting = track(engine.extract(query, groups, budget, (progress) => {
-        if (job === extracting) set({ task: { kind: "query", label: `Reading ${query}`, progress } });
-      }));
+      const extracting = track(
+        engine.extract(query, groups, budget, (progress) => {
+          if (job === extracting) set({ task: { kind: "query", label: `Reading ${query}`, progress } });
+        }),
+      );
       set({ task: { kind: "query", label: `Reading ${query}` } });
       try {
         const { table, shape, oversize } = await extracting.result;

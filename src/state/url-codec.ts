@@ -1,7 +1,19 @@
 import { formatOption, parseOption } from "../panels/options.ts";
 import { panelKind } from "../panels/registry.ts";
 import type { PanelOptions } from "../panels/types.ts";
-import { DEFAULT_BUDGET_MB, DEFAULT_DIAGNOSTICS, DEFAULT_GROUPS, newPanel, parseBudget, type DiagnosticsView, type LinkedModel, type LooView, type PanelState, type SharedView, type TraceRef } from "./view.ts";
+import {
+  DEFAULT_BUDGET_MB,
+  DEFAULT_DIAGNOSTICS,
+  DEFAULT_GROUPS,
+  newPanel,
+  parseBudget,
+  type DiagnosticsView,
+  type LinkedModel,
+  type LooView,
+  type PanelState,
+  type SharedView,
+  type TraceRef,
+} from "./view.ts";
 
 /**
  * The view as the page URL's fragment (never sent to a server):

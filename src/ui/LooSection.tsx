@@ -104,9 +104,8 @@ function Comparison({ results, reference }: { results: LooResults; reference?: s
         </tbody>
       </table>
       <p className="muted loo-compare-note">
-        As R's loo_compare: elpd_diff and se_diff are against {against}; p_worse is the normal approximation's probability that a model predicts worse than
-        it. "N &lt; 100" and "|elpd_diff| &lt; 4" say that approximation is poor (few observations, or similar predictions); "K k_psis &gt; t" counts a
-        model's unreliable observations.
+        As R's loo_compare: elpd_diff and se_diff are against {against}; p_worse is the normal approximation's probability that a model predicts worse than it. "N &lt; 100" and "|elpd_diff| &lt; 4"
+        say that approximation is poor (few observations, or similar predictions); "K k_psis &gt; t" counts a model's unreliable observations.
       </p>
     </div>
   );
@@ -200,7 +199,9 @@ export function LooSection() {
       <header className="diag-header">
         <h2 id={headingId}>PSIS-LOO</h2>
         <span className="muted diag-label">
-          {result ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatCount(result.draws, "draw")} in ${formatCount(result.chains, "chain")}${several ? `; ${results!.models.length} models` : ""}` : "log_likelihood"}
+          {result
+            ? `${result.variable}: ${formatCount(result.pointwise.elpd_loo.length, "observation")}, ${formatCount(result.draws, "draw")} in ${formatCount(result.chains, "chain")}${several ? `; ${results!.models.length} models` : ""}`
+            : "log_likelihood"}
         </span>
         <button type="button" className="diag-close" aria-label="Close PSIS-LOO" title="Close" onClick={hideLoo}>
           ✕
@@ -247,8 +248,8 @@ export function LooSection() {
           {flagged > 0 && (
             <p className="loo-warning" role="note">
               {several ? `${result.model}: ` : ""}
-              {formatCount(flagged, "observation")} with Pareto k of {result.kThreshold.toFixed(2)} or more: the estimates for{" "}
-              {flagged === 1 ? "it are" : "them are"} unreliable (loo suggests moment matching, reloo or k-fold CV for those).
+              {formatCount(flagged, "observation")} with Pareto k of {result.kThreshold.toFixed(2)} or more: the estimates for {flagged === 1 ? "it are" : "them are"} unreliable (loo suggests moment
+              matching, reloo or k-fold CV for those).
             </p>
           )}
           <ParetoKFigure result={result} model={model} />

@@ -102,17 +102,7 @@ function Control({ spec, value, table, options, onChange }: { spec: OptionSpec; 
 }
 
 /** A panel's options as form controls, generated from its kind's option specs. */
-export function PanelOptionsForm({
-  kind,
-  options,
-  table,
-  onChange,
-}: {
-  kind: PanelSpec;
-  options: PanelOptions;
-  table?: TableShape;
-  onChange: (key: string, value: OptionValue) => void;
-}) {
+export function PanelOptionsForm({ kind, options, table, onChange }: { kind: PanelSpec; options: PanelOptions; table?: TableShape; onChange: (key: string, value: OptionValue) => void }) {
   return (
     <div className="panel-options">
       {kind.options.map((spec) => (

@@ -33,8 +33,7 @@ export function OversizeNote({ message }: { message: string }) {
     <div role="alert" className="error query-error" id="query-error">
       <p>{message}</p>
       <p>
-        {STREAMING.join(" and ")} {STREAMING.length > 1 ? "summarise" : "summarises"} it chunk by chunk without holding it; the other panels need a narrower
-        query.
+        {STREAMING.join(" and ")} {STREAMING.length > 1 ? "summarise" : "summarises"} it chunk by chunk without holding it; the other panels need a narrower query.
       </p>
     </div>
   );

@@ -14,12 +14,7 @@ export function TaskBar() {
       : p.kind === "parse"
         ? `CSV: ${p.filesDone} of ${p.filesTotal} file${p.filesTotal === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}${p.bytesTotal ? ` of ${megabytes(p.bytesTotal)}` : ""} read`
         : `metadata: ${p.reads} read${p.reads === 1 ? "" : "s"} · ${megabytes(p.bytesRead)}`;
-  const bar =
-    p?.kind === "extract"
-      ? { max: p.chunksTotal || 1, value: p.chunksDone }
-      : p?.kind === "parse" && p.bytesTotal
-        ? { max: p.bytesTotal, value: p.bytesRead }
-        : {};
+  const bar = p?.kind === "extract" ? { max: p.chunksTotal || 1, value: p.chunksDone } : p?.kind === "parse" && p.bytesTotal ? { max: p.bytesTotal, value: p.bytesRead } : {};
   return (
     <div className="taskbar" role="status" aria-label="Progress">
       <span className="task-label">{task.label}</span>

@@ -41,14 +41,7 @@ function CopyLink() {
 }
 
 /** A button that opens the browser's picker (a hidden file input) and opens what was picked. */
-function PickButton(props: {
-  label: string;
-  inputLabel: string;
-  accept?: string;
-  directory?: boolean;
-  multiple?: boolean;
-  pick: (files: FileList) => PickedTrace;
-}) {
+function PickButton(props: { label: string; inputLabel: string; accept?: string; directory?: boolean; multiple?: boolean; pick: (files: FileList) => PickedTrace }) {
   const openPicked = useOpenPicked();
   const input = useRef<HTMLInputElement>(null);
   return (

@@ -75,7 +75,11 @@ function Group({ group, defaultGroup }: { group: GroupInfo; defaultGroup: string
           {(matched - shown.length).toLocaleString("en-US")} more {filter.trim() ? "match" : "variables"}: type part of a name to narrow the list
         </p>
       )}
-      {many && matched === 0 && <p className="muted variables-more">No variable of {group.name} has “{filter.trim()}” in its name</p>}
+      {many && matched === 0 && (
+        <p className="muted variables-more">
+          No variable of {group.name} has “{filter.trim()}” in its name
+        </p>
+      )}
       {group.dims.some((d) => !group.sampleDims.includes(d.name)) && (
         <div className="coords">
           <h4>Coordinates</h4>
@@ -133,12 +137,14 @@ function PredictiveChecks({ tree, defaultGroup }: { tree: TraceTree; defaultGrou
   const logLikelihood = tree.groups.find((g) => g.name === "log_likelihood");
   const pairs = tree.groups
     .filter((g) => PREDICTIVE_GROUPS.includes(g.name))
-    .flatMap((g) => g.variables.flatMap((v) => {
-      const data = observed?.variables.find((o) => o.name === v.name);
-      // The posterior's log-likelihood of the same observations comes along, for LOO-PIT.
-      const ll = g.name === "posterior_predictive" ? logLikelihood?.variables.find((l) => l.name === v.name && l.shape.join() === v.shape.join()) : undefined;
-      return data ? [{ predictive: v, observed: data, ll }] : [];
-    }));
+    .flatMap((g) =>
+      g.variables.flatMap((v) => {
+        const data = observed?.variables.find((o) => o.name === v.name);
+        // The posterior's log-likelihood of the same observations comes along, for LOO-PIT.
+        const ll = g.name === "posterior_predictive" ? logLikelihood?.variables.find((l) => l.name === v.name && l.shape.join() === v.shape.join()) : undefined;
+        return data ? [{ predictive: v, observed: data, ll }] : [];
+      }),
+    );
   if (pairs.length === 0) return null;
   return (
     <section aria-labelledby="predictive-checks" className="sampler-groups">
@@ -230,9 +236,7 @@ export function TraceBrowser() {
       <PredictiveChecks tree={tree} defaultGroup={defaultGroup} />
       {sampler.length > 0 && (
         <section aria-labelledby="sampler-groups" className="sampler-groups">
-          <h3 id="sampler-groups">
-            Sampler
-          </h3>
+          <h3 id="sampler-groups">Sampler</h3>
           {sampler.map((g) => (
             <div key={g.name}>
               <SamplerQuery group={g} defaultGroup={defaultGroup} />

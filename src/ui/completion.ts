@@ -57,7 +57,12 @@ export function completionsAt(query: string, caret: number, tree: TraceTree, gro
     const group = tree.groups.find((g) => g.name === (head?.[1] ?? defaultGroup));
     const variable = group?.variables.find((v) => v.name === head?.[2]);
     if (!variable) return { from, to, items: [] };
-    const typedDims = new Set(before.slice(open + 1).split(",").map((d) => d.trim()));
+    const typedDims = new Set(
+      before
+        .slice(open + 1)
+        .split(",")
+        .map((d) => d.trim()),
+    );
     const dims = ownDims(variable).filter((d) => !typedDims.has(d));
     const items = ranked(dims, (d) => d, typed).map((d) => {
       const info = group!.dims.find((x) => x.name === d);

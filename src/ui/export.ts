@@ -247,9 +247,7 @@ export async function svgToPng(svg: FigureSvg): Promise<Blob> {
     canvas.width = Math.round(svg.width * PNG_SCALE);
     canvas.height = Math.round(svg.height * PNG_SCALE);
     canvas.getContext("2d")!.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new ExportError("the browser could not encode the PNG"))), "image/png"),
-    );
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new ExportError("the browser could not encode the PNG"))), "image/png"));
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -257,7 +255,12 @@ export async function svgToPng(svg: FigureSvg): Promise<Blob> {
 
 /** A file name part from free text: `beta[groups], sigma` → `beta_groups_sigma`. */
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 60) || "untitled";
+  return (
+    text
+      .replace(/[^A-Za-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .slice(0, 60) || "untitled"
+  );
 }
 
 /** `drawscope-density-beta_groups.svg`: the parts (panel kind, query, ...) made safe for a file name. */

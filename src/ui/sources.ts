@@ -76,9 +76,7 @@ export function droppedTrace(data: DataTransfer): Promise<PickedTrace> {
   return (async () => {
     if (files.length > 1 && entries.every((e) => !e?.isDirectory)) return csvFilesTrace(files);
     if (items.length !== 1 && files.length !== 1) {
-      throw new UnsupportedInput(
-        `${items.length || files.length || "no"} items were dropped: drop one Zarr folder or one .zip, or CmdStan's CSV files (one per chain)`,
-      );
+      throw new UnsupportedInput(`${items.length || files.length || "no"} items were dropped: drop one Zarr folder or one .zip, or CmdStan's CSV files (one per chain)`);
     }
     const entry = entries[0];
     if (entry?.isDirectory) {

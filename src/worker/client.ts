@@ -2,22 +2,22 @@ import { tableFromIPC, type Table } from "apache-arrow";
 import { DrawscopeError, type DataFormat, type DiagnosticsScope, type DrawscopeErrorTag, type REffMode } from "../engine/index.ts";
 import type { PanelOptions } from "../panels/types.ts";
 import { internalErrorData } from "./error-data.ts";
-import {
-  type DiagnosedScope,
-  type DiagnoseProgress,
-  type EngineErrorData,
-  type EngineRequest,
-  type EngineResponse,
-  type EngineResult,
-  type ExportedFile,
-  type ExtractedTable,
-  type LooResults,
-  type ModelsKept,
-  type OpenedTrace,
-  type PanelDataResult,
-  type TablePage,
-  type TaskProgress,
-  type TraceSource,
+import type {
+  DiagnosedScope,
+  DiagnoseProgress,
+  EngineErrorData,
+  EngineRequest,
+  EngineResponse,
+  EngineResult,
+  ExportedFile,
+  ExtractedTable,
+  LooResults,
+  ModelsKept,
+  OpenedTrace,
+  PanelDataResult,
+  TablePage,
+  TaskProgress,
+  TraceSource,
 } from "./protocol.ts";
 
 /** An engine error received from the worker, tagged as it was there, with the query position when it is a spec error. */

@@ -1,12 +1,35 @@
 /// <reference lib="webworker" />
 import { tableToIPC, type Table } from "apache-arrow";
 import { errorData } from "./error-data.ts";
-import { BudgetError, comparedLoo, CountedStore, diagnosticsTable, DrawscopeError, isDrawscopeError, looCompare, LooError, openDirectoryHandle, openFile, openFileEntries, openTrace, openUrl, remoteChunksOf, stackModels, tableShape, traceFingerprint, type CmdStanOptions, type ExtractProgress, type TableShape, type Trace, type TraceStore } from "../engine/index.ts";
+import {
+  BudgetError,
+  comparedLoo,
+  CountedStore,
+  diagnosticsTable,
+  DrawscopeError,
+  isDrawscopeError,
+  looCompare,
+  LooError,
+  openDirectoryHandle,
+  openFile,
+  openFileEntries,
+  openTrace,
+  openUrl,
+  remoteChunksOf,
+  stackModels,
+  tableShape,
+  traceFingerprint,
+  type CmdStanOptions,
+  type ExtractProgress,
+  type TableShape,
+  type Trace,
+  type TraceStore,
+} from "../engine/index.ts";
 import { panelData } from "../panels/data-registry.ts";
 import type { ElementSource } from "../panels/types.ts";
 import { tableBlob } from "./table-file.ts";
 import { createBrowserWorkPool } from "./work-pool.ts";
-import { type DiagnoseProgress, type LooSummary, type EngineRequest, type EngineResponse, type TaskProgress, type TraceSource } from "./protocol.ts";
+import type { DiagnoseProgress, LooSummary, EngineRequest, EngineResponse, TaskProgress, TraceSource } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 

@@ -1,13 +1,24 @@
-import type { ComparisonRow, DataFormat, DiagnosticsScope, DrawscopeErrorTag, ExtractProgress, FileEntry, LooResult, ParseProgress, ReadCount, REffMode, SpecErrorKind, TableShape, TraceTree } from "../engine/index.ts";
+import type {
+  ComparisonRow,
+  DataFormat,
+  DiagnosticsScope,
+  DrawscopeErrorTag,
+  ExtractProgress,
+  FileEntry,
+  LooResult,
+  ParseProgress,
+  ReadCount,
+  REffMode,
+  SpecErrorKind,
+  TableShape,
+  TraceTree,
+} from "../engine/index.ts";
 import type { PanelOptions } from "../panels/types.ts";
 
 /** What the UI can hand the worker to open: all of it is structured-clonable. */
 export type TraceSource =
   /** One file: a zip (of a Zarr store or of CmdStan's CSV files), or one CmdStan CSV file. */
-  | { kind: "zip"; blob: Blob; name: string }
-  | { kind: "files"; files: FileEntry[]; name: string }
-  | { kind: "directory"; handle: FileSystemDirectoryHandle }
-  | { kind: "url"; url: string };
+  { kind: "zip"; blob: Blob; name: string } | { kind: "files"; files: FileEntry[]; name: string } | { kind: "directory"; handle: FileSystemDirectoryHandle } | { kind: "url"; url: string };
 
 export type EngineRequest =
   /** Open a trace as a model named `name` (its label when not given), in place of every model open, or (`add`) beside them. */
@@ -114,4 +125,3 @@ export interface DiagnoseProgress {
   done: number;
   total: number;
 }
-

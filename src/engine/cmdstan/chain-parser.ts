@@ -29,7 +29,6 @@ const NINE = 57;
 const UPPER_E = 69;
 const LOWER_E = 101;
 
-
 const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const NAN_TEXT = /^[-+]?nan$/i;
 const INFINITY_TEXT = /^([-+]?)inf(inity)?$/i;
@@ -39,7 +38,7 @@ const allDigits = (v: number) => ((v & 0xf0f0f0f0) | ((((v + 0x06060606) | 0) & 
 
 /** The number four ASCII digits spell, the first in the low byte of `v`. */
 function fourDigits(v: number): number {
-  const pairs = (((v & 0x0f0f0f0f) * 10 + ((v & 0x0f0f0f0f) >>> 8)) & 0x00ff00ff);
+  const pairs = ((v & 0x0f0f0f0f) * 10 + ((v & 0x0f0f0f0f) >>> 8)) & 0x00ff00ff;
   return (pairs & 0xff) * 100 + (pairs >>> 16);
 }
 
@@ -53,8 +52,7 @@ function withLineFeed(bytes: Uint8Array): Uint8Array {
 /** Rows to make room for when the comments do not say how many draws follow. */
 const UNKNOWN_ROWS = 256;
 
-const NOT_CMDSTAN =
-  "Open the CSV files CmdStan's sample method writes (output_1.csv …), or a folder or zip of them; other CSV files are not traces";
+const NOT_CMDSTAN = "Open the CSV files CmdStan's sample method writes (output_1.csv …), or a folder or zip of them; other CSV files are not traces";
 const UNEDITED = "Open the CSV files as CmdStan wrote them: a file cut short may be from a run still going, or a copy that stopped early";
 
 /**
@@ -286,7 +284,8 @@ export class ChainParser {
     const infinity = INFINITY_TEXT.exec(text);
     if (infinity) return infinity[1] === "-" ? -Infinity : Infinity;
     const name = this.#header![column];
-    const what = text === "" ? `the value of ${name} (column ${column + 1}) is empty` : `the value of ${name} (column ${column + 1}) is '${text.length > 40 ? `${text.slice(0, 40)}…` : text}', not a number`;
+    const what =
+      text === "" ? `the value of ${name} (column ${column + 1}) is empty` : `the value of ${name} (column ${column + 1}) is '${text.length > 40 ? `${text.slice(0, 40)}…` : text}', not a number`;
     throw new CmdStanError("value", { file: this.#file, line: this.#line }, what, UNEDITED);
   }
 
@@ -316,11 +315,6 @@ export class ChainParser {
   }
 
   #tooManyValues(): never {
-    throw new CmdStanError(
-      "row-length",
-      { file: this.#file, line: this.#line },
-      `the row has more values than the ${this.#header!.length} columns of the header (line ${this.#headerLine})`,
-      UNEDITED,
-    );
+    throw new CmdStanError("row-length", { file: this.#file, line: this.#line }, `the row has more values than the ${this.#header!.length} columns of the header (line ${this.#headerLine})`, UNEDITED);
   }
 }

@@ -21,8 +21,7 @@ export interface CmdStanOptions {
 }
 
 const SAME_RUN = "Open the CSV files of one run together: the chains must have the same columns";
-const EQUAL_CHAINS =
-  "A run stopped early leaves shorter files: open the chains that finished (leave the short ones out), or run the sampler again";
+const EQUAL_CHAINS = "A run stopped early leaves shorter files: open the chains that finished (leave the short ones out), or run the sampler again";
 
 /** Chains in the order their names number them (output_2.csv before output_10.csv). */
 const byName = (a: CsvFile, b: CsvFile) => a.name.localeCompare(b.name, "en", { numeric: true });
@@ -58,8 +57,7 @@ function runShape(chains: readonly ParsedChain[]): { warmup: number; draws: numb
   });
   const odd = shapes.findIndex((s) => s.draws !== shapes[0].draws || s.warmup !== shapes[0].warmup);
   if (odd >= 0) {
-    const described = (k: number) =>
-      `${chains[k].file} has ${shapes[k].draws} draws${shapes[k].warmup || shapes[0].warmup ? ` after ${shapes[k].warmup} warmup draws` : ""}`;
+    const described = (k: number) => `${chains[k].file} has ${shapes[k].draws} draws${shapes[k].warmup || shapes[0].warmup ? ` after ${shapes[k].warmup} warmup draws` : ""}`;
     throw new CmdStanError("unequal-chains", { file: chains[odd].file }, `the chains have different lengths: ${described(odd)}, ${described(0)}`, EQUAL_CHAINS);
   }
   if (shapes[0].draws === 0 && shapes[0].warmup === 0) {

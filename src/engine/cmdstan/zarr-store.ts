@@ -37,7 +37,10 @@ function drawGroups(chains: readonly ParsedChain[], warmup: number, draws: numbe
   const settings = settingsByChain(chains);
   const attrsOf = { posterior: settings, sample_stats: SAMPLER_RENAMES, log_likelihood: {} };
   const groups: DrawGroup[] = [];
-  for (const [prefix, firstRow, count] of [["", warmup, draws], ["warmup_", 0, warmup]] as const) {
+  for (const [prefix, firstRow, count] of [
+    ["", warmup, draws],
+    ["warmup_", 0, warmup],
+  ] as const) {
     if (count === 0) continue;
     for (const group of ["posterior", "sample_stats", "log_likelihood"] as const) {
       const own = variables.filter((v) => v.group === group);

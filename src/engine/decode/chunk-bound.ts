@@ -22,6 +22,8 @@ export function chunkBytes(meta: ChunkMeta | undefined): number | undefined {
 /** Refuse a compressed chunk that says it inflates past what its shape and type take: a damaged or hostile chunk, not read. */
 export function checkInflatedSize(codec: string, claimed: number, bound: number | undefined): void {
   if (bound !== undefined && claimed > bound) {
-    throw new CorruptChunkError(`a ${codec} chunk says it inflates to ${claimed.toLocaleString("en-US")} bytes, more than the ${bound.toLocaleString("en-US")} its shape and type take: the chunk is damaged`);
+    throw new CorruptChunkError(
+      `a ${codec} chunk says it inflates to ${claimed.toLocaleString("en-US")} bytes, more than the ${bound.toLocaleString("en-US")} its shape and type take: the chunk is damaged`,
+    );
   }
 }

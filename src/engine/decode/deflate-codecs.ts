@@ -27,7 +27,11 @@ function deflateCodec(format: Format, name: string) {
       try {
         if (this.bound === undefined) return new Uint8Array(await new Response(inflating).arrayBuffer());
         const bound = this.bound;
-        return await readAtMost(inflating, bound, () => new CorruptChunkError(`a ${name} chunk inflates past the ${bound.toLocaleString("en-US")} bytes its shape and type take: the chunk is damaged`));
+        return await readAtMost(
+          inflating,
+          bound,
+          () => new CorruptChunkError(`a ${name} chunk inflates past the ${bound.toLocaleString("en-US")} bytes its shape and type take: the chunk is damaged`),
+        );
       } catch (cause) {
         if (isDrawscopeError(cause, "corrupt-chunk")) throw cause;
         throw new CorruptChunkError(`a ${name} chunk does not inflate (${(cause as Error).message}): the chunk is damaged`);

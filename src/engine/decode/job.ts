@@ -63,8 +63,7 @@ export class ChunkDecoder {
       const meta = `/${META_NAME[job.format]}`;
       const store = { get: async (k: AbsolutePath) => (k.endsWith(meta) ? job.metadata : slot.bytes) };
       const location = zarr.root(store).resolve("a");
-      const array =
-        job.format === 3 ? zarr.open.v3(location, { kind: "array" }) : zarr.open.v2(location, { kind: "array", attrs: false });
+      const array = job.format === 3 ? zarr.open.v3(location, { kind: "array" }) : zarr.open.v2(location, { kind: "array", attrs: false });
       entry = { array, slot };
       this.#arrays.set(key, entry);
     }

@@ -1,5 +1,5 @@
 import type { File as H5File } from "h5wasm";
-import { DrawscopeError, isDrawscopeError, StoreError } from "../errors.ts";
+import { type DrawscopeError, isDrawscopeError, StoreError } from "../errors.ts";
 import { HttpRangeReader, type ServedFile } from "../store/http-ranges.ts";
 import type { TraceStore } from "../store/types.ts";
 import { blobSource, memorySource, type ByteSource } from "./byte-source.ts";
@@ -51,10 +51,7 @@ export async function readyH5wasm<M extends { ready: Promise<{ activate_throwing
 /** What went wrong reading the file's bytes, as the user's error: a drawscope error as it is, else named for the file. */
 function sourceError(failure: unknown, label: string): DrawscopeError {
   if (isDrawscopeError(failure)) return failure;
-  return new StoreError(
-    `cannot read ${label}: ${(failure as Error).message ?? failure}. If the file was moved or changed since it was opened, open it again.`,
-    label,
-  );
+  return new StoreError(`cannot read ${label}: ${(failure as Error).message ?? failure}. If the file was moved or changed since it was opened, open it again.`, label);
 }
 
 /**
@@ -122,10 +119,7 @@ export async function openNetcdfUrl(url: URL, label: string): Promise<TraceStore
   const kind = sniffNetcdf(await reader.read(0, Math.min(size, NETCDF_SNIFF_BYTES)));
   if (kind === "netcdf3") throw netcdf3Error(label);
   if (kind !== "hdf5") {
-    throw new StoreError(
-      `${label} is not a netCDF-4 file: it does not begin as an HDF5 file does. Check the address (a server may have sent a web page instead of the file).`,
-      label,
-    );
+    throw new StoreError(`${label} is not a netCDF-4 file: it does not begin as an HDF5 file does. Check the address (a server may have sent a web page instead of the file).`, label);
   }
   const whole = await reader.whole();
   return openNetcdfSource(whole ? memorySource(whole) : rangeRequestSource(url.href, size, label), label);

@@ -105,7 +105,12 @@ function isNetcdf(file: H5File, variables: readonly NetcdfVariable[]): boolean {
  */
 export function netcdfZarr(file: H5File, label: string, failure: SourceFailure = () => undefined): TraceStore {
   const groups = netcdfGroups(file, label);
-  if (!isNetcdf(file, groups.flatMap((g) => g.variables))) {
+  if (
+    !isNetcdf(
+      file,
+      groups.flatMap((g) => g.variables),
+    )
+  ) {
     throw new StoreError(
       `${label} is an HDF5 file but not a netCDF-4 one (it has no netCDF dimensions): drawscope reads ArviZ traces saved with idata.to_netcdf("trace.nc"), or saved as Zarr (idata.to_zarr("trace.zarr")).`,
       label,

@@ -26,10 +26,7 @@ export type WorkRequest =
    * `spare`: a buffer of a chunk decoded earlier and since copied from, to decode a later chunk into;
    * `giveBack`: send the stored bytes' buffer back (a response body's, to read the next into).
    */
-  | { id: number; job: DecodeJob; spare?: ArrayBuffer; giveBack?: boolean }
-  | { id: number; fetch: FetchJob; spare?: ArrayBuffer }
-  | { id: number; cancel: true }
-  | { id: number; block: BlockJob };
+  { id: number; job: DecodeJob; spare?: ArrayBuffer; giveBack?: boolean } | { id: number; fetch: FetchJob; spare?: ArrayBuffer } | { id: number; cancel: true } | { id: number; block: BlockJob };
 export type WorkReply =
   /** `stored`: the buffer the chunk's stored bytes came in, given back to read another into. */
   | { id: number; chunk: DecodedChunk; stored?: ArrayBuffer }
@@ -138,10 +135,12 @@ export class WorkPool {
         this.#ports[index].post({ id, cancel: true }, []);
         reject(signal!.reason);
       };
-      const settled = <T>(then: (value: T) => void) => (value: T) => {
-        signal?.removeEventListener("abort", abort);
-        then(value);
-      };
+      const settled =
+        <T>(then: (value: T) => void) =>
+        (value: T) => {
+          signal?.removeEventListener("abort", abort);
+          then(value);
+        };
       const pending: Pending = { resolve: settled(resolve), reject: settled(reject), port: index, failure };
       this.#pending.set(id, pending);
       this.#ports[index].post({ ...body, id } as WorkRequest, transfer);

@@ -62,7 +62,10 @@ export function contrastDraws(table: Table, options: ContrastOptions): Table {
   if (levels.length < 2) throw new ContrastError(`'${dim}' has only ${levels.length} level here: a contrast needs two`);
   const pairs = contrastPairs(levels, options.mode, options.reference);
 
-  const keys = new RowKeys(table, keyColumns.map((c) => c.name));
+  const keys = new RowKeys(
+    table,
+    keyColumns.map((c) => c.name),
+  );
   const keyCount = keys.count;
   if (keyCount * Math.max(levels.length, pairs.length) > MAX_CELLS) {
     const what = pairs.length > levels.length ? `${pairs.length} contrasts` : `${levels.length} levels`;

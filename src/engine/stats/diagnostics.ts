@@ -61,7 +61,7 @@ function normalScore(doubledRank: number): number {
   return z;
 }
 
-function useScores(count: number): void {
+function prepareScores(count: number): void {
   if (count === scoreCount) return;
   scoreCount = count;
   scores = new Float64Array(2 * count + 1).fill(NaN);
@@ -135,7 +135,7 @@ export function diagnoseDraws(draws: Float64Array, chains: number, out: Float64A
   // Rank-normalised split chains: the bulk R-hat and ESS; the same for distances from the
   // median (whose order follows from the draws' order), the tail R-hat. Normal scores are
   // finite, and constant only when every value is tied.
-  useScores(count);
+  prepareScores(count);
   if (normaliseRanks(order, splitSorted, count, normalised) > 1) {
     out[offset + RHAT] = rhatOfCheckedChains(normalised, rows, cols);
     out[offset + ESS_BULK] = essOfCheckedChains(normalised, rows, cols);
@@ -258,7 +258,7 @@ function foldedOrder(count: number, center: number): void {
 /** The bulk ESS alone (rank-normalised split chains), for draws whose other statistics are NA. */
 function bulkEss(values: Float64Array, rows: number, cols: number): number {
   const count = rows * cols;
-  useScores(count);
+  prepareScores(count);
   sortSplit(values, count);
   return normaliseRanks(order, splitSorted, count, normalised) > 1 ? essOfCheckedChains(normalised, rows, cols) : NaN;
 }

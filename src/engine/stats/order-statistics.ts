@@ -134,11 +134,11 @@ export function quantiles(draws: ArrayLike<number>, qs: readonly number[]): { va
     return { lo, t: h - lo };
   });
   const ranks = [...new Set(at.flatMap(({ lo, t }) => (t === 0 || lo + 1 >= n ? [lo] : [lo, lo + 1])))].sort((x, y) => x - y);
-  const valueOf = new Map(rankValues(draws, n, min, max, ranks).map((v, r) => [ranks[r], v]));
+  const valueAtRank = new Map(rankValues(draws, n, min, max, ranks).map((v, r) => [ranks[r], v]));
   const values = at.map(({ lo, t }) => {
-    const a = valueOf.get(lo)!;
+    const a = valueAtRank.get(lo)!;
     if (t === 0 || lo + 1 >= n) return a;
-    const b = valueOf.get(lo + 1)!;
+    const b = valueAtRank.get(lo + 1)!;
     return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1 - t);
   });
   return { values, n };

@@ -49,8 +49,7 @@ export class CachedStore implements AsyncReadable, RemoteChunks {
     this.#chunks = new ByteLru(maxBytes, (bytes) => bytes?.byteLength ?? 0);
     const getRange = inner.getRange?.bind(inner);
     if (getRange) {
-      const rangeKey = (key: string, range: RangeQuery) =>
-        "suffixLength" in range ? `${key}\0-${range.suffixLength}` : `${key}\0${range.offset}+${range.length}`;
+      const rangeKey = (key: string, range: RangeQuery) => ("suffixLength" in range ? `${key}\0-${range.suffixLength}` : `${key}\0${range.offset}+${range.length}`);
       this.getRange = (key, range, options) => this.#read(rangeKey(key, range), () => getRange(key, range), options?.signal);
     }
   }

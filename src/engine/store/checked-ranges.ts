@@ -18,7 +18,8 @@ export const withCheckedRanges = defineStoreExtension((store) => ({
     const shard = key.slice(1);
     if ("suffixLength" in range) {
       const bytes = await store.getRange(key, range, options);
-      if (bytes && bytes.length < range.suffixLength) throw new StoreError(`shard ${shard} is ${count(bytes.length)} bytes, shorter than its ${count(range.suffixLength)}-byte index: the shard is damaged`, shard);
+      if (bytes && bytes.length < range.suffixLength)
+        throw new StoreError(`shard ${shard} is ${count(bytes.length)} bytes, shorter than its ${count(range.suffixLength)}-byte index: the shard is damaged`, shard);
       return bytes;
     }
     const { offset, length } = range;

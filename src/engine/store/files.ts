@@ -46,6 +46,11 @@ export function openFiles(entries: Iterable<FileEntry>, label: string): TraceSto
 export async function openFileEntries(entries: Iterable<FileEntry>, label: string, options: CmdStanOptions = {}): Promise<TraceStore> {
   const files = keyed(entries);
   const csv = cmdstanPaths(files.keys());
-  if (csv) return openCmdStan(csv.map((key) => blobFile(key, files.get(key)!)), label, options);
+  if (csv)
+    return openCmdStan(
+      csv.map((key) => blobFile(key, files.get(key)!)),
+      label,
+      options,
+    );
   return { store: new FileEntriesStore(files), list: listKeys(files.keys()), label };
 }

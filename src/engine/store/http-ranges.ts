@@ -103,10 +103,7 @@ export class HttpRangeReader implements ZipReader {
   }
 
   #unreliable(what: string): StoreError {
-    return new StoreError(
-      `${this.label}: the server ${what}, so the ${this.file.noun} cannot be read reliably. ${capitalized(this.file.instead)}.`,
-      this.label,
-    );
+    return new StoreError(`${this.label}: the server ${what}, so the ${this.file.noun} cannot be read reliably. ${capitalized(this.file.instead)}.`, this.label);
   }
 
   /** The whole file from an answer that carries all of it; refused above WHOLE_DOWNLOAD_LIMIT. */
@@ -131,10 +128,7 @@ export class HttpRangeReader implements ZipReader {
       reader.read().catch((error: unknown) => {
         // A stall is told as itself (timedFetch's error).
         if (isDrawscopeError(error, "store")) throw error;
-        throw new StoreError(
-          `cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`,
-          this.label,
-        );
+        throw new StoreError(`cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, this.label);
       });
     for (let part = await next(); !part.done; part = await next()) {
       alive();
@@ -187,10 +181,7 @@ export class HttpRangeReader implements ZipReader {
       // HTTP/2 answers carry no status text.
       const status = [response.status, response.statusText].filter(Boolean).join(" ");
       const missing = response.status === 404 ? " (no file at that address)" : "";
-      throw new StoreError(
-        `cannot read ${what} of ${this.label}: the server answered HTTP ${status}${missing}.`,
-        this.label,
-      );
+      throw new StoreError(`cannot read ${what} of ${this.label}: the server answered HTTP ${status}${missing}.`, this.label);
     }
     return timed;
   }

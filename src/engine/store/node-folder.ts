@@ -32,7 +32,7 @@ export class NodeFolderStore implements AsyncReadable {
   async getRange(key: AbsolutePath, range: RangeQuery, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     const path = this.#path(key);
     if (!path) return undefined;
-    let file;
+    let file: Awaited<ReturnType<typeof open>>;
     try {
       file = await open(path, "r");
     } catch (error) {

@@ -51,7 +51,10 @@ export class VirtualZarr {
         const document = encoded.get(path);
         if (document) return document.slice();
         const slash = path.lastIndexOf("/");
-        const coords = path.slice(slash + 1).split(".").map(Number);
+        const coords = path
+          .slice(slash + 1)
+          .split(".")
+          .map(Number);
         return readers.get(path.slice(0, slash))?.(coords);
       },
     };

@@ -95,7 +95,13 @@ function boundsFor(choice: string, samples: Float64Array[], value: string): { bo
   }
   const { lower, upper } = bounds;
   const applied =
-    lower !== undefined && upper !== undefined ? `bounded to [${lower}, ${upper}]` : lower !== undefined ? `bounded below at ${lower}` : upper !== undefined ? `bounded above at ${upper}` : "not bounded";
+    lower !== undefined && upper !== undefined
+      ? `bounded to [${lower}, ${upper}]`
+      : lower !== undefined
+        ? `bounded below at ${lower}`
+        : upper !== undefined
+          ? `bounded above at ${upper}`
+          : "not bounded";
   return { bounds, text: crossed.length ? `${applied}: ${crossed.join(" and ")}, so that bound is not used` : applied };
 }
 
@@ -128,7 +134,11 @@ export const panel: PanelData<DensityData> = {
     const facet = String(options.facet);
     const color = String(options.color);
     const adjust = Number(options.adjust);
-    const by = curveColumns(table, value, [facet, color].filter((c) => c !== ""));
+    const by = curveColumns(
+      table,
+      value,
+      [facet, color].filter((c) => c !== ""),
+    );
     const { groups, labels, total } = splitByLabels(table, value, by, MAX_CURVES);
     const notes: string[] = [];
     if (total > groups.length) {
@@ -136,9 +146,17 @@ export const panel: PanelData<DensityData> = {
     }
     const { layout, split, levels, note } = arrange(String(options.layout) as Layout, facet, color, groups, labels, by);
     if (note) notes.push(note);
-    const unshown = unshownNote(by, [color, split].filter((d) => d !== ""), groups);
+    const unshown = unshownNote(
+      by,
+      [color, split].filter((d) => d !== ""),
+      groups,
+    );
     if (unshown) notes.push(unshown);
-    const { bounds, text: boundsText } = boundsFor(String(options.bounds), groups.map((g) => g.values), value);
+    const { bounds, text: boundsText } = boundsFor(
+      String(options.bounds),
+      groups.map((g) => g.values),
+      value,
+    );
     const curves = groups.map((g) => ({ keys: g.keys, estimate: kde(g.values, { points: POINTS, adjust, ...bounds }) }));
     const arranged = split === "" ? "" : layout === "ridgeline" ? ` in ${formatCount(levels.length, "ridge")}` : ` in ${formatCount(levels.length, "facet")}`;
     return {
@@ -152,7 +170,11 @@ export const panel: PanelData<DensityData> = {
       value,
       bounds,
       name: `Density of ${value}${by.length ? ` by ${by.join(" and ")}` : ""}: ${formatCount(curves.length, "curve")}${arranged}`,
-      estimation: kdeDescription(curves.map((c) => c.estimate.bandwidth), adjust, boundsText),
+      estimation: kdeDescription(
+        curves.map((c) => c.estimate.bandwidth),
+        adjust,
+        boundsText,
+      ),
       notes,
     };
   },

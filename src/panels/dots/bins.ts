@@ -125,13 +125,7 @@ export function layoutDots(values: Float64Array, width: number): DotLayout {
  * `minDiameter`) at which every row's tallest stack fits `stackHeight` pixels, given the x
  * scale's pixels per data unit; `fits` is false when even the smallest dots overflow.
  */
-export function dotDiameter(
-  rows: readonly Float64Array[],
-  pixelsPerUnit: number,
-  stackHeight: number,
-  maxDiameter: number,
-  minDiameter: number,
-): { diameter: number; fits: boolean } {
+export function dotDiameter(rows: readonly Float64Array[], pixelsPerUnit: number, stackHeight: number, maxDiameter: number, minDiameter: number): { diameter: number; fits: boolean } {
   const tallestAt = (diameter: number) => rows.reduce((a, values) => Math.max(a, tallestStack(values, diameter / pixelsPerUnit)), 0);
   for (let d = maxDiameter; d >= minDiameter; d -= 0.25) {
     if (tallestAt(d) * d <= stackHeight) return { diameter: d, fits: true };

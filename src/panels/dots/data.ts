@@ -38,7 +38,10 @@ type DotRow = ReturnType<typeof dotRow>;
 /** The rows shown, in the order asked for, at most MAX_DOTS dots in all; and notes on what was left out. */
 function shownRows(all: DotRow[], n: number, options: PanelOptions) {
   const shown = Math.min(all.length, Math.max(1, Math.floor(MAX_DOTS / n)));
-  const rows = sortRows(Float64Array.from(all, (r) => r.median), rowOrder(options.sort))
+  const rows = sortRows(
+    Float64Array.from(all, (r) => r.median),
+    rowOrder(options.sort),
+  )
     .slice(0, shown)
     .map((i) => all[i])
     .filter((r) => r.values.every(Number.isFinite));
@@ -87,7 +90,14 @@ export const panel: PanelData<DotsData> = {
       for (const { block: slab, draws } of block.slabs) {
         const first = slab.from - block.from;
         for (let e = 0; e < slab.count; e++) {
-          all.push(dotRow(block.labels.map((l) => l[first + e]), draws.subarray(e * block.perElement, (e + 1) * block.perElement), value, n));
+          all.push(
+            dotRow(
+              block.labels.map((l) => l[first + e]),
+              draws.subarray(e * block.perElement, (e + 1) * block.perElement),
+              value,
+              n,
+            ),
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve));

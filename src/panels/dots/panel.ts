@@ -41,7 +41,10 @@ export const panel: PanelKind<DotsData> = {
     // Dots as wide as they can be while every row's tallest stack fits its row (see bins.ts).
     const rowHeight = Math.max(24, Math.min(72, Math.floor(400 / Math.max(1, rows.length))));
     const plotWidth = Math.max(40, width - labelMargin(labels, width) - 20);
-    const extent = extentOf(rows.map((r) => r.values), ref === undefined ? [] : [ref]) ?? [0, 1];
+    const extent = extentOf(
+      rows.map((r) => r.values),
+      ref === undefined ? [] : [ref],
+    ) ?? [0, 1];
     const pad = (extent[1] - extent[0]) * 0.04 || Math.abs(extent[0]) * 0.1 || 1;
     const span = extent[1] - extent[0] + 2 * pad;
     const pixelsPerUnit = plotWidth / span;

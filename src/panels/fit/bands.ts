@@ -282,7 +282,14 @@ export function fitTable(bands: FitBands, draws: string): Table {
   const labelColumn = (name: string, role: "dim" | "source", pick: (o: FitObservation) => string | number) => {
     const codeOf = new Map<string | number, number>();
     for (const o of observations) if (!codeOf.has(pick(o))) codeOf.set(pick(o), codeOf.size);
-    out.push({ name, role, data: labelData([...codeOf.keys()], Int32Array.from(observations, (o) => codeOf.get(pick(o))!)) });
+    out.push({
+      name,
+      role,
+      data: labelData(
+        [...codeOf.keys()],
+        Int32Array.from(observations, (o) => codeOf.get(pick(o))!),
+      ),
+    });
   };
   bands.by.forEach((name, k) => labelColumn(name, k === 0 && bands.sources.length > 0 ? "source" : "dim", (o) => o.keys[k]));
   const dims = bands.by.filter((_, k) => k > 0 || bands.sources.length === 0);

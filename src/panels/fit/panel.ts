@@ -51,7 +51,10 @@ export const panel: PanelKind<FitData> = {
     const series = Array.from({ length: n }, (_, i) => `${sourceOf[i]}\u0000${groupOf[i]}`);
     // Number codes (group_idx 2) need their column's name to mean anything; labels (North) do not.
     const groupName = (g: string | number) => (typeof g === "number" ? `${group} ${g}` : g);
-    const seriesName = Array.from({ length: n }, (_, i) => [fit.sourceIndex[i] < 0 ? undefined : sourceOf[i], fit.groupIndex[i] < 0 ? undefined : groupName(groupOf[i])].filter((s) => s !== undefined).join(" · ") || draws);
+    const seriesName = Array.from(
+      { length: n },
+      (_, i) => [fit.sourceIndex[i] < 0 ? undefined : sourceOf[i], fit.groupIndex[i] < 0 ? undefined : groupName(groupOf[i])].filter((s) => s !== undefined).join(" · ") || draws,
+    );
     const data = { length: n };
     const fill = colored ? groupOf : "currentColor";
     const fy = facet ? groupOf : undefined;
@@ -121,9 +124,7 @@ export const panel: PanelKind<FitData> = {
       y: { label: draws, grid: true },
       fx: stacked ? { label: null, domain: sources } : undefined,
       fy: facet ? { label: group, domain: groups } : undefined,
-      color: colored
-        ? { type: "categorical", domain: groups, legend: !facet, tickFormat: groupName }
-        : undefined,
+      color: colored ? { type: "categorical", domain: groups, legend: !facet, tickFormat: groupName } : undefined,
       marks: [
         ...ribbons,
         spaghettiMark,
@@ -158,7 +159,9 @@ export const panel: PanelKind<FitData> = {
       name: `Fit of ${draws} against ${x}: ${parts.join(", ")}`,
       caption: [
         `Median (line) and equal-tailed ${bandText} of ${draws}${drawCount === undefined ? "" : ` (${formatCount(drawCount, "draw")} per observation)`}, ordered by ${x}.` +
-          (spaghetti.length ? ` Thin lines: ${spaghetti.length === 1 ? "one draw" : `${spaghetti.length} draws`} (${spaghetti[0].label}${spaghetti.length > 1 ? ", …" : ""}), the same for every observation.` : ""),
+          (spaghetti.length
+            ? ` Thin lines: ${spaghetti.length === 1 ? "one draw" : `${spaghetti.length} draws`} (${spaghetti[0].label}${spaghetti.length > 1 ? ", …" : ""}), the same for every observation.`
+            : ""),
         ...notes,
       ].join(" "),
       node,

@@ -84,7 +84,12 @@ export const panel: PanelData<IntervalData> = {
       by = block.dims;
       const summaries = summaryColumns(block.count, summary.probs);
       setSummaries(summaries, 0, await elements.summarize(block, summary, signal), summary);
-      const rows = Array.from({ length: block.count }, (_, i) => rowLabel(block.labels.map((l) => l[i]), value));
+      const rows = Array.from({ length: block.count }, (_, i) =>
+        rowLabel(
+          block.labels.map((l) => l[i]),
+          value,
+        ),
+      );
       parts.push({ rows, summaries });
     }
     const rows = parts.flatMap((p) => p.rows);
@@ -101,7 +106,10 @@ export const panel: PanelData<IntervalData> = {
       rows,
       row: Int32Array.from(rows, (_, i) => i),
       level: new Int32Array(rows.length).fill(-1),
-      summaries: concatSummaries(parts.map((p) => p.summaries), summary.probs),
+      summaries: concatSummaries(
+        parts.map((p) => p.summaries),
+        summary.probs,
+      ),
       notes,
     };
   },

@@ -1,5 +1,20 @@
 import { MODEL } from "../../engine/stack-models.ts";
-import { extentOf, formatProb, INNER_OPTION, INTERVAL_NAMES, INTERVAL_OPTION, intervalsPhrase, OUTER_OPTION, OWN_DIMS, POINT_OPTION, REFERENCE_OPTION, referenceOf, rowOrder, SORT_OPTION, sortRows } from "../intervals.ts";
+import {
+  extentOf,
+  formatProb,
+  INNER_OPTION,
+  INTERVAL_NAMES,
+  INTERVAL_OPTION,
+  intervalsPhrase,
+  OUTER_OPTION,
+  OWN_DIMS,
+  POINT_OPTION,
+  REFERENCE_OPTION,
+  referenceOf,
+  rowOrder,
+  SORT_OPTION,
+  sortRows,
+} from "../intervals.ts";
 import { referenceMark } from "../reference-line.ts";
 import { intervalMarks, MIN_ROW_HEIGHT, niceDomain, rowChart, type IntervalItem, type IntervalStyle } from "../row-chart.ts";
 import { formatCount, formatNumber } from "../style.ts";
@@ -41,7 +56,10 @@ export const panel: PanelKind<IntervalData> = {
     // Rows are sorted by their first summary's point (the first colour level present, when dodged).
     const first = new Int32Array(rows.length).fill(-1);
     for (let i = row.length - 1; i >= 0; i--) first[row[i]] = i;
-    const sorted = sortRows(Float64Array.from(first, (i) => summaries.point[i]), order);
+    const sorted = sortRows(
+      Float64Array.from(first, (i) => summaries.point[i]),
+      order,
+    );
     const lanes = dodge ? colors.length : 1;
     const shown = sorted.slice(0, Math.min(rows.length, Math.max(1, Math.floor(MAX_INTERVALS / lanes))));
     // Each shown row's summaries, in their label order.
@@ -88,7 +106,9 @@ export const panel: PanelKind<IntervalData> = {
     const draws = extentOf([summaries.n]);
     const notes: string[] = [...(data.notes ?? [])];
     if (shown.length < rows.length) {
-      notes.push(`Showing ${formatNumber(shown.length)} of ${formatNumber(rows.length)} rows${order === "label" ? "" : " (the first in this order)"}: narrow the query or split rows by another dimension.`);
+      notes.push(
+        `Showing ${formatNumber(shown.length)} of ${formatNumber(rows.length)} rows${order === "label" ? "" : " (the first in this order)"}: narrow the query or split rows by another dimension.`,
+      );
     }
     const sortedBy = dodge ? `the ${colors[0]}'s ${point}` : point;
     const named = (p: number) => `${formatProb(p)} ${INTERVAL_NAMES[interval]}`;

@@ -26,7 +26,10 @@ export function summaryColumns(count: number, probs: readonly number[]): Summary
 
 /** Summaries of consecutive blocks of elements as one set of columns. */
 export function concatSummaries(parts: readonly SummaryColumns[], probs: readonly number[]): SummaryColumns {
-  const out = summaryColumns(parts.reduce((n, p) => n + p.point.length, 0), probs);
+  const out = summaryColumns(
+    parts.reduce((n, p) => n + p.point.length, 0),
+    probs,
+  );
   let at = 0;
   for (const part of parts) {
     out.point.set(part.point, at);

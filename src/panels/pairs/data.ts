@@ -3,20 +3,7 @@ import { kde } from "../../engine/stats/kde.ts";
 import type { PanelData, PanelOptions } from "../types.ts";
 import { colourData, colourGroups, gather, type ColourData } from "./colour.ts";
 import { contourSets, type ContourSet } from "./contours.ts";
-import {
-  PairsError,
-  divergences,
-  isLabelColumn,
-  jitteredPositions,
-  numericValues,
-  paddedExtent,
-  pairColumns,
-  readCodes,
-  readNumbers,
-  rowSample,
-  type Divergences,
-  type RowSample,
-} from "./read.ts";
+import { PairsError, divergences, isLabelColumn, jitteredPositions, numericValues, paddedExtent, pairColumns, readCodes, readNumbers, rowSample, type Divergences, type RowSample } from "./read.ts";
 
 /**
  * Points sent for one pair of columns: more would not change the picture (a frame has a few

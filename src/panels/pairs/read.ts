@@ -11,7 +11,6 @@ export class PairsError extends DrawscopeError {
   override readonly tag = "pairs";
 }
 
-
 /** Seeds the sample, so the same table always shows the same points. */
 const SAMPLE_SEED = 0x5eed;
 

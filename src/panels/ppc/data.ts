@@ -250,7 +250,7 @@ function observationX(table: Table, m: PredictiveMatrix, x: string): { xs: Float
   if (x === "") return { xs: Float64Array.from({ length: m.observations }, (_, i) => i), label: `observation (${m.dims.join(", ")})` };
   const keys = new RowKeys(table, m.dims);
   const xs = new Float64Array(m.observations).fill(NaN);
-  let batches;
+  let batches: ReturnType<typeof numberBatches>;
   try {
     batches = numberBatches(table, x);
   } catch {
@@ -293,7 +293,6 @@ function looPitWeights(table: Table, m: PredictiveMatrix): { weights: Float64Arr
   if (!weights) throw new PpcError(`${name} has a draw that is not a finite number: PSIS-LOO needs finite log-likelihoods`);
   return { weights, name };
 }
-
 
 export const panel: PanelData<PpcData> = {
   data(table, options: PanelOptions) {

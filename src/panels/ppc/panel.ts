@@ -33,7 +33,10 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
         y: { label: "density", grid: true },
         marks: [
           Plot.line(draws, { x: draws.x, y: draws.y, z: draws.z, stroke: PREDICTIVE, strokeOpacity: 0.5, strokeWidth: 1, ariaDescription: "predictive draws" }),
-          Plot.line({ length: drawing.pooled.x.length }, { x: drawing.pooled.x, y: drawing.pooled.y, stroke: PREDICTIVE_DARK, strokeWidth: 2, strokeDasharray: "5 3", ariaDescription: "all predictive draws" }),
+          Plot.line(
+            { length: drawing.pooled.x.length },
+            { x: drawing.pooled.x, y: drawing.pooled.y, stroke: PREDICTIVE_DARK, strokeWidth: 2, strokeDasharray: "5 3", ariaDescription: "all predictive draws" },
+          ),
           Plot.line({ length: drawing.observed.x.length }, { x: drawing.observed.x, y: drawing.observed.y, stroke: OBSERVED, strokeWidth: 2.5, ariaDescription: "observed" }),
         ],
         words:
@@ -50,7 +53,18 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
           x: { label: name, type: "linear" },
           y: { label: "√count", grid: true },
           marks: [
-            Plot.rectY({ length: n }, { x1: Array.from(drawing.values, (v) => v - 0.4), x2: Array.from(drawing.values, (v) => v + 0.4), y1: Array.from(expected, (e, i) => e - Math.sqrt(drawing.observed[i])), y2: expected, fill: "currentColor", fillOpacity: 0.25, ariaDescription: "observed counts, hanging" }),
+            Plot.rectY(
+              { length: n },
+              {
+                x1: Array.from(drawing.values, (v) => v - 0.4),
+                x2: Array.from(drawing.values, (v) => v + 0.4),
+                y1: Array.from(expected, (e, i) => e - Math.sqrt(drawing.observed[i])),
+                y2: expected,
+                fill: "currentColor",
+                fillOpacity: 0.25,
+                ariaDescription: "observed counts, hanging",
+              },
+            ),
             Plot.line({ length: n }, { x: drawing.values, y: expected, stroke: PREDICTIVE_DARK, strokeWidth: 2, ariaDescription: "expected counts" }),
             Plot.dot({ length: n }, { x: drawing.values, y: expected, fill: PREDICTIVE_DARK, r: 3, ariaDescription: "expected count points" }),
             Plot.ruleY([0], { strokeOpacity: 0.6 }),
@@ -64,7 +78,18 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
         x: { label: name, type: "linear" },
         y: { label: "count", grid: true },
         marks: [
-          Plot.rectY({ length: n }, { x1: Array.from(drawing.values, (v) => v - 0.4), x2: Array.from(drawing.values, (v) => v + 0.4), y1: 0, y2: drawing.observed, fill: "currentColor", fillOpacity: 0.25, ariaDescription: "observed counts" }),
+          Plot.rectY(
+            { length: n },
+            {
+              x1: Array.from(drawing.values, (v) => v - 0.4),
+              x2: Array.from(drawing.values, (v) => v + 0.4),
+              y1: 0,
+              y2: drawing.observed,
+              fill: "currentColor",
+              fillOpacity: 0.25,
+              ariaDescription: "observed counts",
+            },
+          ),
           Plot.ruleX({ length: n }, { x: drawing.values, y1: drawing.lower, y2: drawing.upper, stroke: PREDICTIVE_DARK, strokeWidth: 2, ariaDescription: "predictive 90% intervals" }),
           Plot.dot({ length: n }, { x: drawing.values, y: drawing.median, fill: PREDICTIVE_DARK, r: 3.5, ariaDescription: "predictive medians" }),
           Plot.ruleY([0], { strokeOpacity: 0.4 }),
@@ -83,7 +108,10 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
         marks: [
           Plot.areaY({ length: drawing.x.length }, { x: drawing.x, y1: wide.lower, y2: wide.upper, fill: PREDICTIVE, fillOpacity: 0.45, ariaDescription: "predictive 95% band" }),
           Plot.areaY({ length: drawing.x.length }, { x: drawing.x, y1: narrow.lower, y2: narrow.upper, fill: PREDICTIVE_DARK, fillOpacity: 0.45, ariaDescription: "predictive 50% band" }),
-          Plot.line({ length: n }, { x: drawing.observed, y: Array.from(drawing.observed, (_, i) => (i + 1) / n), curve: "step-after", stroke: OBSERVED, strokeWidth: 2, ariaDescription: "observed ECDF" }),
+          Plot.line(
+            { length: n },
+            { x: drawing.observed, y: Array.from(drawing.observed, (_, i) => (i + 1) / n), curve: "step-after", stroke: OBSERVED, strokeWidth: 2, ariaDescription: "observed ECDF" },
+          ),
         ],
         words: `The ECDF of the observed ${observedName} (line) within the pointwise 50% and 95% bands of the ECDFs of ${formatNumber(data.draws)} predictive draws of ${name}.`,
       };
@@ -113,7 +141,19 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
         x: { label: `T = ${statistic} of ${name}` },
         y: { label: "draws", grid: true },
         marks: [
-          Plot.rectY({ length: bins }, { x1: drawing.edges.subarray(0, bins), x2: drawing.edges.subarray(1), y1: 0, y2: drawing.counts, fill: PREDICTIVE, insetLeft: 0.5, insetRight: 0.5, ariaDescription: "T of the predictive draws" }),
+          Plot.rectY(
+            { length: bins },
+            {
+              x1: drawing.edges.subarray(0, bins),
+              x2: drawing.edges.subarray(1),
+              y1: 0,
+              y2: drawing.counts,
+              fill: PREDICTIVE,
+              insetLeft: 0.5,
+              insetRight: 0.5,
+              ariaDescription: "T of the predictive draws",
+            },
+          ),
           Plot.ruleX([drawing.observed], { stroke: OBSERVED, strokeWidth: 2.5, ariaDescription: "T of the observed" }),
           Plot.ruleY([0], { strokeOpacity: 0.4 }),
         ],
@@ -133,7 +173,18 @@ function marksOf(drawing: PpcDrawing, data: PpcData, options: PanelOptions): { m
       const marks: Plot.Markish[] =
         n <= MAX_RULES
           ? [
-              Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower90), y2: at(drawing.upper90), stroke: group ?? PREDICTIVE, strokeOpacity: group ? 0.45 : 1, strokeWidth: 1.5, ariaDescription: "predictive 90% intervals" }),
+              Plot.ruleX(
+                { length: n },
+                {
+                  x: xs,
+                  y1: at(drawing.lower90),
+                  y2: at(drawing.upper90),
+                  stroke: group ?? PREDICTIVE,
+                  strokeOpacity: group ? 0.45 : 1,
+                  strokeWidth: 1.5,
+                  ariaDescription: "predictive 90% intervals",
+                },
+              ),
               Plot.ruleX({ length: n }, { x: xs, y1: at(drawing.lower50), y2: at(drawing.upper50), stroke: group ?? PREDICTIVE_DARK, strokeWidth: 3, ariaDescription: "predictive 50% intervals" }),
               Plot.dot({ length: n }, { x: xs, y: at(drawing.observed), fill: OBSERVED, stroke: group ?? "none", r: 2.5, title, ariaDescription: "observed" }),
             ]
@@ -220,7 +271,17 @@ export const panel: PanelKind<PpcData> = {
     for (const facet of data.facets) {
       const drawn = marksOf(facet.drawing, data, options);
       words ||= drawn.words;
-      const plot = Plot.plot({ ...plotStyle, width, height: 200, marginLeft: 56, marginBottom: 36, marginTop: 26, x: drawn.x, y: drawn.y, marks: [Plot.text([facet.label], { frameAnchor: "top-left", dy: -16, fontWeight: "bold", text: (d: string) => `${data.group} ${d}` }), ...drawn.marks] });
+      const plot = Plot.plot({
+        ...plotStyle,
+        width,
+        height: 200,
+        marginLeft: 56,
+        marginBottom: 36,
+        marginTop: 26,
+        x: drawn.x,
+        y: drawn.y,
+        marks: [Plot.text([facet.label], { frameAnchor: "top-left", dy: -16, fontWeight: "bold", text: (d: string) => `${data.group} ${d}` }), ...drawn.marks],
+      });
       plot.setAttribute("aria-label", `${data.group} ${facet.label}`);
       node.append(plot);
     }

@@ -84,12 +84,14 @@ export const panel: PanelData<PriorData> = {
     const tail = (1 - RANGE_PROB) / 2;
     const estimated = facets.map((f) => ({
       label: f.label,
-      parts: f.parts.map((p): PriorPart => ({
-        source: p.source,
-        density: kde(p.sorted, { points: POINTS, adjust, ...auto.bounds }),
-        summary: p.summary,
-        range: [numpyQuantile(p.sorted, tail), numpyQuantile(p.sorted, 1 - tail)],
-      })),
+      parts: f.parts.map(
+        (p): PriorPart => ({
+          source: p.source,
+          density: kde(p.sorted, { points: POINTS, adjust, ...auto.bounds }),
+          summary: p.summary,
+          range: [numpyQuantile(p.sorted, tail), numpyQuantile(p.sorted, 1 - tail)],
+        }),
+      ),
     }));
     return {
       value,

@@ -136,9 +136,7 @@ export const panel: PanelKind<PriorData> = {
       name: `Prior vs posterior of ${value}${split}: ${formatCount(sources.length, "source")} in ${formatCount(facets.length, "facet")}`,
       caption: [
         ...notes,
-        peaks
-          ? "Each curve is scaled to its own peak, so a narrow posterior and a wide prior both show (their heights are not comparable)."
-          : "Curves are true densities, on one scale per facet.",
+        peaks ? "Each curve is scaled to its own peak, so a narrow posterior and a wide prior both show (their heights are not comparable)." : "Curves are true densities, on one scale per facet.",
         options.range === "posterior"
           ? `Each facet's x axis spans the ${focus}'s central ${RANGE_PROB * 100}% (wider curves run off the edges).`
           : `Each facet's x axis spans the central ${RANGE_PROB * 100}% of every source.`,

@@ -16,9 +16,7 @@ export interface ChainBfmi {
 }
 
 /** The centred marginal energy and energy transitions, as two densities or as two density-scaled histograms over shared bins. */
-export type EnergyLayers =
-  | { display: "density"; curves: { x: Float64Array; density: Float64Array }[] }
-  | { display: "histogram"; lo: number; binWidth: number; heights: Float64Array[] };
+export type EnergyLayers = { display: "density"; curves: { x: Float64Array; density: Float64Array }[] } | { display: "histogram"; lo: number; binWidth: number; heights: Float64Array[] };
 
 /** What a sampler figure draws, per statistic. */
 export type SamplerFigure =
@@ -61,7 +59,11 @@ function energyLayers(marginal: Float64Array, transition: Float64Array, display:
   const estimates = values.map((layer) => kde(layer, { points: 256 }));
   return {
     layers: { display: "density", curves: estimates.map(({ x, density }) => ({ x, density })) },
-    method: `as densities: ${kdeDescription(estimates.map((e) => e.bandwidth), 1, "not bounded")}`,
+    method: `as densities: ${kdeDescription(
+      estimates.map((e) => e.bandwidth),
+      1,
+      "not bounded",
+    )}`,
   };
 }
 
@@ -94,9 +96,7 @@ function depthFigure(series: readonly ChainSeries[]): Drawn {
     name: `Tree depth of the sampler: ${drawsPhrase(series)}, ${depths.length === 0 ? "no depths" : depths[0] === deepest ? `depth ${deepest}` : `depths ${depths[0]}–${deepest}`}`,
     caption: [
       `Draws per tree depth and chain. Mean depth: ${chainList(means)}.`,
-      deepest === undefined
-        ? ""
-        : `The largest depth reached is ${deepest}, in ${formatCount(atDeepest, "draw")}; if that is the sampler's maximum tree depth, those trajectories were cut short.`,
+      deepest === undefined ? "" : `The largest depth reached is ${deepest}, in ${formatCount(atDeepest, "draw")}; if that is the sampler's maximum tree depth, those trajectories were cut short.`,
     ].join(" "),
     figure: { stat: "tree_depth", depths, counts },
   };
@@ -144,7 +144,9 @@ export const panel: PanelData<SamplerData> = {
       const present = (Object.keys(SAMPLER_STATS) as SamplerStat[]).filter((s) => statColumn(table, s)).map((s) => SAMPLER_STATS[s].title.toLowerCase());
       return {
         name: `${title} of the sampler: not in the query`,
-        caption: present.length ? `This query has the sampler's ${present.join(", ")}: choose ${present.length === 1 ? "it" : "one"} as the Statistic.` : "This query has none of the sampler's statistics.",
+        caption: present.length
+          ? `This query has the sampler's ${present.join(", ")}: choose ${present.length === 1 ? "it" : "one"} as the Statistic.`
+          : "This query has none of the sampler's statistics.",
         chains: [],
         shown: [],
         figure: { stat: "missing", text: `${title}: ${missingText(stat)} if the trace has it (the trace browser's Sampler section queries every statistic the trace has in one click).` },

@@ -111,7 +111,10 @@ function stepSizePlot(lines: readonly ChainLine[], logScale: boolean, chains: re
     // Step sizes of chains may differ by orders of magnitude: then a log scale.
     y: { label: "step size", grid: true, type: logScale ? "log" : "linear", inset: 8 },
     marks: lines.map((line) =>
-      Plot.lineY({ length: line.draws.length }, { x: line.draws, y: line.values, stroke: colours.get(line.chain), strokeWidth: 1.5, ariaDescription: "step size", ariaLabel: () => `chain ${line.chain}` }),
+      Plot.lineY(
+        { length: line.draws.length },
+        { x: line.draws, y: line.values, stroke: colours.get(line.chain), strokeWidth: 1.5, ariaDescription: "step size", ariaLabel: () => `chain ${line.chain}` },
+      ),
     ),
   });
 }

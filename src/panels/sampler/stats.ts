@@ -20,7 +20,11 @@ export const SAMPLER_STATS: Record<SamplerStat, { title: string; columns: readon
 
 /** The table's column for a statistic, or undefined when the query lacks it. */
 export function statColumn(table: Table, stat: SamplerStat): string | undefined {
-  const names = new Set(tableColumns(table).filter((c) => c.role === "value" && c.numeric).map((c) => c.name));
+  const names = new Set(
+    tableColumns(table)
+      .filter((c) => c.role === "value" && c.numeric)
+      .map((c) => c.name),
+  );
   return SAMPLER_STATS[stat].columns.find((c) => names.has(c));
 }
 

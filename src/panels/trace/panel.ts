@@ -76,11 +76,7 @@ export const panel: PanelKind<TraceData> = {
   kind: "trace",
   title: "Trace",
   order: 60,
-  options: [
-    { key: "value", label: "Value", type: "value" },
-    CHAINS_OPTION,
-    { key: "divergences", label: "Divergences", type: "boolean", default: true },
-  ],
+  options: [{ key: "value", label: "Value", type: "value" }, CHAINS_OPTION, { key: "divergences", label: "Divergences", type: "boolean", default: true }],
   // The rug is computed whenever the table flags divergences: the option only shows or hides it.
   drawOnly: ["divergences"],
   render(data, options, { width }) {
