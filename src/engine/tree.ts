@@ -283,10 +283,10 @@ async function readDim({ name, size, coord }: DescribedGroup["dims"][number]): P
 export async function openTree(source: TraceStore, pool?: WorkPool, remote = remoteChunksOf(source.store)): Promise<OpenedTree> {
   const format = await detectFormat(source);
   const base = withCheckedRanges(withV3Metadata(source.store));
+  // Consolidated metadata when the store has it; without, nodes are found by listing.
   const store: Readable & { contents?: () => { path: string; kind: "array" | "group" }[] } = await zarr
-    .withConsolidatedMetadata(base, { format: format === 3 ? "v3" : "v2" })
+    .withMaybeConsolidatedMetadata(base, { format: format === 3 ? "v3" : "v2" })
     .catch((error: unknown) => {
-      if (zarr.isZarritaError(error, "NotFoundError") || zarr.isZarritaError(error, "InvalidMetadataError")) return base;
       throw new StoreError(`cannot read the metadata of ${source.label}: ${(error as Error).message}`, source.label);
     });
   const root = zarr.root(store);

@@ -1,3 +1,4 @@
+import { color as parseColor } from "d3-color";
 import { DrawscopeError } from "../engine/errors.ts";
 import { drawWhole } from "../panels/in-view.ts";
 
@@ -62,8 +63,9 @@ function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Re
   return node;
 }
 
+/** Whether a computed CSS colour lets the colour behind show through (one d3-color cannot read is taken as painted). */
 function transparent(color: string): boolean {
-  return color === "transparent" || /^rgba\(.*,\s*0\)$/.test(color);
+  return parseColor(color)?.opacity === 0;
 }
 
 /** The colour painted behind an element: its own background or the nearest ancestor's. */
