@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { DrawscopeError, INTERVAL_KINDS, POINT_KINDS, type IntervalKind, type PointKind } from "../engine/node.ts";
 
 /** A usage mistake on the command line; the message says what to type instead. */
@@ -13,32 +14,35 @@ interface RawArgs {
   switches: Set<string>;
 }
 
+/** node:util's words for a mistake, as a usage error in ours: the option it names, and what is wrong with it. */
+function usageOf(error: { code?: string; message: string }): UsageError {
+  const option = /'(-[^' ]*)/.exec(error.message)?.[1] ?? "an option";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${option}`);
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new UsageError(/does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} needs a value`);
+  return new UsageError(error.message);
+}
+
 /**
- * Split argv into positionals, `--flag VALUE` / `--flag=VALUE` pairs for the `known` flags, and
- * the `switches` (flags without a value).
+ * Split argv (node:util's parseArgs) into positionals, the values of the `known` flags
+ * (`--flag VALUE` or `--flag=VALUE`, each repeatable) and the `switches` given (flags without a value).
  */
 function readArgs(argv: readonly string[], known: readonly string[], switches: readonly string[] = []): RawArgs {
-  const positional: string[] = [];
+  const options: Record<string, { type: "string"; multiple: true } | { type: "boolean" }> = {};
+  for (const flag of known) options[flag.slice(2)] = { type: "string", multiple: true };
+  for (const flag of switches) options[flag.slice(2)] = { type: "boolean" };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageOf(error as { code?: string; message: string });
+  }
   const flags = new Map<string, string[]>();
   const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
-    }
-    if (switches.includes(arg)) {
-      given.add(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!known.includes(flag)) throw new UsageError(`unknown option ${arg}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-    flags.set(flag, [...(flags.get(flag) ?? []), value]);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (Array.isArray(value)) flags.set(`--${name}`, value.map(String));
+    else if (value === true) given.add(`--${name}`);
   }
-  return { positional, flags, switches: given };
+  return { positional: parsed.positionals, flags, switches: given };
 }
 
 function storeAndSpecs(positional: readonly string[]): { store: string; specs: string[] } {
