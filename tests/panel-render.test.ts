@@ -2,6 +2,7 @@
 // Panels' render() under a DOM, as Observable Plot tests its plots: each figure's SVG is kept in
 // tests/snapshots/, so a change to how a panel draws is seen in review, not only in e2e pictures.
 import { describe, expect, it } from "vitest";
+import type { ContrastData } from "../src/panels/contrast/data.ts";
 import type { DensityData } from "../src/panels/density/data.ts";
 import { panelKind } from "../src/panels/registry.ts";
 
@@ -56,5 +57,40 @@ describe("density panel's figure", () => {
   it("as a ridgeline, with a reference line", async () => {
     const figure = density.render({ ...schools, layout: "ridgeline" }, { ...OPTIONS, layout: "ridgeline", ref: "0.5" }, { width: 640, query: "theta", shape: { numRows: 0, columns: [], levels: {} } });
     await expect(markup(figure.node)).toMatchFileSnapshot("./snapshots/density-ridgeline.svg");
+  });
+});
+
+describe("contrast panel's figure", () => {
+  const contrast = panelKind("contrast")!;
+  /** A contrast row: its label, median, 89% and 50% intervals, and draws above zero of 400. */
+  const row = (label: string, point: number, above: number) => ({
+    keys: [label],
+    label,
+    summary: {
+      point,
+      intervals: [
+        { prob: 0.89, lower: point - 1.5, upper: point + 1.5 },
+        { prob: 0.5, lower: point - 0.6, upper: point + 0.6 },
+      ],
+      n: 400,
+    },
+    above,
+  });
+  const data: ContrastData = {
+    value: "theta",
+    dim: "school",
+    mode: "pairs",
+    point: "median",
+    interval: "eti",
+    probs: [0.89, 0.5],
+    rows: [row("2019 · Phillips Andover - Choate", 1.2, 300), row("2019 · St. Paul's - Choate", 2.5, 399), row("2019 · St. Paul's - Phillips Andover", -0.4, 150)],
+    notes: [],
+  };
+
+  it("long pair labels cut to the margin, P(>0) bounded where it is", async () => {
+    const options = { value: "theta", dim: "school", mode: "pairs", level: "Choate", point: "median", interval: "eti", prob: 0.89, inner: 0.5 };
+    const figure = contrast.render(data, options, { width: 640, query: "theta", shape: { numRows: 0, columns: [], levels: {} } });
+    expect(figure.name).toBe("Contrasts of theta between school, all pairs: 3 rows");
+    await expect(markup(figure.node)).toMatchFileSnapshot("./snapshots/contrast-pairs.svg");
   });
 });
