@@ -113,7 +113,7 @@ describe.each(STORES)("%s by URL", (store) => {
       expect(pathOf(faulted)).toBe(faulty);
       expect(failure).toBeInstanceOf(StoreError);
       const message = (failure as Error).message;
-      if (fault === "short") expect(message).toBe("cannot read chunk 0.0 of posterior/sigma: terminated");
+      if (fault === "short") expect(message).toBe("cannot read chunk 0.0 of posterior/sigma: the server's answer broke off before its end (terminated): try again");
       else if (!zipped) expect(message).toBe("cannot read chunk 0.0 of posterior/sigma: Unexpected response status 500 Internal Server Error");
       else {
         const served = `http://127.0.0.1:${server.port}/${store}`.replaceAll(".", "\\.");

@@ -18,7 +18,17 @@ import { MAX_PIECE_BYTES, type ChunkGetOptions } from "./types.ts";
  * With `lend: false` the buffer is a new one of the body's own: for bytes kept or sliced by their
  * reader (a zip's ranges), which must never move to a worker and come back as a spare.
  */
-export async function bodyBytes(
+export async function bodyBytes(response: Response, alive?: () => void, options?: { lend?: boolean; maxBytes?: number }): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return await readBody(response, alive, options);
+  } catch (error) {
+    // A connection dropped mid-answer: the platform's words are only "terminated" or "network error".
+    if (error instanceof TypeError) throw new Error(`the server's answer broke off before its end (${error.message}): try again`);
+    throw error;
+  }
+}
+
+async function readBody(
   response: Response,
   alive: () => void = () => undefined,
   { lend = true, maxBytes = MAX_PIECE_BYTES }: { lend?: boolean; maxBytes?: number } = {},
