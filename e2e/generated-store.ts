@@ -1,4 +1,4 @@
-import { asBytes, dims, sampleCoordinates, utf32, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+import { asBytes, dims, sampledGroup, utf32, V2_ROOT, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 
 /** The generated trace's size: 4 chains × 1000 draws × 100 parameters = 400,000 rows. */
 export const CHAINS = 4;
@@ -28,11 +28,8 @@ export function writeGeneratedStore(): string {
   const random = uniform(2026);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const files: Record<string, Uint8Array | Record<string, unknown>> = {
-    ".zgroup": { zarr_format: 2 },
-    ".zattrs": {},
-    "posterior/.zgroup": { zarr_format: 2 },
-    "posterior/.zattrs": {},
-    ...sampleCoordinates("posterior", CHAINS, DRAWS),
+    ...V2_ROOT,
+    ...sampledGroup("posterior", CHAINS, DRAWS),
     "posterior/param/.zarray": zarray("<i8", [PARAMS], [PARAMS]),
     "posterior/param/.zattrs": dims("param"),
     "posterior/param/0": asBytes(BigInt64Array.from({ length: PARAMS }, (_, i) => BigInt(i))),
@@ -56,9 +53,7 @@ export function writeGeneratedStore(): string {
   const diverging = new Uint8Array(CHAINS * DRAWS);
   for (const { chain, draw } of DIVERGENT_DRAWS) diverging[chain * DRAWS + draw] = 1;
   Object.assign(files, {
-    "sample_stats/.zgroup": { zarr_format: 2 },
-    "sample_stats/.zattrs": {},
-    ...sampleCoordinates("sample_stats", CHAINS, DRAWS),
+    ...sampledGroup("sample_stats", CHAINS, DRAWS),
     "sample_stats/diverging/.zarray": zarray("|b1", [CHAINS, DRAWS], [CHAINS, DRAWS]),
     "sample_stats/diverging/.zattrs": dims("chain", "draw"),
     "sample_stats/diverging/0.0": diverging,
@@ -91,11 +86,8 @@ export function writeSchoolYearStore(): string {
   const mu = Float64Array.from({ length: chains * draws }, () => 4 + normal());
   const nameBytes = 4 * Math.max(...SCHOOLS.map((s) => s.length));
   const files: Record<string, Uint8Array | Record<string, unknown>> = {
-    ".zgroup": { zarr_format: 2 },
-    ".zattrs": {},
-    "posterior/.zgroup": { zarr_format: 2 },
-    "posterior/.zattrs": {},
-    ...sampleCoordinates("posterior", chains, draws),
+    ...V2_ROOT,
+    ...sampledGroup("posterior", chains, draws),
     "posterior/school/.zarray": zarray(`<U${nameBytes / 4}`, [SCHOOLS.length], [SCHOOLS.length]),
     "posterior/school/.zattrs": dims("school"),
     "posterior/school/0": utf32(SCHOOLS, nameBytes / 4),
@@ -109,9 +101,7 @@ export function writeSchoolYearStore(): string {
     "posterior/mu/.zarray": zarray("<f8", [chains, draws], [chains, draws]),
     "posterior/mu/.zattrs": dims("chain", "draw"),
     "posterior/mu/0.0": asBytes(mu),
-    "sample_stats/.zgroup": { zarr_format: 2 },
-    "sample_stats/.zattrs": {},
-    ...sampleCoordinates("sample_stats", chains, draws),
+    ...sampledGroup("sample_stats", chains, draws),
     "sample_stats/diverging/.zarray": zarray("|b1", [chains, draws], [chains, draws]),
     "sample_stats/diverging/.zattrs": dims("chain", "draw"),
     "sample_stats/diverging/0.0": new Uint8Array(chains * draws),

@@ -1,4 +1,4 @@
-import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../tests/memory-store.ts";
+import { asBytes, dims, sampledGroup, V2_ROOT, writeStoreFolder, zarray } from "../tests/memory-store.ts";
 
 /**
  * Write `wide.zarr` (consolidated) into a new temporary folder and return its path: posterior
@@ -8,11 +8,8 @@ import { asBytes, dims, sampleCoordinates, writeStoreFolder, zarray } from "../t
  */
 export function writeWideStore(params: number, chains: number, draws: number): string {
   const files: Record<string, Uint8Array | Record<string, unknown>> = {
-    ".zgroup": { zarr_format: 2 },
-    ".zattrs": {},
-    "posterior/.zgroup": { zarr_format: 2 },
-    "posterior/.zattrs": {},
-    ...sampleCoordinates("posterior", chains, draws),
+    ...V2_ROOT,
+    ...sampledGroup("posterior", chains, draws),
     "posterior/param/.zarray": zarray("<i8", [params], [params]),
     "posterior/param/.zattrs": dims("param"),
     "posterior/param/0": asBytes(BigInt64Array.from({ length: params }, (_, i) => BigInt(i))),

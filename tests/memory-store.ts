@@ -51,6 +51,14 @@ export function sampleCoordinates(group: string, chains: number, draws: number):
   };
 }
 
+/** A Zarr v2 store's root, as xarray writes it. */
+export const V2_ROOT: Record<string, Content> = { ".zgroup": { zarr_format: 2 }, ".zattrs": {} };
+
+/** A v2 group with draws: its metadata and its `chain` and `draw` coordinates. */
+export function sampledGroup(group: string, chains: number, draws: number): Record<string, Content> {
+  return { [`${group}/.zgroup`]: { zarr_format: 2 }, [`${group}/.zattrs`]: {}, ...sampleCoordinates(group, chains, draws) };
+}
+
 /**
  * Write store files into a new folder `name` in a fresh temporary directory and return its path;
  * `consolidated` also writes the `.zmetadata` of every JSON document, as xarray does.

@@ -1,4 +1,5 @@
 import { useActions, useApp } from "./context.ts";
+import { ReportDetails } from "./ReportDetails.tsx";
 
 /** An open error, a link that waits for its trace, or a mismatch: what happened and what to do. */
 export function NoticeBanner() {
@@ -10,12 +11,7 @@ export function NoticeBanner() {
       <div>
         <strong>{notice.title}</strong>
         <p>{notice.text}</p>
-        {notice.details && (
-          <details>
-            <summary>Details for a report</summary>
-            <pre>{notice.details}</pre>
-          </details>
-        )}
+        <ReportDetails details={notice.details} />
       </div>
       <div className="notice-actions">
         {notice.actions.includes("apply-link") && (

@@ -9,6 +9,7 @@ import { errorDataOf } from "../worker/client.ts";
 import { useActions, useApp, useEngine } from "./context.ts";
 import { ExportMenu } from "./ExportMenu.tsx";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
+import { ReportDetails } from "./ReportDetails.tsx";
 
 /** Width of an element, kept current as the layout changes. */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
@@ -150,12 +151,7 @@ export function PanelCard({ panel, index, count }: { panel: PanelState; index: n
         {problem && (
           <div className="error" role="alert">
             <p>{problem.text}</p>
-            {problem.details && (
-              <details>
-                <summary>Details for a report</summary>
-                <pre>{problem.details}</pre>
-              </details>
-            )}
+            <ReportDetails details={problem.details} />
           </div>
         )}
         {resolved && resolved.notes.length > 0 && <p className="muted">{resolved.notes.join("; ")}.</p>}

@@ -1,5 +1,6 @@
 import { PANEL_KINDS } from "../panels/registry.ts";
 import type { EngineErrorData } from "../worker/protocol.ts";
+import { ReportDetails } from "./ReportDetails.tsx";
 
 /** An engine error under the query bar, with the offending part of the query marked. */
 export function QueryError({ error, query }: { error: EngineErrorData; query: string }) {
@@ -14,12 +15,7 @@ export function QueryError({ error, query }: { error: EngineErrorData; query: st
           {query.slice(error.end)}
         </pre>
       )}
-      {error.details && (
-        <details>
-          <summary>Details for a report</summary>
-          <pre>{error.details}</pre>
-        </details>
-      )}
+      <ReportDetails details={error.details} />
     </div>
   );
 }
