@@ -43,6 +43,8 @@ function streamOf<T>(chunks: AsyncGenerator<T>): ReadableStream<T> {
 }
 
 const damaged = (name: string, what: string) => new StoreError(`zip entry ${name} ${what}: the zip is damaged`, name);
+const inflatesPast = (name: string, entry: ZipEntry) => damaged(name, `inflates past the ${count(entry.size)} bytes the zip's directory gives it`);
+const inflatesShort = (name: string, entry: ZipEntry, seen: number) => damaged(name, `inflates to ${count(seen)} bytes where the zip's directory gives it ${count(entry.size)}`);
 
 /**
  * Pass an entry's inflated bytes on while they stay within the size the zip's directory gives it,
@@ -54,20 +56,17 @@ function boundedTo(entry: ZipEntry, name: string): TransformStream<Uint8Array, U
   return new TransformStream({
     transform(chunk, controller) {
       seen += chunk.byteLength;
-      if (seen > entry.size) throw damaged(name, `inflates past the ${count(entry.size)} bytes the zip's directory gives it`);
+      if (seen > entry.size) throw inflatesPast(name, entry);
       controller.enqueue(chunk);
     },
     flush() {
-      if (seen < entry.size) throw damaged(name, `inflates to ${count(seen)} bytes where the zip's directory gives it ${count(entry.size)}`);
+      if (seen < entry.size) throw inflatesShort(name, entry, seen);
     },
   });
 }
 
-/**
- * An entry's contents as a stream of chunks, inflated as they are read (the browser's and Node's
- * DecompressionStream), so a large entry is never held whole, and never past its stated size.
- */
-export function zipEntryStream(reader: ZipReader, entry: ZipEntry, name: string): ReadableStream<Uint8Array> {
+/** An entry's bytes as they are inflated (the browser's and Node's DecompressionStream), read by range in slices. */
+function inflating(reader: ZipReader, entry: ZipEntry, name: string): ReadableStream<Uint8Array> {
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
     throw new StoreError(`${name} is compressed with zip method ${entry.compressionMethod}, which drawscope cannot read: zip it again with the usual deflate`, name);
   }
@@ -75,7 +74,15 @@ export function zipEntryStream(reader: ZipReader, entry: ZipEntry, name: string)
     yield* slices(reader, await dataOffset(reader, entry), entry.compressedSize);
   }
   const stream = streamOf(raw());
-  return (isStored(entry) ? stream : stream.pipeThrough(new DecompressionStream("deflate-raw"))).pipeThrough(boundedTo(entry, name));
+  return isStored(entry) ? stream : stream.pipeThrough(new DecompressionStream("deflate-raw"));
+}
+
+/**
+ * An entry's contents as a stream of chunks, inflated as they are read, so a large entry is never
+ * held whole, and never past its stated size.
+ */
+export function zipEntryStream(reader: ZipReader, entry: ZipEntry, name: string): ReadableStream<Uint8Array> {
+  return inflating(reader, entry, name).pipeThrough(boundedTo(entry, name));
 }
 
 /**
@@ -95,10 +102,13 @@ export async function readZipEntry(reader: ZipReader, entry: ZipEntry, name: str
     if (entry.compressedSize !== entry.size) throw damaged(name, `is stored in ${count(entry.compressedSize)} bytes where the zip's directory gives it ${count(entry.size)}`);
     return reader.read(await dataOffset(reader, entry), entry.size);
   }
+  let bytes: Uint8Array;
   try {
-    return await readAtMost(zipEntryStream(reader, entry, name), entry.size, () => damaged(name, `inflates past the ${count(entry.size)} bytes the zip's directory gives it`));
+    bytes = await readAtMost(inflating(reader, entry, name), entry.size, () => inflatesPast(name, entry));
   } catch (cause) {
     if (isDrawscopeError(cause)) throw cause;
     throw damaged(name, `does not inflate (${(cause as Error).message})`);
   }
+  if (bytes.length < entry.size) throw inflatesShort(name, entry, bytes.length);
+  return bytes;
 }
