@@ -1,43 +1,18 @@
-import type { TableShape } from "../engine/table-shape.ts";
-import { createStore, type StoreApi } from "zustand/vanilla";
-import { ownDims, type TraceTree } from "../engine/tree.ts";
-import type { OptionValue } from "../panels/types.ts";
-import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
-import type { EngineErrorData, OpenedTrace, TaskProgress, TraceSource } from "../worker/protocol.ts";
-import { specOf } from "../engine/spec-text.ts";
 import { isDrawscopeError } from "../engine/errors.ts";
 import { modelName } from "../engine/stack-models.ts";
+import type { TableShape } from "../engine/table-shape.ts";
+import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
+import type { EngineErrorData, OpenedTrace, TaskProgress, TraceSource } from "../worker/protocol.ts";
+import { createStore, type StoreApi } from "zustand/vanilla";
 import { createDiagnosticsSlice, type DiagnosticsActions, type DiagnosticsState } from "./diagnostics-slice.ts";
+import { fetchExample } from "./example.ts";
+import { AUTO_RUN_ROWS, defaultGroups, defaultQuery } from "./first-view.ts";
 import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
+import { createModelsSlice, type ModelsActions, type ModelState, type OpenedTraceState } from "./models-slice.ts";
+import { describeRef, errorNotice, EXAMPLE_NAME, infoNotice, sentence, type Notice } from "./notices.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
-import { DEFAULT_BUDGET_MB, DEFAULT_GROUPS, initialView, newPanel, QUERY_SCOPE, type LinkedModel, type SharedView, type TraceRef, type ViewState } from "./view.ts";
-
-export interface OpenedTraceState {
-  tree: TraceTree;
-  fingerprint: string;
-  ref: TraceRef;
-}
-
-/** A model open beside others: its trace, and the name its rows carry in the model column. */
-export interface ModelState extends OpenedTraceState {
-  name: string;
-}
-
-export type NoticeAction = "apply-link" | "dismiss";
-
-/** A message above the panels: what happened, and what the user can do about it. */
-export interface Notice {
-  tone: "error" | "info";
-  title: string;
-  text: string;
-  actions: NoticeAction[];
-  /** About a linked view: dismissing it also drops the view that waits for its trace. */
-  aboutLink?: boolean;
-  /** Said until the next query has run. */
-  untilQuery?: boolean;
-  /** An internal error's stack, shown folded. */
-  details?: string;
-}
+import { DEFAULT_BUDGET_MB, initialView, QUERY_SCOPE, type LinkedModel, type TraceRef, type ViewState } from "./view.ts";
+import { createViewSlice, type ViewActions } from "./view-slice.ts";
 
 /** Work under way in the worker, shown as a progress bar with Cancel. */
 export interface Task {
@@ -67,26 +42,13 @@ export interface AppState {
   pendingLink?: DecodedLink;
 }
 
-export interface AppActions extends LooActions, DiagnosticsActions {
+export interface AppActions extends LooActions, DiagnosticsActions, ModelsActions, ViewActions {
   openSource(source: TraceSource, ref: TraceRef, label: string): Promise<void>;
-  /** Whether the next trace opened is added as another model instead of replacing those open. */
-  setAddingModel(adding: boolean): void;
-  renameModel(index: number, name: string): Promise<void>;
-  removeModel(index: number): Promise<void>;
   openExample(): Promise<void>;
   openUrl(url: string): Promise<void>;
   /** Restore the view a link's fragment describes (opening its trace when it can). */
   startFromLink(hash: string): Promise<void>;
   runQuery(): Promise<void>;
-  setQuery(query: string): void;
-  insertSpec(spec: string): void;
-  toggleGroup(group: string): void;
-  /** Megabytes a query's table may take; the current query runs again under it. */
-  setBudget(megabytes: number): void;
-  addPanel(kind: string): void;
-  removePanel(id: string): void;
-  movePanel(id: string, delta: -1 | 1): void;
-  setPanelOption(id: string, key: string, value: OptionValue): void;
   cancelTask(): void;
   /** Something the user handed over cannot be opened (said before the worker sees it). */
   rejectInput(message: string): void;
@@ -97,42 +59,7 @@ export interface AppActions extends LooActions, DiagnosticsActions {
 /** The app's state and actions, and the engine client panels ask for their data. */
 export type AppStore = StoreApi<AppState> & { actions: AppActions; engine: EngineClient };
 
-const EXAMPLE_NAME = "grouped_regression.zarr.zip";
-
-/** A message as a sentence, ending with a full stop. */
-function sentence(message: string): string {
-  return /[.!?]$/.test(message) ? message : `${message}.`;
-}
-
 const isCancelled = (error: unknown) => isDrawscopeError(error, "cancelled");
-
-/** The groups a fresh view reads from: `posterior`, or else the first group with draws. */
-function defaultGroups(tree: TraceTree): string[] {
-  if (tree.groups.some((g) => g.name === "posterior")) return [...DEFAULT_GROUPS];
-  const sampled = tree.groups.find((g) => g.sampleDims.length > 0) ?? tree.groups[0];
-  return sampled ? [sampled.name] : [...DEFAULT_GROUPS];
-}
-
-/** A first query runs by itself only when it is this small; a bigger one waits for Enter. */
-const AUTO_RUN_ROWS = 2_000_000;
-
-/** A first query worth drawing: the group's first variable with one small dimension, or its first. */
-function defaultQuery(tree: TraceTree, group: string): { query: string; rows: number } {
-  const variables = tree.groups.find((g) => g.name === group)?.variables ?? [];
-  const small = variables.find((v) => {
-    const dims = ownDims(v);
-    return dims.length === 1 && v.shape[v.dims.indexOf(dims[0])] <= 24;
-  });
-  const first = small ?? variables[0];
-  return first ? { query: specOf(first, group), rows: first.shape.reduce((a, b) => a * b, 1) } : { query: "", rows: 0 };
-}
-
-function describeRef(ref: TraceRef | undefined): string {
-  if (!ref) return "a trace";
-  if (ref.kind === "example") return `the example (${EXAMPLE_NAME})`;
-  if (ref.kind === "url") return ref.url;
-  return `‘${ref.label}’`;
-}
 
 export function createAppStore(engine: EngineClient, exampleUrl: string): AppStore {
   const store = createStore<AppState>(() => ({ view: initialView(), models: [], addingModel: false, linkedModels: [] }));
@@ -144,6 +71,15 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
   const setView = (change: Partial<ViewState>) => set({ view: { ...get().view, ...change } });
   const loo = createLooSlice(engine, { get, set, setView, runQuery: () => actions.runQuery() });
   const diagnostics = createDiagnosticsSlice(engine, { get, set, setView, runQuery: () => actions.runQuery(), defaultScope: (tree) => defaultGroups(tree)[0] });
+  const { modelsChanged, addLinkedModels, ...models } = createModelsSlice(engine, {
+    get,
+    set,
+    runQuery: () => actions.runQuery(),
+    runLoo: loo.runLoo,
+    openSource: (source, ref, label) => actions.openSource(source, ref, label),
+    exampleUrl,
+  });
+  const viewActions = createViewSlice({ get, setView, runQuery: () => actions.runQuery() });
 
   function track<T>(next: EngineJob<T>): EngineJob<T> {
     job?.cancel();
@@ -156,7 +92,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     return trace ? ` Still open: ${describeRef(trace.ref)}.` : "";
   }
 
-  const cancelled = (what: string): Notice => ({ tone: "info", title: "Opening cancelled", text: `${what} was not opened.${stillOpen()}`, actions: ["dismiss"] });
+  const cancelled = (what: string): Notice => infoNotice("Opening cancelled", `${what} was not opened.${stillOpen()}`);
 
   async function applyLink(link: DecodedLink) {
     const {
@@ -169,7 +105,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     set({
       view: { ...view, query, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
-      notice: problems.length ? { tone: "info", title: "Parts of the link could not be used", text: `${problems.join(". ")}.`, actions: ["dismiss"] } : undefined,
+      notice: problems.length ? infoNotice("Parts of the link could not be used", `${problems.join(". ")}.`) : undefined,
     });
     if (query) await actions.runQuery();
     if (view.diagnostics && get().diagnostics?.label !== diagnostics.scopeLabel(view.diagnostics.scope)) diagnostics.runDiagnostics();
@@ -177,89 +113,9 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     await addLinkedModels(link.shared);
   }
 
-  /**
-   * The models a link names beside its first trace: the first renamed as in the link, the example
-   * and URL traces reopened and added, and the ones on the link maker's computer listed in a
-   * notice, to add with Add model.
-   */
-  async function addLinkedModels(shared: SharedView): Promise<void> {
-    const wanted = shared.models ?? [];
-    if (!wanted.length) return;
-    if (shared.firstModel && get().models[0]?.name !== shared.firstModel) await actions.renameModel(0, shared.firstModel);
-    const local: string[] = [];
-    const changed: string[] = [];
-    set({ linkedModels: wanted.filter((m) => m.trace.kind === "local") });
-    for (const model of wanted) {
-      if (model.trace.kind === "local") {
-        local.push(`‘${model.trace.label}’ as ${model.name}`);
-        continue;
-      }
-      let source: TraceSource;
-      if (model.trace.kind === "url") source = { kind: "url", url: model.trace.url };
-      else {
-        const response = await fetch(exampleUrl).catch(() => undefined);
-        if (!response?.ok) continue;
-        source = { kind: "zip", blob: await response.blob(), name: EXAMPLE_NAME };
-      }
-      set({ addingModel: true });
-      const before = get().models.length;
-      await actions.openSource(source, model.trace, model.name);
-      const added = get().models[before];
-      if (added && model.fingerprint && added.fingerprint !== model.fingerprint) changed.push(added.name);
-    }
-    const parts = [
-      local.length ? `Drop or open ${local.join(", ")}: ${local.length === 1 ? "it is" : "they are"} on the computer the link was made on, and will be added beside the first.` : "",
-      changed.length ? `${changed.join(", ")} ${changed.length === 1 ? "is not the trace" : "are not the traces"} the link was made with (different structure).` : "",
-    ].filter(Boolean);
-    if (parts.length) set({ notice: { tone: "info", title: "This link compares several models", text: parts.join(" "), actions: ["dismiss"] } });
-  }
-
-  /** After a model was added, renamed or removed: the query read again from every model, and the LOO section recomputed. */
-  async function modelsChanged(): Promise<void> {
-    if (get().view.loo) loo.runLoo();
-    if (get().result || get().view.query) await actions.runQuery();
-  }
-
-  /** Keep the models at `keep` (in that order) with `names`, in the worker and here. */
-  async function keepModels(keep: number[], names: string[]): Promise<void> {
-    const models = get().models;
-    try {
-      await engine.models(keep, names).result;
-    } catch (error) {
-      set({ notice: { tone: "error", title: "The models could not be changed", text: sentence(errorDataOf(error).message), details: errorDataOf(error).details, actions: ["dismiss"] } });
-      return;
-    }
-    const kept = keep.map((index, k) => ({ ...models[index], name: names[k] }));
-    set({ models: kept, trace: kept[0] && { tree: kept[0].tree, fingerprint: kept[0].fingerprint, ref: kept[0].ref } });
-    await modelsChanged();
-  }
-
   const actions: AppActions = {
-    setAddingModel(adding) {
-      set({ addingModel: adding && get().trace !== undefined });
-    },
-    async renameModel(index, name) {
-      const models = get().models;
-      const wanted = name.trim();
-      if (!wanted || wanted === models[index]?.name) return;
-      if (models.some((m, i) => i !== index && m.name === wanted)) {
-        set({ notice: { tone: "error", title: "Two models cannot share a name", text: `Another model is named ${wanted}: choose a name of its own.`, actions: ["dismiss"] } });
-        return;
-      }
-      await keepModels(
-        models.map((_, i) => i),
-        models.map((m, i) => (i === index ? wanted : m.name)),
-      );
-    },
-    async removeModel(index) {
-      const models = get().models;
-      if (models.length < 2) return;
-      const keep = models.map((_, i) => i).filter((i) => i !== index);
-      await keepModels(
-        keep,
-        keep.map((i) => models[i].name),
-      );
-    },
+    ...models,
+    ...viewActions,
     showLoo: loo.showLoo,
     hideLoo: loo.hideLoo,
     setLooView: loo.setLooView,
@@ -288,15 +144,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           if (job === opening) set({ notice: cancelled(label) });
           return;
         }
-        set({
-          notice: {
-            tone: "error",
-            title: `Could not open ${label}`,
-            text: `${sentence(errorDataOf(error).message)}${stillOpen()}`,
-            details: errorDataOf(error).details,
-            actions: ["dismiss"],
-          },
-        });
+        set({ notice: errorNotice(`Could not open ${label}`, errorDataOf(error), stillOpen()) });
         return;
       }
       job = undefined;
@@ -383,9 +231,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       download = controller;
       let blob: Blob;
       try {
-        const response = await fetch(exampleUrl, { signal: controller.signal });
-        if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
-        blob = await response.blob();
+        blob = await fetchExample(exampleUrl, controller.signal);
       } catch (error) {
         if (controller.signal.aborted) {
           if (download === controller) {
@@ -456,40 +302,6 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         set({ task: undefined });
         if (!isCancelled(error)) set({ queryError: { error: errorDataOf(error), query } });
       }
-    },
-
-    setQuery: (query) => setView({ query }),
-
-    insertSpec(spec) {
-      const query = get().view.query.replace(/[\s,]*$/, "");
-      setView({ query: query ? `${query}, ${spec}` : spec });
-    },
-
-    setBudget(megabytes) {
-      setView({ budgetMB: megabytes === DEFAULT_BUDGET_MB ? undefined : megabytes });
-      if (get().result || get().queryError) void actions.runQuery();
-    },
-
-    toggleGroup(group) {
-      const { groups } = get().view;
-      const next = groups.includes(group) ? groups.filter((g) => g !== group) : [...groups, group];
-      if (!next.length) return;
-      setView({ groups: next });
-      if (get().result) void actions.runQuery();
-    },
-
-    addPanel: (kind) => setView({ panels: [...get().view.panels, newPanel(kind)] }),
-    removePanel: (id) => setView({ panels: get().view.panels.filter((p) => p.id !== id) }),
-    movePanel(id, delta) {
-      const panels = [...get().view.panels];
-      const from = panels.findIndex((p) => p.id === id);
-      const to = from + delta;
-      if (from < 0 || to < 0 || to >= panels.length) return;
-      [panels[from], panels[to]] = [panels[to], panels[from]];
-      setView({ panels });
-    },
-    setPanelOption(id, key, value) {
-      setView({ panels: get().view.panels.map((p) => (p.id === id ? { ...p, options: { ...p.options, [key]: value } } : p)) });
     },
 
     cancelTask() {
