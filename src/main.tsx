@@ -2,10 +2,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { syncViewToUrl } from "./state/url-sync.ts";
 import { createAppStore } from "./state/store.ts";
+import "./ui/theme.css";
 import { App } from "./ui/App.tsx";
 import { StoreContext } from "./ui/context.ts";
 import { createEngineClient } from "./worker/client.ts";
-import "./ui/styles.css";
 
 const worker = new Worker(new URL("./worker/engine.worker.ts", import.meta.url), { type: "module" });
 const store = createAppStore(createEngineClient(worker), `${import.meta.env.BASE_URL}examples/grouped_regression.zarr.zip`);

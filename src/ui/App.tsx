@@ -9,6 +9,7 @@ import { QueryBar } from "./QueryBar.tsx";
 import { TaskBar } from "./TaskBar.tsx";
 import { Toolbar } from "./Toolbar.tsx";
 import { TraceBrowser } from "./TraceBrowser.tsx";
+import "./App.css";
 
 export function App() {
   const open = useApp((s) => s.trace !== undefined);

@@ -6,6 +6,8 @@ import { QUERY_SCOPE, WORST_RHAT_ROWS, type DiagnosticsView } from "../state/vie
 import { useActions, useApp } from "./context.ts";
 import { DiagnosticsGrid, type RowClick } from "./DiagnosticsGrid.tsx";
 import { countFlagged, filterByName, isSortKey, rowFlags, rowRange, shownRows, rowOrder, spansGroups, type SortKey } from "./diagnostics-view.ts";
+import "./section-frame.css";
+import "./DiagnosticsTable.css";
 
 const NO_ROWS = new Int32Array(0);
 const NO_FLAGS = new Uint8Array(0);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useActions } from "./context.ts";
 import { droppedTrace, UnsupportedInput } from "./sources.ts";
+import "./DropTarget.css";
 
 const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
 

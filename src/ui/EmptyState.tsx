@@ -1,4 +1,5 @@
 import { useActions, useApp } from "./context.ts";
+import "./EmptyState.css";
 
 /** What the page says before a trace is open: what to drop, and the example one click away. */
 export function EmptyState() {

@@ -4,6 +4,7 @@ import { DATA_FORMATS, type DataFormat } from "../engine/table-formats.ts";
 import type { PanelFigure, PanelOptions, PanelSpec } from "../panels/types.ts";
 import { useEngine } from "./context.ts";
 import { download, exportName, figureToSvg, isGraphic, svgToPng } from "./export.ts";
+import "./ExportMenu.css";
 
 interface ExportItem {
   label: string;

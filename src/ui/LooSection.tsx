@@ -4,6 +4,8 @@ import { formatCount, formatNumber } from "../panels/style.ts";
 import type { LooState } from "../state/loo-slice.ts";
 import type { LooResults, LooSummary } from "../worker/protocol.ts";
 import { useActions, useApp } from "./context.ts";
+import "./section-frame.css";
+import "./LooSection.css";
 
 const LOG_LIKELIHOOD = "log_likelihood";
 

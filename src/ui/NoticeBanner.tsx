@@ -1,5 +1,6 @@
 import { useActions, useApp } from "./context.ts";
 import { ReportDetails } from "./ReportDetails.tsx";
+import "./NoticeBanner.css";
 
 /** An open error, a link that waits for its trace, or a mismatch: what happened and what to do. */
 export function NoticeBanner() {

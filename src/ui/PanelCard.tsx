@@ -10,6 +10,7 @@ import { useActions, useApp, useEngine } from "./context.ts";
 import { ExportMenu } from "./ExportMenu.tsx";
 import { PanelOptionsForm } from "./PanelOptionsForm.tsx";
 import { ReportDetails } from "./ReportDetails.tsx";
+import "./PanelCard.css";
 
 /** Width of an element, kept current as the layout changes. */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { PANEL_KINDS } from "../panels/registry.ts";
 import { useActions, useApp } from "./context.ts";
 import { PanelCard } from "./PanelCard.tsx";
+import "./PanelList.css";
 
 /** The view's panels in order, and a control to add another. */
 export function PanelList() {

@@ -2,6 +2,7 @@ import type { TableShape } from "../engine/table-shape.ts";
 import { useEffect, useState } from "react";
 import { columnChoices, initialOption, parseOption } from "../panels/options.ts";
 import type { OptionSpec, OptionValue, PanelOptions, PanelSpec } from "../panels/types.ts";
+import "./PanelOptionsForm.css";
 
 /** A number or nothing; text that is neither stays in the box, marked invalid, until it is fixed. */
 function ReferenceInput({ spec, value, onChange }: { spec: OptionSpec; value: string; onChange: (v: OptionValue) => void }) {

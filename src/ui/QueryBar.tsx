@@ -4,6 +4,7 @@ import { LooButton } from "./LooSection.tsx";
 import { useActions, useApp } from "./context.ts";
 import { DEFAULT_BUDGET_MB, parseBudget } from "../state/view.ts";
 import { OversizeNote, QueryError } from "./QueryError.tsx";
+import "./QueryBar.css";
 
 /** Groups with draws that specs without a prefix can read from; several stack with `source`. */
 function GroupPicker() {

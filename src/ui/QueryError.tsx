@@ -1,6 +1,7 @@
 import { PANEL_KINDS } from "../panels/registry.ts";
 import type { EngineErrorData } from "../worker/protocol.ts";
 import { ReportDetails } from "./ReportDetails.tsx";
+import "./QueryError.css";
 
 /** An engine error under the query bar, with the offending part of the query marked. */
 export function QueryError({ error, query }: { error: EngineErrorData; query: string }) {

@@ -1,5 +1,6 @@
 import { formatCount, megabytes } from "../engine/units.ts";
 import { useActions, useApp } from "./context.ts";
+import "./TaskBar.css";
 
 /** Progress of the open or query under way (arrays and bytes read), with Cancel. */
 export function TaskBar() {

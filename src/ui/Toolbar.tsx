@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import { useActions, useApp } from "./context.ts";
 import { fileFromInput, folderFromInput, UnsupportedInput, type PickedTrace } from "./sources.ts";
+import "./Toolbar.css";
 
 /** Open a picked folder or file; problems found before the worker sees it become a notice. */
 function useOpenPicked() {

@@ -4,6 +4,7 @@ import { SAMPLER_STATS, SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../engine/spec-text.ts";
 import { shapeText } from "./completion.ts";
 import { useActions, useApp } from "./context.ts";
+import "./TraceBrowser.css";
 
 const SHOWN_LABELS = 12;
 /**

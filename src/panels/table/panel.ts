@@ -3,6 +3,7 @@ import { formatCount, formatNumber } from "../style.ts";
 import type { PanelKind } from "../types.ts";
 import type { TableData } from "./data.ts";
 import { cellText, RowPages } from "./rows.ts";
+import "./table.css";
 
 /** Every row is this tall (set on the rows themselves), so a scroll offset is a row number. */
 const ROW_PX = 24;
