@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ContrastData } from "../src/panels/contrast/data.ts";
 import type { DensityData } from "../src/panels/density/data.ts";
 import { panelKind } from "../src/panels/registry.ts";
+import { markup } from "./render-markup.ts";
 
 /** A standard normal density on `n` points from -3 to 3, shifted by `shift`. */
 function normal(shift: number, n = 25) {
@@ -35,15 +36,6 @@ const schools: DensityData = {
 };
 
 const OPTIONS = { value: "theta", facet: "school", color: "year", layout: "facets", bounds: "auto", adjust: 1, fill: true, ref: "" };
-
-/** A figure's markup, with Plot's per-figure class names (random) made stable. */
-function markup(node: Element): string {
-  const classes = new Map<string, string>();
-  return node.outerHTML.replace(/plot-[0-9a-f]{6,}/g, (c) => {
-    if (!classes.has(c)) classes.set(c, `plot-${classes.size}`);
-    return classes.get(c)!;
-  });
-}
 
 describe("density panel's figure", () => {
   const density = panelKind("density")!;
