@@ -1,3 +1,4 @@
+import { contours } from "d3-contour";
 import { quantileInPlace } from "./quantile.ts";
 
 /**
@@ -160,97 +161,15 @@ export interface Polyline {
 }
 
 /**
- * The lines where the grid's density crosses `level`, by marching squares with linear
- * interpolation along cell edges; cell segments are joined into polylines. An ambiguous cell
- * (a saddle) is resolved by the mean of its corners.
+ * The lines where the grid's density crosses `level`: the rings of d3-contour's polygons (marching
+ * squares, linearly interpolated), each closed. d3-contour puts value (i, j) at the centre of a unit
+ * cell, (i + ½, j + ½), and closes a ring along the grid's edge, where the density is next to nothing.
  */
 export function contourLines(grid: Grid2d, level: number): Polyline[] {
-  const { nx, ny, density: v } = grid;
-  // Every crossing lies on a grid edge: edge 2·node is the one to the right of a node, 2·node+1 the one above.
-  const crossingX = new Map<number, number>();
-  const crossingY = new Map<number, number>();
-  const point = (edge: number): number => {
-    if (!crossingX.has(edge)) {
-      const node = edge >> 1;
-      const i = node % nx;
-      const j = (node - i) / nx;
-      const next = edge & 1 ? node + nx : node + 1;
-      const t = (level - v[node]) / (v[next] - v[node]);
-      crossingX.set(edge, grid.x0 + (i + (edge & 1 ? 0 : t)) * grid.dx);
-      crossingY.set(edge, grid.y0 + (j + (edge & 1 ? t : 0)) * grid.dy);
-    }
-    return edge;
-  };
-  const ends: number[] = [];
-  for (let j = 0; j < ny - 1; j++) {
-    for (let i = 0; i < nx - 1; i++) {
-      const a = j * nx + i;
-      const va = v[a] > level;
-      const vb = v[a + 1] > level;
-      const vc = v[a + nx + 1] > level;
-      const vd = v[a + nx] > level;
-      const bottom = 2 * a;
-      const left = 2 * a + 1;
-      const top = 2 * (a + nx);
-      const right = 2 * (a + 1) + 1;
-      const crossed: number[] = [];
-      if (va !== vb) crossed.push(bottom);
-      if (vb !== vc) crossed.push(right);
-      if (vd !== vc) crossed.push(top);
-      if (va !== vd) crossed.push(left);
-      if (crossed.length === 2) {
-        ends.push(point(crossed[0]), point(crossed[1]));
-      } else if (crossed.length === 4) {
-        const centre = (v[a] + v[a + 1] + v[a + nx + 1] + v[a + nx]) / 4 > level;
-        // Corners a and c joined through the centre cut off b and d; otherwise a and c are cut off.
-        if (va === centre) ends.push(point(bottom), point(right), point(top), point(left));
-        else ends.push(point(left), point(bottom), point(right), point(top));
-      }
-    }
-  }
-  return joinSegments(ends).map((edges) => ({
-    x: Float64Array.from(edges, (e) => crossingX.get(e)!),
-    y: Float64Array.from(edges, (e) => crossingY.get(e)!),
+  const { density, x0, y0, dx, dy } = grid;
+  const shape = contours().size([grid.nx, grid.ny]).contour(density as unknown as number[], level);
+  return shape.coordinates.flat().map((ring) => ({
+    x: Float64Array.from(ring, ([i]) => x0 + (i - 0.5) * dx),
+    y: Float64Array.from(ring, ([, j]) => y0 + (j - 0.5) * dy),
   }));
-}
-
-/** Chains of edge ids from segments given as consecutive pairs; each edge joins at most two segments. */
-function joinSegments(ends: readonly number[]): number[][] {
-  const segments = ends.length / 2;
-  const at = new Map<number, number[]>();
-  for (let s = 0; s < segments; s++) {
-    for (const e of [ends[2 * s], ends[2 * s + 1]]) {
-      const list = at.get(e);
-      if (list) list.push(s);
-      else at.set(e, [s]);
-    }
-  }
-  const used = new Uint8Array(segments);
-  // From edge `from` leaving segment `s`, walk on until the chain ends or closes.
-  const walk = (s: number, from: number, chain: number[]): void => {
-    let edge = from;
-    let current = s;
-    for (;;) {
-      const next = at.get(edge)!.find((t) => t !== current && !used[t]);
-      if (next === undefined) return;
-      used[next] = 1;
-      edge = ends[2 * next] === edge ? ends[2 * next + 1] : ends[2 * next];
-      chain.push(edge);
-      current = next;
-    }
-  };
-  const chains: number[][] = [];
-  for (let s = 0; s < segments; s++) {
-    if (used[s]) continue;
-    used[s] = 1;
-    const forward = [ends[2 * s], ends[2 * s + 1]];
-    walk(s, forward[1], forward);
-    if (forward[forward.length - 1] !== forward[0]) {
-      const backward: number[] = [];
-      walk(s, forward[0], backward);
-      forward.unshift(...backward.reverse());
-    }
-    chains.push(forward);
-  }
-  return chains;
 }
