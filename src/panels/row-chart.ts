@@ -1,3 +1,4 @@
+import { nice } from "d3-array";
 import * as Plot from "@observablehq/plot";
 import type { IntervalKind, PointKind, Summary } from "../engine/stats/summary.ts";
 import { formatProb, formatValue, INTERVAL_NAMES } from "./intervals.ts";
@@ -17,7 +18,7 @@ export function niceDomain(extent: [number, number] | undefined): [number, numbe
   if (!extent) return [0, 1];
   const [lo, hi] = extent;
   const half = lo === hi ? Math.abs(lo) * 0.1 || 1 : 0;
-  return Plot.scale({ x: { domain: [lo - half, hi + half], nice: true } }).domain as [number, number];
+  return nice(lo - half, hi + half, 10);
 }
 
 /**

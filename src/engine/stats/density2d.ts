@@ -1,3 +1,4 @@
+import { extent } from "d3-array";
 import { contours } from "d3-contour";
 import { quantileInPlace } from "./quantile.ts";
 
@@ -76,8 +77,9 @@ export function density2d(x: ArrayLike<number>, y: ArrayLike<number>, options: D
   const ys = fy.subarray(0, n);
   const adjust = options.adjust ?? 1;
   const [hx, hy] = options.bandwidth ?? [scott2d(xs.slice()) * adjust, scott2d(ys.slice()) * adjust];
-  const [xMin, xMax] = extent(xs);
-  const [yMin, yMax] = extent(ys);
+  // Both hold n ≥ 1 finite values, so their extents are defined.
+  const [xMin, xMax] = extent(xs) as [number, number];
+  const [yMin, yMax] = extent(ys) as [number, number];
   const x0 = xMin - 3 * hx;
   const y0 = yMin - 3 * hy;
   const dx = (xMax - xMin + 6 * hx) / (points - 1);
@@ -125,16 +127,6 @@ export function density2d(x: ArrayLike<number>, y: ArrayLike<number>, options: D
   return { nx: points, ny: points, x0, y0, dx, dy, density, bandwidthX: hx, bandwidthY: hy, n };
 }
 
-function extent(values: Float64Array): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] < min) min = values[i];
-    if (values[i] > max) max = values[i];
-  }
-  return [min, max];
-}
-
 /**
  * Density levels whose upper sets hold the given shares of the estimated mass (highest density
  * regions): a 0.5 level's contour encloses the densest half of the draws.
@@ -167,7 +159,9 @@ export interface Polyline {
  */
 export function contourLines(grid: Grid2d, level: number): Polyline[] {
   const { density, x0, y0, dx, dy } = grid;
-  const shape = contours().size([grid.nx, grid.ny]).contour(density as unknown as number[], level);
+  const shape = contours()
+    .size([grid.nx, grid.ny])
+    .contour(density as unknown as number[], level);
   return shape.coordinates.flat().map((ring) => ({
     x: Float64Array.from(ring, ([i]) => x0 + (i - 0.5) * dx),
     y: Float64Array.from(ring, ([, j]) => y0 + (j - 0.5) * dy),

@@ -1,3 +1,4 @@
+import { bisectLeft } from "d3-array";
 import type { Table } from "apache-arrow";
 import { DrawscopeError } from "../errors.ts";
 import { splitByLabels } from "../split.ts";
@@ -120,21 +121,10 @@ export function mean(sorted: Float64Array): number {
 
 /** The Gaussian kernel density of `sorted` at x, summed directly over the draws within reach. */
 function densityAt(sorted: Float64Array, x: number, bandwidth: number): number {
-  let i = lowerBound(sorted, x - 6 * bandwidth);
+  let i = bisectLeft(sorted, x - 6 * bandwidth);
   let sum = 0;
   for (; i < sorted.length && sorted[i] <= x + 6 * bandwidth; i++) sum += Math.exp(-0.5 * ((x - sorted[i]) / bandwidth) ** 2);
   return sum;
-}
-
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

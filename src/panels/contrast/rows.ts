@@ -1,3 +1,4 @@
+import { bisectRight } from "d3-array";
 import type { Table } from "apache-arrow";
 import { LabelCoder, tableColumns } from "../../engine/columns.ts";
 import { splitByLabels } from "../../engine/split.ts";
@@ -38,14 +39,7 @@ export interface ContrastRows {
 
 /** How many of the sorted draws are above `x`. */
 export function countAbove(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length - lo;
+  return sorted.length - bisectRight(sorted, x);
 }
 
 /** The within-draw differences the panel summarises (and exports), refused when there would be too many contrasts to draw. */
