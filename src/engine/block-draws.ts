@@ -1,7 +1,7 @@
 import type { ElementBlock } from "./diagnose-blocks.ts";
 import { cStrides, type ReadOptions, type ZarrArray } from "./read.ts";
 import { planSelection, readSelectionsInto } from "./read-selection.ts";
-import type { VariableInfo } from "./tree.ts";
+import type { VariableInfo } from "./trace-tree.ts";
 
 /** Where each element's draws lie in a variable's array. */
 export interface DrawLayout {

@@ -9,7 +9,8 @@ import { parseEntries } from "./expression.ts";
 import { labelsOf, planQuery } from "./query-plan.ts";
 import { findGroup, resolveSpecs, unknownGroup } from "./resolve.ts";
 import { runSlabJobs } from "./slab-jobs.ts";
-import { ownDims, type OpenedTree, type VariableInfo } from "./tree.ts";
+import type { OpenedTree } from "./tree.ts";
+import { ownDims, type VariableInfo } from "./trace-tree.ts";
 
 /** What a diagnostics table covers: every sampled variable of a group, or the variables of a query. */
 export type DiagnosticsScope = { kind: "group"; group: string } | { kind: "query"; query: string; groups: readonly string[] };

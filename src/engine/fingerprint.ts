@@ -1,4 +1,4 @@
-import type { TraceTree } from "./tree.ts";
+import type { TraceTree } from "./trace-tree.ts";
 
 /**
  * A short, stable identity of a trace's structure: its groups, their variables with dimensions

@@ -10,7 +10,7 @@ export type { CmdStanErrorKind, DrawscopeErrorTag, SpecErrorKind } from "./error
 
 // Opening a trace: from a store, a file, files, a folder handle, a URL, CmdStan's CSV files.
 export { openTrace, type OpenOptions, type Trace } from "./trace.ts";
-export type { DimInfo, GroupInfo, TraceTree, VariableInfo } from "./tree.ts";
+export type { DimInfo, GroupInfo, TraceTree, VariableInfo } from "./trace-tree.ts";
 export { remoteChunksOf, type TraceStore } from "./store/types.ts";
 export { openZipBlob } from "./store/zip.ts";
 export { openFileEntries, openFiles, type FileEntry } from "./store/files.ts";

@@ -6,7 +6,8 @@ import type { WorkPool } from "./pool/pool.ts";
 import { findGroup } from "./resolve.ts";
 import { runSlabJobs } from "./slab-jobs.ts";
 import { LOO_POINTWISE, summedEstimate, type Estimate, type LooPointwiseName, type REffMode } from "./stats/loo.ts";
-import type { OpenedTree, VariableInfo } from "./tree.ts";
+import type { OpenedTree } from "./tree.ts";
+import type { VariableInfo } from "./trace-tree.ts";
 
 export const LOG_LIKELIHOOD = "log_likelihood";
 

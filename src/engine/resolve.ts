@@ -2,7 +2,7 @@ import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { Spec } from "./spec.ts";
 import { nearestName } from "./suggest.ts";
-import { ARVIZ_GROUPS, ownDims, type GroupInfo, type TraceTree, type VariableInfo } from "./tree.ts";
+import { ARVIZ_GROUPS, ownDims, type GroupInfo, type TraceTree, type VariableInfo } from "./trace-tree.ts";
 
 /** A spec matched to the trace: the variable it names and the dimensions it spreads over. */
 export interface ResolvedSpec {

@@ -1,6 +1,6 @@
 import type { Label } from "./domain.ts";
 import { DIM_CHAR } from "./spec.ts";
-import { ownDims, type VariableInfo } from "./tree.ts";
+import { ownDims, type VariableInfo } from "./trace-tree.ts";
 
 // Specs as text, as the grammar of spec.ts reads them back: what the trace browser inserts,
 // completion offers, a diagnostics row opens and an error suggests.

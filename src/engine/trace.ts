@@ -6,7 +6,8 @@ import { joinDraws, type ExtractOptions } from "./extract.ts";
 import { queryElements, type ElementSource } from "./query-elements.ts";
 import { streamDraws, type DrawBatches, type StreamOptions } from "./stream.ts";
 import type { RemoteChunks, TraceStore } from "./store/types.ts";
-import { openTree, type OpenedTree, type TraceTree } from "./tree.ts";
+import { openTree, type OpenedTree } from "./tree.ts";
+import type { TraceTree } from "./trace-tree.ts";
 
 /** An opened ArviZ trace: its structure, and tidy extraction of specs from it. */
 export interface Trace {

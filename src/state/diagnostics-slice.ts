@@ -3,7 +3,7 @@ import { isDrawscopeError } from "../engine/errors.ts";
 import { isExpression } from "../engine/expression.ts";
 import { selectionSpec } from "../engine/spec-text.ts";
 import { parseSpec } from "../engine/spec.ts";
-import type { TraceTree } from "../engine/tree.ts";
+import type { TraceTree } from "../engine/trace-tree.ts";
 import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData } from "../worker/protocol.ts";
 import { DiagnosticsRows } from "./diagnostics-rows.ts";

@@ -1,5 +1,5 @@
 import { specOf } from "../engine/spec-text.ts";
-import { ownDims, type TraceTree } from "../engine/tree.ts";
+import { ownDims, type TraceTree } from "../engine/trace-tree.ts";
 import { DEFAULT_GROUPS } from "./view.ts";
 
 /** The groups a fresh view reads from: `posterior`, or else the first group with draws. */

@@ -1,5 +1,5 @@
 import { selectionSpec } from "../engine/spec-text.ts";
-import type { TraceTree } from "../engine/tree.ts";
+import type { TraceTree } from "../engine/trace-tree.ts";
 import { errorDataOf, type EngineClient, type EngineJob } from "../worker/client.ts";
 import type { EngineErrorData, LooResults, LooSummary } from "../worker/protocol.ts";
 import type { LooView, ViewState } from "./view.ts";

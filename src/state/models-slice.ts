@@ -1,4 +1,4 @@
-import type { TraceTree } from "../engine/tree.ts";
+import type { TraceTree } from "../engine/trace-tree.ts";
 import { errorDataOf, type EngineClient } from "../worker/client.ts";
 import type { TraceSource } from "../worker/protocol.ts";
 import { fetchExample } from "./example.ts";

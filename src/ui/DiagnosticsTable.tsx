@@ -1,5 +1,5 @@
 import { useDeferredValue, useId, useMemo, useState } from "react";
-import { isSamplerGroup, type TraceTree } from "../engine/tree.ts";
+import { isSamplerGroup, type TraceTree } from "../engine/trace-tree.ts";
 import { formatCount, formatNumber } from "../panels/style.ts";
 import type { DiagnosticsState } from "../state/diagnostics-slice.ts";
 import { QUERY_SCOPE, WORST_RHAT_ROWS, type DiagnosticsView } from "../state/view.ts";

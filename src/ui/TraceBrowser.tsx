@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/tree.ts";
+import { isSamplerGroup, type DimInfo, type GroupInfo, type TraceTree } from "../engine/trace-tree.ts";
 import { SAMPLER_STATS, SAMPLER_VARIABLES } from "../panels/sampler/stats.ts";
 import { specOf } from "../engine/spec-text.ts";
 import { shapeText } from "./completion.ts";

@@ -1,5 +1,5 @@
 import { FUNCTIONS } from "../engine/expression.ts";
-import { ownDims, type TraceTree, type VariableInfo } from "../engine/tree.ts";
+import { ownDims, type TraceTree, type VariableInfo } from "../engine/trace-tree.ts";
 import { specOf } from "../engine/spec-text.ts";
 
 export interface Completion {

@@ -1,5 +1,6 @@
 import { tableFromIPC, type Table } from "apache-arrow";
-import { DrawscopeError, type DataFormat, type DiagnosticsScope, type DrawscopeErrorTag, type REffMode } from "../engine/index.ts";
+import { DrawscopeError } from "../engine/errors.ts";
+import type { DataFormat, DiagnosticsScope, DrawscopeErrorTag, REffMode } from "../engine/index.ts";
 import type { PanelOptions } from "../panels/types.ts";
 import { internalErrorData } from "./error-data.ts";
 import type {
@@ -75,6 +76,13 @@ type Body<R = EngineRequest> = R extends { id: number } ? Omit<R, "id"> : never;
 export function createEngineClient(worker: Worker): EngineClient {
   const pending = new Map<number, Pending>();
   let nextId = 1;
+  /** Why the worker stopped, once it has: what is pending fails with it, and so does all asked after. */
+  let stopped: EngineError | undefined;
+  worker.onerror = (event) => {
+    stopped = new EngineError(internalErrorData(new Error(`the engine worker stopped (${event.message || "it could not start"}); reload the page`)));
+    for (const waiter of pending.values()) waiter.reject(stopped);
+    pending.clear();
+  };
   worker.onmessage = (event: MessageEvent<EngineResponse>) => {
     const message = event.data;
     const waiter = pending.get(message.id);
@@ -96,6 +104,7 @@ export function createEngineClient(worker: Worker): EngineClient {
   function send<T extends EngineResult, P extends TaskProgress | DiagnoseProgress>(request: Body, onProgress?: (progress: P) => void, onRows?: Pending["onRows"]): EngineJob<T> {
     const id = nextId++;
     const result = new Promise<T>((resolve, reject) => {
+      if (stopped) return reject(stopped);
       pending.set(id, { resolve: resolve as Pending["resolve"], reject, onProgress: onProgress as Pending["onProgress"], onRows });
       worker.postMessage({ ...request, id });
     });

@@ -1,4 +1,4 @@
-import { isDrawscopeError } from "../engine/index.ts";
+import { isDrawscopeError } from "../engine/errors.ts";
 import type { EngineErrorData } from "./protocol.ts";
 
 /**

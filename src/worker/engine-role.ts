@@ -225,7 +225,7 @@ function currentOf(id: number): NonNullable<typeof current> {
   return current;
 }
 
-self.onmessage = async (event: MessageEvent<EngineRequest>) => {
+async function handle(event: MessageEvent<EngineRequest>): Promise<void> {
   const request = event.data;
   if (request.type === "cancel") {
     running.get(request.target)?.abort();
@@ -240,4 +240,10 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
   } finally {
     running.delete(request.id);
   }
-};
+}
+
+/** The engine worker: answers the page's requests, starting with those that came while it loaded. */
+export function start(early: readonly MessageEvent<EngineRequest>[]): void {
+  self.onmessage = handle;
+  for (const event of early) void handle(event);
+}
