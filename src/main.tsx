@@ -7,7 +7,7 @@ import { App } from "./ui/App.tsx";
 import { StoreContext } from "./ui/context.ts";
 import { createEngineClient } from "./worker/client.ts";
 
-const worker = new Worker(new URL("./worker/worker.ts", import.meta.url), { type: "module" });
+const worker = new Worker(new URL("./worker/engine.worker.ts", import.meta.url), { type: "module" });
 const store = createAppStore(createEngineClient(worker), `${import.meta.env.BASE_URL}examples/grouped_regression.zarr.zip`);
 
 syncViewToUrl(store);

@@ -1,11 +1,9 @@
 import { WorkPool, type WorkReply } from "../engine/index.ts";
-import { POOL_WORKER_NAME } from "./roles.ts";
 
 /** A pool of Web Workers decoding chunks and computing diagnostics for the engine worker, up to one per core. */
 export function createBrowserWorkPool(size = navigator.hardwareConcurrency || 2): WorkPool {
   return new WorkPool(() => {
-    // This worker's own script, in the pool's role: its chunks, codecs included, are the ones already loaded.
-    const worker = new Worker(self.location.href, { type: "module", name: POOL_WORKER_NAME });
+    const worker = new Worker(new URL("./pool.worker.ts", import.meta.url), { type: "module" });
     return {
       post: (request, transfer) => worker.postMessage(request, transfer),
       onReply: (handler) => worker.addEventListener("message", (event: MessageEvent<WorkReply>) => handler(event.data)),

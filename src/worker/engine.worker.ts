@@ -225,7 +225,7 @@ function currentOf(id: number): NonNullable<typeof current> {
   return current;
 }
 
-async function handle(event: MessageEvent<EngineRequest>): Promise<void> {
+self.onmessage = async (event: MessageEvent<EngineRequest>) => {
   const request = event.data;
   if (request.type === "cancel") {
     running.get(request.target)?.abort();
@@ -240,10 +240,4 @@ async function handle(event: MessageEvent<EngineRequest>): Promise<void> {
   } finally {
     running.delete(request.id);
   }
-}
-
-/** The engine worker: answers the page's requests, starting with those that came while it loaded. */
-export function start(early: readonly MessageEvent<EngineRequest>[]): void {
-  self.onmessage = handle;
-  for (const event of early) void handle(event);
-}
+};
