@@ -8,6 +8,7 @@ import { openTrace } from "../src/engine/trace.ts";
 import { tableShape } from "../src/engine/table-shape.ts";
 import { panelData } from "../src/panels/data-registry.ts";
 import { resolveOptions } from "../src/panels/options.ts";
+import { renderParetoK } from "../src/panels/loo/k-plot.ts";
 import { panelKind } from "../src/panels/registry.ts";
 import { FIXTURES } from "./golden.ts";
 import { inThreadPool } from "./in-thread-pool.ts";
@@ -45,4 +46,13 @@ describe("each panel's figure of the golden trace", () => {
       await expect(markup(figure.node)).toMatchFileSnapshot(`./snapshots/${file}.svg`);
     });
   }
+});
+
+describe("the PSIS-LOO section's figure", () => {
+  it("Pareto k of the centered eight schools, with loo's threshold", async () => {
+    const eight = await openTrace(await openPathStore(join(FIXTURES, "arviz", "centered_eight.zarr")), { pool: inThreadPool(1) });
+    const result = await eight.loo();
+    const node = renderParetoK({ ...result, labels: result.labels.map((l) => l.map(String)), model: "centered_eight" }, 640, () => undefined, 3);
+    await expect(markup(node)).toMatchFileSnapshot("./snapshots/loo-pareto-k.svg");
+  });
 });
