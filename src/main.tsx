@@ -1,8 +1,9 @@
+// First, so the colours and plain elements come before every component's own stylesheet.
+import "./ui/theme.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { syncViewToUrl } from "./state/url-sync.ts";
 import { createAppStore } from "./state/store.ts";
-import "./ui/theme.css";
 import { App } from "./ui/App.tsx";
 import { StoreContext } from "./ui/context.ts";
 import { createEngineClient } from "./worker/client.ts";

@@ -99,6 +99,12 @@ describe("2-D density on a grid", () => {
     }
   });
 
+  it("has no lines at no level (a grid without mass gives a NaN threshold)", () => {
+    const grid = density2d(Float64Array.of(0), Float64Array.of(0), { bandwidth: [1, 1], points: 21 });
+    expect(contourLines(grid, Number.NaN)).toEqual([]);
+    expect(contourLines({ ...grid, density: new Float64Array(grid.density.length) }, massThresholds({ ...grid, density: new Float64Array(grid.density.length) }, [0.5])[0])).toEqual([]);
+  });
+
   it("joins the two hills of a bimodal density into two separate closed lines", () => {
     const px = Float64Array.of(-3, 3);
     const grid = density2d(px, Float64Array.of(0, 0), { bandwidth: [0.7, 0.7], points: 120 });

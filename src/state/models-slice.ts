@@ -2,7 +2,7 @@ import type { TraceTree } from "../engine/trace-tree.ts";
 import { errorDataOf, type EngineClient } from "../worker/client.ts";
 import type { TraceSource } from "../worker/protocol.ts";
 import { fetchExample } from "./example.ts";
-import { EXAMPLE_NAME, errorNotice, infoNotice, type Notice } from "./notices.ts";
+import { EXAMPLE_NAME, NOTICES, type Notice } from "./notices.ts";
 import type { LinkedModel, SharedView, TraceRef, ViewState } from "./view.ts";
 
 export interface OpenedTraceState {
@@ -59,7 +59,7 @@ export function createModelsSlice(engine: EngineClient, store: Store): ModelsAct
     try {
       await engine.models(keep, names).result;
     } catch (error) {
-      set({ notice: errorNotice("The models could not be changed", errorDataOf(error)) });
+      set({ notice: NOTICES.modelsNotChanged(errorDataOf(error)) });
       return;
     }
     const kept = keep.map((index, k) => ({ ...models[index], name: names[k] }));
@@ -76,7 +76,7 @@ export function createModelsSlice(engine: EngineClient, store: Store): ModelsAct
       const wanted = name.trim();
       if (!wanted || wanted === models[index]?.name) return;
       if (models.some((m, i) => i !== index && m.name === wanted)) {
-        set({ notice: { tone: "error", title: "Two models cannot share a name", text: `Another model is named ${wanted}: choose a name of its own.`, actions: ["dismiss"] } });
+        set({ notice: NOTICES.modelNameTaken(wanted) });
         return;
       }
       await keepModels(
@@ -125,11 +125,8 @@ export function createModelsSlice(engine: EngineClient, store: Store): ModelsAct
       const added = get().models[before];
       if (added && model.fingerprint && added.fingerprint !== model.fingerprint) changed.push(added.name);
     }
-    const parts = [
-      local.length ? `Drop or open ${local.join(", ")}: ${local.length === 1 ? "it is" : "they are"} on the computer the link was made on, and will be added beside the first.` : "",
-      changed.length ? `${changed.join(", ")} ${changed.length === 1 ? "is not the trace" : "are not the traces"} the link was made with (different structure).` : "",
-    ].filter(Boolean);
-    if (parts.length) set({ notice: infoNotice("This link compares several models", parts.join(" ")) });
+    const notice = NOTICES.linkComparesModels(local, changed);
+    if (notice) set({ notice });
   }
 
   return { ...actions, modelsChanged, addLinkedModels };

@@ -9,7 +9,7 @@ import { fetchExample } from "./example.ts";
 import { AUTO_RUN_ROWS, defaultGroups, defaultQuery } from "./first-view.ts";
 import { createLooSlice, type LooActions, type LooState } from "./loo-slice.ts";
 import { createModelsSlice, type ModelsActions, type ModelState, type OpenedTraceState } from "./models-slice.ts";
-import { describeRef, errorNotice, EXAMPLE_NAME, infoNotice, sentence, type Notice } from "./notices.ts";
+import { describeRef, EXAMPLE_NAME, NOTICES, type Notice } from "./notices.ts";
 import { decodeView, type DecodedLink } from "./url-codec.ts";
 import { DEFAULT_BUDGET_MB, initialView, QUERY_SCOPE, type LinkedModel, type TraceRef, type ViewState } from "./view.ts";
 import { createViewSlice, type ViewActions } from "./view-slice.ts";
@@ -92,7 +92,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     return trace ? ` Still open: ${describeRef(trace.ref)}.` : "";
   }
 
-  const cancelled = (what: string): Notice => infoNotice("Opening cancelled", `${what} was not opened.${stillOpen()}`);
+  const cancelled = (what: string) => NOTICES.openingCancelled(what, stillOpen());
 
   async function applyLink(link: DecodedLink) {
     const {
@@ -105,7 +105,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     set({
       view: { ...view, query, panels: view.panels.length ? view.panels : initialView().panels },
       pendingLink: undefined,
-      notice: problems.length ? infoNotice("Parts of the link could not be used", `${problems.join(". ")}.`) : undefined,
+      notice: problems.length ? NOTICES.linkProblems(problems) : undefined,
     });
     if (query) await actions.runQuery();
     if (view.diagnostics && get().diagnostics?.label !== diagnostics.scopeLabel(view.diagnostics.scope)) diagnostics.runDiagnostics();
@@ -144,7 +144,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           if (job === opening) set({ notice: cancelled(label) });
           return;
         }
-        set({ notice: errorNotice(`Could not open ${label}`, errorDataOf(error), stillOpen()) });
+        set({ notice: NOTICES.couldNotOpen(label, errorDataOf(error), stillOpen()) });
         return;
       }
       job = undefined;
@@ -156,14 +156,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           linkedModels: get().linkedModels.filter((m) => m !== linkedModel),
           addingModel: false,
           task: undefined,
-          notice: changed
-            ? {
-                tone: "info",
-                title: `${name} is not the trace the link was made with`,
-                text: `${label} has different groups, variables or shapes than the link's model ${name}; it was added all the same.`,
-                actions: ["dismiss"],
-              }
-            : undefined,
+          notice: changed ? NOTICES.notTheLinkedModel(name, label) : undefined,
         });
         await modelsChanged();
         return;
@@ -189,18 +182,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
         return;
       }
       if (linked) {
-        set({
-          notice: {
-            tone: "error",
-            title: "This is not the trace the link was made for",
-            text:
-              `The link shows a view of ${describeRef(linked.trace)}, but ${describeRef(ref)} has different groups, variables or shapes ` +
-              `(fingerprint ${opened.fingerprint}, the link's is ${linked.fingerprint}). The linked view was not applied: ` +
-              `open the matching trace, or apply the view anyway.`,
-            actions: ["apply-link", "dismiss"],
-            aboutLink: true,
-          },
-        });
+        set({ notice: NOTICES.notTheLinkedTrace(linked.trace, ref, opened.fingerprint, linked.fingerprint) });
       }
       const groups = defaultGroups(opened.tree);
       const first = defaultQuery(opened.tree, groups[0]);
@@ -210,15 +192,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       if (get().view.loo) loo.runLoo();
       if (first.query && first.rows <= AUTO_RUN_ROWS) await actions.runQuery();
       else if (first.query && !get().notice) {
-        set({
-          notice: {
-            tone: "info",
-            title: "Ready to read",
-            text: `${first.query} is ${first.rows.toLocaleString("en-US")} values, so it was not read yet: press Enter in the query bar to read it, or ask for less.`,
-            actions: ["dismiss"],
-            untilQuery: true,
-          },
-        });
+        set({ notice: NOTICES.readyToRead(first.query, first.rows) });
       }
     },
 
@@ -239,15 +213,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
           }
           return;
         }
-        set({
-          task: undefined,
-          notice: {
-            tone: "error",
-            title: "The bundled example is missing",
-            text: `${exampleUrl} could not be loaded: ${(error as Error).message}. Start the app with npm start, which bundles it.`,
-            actions: ["dismiss"],
-          },
-        });
+        set({ task: undefined, notice: NOTICES.exampleMissing(exampleUrl, (error as Error).message) });
         return;
       }
       download = undefined;
@@ -266,17 +232,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
       if (trace?.kind === "example") return actions.openExample();
       if (trace?.kind === "url") return actions.openUrl(trace.url);
       if (get().trace && (!fingerprint || fingerprint === get().trace?.fingerprint)) return applyLink(link);
-      set({
-        notice: {
-          tone: "info",
-          title: "Open the trace to see this view",
-          text:
-            `This link shows a view of ${describeRef(trace)}, a trace on the computer it was made on. ` +
-            `Drop that trace on this page, or open it with Open folder or Open file; the view is applied once its structure matches.`,
-          actions: ["dismiss"],
-          aboutLink: true,
-        },
-      });
+      set({ notice: NOTICES.linkedTraceElsewhere(trace) });
     },
 
     async runQuery() {
@@ -310,7 +266,7 @@ export function createAppStore(engine: EngineClient, exampleUrl: string): AppSto
     },
 
     rejectInput(message) {
-      set({ notice: { tone: "error", title: "Cannot open that", text: `${sentence(message)}${stillOpen()}`, actions: ["dismiss"] } });
+      set({ notice: NOTICES.cannotOpen(message, stillOpen()) });
     },
 
     dismissNotice() {

@@ -76,14 +76,23 @@ type Body<R = EngineRequest> = R extends { id: number } ? Omit<R, "id"> : never;
 export function createEngineClient(worker: Worker): EngineClient {
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  /** Why the worker stopped, once it has: what is pending fails with it, and so does all asked after. */
+  /** Whether the worker has answered anything: before that, an error means its script never ran. */
+  let started = false;
+  /** Set when the worker could not start: what is asked from then on fails with it at once. */
   let stopped: EngineError | undefined;
+  // An error the worker did not handle fails what is pending (its answers would never come); one
+  // before any answer is its script failing to load, so nothing asked later can be answered either.
   worker.onerror = (event) => {
-    stopped = new EngineError(internalErrorData(new Error(`the engine worker stopped (${event.message || "it could not start"}); reload the page`)));
-    for (const waiter of pending.values()) waiter.reject(stopped);
+    const what = started
+      ? `the engine worker failed (${event.message || "an error it did not handle"})`
+      : `the engine worker could not start (${event.message || "its script did not load"}); reload the page`;
+    const error = new EngineError(internalErrorData(new Error(what)));
+    if (!started) stopped = error;
+    for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
   };
   worker.onmessage = (event: MessageEvent<EngineResponse>) => {
+    started = true;
     const message = event.data;
     const waiter = pending.get(message.id);
     if (!waiter) return;

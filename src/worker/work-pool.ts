@@ -7,7 +7,12 @@ export function createBrowserWorkPool(size = navigator.hardwareConcurrency || 2)
     return {
       post: (request, transfer) => worker.postMessage(request, transfer),
       onReply: (handler) => worker.addEventListener("message", (event: MessageEvent<WorkReply>) => handler(event.data)),
-      onFailure: (handler) => worker.addEventListener("error", (event) => handler(event.message || "a pool worker did not start")),
+      onFailure: (handler) =>
+        worker.addEventListener("error", (event) => {
+          // Handled here (the pool works on without it): not passed up to the page as the engine worker's own error.
+          event.preventDefault();
+          handler(event.message || "a pool worker did not start");
+        }),
       // A browser worker never keeps anything alive: nothing to do.
       busy: () => undefined,
       terminate: () => worker.terminate(),

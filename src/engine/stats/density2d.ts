@@ -156,8 +156,10 @@ export interface Polyline {
  * The lines where the grid's density crosses `level`: the rings of d3-contour's polygons (marching
  * squares, linearly interpolated), each closed. d3-contour puts value (i, j) at the centre of a unit
  * cell, (i + ½, j + ½), and closes a ring along the grid's edge, where the density is next to nothing.
+ * No level (NaN, a grid with no mass) has no lines, where d3-contour would throw.
  */
 export function contourLines(grid: Grid2d, level: number): Polyline[] {
+  if (Number.isNaN(level)) return [];
   const { density, x0, y0, dx, dy } = grid;
   const shape = contours()
     .size([grid.nx, grid.ny])
