@@ -121,6 +121,23 @@ describe("the folder store in Node", () => {
     expect(await store.getRange("/inside/chunk", { suffixLength: 3 })).toEqual(new Uint8Array([2, 3, 4]));
     expect(await store.getRange("/inside/missing", { suffixLength: 3 })).toBeUndefined();
   });
+
+  it("gives each file's bytes in a buffer of their own (readers move it to workers), small files and large alike", async () => {
+    const root = join(dir, "own-buffers");
+    mkdirSync(root, { recursive: true });
+    const large = Uint8Array.from({ length: 3 << 20 }, (_, i) => i % 251);
+    writeFileSync(join(root, "small"), new Uint8Array([7, 8, 9]));
+    writeFileSync(join(root, "large"), large);
+    const store = new NodeFolderStore(root);
+    for (const [key, expected] of [
+      ["/small", new Uint8Array([7, 8, 9])],
+      ["/large", large],
+    ] as const) {
+      const bytes = (await store.get(key))!;
+      expect(bytes).toEqual(expected);
+      expect([bytes.byteOffset, bytes.buffer.byteLength]).toEqual([0, expected.length]);
+    }
+  });
 });
 
 describe("malformed stores", () => {

@@ -3,8 +3,9 @@ import { toCsv } from "../src/engine/csv.ts";
 import { BudgetError } from "../src/engine/errors.ts";
 import type { ExtractProgress } from "../src/engine/progress.ts";
 import type { ZarrArray } from "../src/engine/read.ts";
-import { planSelection, selectionChunks } from "../src/engine/read-selection.ts";
-import { asBytes, countingTrace, dims, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
+import { planSelection, readSelectionsInto, selectionChunks } from "../src/engine/read-selection.ts";
+import { openTree } from "../src/engine/tree.ts";
+import { asBytes, countingTrace, dims, memoryStore, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const CHAINS = 2;
 const DRAWS = 10;
@@ -134,5 +135,47 @@ describe("selection plans: which chunks a query reads", () => {
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.slice(3).map((f) => `${f.name}:${f.type}`)).toEqual(["theta:Float64", "w:Float64"]);
     expect(reads).toEqual([]);
+  });
+});
+
+describe("reading several outputs from each chunk", () => {
+  /** theta's values for params [from, to) of every chain and draw, draw after draw (as a block's slabs are read for LOO). */
+  const drawAfterDraw = (from: number, to: number, drawsPicked: number[]) =>
+    Float64Array.from({ length: CHAINS * drawsPicked.length * (to - from) }, (_, i) => {
+      const p = from + (i % (to - from));
+      const row = Math.floor(i / (to - from));
+      return theta(Math.floor(row / drawsPicked.length), drawsPicked[row % drawsPicked.length], p);
+    });
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  async function readInto(slabs: [number, number, number[]][]) {
+    const opened = await openTree(memoryStore(files()));
+    const array = opened.arrays.get("posterior/theta") as ZarrArray;
+    const targets = slabs.map(([from, to, draws]) => ({
+      out: { kind: "number" as const, data: new Float64Array(CHAINS * draws.length * (to - from)) },
+      strides: [draws.length * (to - from), to - from, 1],
+      plan: planSelection(array, [upTo(CHAINS), draws, upTo(to - from).map((i) => from + i)]),
+    }));
+    await readSelectionsInto(targets, array, {}, 2);
+    return targets.map((t) => t.out.data);
+  }
+
+  it("slabs of params sharing a chunk's rows each get exactly their values, a slab spanning two chunks too", async () => {
+    const slabs: [number, number, number[]][] = [
+      [0, 3, upTo(DRAWS)],
+      [3, 5, upTo(DRAWS)],
+      [5, 7, upTo(DRAWS)],
+    ];
+    expect(await readInto(slabs)).toEqual(slabs.map(([from, to, draws]) => drawAfterDraw(from, to, draws)));
+  });
+
+  it("outputs taking other rows of the same chunks each get theirs", async () => {
+    const slabs: [number, number, number[]][] = [
+      [0, 2, [9, 0, 4]],
+      [1, 3, upTo(DRAWS)],
+      [3, 4, [2, 3]],
+      [4, 5, [2, 3]],
+    ];
+    expect(await readInto(slabs)).toEqual(slabs.map(([from, to, draws]) => drawAfterDraw(from, to, draws)));
   });
 });

@@ -5,6 +5,15 @@ import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarri
 const absent = (error: unknown) => ["ENOENT", "EISDIR", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "");
 
 /**
+ * A file's bytes as a plain Uint8Array over a buffer of their own (readers move that buffer to
+ * pool workers): Node's Buffer itself when it owns its memory, as a file of known size read whole
+ * does (no copy of a chunk of tens of MB), else a copy (a small Buffer can be a slice of a shared pool).
+ */
+function ownBytes(buffer: Buffer): Uint8Array {
+  return buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength ? new Uint8Array(buffer.buffer, 0, buffer.byteLength) : new Uint8Array(buffer);
+}
+
+/**
  * A Zarr folder on disk, in Node (the CLI, tests, benches). Unlike zarrita's FileSystemStore, a
  * range past a file's end gives the bytes that are there rather than a buffer padded with zeros
  * (which a lying shard index would have read as data), and a key is only ever read below the
@@ -22,7 +31,7 @@ export class NodeFolderStore implements AsyncReadable {
     const path = this.#path(key);
     if (!path) return undefined;
     try {
-      return new Uint8Array(await readFile(path, { signal: options.signal }));
+      return ownBytes(await readFile(path, { signal: options.signal }));
     } catch (error) {
       if (absent(error)) return undefined;
       throw error;
