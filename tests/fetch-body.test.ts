@@ -30,6 +30,13 @@ describe("a response body read into a buffer of its stated length", () => {
     expect(await bodyBytes(response([bytes(300), bytes(300, 300)]))).toEqual(bytes(600));
   });
 
+  it("stops a body that runs on past what its reader can take, with or without a stated length", async () => {
+    const tooLong = "the server's answer is longer than the 1,500 bytes it can take: the server or the store is damaged";
+    await expect(bodyBytes(response([bytes(1000), bytes(700, 1000)], 1000), undefined, { maxBytes: 1500 })).rejects.toThrow(tooLong);
+    await expect(bodyBytes(response([bytes(1000), bytes(700, 1000)]), undefined, { maxBytes: 1500 })).rejects.toThrow(tooLong);
+    expect(await bodyBytes(response([bytes(1000), bytes(500, 1000)], 1000), undefined, { maxBytes: 1500 })).toEqual(bytes(1500));
+  });
+
   it("fails, saying so, when the body ends before its stated length", async () => {
     await expect(bodyBytes(response([bytes(700)], 1000))).rejects.toThrow("the body ended after 700 of its 1000 bytes");
   });

@@ -23,15 +23,16 @@ export async function readAtMost(stream: ReadableStream<Uint8Array>, capacity: n
 /**
  * A stream's bytes, however many, up to `limit`: gathered piece by piece and joined at the end, for
  * a stream whose length nobody said. Past the limit the stream is cancelled and `over()` thrown.
+ * `onPiece` hears of each piece's length as it arrives.
  */
-export async function gatherAtMost(stream: ReadableStream<Uint8Array>, limit: number, over: () => Error, onPiece: () => void = () => undefined): Promise<Uint8Array<ArrayBuffer>> {
+export async function gatherAtMost(stream: ReadableStream<Uint8Array>, limit: number, over: () => Error, onPiece: (length: number) => void = () => undefined): Promise<Uint8Array<ArrayBuffer>> {
   const pieces: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    onPiece();
+    onPiece(value.byteLength);
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => undefined);

@@ -57,27 +57,13 @@ async function readBody(
     at += value.byteLength;
   }
   if (at < length) throw new TypeError(`the body ended after ${at} of its ${length} bytes`);
-  const rest: Uint8Array[] = [];
-  let total = length;
-  for (;;) {
-    const { done, value } = await reader.read(new Uint8Array(1 << 16));
-    if (done || !value) break;
-    alive();
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLong();
-    }
-    rest.push(value);
-  }
+  // What follows the stated length, up to maxBytes in all.
+  reader.releaseLock();
+  const rest = await gatherAtMost(body!, maxBytes - length, tooLong, alive);
   if (!rest.length) return lend ? ownedView(buffer, length) : new Uint8Array(buffer, 0, length);
-  const whole = new Uint8Array(length + rest.reduce((n, r) => n + r.byteLength, 0));
+  const whole = new Uint8Array(length + rest.length);
   whole.set(new Uint8Array(buffer, 0, length));
-  let offset = length;
-  for (const r of rest) {
-    whole.set(r, offset);
-    offset += r.byteLength;
-  }
+  whole.set(rest, length);
   return whole;
 }
 

@@ -1,4 +1,5 @@
 import { isDrawscopeError, SERVER_REACH_HINT, StoreError } from "../errors.ts";
+import { gatherAtMost } from "../decode/read-at-most.ts";
 import { megabytes } from "../units.ts";
 import { BULK_FETCH, bodyBytes } from "./fetch-body.ts";
 import { timedFetch, type TimedResponse } from "./timed-fetch.ts";
@@ -121,29 +122,22 @@ export class HttpRangeReader implements ZipReader {
       await response.body?.cancel();
       throw this.#tooLargeWithoutRanges(size, askedFor);
     }
-    const chunks: Uint8Array[] = [];
     let received = 0;
-    const reader = response.body!.getReader();
-    const next = () =>
-      reader.read().catch((error: unknown) => {
-        // A stall is told as itself (timedFetch's error).
-        if (isDrawscopeError(error, "store")) throw error;
-        throw new StoreError(`cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, this.label);
-      });
-    for (let part = await next(); !part.done; part = await next()) {
-      alive();
-      received += part.value.byteLength;
-      if (received > WHOLE_DOWNLOAD_LIMIT) {
-        await reader.cancel();
-        throw this.#tooLargeWithoutRanges(undefined, askedFor);
-      }
-      chunks.push(part.value);
-    }
-    const whole = new Uint8Array(received);
-    let at = 0;
-    for (const chunk of chunks) {
-      whole.set(chunk, at);
-      at += chunk.byteLength;
+    let whole: Uint8Array<ArrayBuffer>;
+    try {
+      whole = await gatherAtMost(
+        response.body!,
+        WHOLE_DOWNLOAD_LIMIT,
+        () => this.#tooLargeWithoutRanges(undefined, askedFor),
+        (length) => {
+          alive();
+          received += length;
+        },
+      );
+    } catch (error) {
+      // Too large, or a stall (timedFetch's error), is told as itself.
+      if (isDrawscopeError(error, "store")) throw error;
+      throw new StoreError(`cannot read the whole file of ${this.label}: the download broke off after ${received} bytes (${(error as Error).message}). ${SERVER_REACH_HINT}`, this.label);
     }
     if (this.#length !== undefined && received !== this.#length) {
       throw this.#unreliable(`sent ${received} bytes for a file it said has ${this.#length}`);
