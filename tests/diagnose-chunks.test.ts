@@ -10,6 +10,12 @@ import { inThreadPool } from "./in-thread-pool.ts";
 import { countingTrace, dims, float64Array, sampleCoordinates, utf32, zarray } from "./memory-store.ts";
 
 const WIDTH = DIAGNOSTIC_NAMES.length;
+/** The chunk runs of labels 0 … n-1 in chunks of `chunk`. */
+const runsOf = (n: number, chunk: number) =>
+  chunkRuns(
+    Int32Array.from({ length: n }, (_, i) => i),
+    chunk,
+  );
 const CHAINS = 3;
 const DRAWS = 20;
 const PARAMS = ["p0", "p1", "p2", "p3", "p4", "p5", "p6"];
@@ -319,10 +325,7 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     // A chunk column (320 MB) does not fit twice: one block at a time.
     expect(budget).toEqual({ readsInFlight: 6, blocksInFlight: 1, blockValues: (384 * MiB - 6 * 8e6) / 8 });
     expect(budget.blockValues * 8 + budget.readsInFlight * 8e6).toBeLessThanOrEqual(MEMORY_BOUND);
-    const runs = chunkRuns(
-      Int32Array.from({ length: 100_000 }, (_, i) => i),
-      10_000,
-    );
+    const runs = runsOf(100_000, 10_000);
     const blocks = planBlocks([runs], 4000, budget.blockValues);
     // A block per 10,000-param chunk column (320 MB of draws): each chunk is read once.
     expect(blocks).toHaveLength(10);
@@ -340,12 +343,7 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
   });
 
   it("joins chunk columns that fit together, and cuts one too big into even parts", () => {
-    const runs = [
-      chunkRuns(
-        Int32Array.from({ length: 7 }, (_, i) => i),
-        3,
-      ),
-    ];
+    const runs = [runsOf(7, 3)];
     expect(planBlocks(runs, 60, 400).map((b) => b.ranges)).toEqual([[[0, 6]], [[6, 7]]]);
     expect(planBlocks(runs, 60, 120).map((b) => b.ranges)).toEqual([[[0, 2]], [[2, 3]], [[3, 5]], [[5, 6]], [[6, 7]]]);
     checkCover(planBlocks(runs, 60, 120), 7);
@@ -356,31 +354,13 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
     const small = readBudget([4, 1000, 1000], 4000, 1000 * 4000, MEMORY_BOUND, 8);
     expect(small).toEqual({ readsInFlight: 1, blocksInFlight: 2, blockValues: (384 * MiB - 32e6) / 16 });
     expect(2 * small.blockValues * 8 + 32e6).toBeLessThanOrEqual(MEMORY_BOUND);
-    const columns = planBlocks(
-      [
-        chunkRuns(
-          Int32Array.from({ length: 100_000 }, (_, i) => i),
-          1000,
-        ),
-      ],
-      4000,
-      small.blockValues,
-    );
+    const columns = planBlocks([runsOf(100_000, 1000)], 4000, small.blockValues);
     expect(columns.map((b) => b.count)).toEqual(new Array(20).fill(5000));
     // 4 × 1,000 × 10,000 chunks (320 MB): the chunk read alone; blocks still get a quarter of the
     // bound, so the chunk is read once per quarter of its elements.
     const big = readBudget([4, 1000, 10_000], 4000, 10_000 * 4000, MEMORY_BOUND, 8);
     expect(big).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });
-    const blocks = planBlocks(
-      [
-        chunkRuns(
-          Int32Array.from({ length: 10_000 }, (_, i) => i),
-          10_000,
-        ),
-      ],
-      4000,
-      big.blockValues,
-    );
+    const blocks = planBlocks([runsOf(10_000, 10_000)], 4000, big.blockValues);
     expect(blocks.map((b) => b.count)).toEqual([2500, 2500, 2500, 2500]);
     // A chunk bigger than the bound: the same.
     expect(readBudget([4, 1000, 100_000], 4000, 100_000 * 4000, MEMORY_BOUND, 8)).toEqual({ readsInFlight: 1, blocksInFlight: 1, blockValues: (96 * MiB) / 8 });
