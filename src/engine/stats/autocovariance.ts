@@ -15,6 +15,13 @@ const LAGS_AT_ONCE = 4;
  * on demand; when more are asked for than an FFT would cost, all are computed by FFT instead
  * (R always uses the FFT; the two agree to about 1e-13).
  */
+/** Each chain's plain sum (in order), smallest and largest value, by chain. */
+export interface ChainSummary {
+  sums: Float64Array;
+  mins: Float64Array;
+  maxs: Float64Array;
+}
+
 export class Autocovariance {
   /** Each chain's mean (a plain sum over the length: matrixStats' colMeans2). */
   chainMeans = new Float64Array(0);
@@ -31,26 +38,38 @@ export class Autocovariance {
 
   /**
    * Take `cols` chains of `rows` values, column after column in `x`, centring each on its mean.
-   * The values must be finite (posterior returns NA before it gets here otherwise).
+   * The values must be finite (posterior returns NA before it gets here otherwise). `summary`,
+   * when given, holds each chain's plain sum, smallest and largest value, summed in order (a
+   * caller that has just written the values has them for nothing).
    */
-  load(x: Float64Array, rows: number, cols: number): void {
+  load(x: Float64Array, rows: number, cols: number, summary?: ChainSummary): void {
     const length = rows * cols;
     if (this.#centered.length < length) this.#centered = new Float64Array(length);
     if (this.#lagSums.length < rows + LAGS_AT_ONCE) this.#lagSums = new Float64Array(rows + LAGS_AT_ONCE);
     if (this.chainMeans.length < cols) this.chainMeans = new Float64Array(cols);
     const centered = this.#centered;
     let squares = 0;
+    let lag1 = 0;
+    let lag2 = 0;
+    let lag3 = 0;
+    let lag4 = 0;
     for (let c = 0; c < cols; c++) {
       const start = c * rows;
       const end = start + rows;
       let sum = 0;
       let min = x[start];
       let max = min;
-      for (let t = start; t < end; t++) {
-        const v = x[t];
-        sum += v;
-        min = v < min ? v : min;
-        max = v > max ? v : max;
+      if (summary) {
+        sum = summary.sums[c];
+        min = summary.mins[c];
+        max = summary.maxs[c];
+      } else {
+        for (let t = start; t < end; t++) {
+          const v = x[t];
+          sum += v;
+          min = v < min ? v : min;
+          max = v > max ? v : max;
+        }
       }
       const plainMean = sum / rows;
       this.chainMeans[c] = plainMean;
@@ -67,14 +86,32 @@ export class Autocovariance {
         for (let t = start; t < end; t++) residual += x[t] - plainMean;
         mean += residual / rows;
       }
+      // The first lags' products come with the centring: each value times the few before it.
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let d4 = 0;
       for (let t = start; t < end; t++) {
         const d = x[t] - mean;
         centered[t] = d;
         squares += d * d;
+        lag1 += d * d1;
+        lag2 += d * d2;
+        lag3 += d * d3;
+        lag4 += d * d4;
+        d4 = d3;
+        d3 = d2;
+        d2 = d1;
+        d1 = d;
       }
     }
-    this.#lagSums[0] = squares;
-    this.#known = 1;
+    const sums = this.#lagSums;
+    sums[0] = squares;
+    sums[1] = lag1;
+    sums[2] = lag2;
+    sums[3] = lag3;
+    sums[4] = lag4;
+    this.#known = Math.min(rows, 1 + LAGS_AT_ONCE);
     this.#rows = rows;
     this.#cols = cols;
     const size = fftSize(rows);

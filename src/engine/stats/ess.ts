@@ -1,4 +1,4 @@
-import { Autocovariance } from "./autocovariance.ts";
+import { Autocovariance, type ChainSummary } from "./autocovariance.ts";
 import { returnsNA, varianceOf } from "./moments.ts";
 
 const autocovariance = new Autocovariance();
@@ -16,10 +16,10 @@ export function essOfChains(x: Float64Array, rows: number, cols: number): number
   return returnsNA(x, rows * cols) ? NaN : essOfCheckedChains(x, rows, cols);
 }
 
-/** essOfChains for draws the caller knows to be finite and not constant. */
-export function essOfCheckedChains(x: Float64Array, rows: number, cols: number): number {
+/** essOfChains for draws the caller knows to be finite and not constant (with their chains' summary, when it has it: see Autocovariance.load). */
+export function essOfCheckedChains(x: Float64Array, rows: number, cols: number, summary?: ChainSummary): number {
   if (rows < 3) return NaN;
-  autocovariance.load(x, rows, cols);
+  autocovariance.load(x, rows, cols, summary);
   const scale = rAutocovarianceScale(rows);
   const meanVar = (scale * autocovariance.at(0) * rows) / (rows - 1);
   let varPlus = (meanVar * (rows - 1)) / rows;

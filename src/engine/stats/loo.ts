@@ -1,7 +1,8 @@
+import type { ChainSummary } from "./autocovariance.ts";
 import { essOfCheckedChains } from "./ess.ts";
 import { varianceOf } from "./moments.ts";
 import { normalQuantile } from "./normal-quantile.ts";
-import { psisTail, PsisScratch, tailLength } from "./psis.ts";
+import { psisTail, PsisScratch, startBuckets, tailLength } from "./psis.ts";
 
 // PSIS-LOO as R's loo 2.5.1 computes it (loo.R's pointwise_loo_calcs, mcse_elpd,
 // table_of_estimates; relative_eff's ess_rfun), one observation at a time.
@@ -36,12 +37,15 @@ class LooScratch {
     return this.#columns;
   }
 
-  ensure(draws: number): void {
+  chains: ChainSummary = { sums: new Float64Array(0), mins: new Float64Array(0), maxs: new Float64Array(0) };
+
+  ensure(draws: number, chains: number): void {
     if (this.values.length < draws) {
       this.values = new Float64Array(draws);
       this.likelihood = new Float64Array(draws);
       this.weights = new Float64Array(draws);
     }
+    if (this.chains.sums.length < chains) this.chains = { sums: new Float64Array(chains), mins: new Float64Array(chains), maxs: new Float64Array(chains) };
   }
 }
 
@@ -103,29 +107,54 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   let llMin = Infinity;
   for (let s = 0; s < draws; s++) {
     const v = ll[s];
-    if (!Number.isFinite(v)) return undefined;
     if (v > llMax) llMax = v;
     if (v < llMin) llMin = v;
   }
-  scratch.ensure(draws);
+  // Infinities show in the bounds; a NaN (which no comparison sees) shows in the sum below.
+  if (!(Number.isFinite(llMax) && Number.isFinite(llMin))) return undefined;
+  scratch.ensure(draws, chains);
   const likelihood = scratch.likelihood.subarray(0, draws);
   const weights = scratch.weights.subarray(0, draws);
   // The log ratios -ll shifted by their largest, -llMin, as loo shifts them: (-ll) - (-llMin) is llMin - ll exactly.
   const shifted = scratch.values.subarray(0, draws);
+  const lowest = llMin - llMax;
+  // One pass writes what the steps after it read: the likelihood and each chain's summary (for
+  // relative_eff), and the shifted ratios counted in psisTail's buckets.
+  const bucketScale = startBuckets(scratch.psis, draws, lowest);
+  const { buckets, counts } = scratch.psis;
+  const { sums, mins, maxs } = scratch.chains;
+  const rows = draws / chains;
   let likelihoodSum = 0;
-  for (let s = 0; s < draws; s++) {
-    const l = Math.exp(ll[s] - llMax);
-    likelihood[s] = l;
-    likelihoodSum += l;
-    shifted[s] = llMin - ll[s];
+  for (let c = 0, s = 0; c < chains; c++) {
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const end = s + rows; s < end; s++) {
+      const v = ll[s];
+      const l = Math.exp(v - llMax);
+      likelihood[s] = l;
+      likelihoodSum += l;
+      sum += l;
+      min = l < min ? l : min;
+      max = l > max ? l : max;
+      const ratio = llMin - v;
+      shifted[s] = ratio;
+      const b = ((ratio - lowest) * bucketScale) | 0;
+      buckets[s] = b;
+      counts[b]++;
+    }
+    sums[c] = sum;
+    mins[c] = min;
+    maxs[c] = max;
   }
+  if (Number.isNaN(likelihoodSum)) return undefined;
   // relative_eff of exp(ll): the ESS does not change when every draw is scaled by exp(-llMax).
-  const rEff = rEffMode === "relative" ? relativeEff(likelihood, chains) : 1;
-  const k = psisTail(shifted, llMin - llMax, tailLength(rEff, draws), scratch.psis);
+  const rEff = rEffMode === "relative" ? essOfCheckedChains(likelihood, rows, chains, scratch.chains) / draws : 1;
+  const k = psisTail(shifted, lowest, tailLength(rEff, draws), scratch.psis, true);
   // Weights relative to the largest raw ratio, which bounds every smoothed one. A draw the
   // smoothing left alone has weight exp(llMin - ll) = exp(llMin - llMax) / likelihood: a division
   // instead of an exp, unless its likelihood underflowed (a range of log-likelihoods over ~700).
-  const scale = Math.exp(llMin - llMax);
+  const scale = Math.exp(lowest);
   let wSum = 0;
   let weighted = 0;
   for (let s = 0; s < draws; s++) {

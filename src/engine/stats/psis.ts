@@ -174,17 +174,55 @@ export class PsisScratch {
   tailLogWeights = new Float64Array(0);
   smoothed = 0;
 
+  ensureBuckets(draws: number): void {
+    if (this.buckets.length < draws) this.buckets = new Uint16Array(draws);
+  }
+
   ensure(draws: number, tail: number): void {
+    this.ensureBuckets(draws);
     if (this.values.length < draws) {
       this.values = new Float64Array(draws);
       this.positions = new Int32Array(draws);
-      this.buckets = new Uint16Array(draws);
     }
     if (this.exceedances.length < tail) {
       this.exceedances = new Float64Array(tail);
       this.tailLogWeights = new Float64Array(tail);
     }
   }
+}
+
+/**
+ * Ready scratch.counts for `draws` values in [lowest, 0]: value v of draw i belongs in bucket
+ * ((v - lowest)·scale) | 0 (the largest, 0, in bucket BUCKETS), with the scale returned; whoever
+ * counts puts it in scratch.buckets[i] and adds it to scratch.counts. A caller that counts as it
+ * writes the values passes `counted` to psisTail.
+ */
+export function startBuckets(scratch: PsisScratch, draws: number, lowest: number): number {
+  scratch.ensureBuckets(draws);
+  scratch.counts.fill(0);
+  return BUCKETS / -lowest;
+}
+
+/**
+ * Count the values in their buckets (see startBuckets). Odd draws are counted apart from even
+ * ones: neighbouring draws, often in one bucket, then do not wait on each other's count.
+ */
+function countInBuckets(shifted: Float64Array, lowest: number, scratch: PsisScratch): void {
+  const draws = shifted.length;
+  const scale = startBuckets(scratch, draws, lowest);
+  const { buckets, counts, oddCounts } = scratch;
+  oddCounts.fill(0);
+  let i = 0;
+  for (; i + 1 < draws; i += 2) {
+    const b = ((shifted[i] - lowest) * scale) | 0;
+    const c = ((shifted[i + 1] - lowest) * scale) | 0;
+    buckets[i] = b;
+    buckets[i + 1] = c;
+    counts[b]++;
+    oddCounts[c]++;
+  }
+  if (i < draws) counts[(buckets[i] = ((shifted[i] - lowest) * scale) | 0)]++;
+  for (let b = 0; b <= BUCKETS; b++) counts[b] += oddCounts[b];
 }
 
 /**
@@ -222,33 +260,16 @@ export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Ar
  * tail. Here the values are counted in buckets of equal width, which finds the bucket where the
  * tail begins; the values from that bucket up are placed by bucket in the order of their
  * positions, and each bucket (a few values) sorted by insertion, which gives R's order of the
- * tail without comparing the rest.
+ * tail without comparing the rest. With `counted`, the caller has counted them (see startBuckets).
  */
-export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch): number {
+export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch, counted = false): number {
   scratch.smoothed = 0;
   // A column this narrow has a constant tail too (loo's test, below).
   if (tailLen < MIN_TAIL || -lowest < DOUBLE_EPS / 100) return Infinity;
   const draws = shifted.length;
   scratch.ensure(draws, tailLen);
-  const { counts, values, positions } = scratch;
-  // Bucket b holds the values with (v - lowest)·scale in [b, b + 1), the largest (0) in bucket BUCKETS.
-  // Odd draws are counted apart from even ones: neighbouring draws, often in one bucket, then do not
-  // wait on each other's count.
-  const scale = BUCKETS / -lowest;
-  const { buckets, oddCounts } = scratch;
-  counts.fill(0);
-  oddCounts.fill(0);
-  let i = 0;
-  for (; i + 1 < draws; i += 2) {
-    const b = ((shifted[i] - lowest) * scale) | 0;
-    const c = ((shifted[i + 1] - lowest) * scale) | 0;
-    buckets[i] = b;
-    buckets[i + 1] = c;
-    counts[b]++;
-    oddCounts[c]++;
-  }
-  if (i < draws) counts[(buckets[i] = ((shifted[i] - lowest) * scale) | 0)]++;
-  for (let b = 0; b <= BUCKETS; b++) counts[b] += oddCounts[b];
+  if (!counted) countInBuckets(shifted, lowest, scratch);
+  const { counts, values, positions, buckets } = scratch;
   // The bucket holding the tail's smallest value, and where each bucket from it up starts.
   let first = BUCKETS;
   let above = 0;
