@@ -37,6 +37,8 @@ test.describe("PSIS-LOO", () => {
     const loo = section(page);
     await expect(loo).toContainText("log_likelihood/y: 96 observations, 1,600 draws in 4 chains");
     await expectEstimates(loo.getByRole("table", { name: "PSIS-LOO estimates" }), wanted.results.r_eff_relative);
+    // Done, the status line is gone rather than an empty band between the controls and the estimates.
+    await expect(loo.locator(".diag-status")).toHaveCount(0);
     const dots = loo.locator('g[aria-description="Pareto k"] circle');
     await expect(dots).toHaveCount(96);
     await expect(loo.locator('g[aria-description="k threshold"] line')).toHaveCount(1);

@@ -53,6 +53,9 @@ describe("the PSIS-LOO section's figure", () => {
     const eight = await openTrace(await openPathStore(join(FIXTURES, "arviz", "centered_eight.zarr")), { pool: inThreadPool(1) });
     const result = await eight.loo();
     const node = renderParetoK({ ...result, labels: result.labels.map((l) => l.map(String)), model: "centered_eight" }, 640, () => undefined, 3);
+    // The x axis names the schools, one tick each, not their positions 0 … 7.
+    const ticks = [...node.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent);
+    expect(ticks).toEqual(["Choate", "Deerfield", "Phillips Andover", "Phillips Exeter", "Hotchkiss", "Lawrenceville", "St. Paul's", "Mt. Hermon"]);
     await expect(markup(node)).toMatchFileSnapshot("./snapshots/loo-pareto-k.svg");
   });
 });

@@ -243,7 +243,11 @@ export function LooSection() {
           </label>
         )}
       </div>
-      <div className="diag-status">{state && <LooStatus state={state} />}</div>
+      {(state?.running || state?.error) && (
+        <div className="diag-status">
+          <LooStatus state={state} />
+        </div>
+      )}
       {results && result && (
         <div className="loo-body">
           {several ? <Comparison results={results} reference={view.reference} /> : <Estimates result={result} />}

@@ -21,6 +21,37 @@ export function kCategories(k: Float64Array, threshold: number): Uint8Array {
 /** An observation's name: its labels along the observation dimensions (`obs_ind=17`, `school=Choate, year=2019`). */
 export const observationName = (result: LooSummary, i: number) => result.dims.map((d, k) => `${d}=${result.labels[k][i]}`).join(", ");
 
+/** Every observation gets its own tick up to this many observations; beyond, Plot's ticks (whole positions only). */
+const EVERY_TICK = 30;
+/** Roughly the width of a tick label's character, in pixels, to tell when labels would collide. */
+const CHARACTER_WIDTH = 6.5;
+
+/** The observation's labels, short: `Choate`, `Choate, 2019`. */
+const shortName = (result: LooSummary, i: number) => result.labels.map((l) => String(l[i])).join(", ");
+
+/** Tick labels turned when every observation has a tick and their names would not fit side by side. */
+function tickRotation(result: LooSummary, width: number): number {
+  const n = result.pointwise.pareto_k.length;
+  if (n > EVERY_TICK || result.dims.length === 0) return 0;
+  let longest = 0;
+  for (let i = 0; i < n; i++) longest = Math.max(longest, shortName(result, i).length);
+  return longest * CHARACTER_WIDTH > (width - 60) / n ? -35 : 0;
+}
+
+/** The x axis: each observation's position, its ticks named by its labels (the schools, not 0 … 7). */
+function observationAxis(result: LooSummary, width: number): Plot.ScaleOptions {
+  const n = result.pointwise.pareto_k.length;
+  const named = result.dims.length > 0;
+  return {
+    domain: [-0.5, n - 0.5],
+    label: `observation (${result.dims.join(", ") || "position"})`,
+    grid: false,
+    ticks: n <= EVERY_TICK ? Array.from({ length: n }, (_, i) => i) : undefined,
+    tickFormat: (i: number) => (Number.isInteger(i) && i >= 0 && i < n ? (named ? shortName(result, i) : String(i)) : ""),
+    tickRotate: tickRotation(result, width),
+  };
+}
+
 /**
  * The Pareto k of every observation against its position, with loo's threshold for these draws
  * and 1 drawn as lines, coloured by category. Up to SVG_LIMIT observations are SVG dots (each with
@@ -56,14 +87,16 @@ export function renderParetoK(result: LooSummary, width: number, onPick: (index:
       ariaDescription: "Pareto k",
     });
   const svgRows = raster ? (flagged.length <= FLAGGED_SVG_LIMIT ? flagged : []) : Array.from({ length: n }, (_, i) => i);
-  const height = 260;
+  const rotated = tickRotation(result, width) !== 0;
+  const height = rotated ? 300 : 270;
   const svg = Plot.plot({
     ...plotStyle,
     style: { ...plotStyle.style, position: "relative" },
     width,
     height,
     marginLeft: 48,
-    x: { domain: [-0.5, n - 0.5], label: `observation (${result.dims.join(", ") || "position"})`, grid: false },
+    marginBottom: rotated ? 76 : 40,
+    x: observationAxis(result, width),
     y: { domain: [bottom, top], label: "Pareto k", grid: true },
     color: { domain: [...K_CATEGORIES], range: K_COLOURS },
     marks: [
