@@ -293,7 +293,7 @@ export function psisTail(shifted: Float64Array, lowest: number, tailLen: number,
   for (let b = first, start = 0; b <= BUCKETS; start = counts[b++]) {
     const end = counts[b];
     if (end - start > INSERTION_LIMIT) quicksortPairs(values, positions, start, end);
-    else insertionSortPairs(values, positions, start, end);
+    else if (end - start > 1) insertionSortPairs(values, positions, start, end);
   }
   const tailStart = candidates - tailLen;
   // loo's cutoff: the largest value before the tail.
