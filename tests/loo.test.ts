@@ -226,6 +226,22 @@ describe("the parts of PSIS", () => {
     expect(Math.abs(relativeEff(Float64Array.from(chains.flat()), 3) - wanted)).toBeLessThan(1e-12 * wanted);
   });
 
+  it("gives NaN for every value of an observation with a NaN or infinite draw, and leaves the others alone", () => {
+    // 4 observations × 2 chains × 100 draws, draw after draw; observation 1 has a NaN, 2 a +Inf, 3 a -Inf.
+    const count = 4;
+    const uniform = uniforms(11);
+    const draws = Float64Array.from({ length: 200 * count }, () => -1 - uniform());
+    draws[5 * count + 1] = NaN;
+    draws[120 * count + 2] = Infinity;
+    draws[199 * count + 3] = -Infinity;
+    const clean = Float64Array.from({ length: 200 }, (_, s) => draws[s * count]);
+    const out = looBlock({ draws, chains: 2, count, rEff: "relative" });
+    const first = looBlock({ draws: clean, chains: 2, count: 1, rEff: "relative" });
+    expect([...out.subarray(0, LOO_POINTWISE.length)]).toEqual([...first]);
+    expect(first.every((v) => Number.isFinite(v))).toBe(true);
+    for (const i of [1, 2, 3]) expect([...out.subarray(i * LOO_POINTWISE.length, (i + 1) * LOO_POINTWISE.length)].every(Number.isNaN)).toBe(true);
+  });
+
   it("leaves a column whose tail is constant unsmoothed, with k Inf, as loo does", () => {
     const ratios = new Float64Array(100).fill(2);
     const weights = new Float64Array(100);
