@@ -103,16 +103,28 @@ export interface LooWeights {
  */
 export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode): LooWeights | undefined {
   const draws = ll.length;
+  scratch.ensure(draws, chains);
+  // Each chain's bounds, and so the column's. exp is increasing, so the likelihood's bounds in a
+  // chain (which relative_eff's summary needs) are those of its log-likelihood, exponentiated.
+  const { sums, mins, maxs } = scratch.chains;
+  const rows = draws / chains;
   let llMax = -Infinity;
   let llMin = Infinity;
-  for (let s = 0; s < draws; s++) {
-    const v = ll[s];
-    if (v > llMax) llMax = v;
-    if (v < llMin) llMin = v;
+  for (let c = 0, s = 0; c < chains; c++) {
+    let max = -Infinity;
+    let min = Infinity;
+    for (const end = s + rows; s < end; s++) {
+      const v = ll[s];
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    maxs[c] = max;
+    mins[c] = min;
+    if (max > llMax) llMax = max;
+    if (min < llMin) llMin = min;
   }
   // Infinities show in the bounds; a NaN (which no comparison sees) shows in the sum below.
   if (!(Number.isFinite(llMax) && Number.isFinite(llMin))) return undefined;
-  scratch.ensure(draws, chains);
   const likelihood = scratch.likelihood.subarray(0, draws);
   const weights = scratch.weights.subarray(0, draws);
   // The log ratios -ll shifted by their largest, -llMin, as loo shifts them: (-ll) - (-llMin) is llMin - ll exactly.
@@ -122,21 +134,15 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   // relative_eff), and the shifted ratios counted in psisTail's buckets.
   const bucketScale = startBuckets(scratch.psis, draws, lowest);
   const { buckets, counts } = scratch.psis;
-  const { sums, mins, maxs } = scratch.chains;
-  const rows = draws / chains;
   let likelihoodSum = 0;
   for (let c = 0, s = 0; c < chains; c++) {
     let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
     for (const end = s + rows; s < end; s++) {
       const v = ll[s];
       const l = Math.exp(v - llMax);
       likelihood[s] = l;
       likelihoodSum += l;
       sum += l;
-      min = l < min ? l : min;
-      max = l > max ? l : max;
       const ratio = llMin - v;
       shifted[s] = ratio;
       const b = ((ratio - lowest) * bucketScale) | 0;
@@ -144,8 +150,8 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
       counts[b]++;
     }
     sums[c] = sum;
-    mins[c] = min;
-    maxs[c] = max;
+    mins[c] = Math.exp(mins[c] - llMax);
+    maxs[c] = Math.exp(maxs[c] - llMax);
   }
   if (Number.isNaN(likelihoodSum)) return undefined;
   // relative_eff of exp(ll): the ESS does not change when every draw is scaled by exp(-llMax).
