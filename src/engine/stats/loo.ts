@@ -133,7 +133,7 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   // One pass writes what the steps after it read: the likelihood and each chain's summary (for
   // relative_eff), and the shifted ratios counted in psisTail's buckets.
   const bucketScale = startBuckets(scratch.psis, draws, lowest);
-  const { buckets, counts } = scratch.psis;
+  const { heads, previous } = scratch.psis;
   let likelihoodSum = 0;
   for (let c = 0, s = 0; c < chains; c++) {
     let sum = 0;
@@ -146,8 +146,8 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
       const ratio = llMin - v;
       shifted[s] = ratio;
       const b = ((ratio - lowest) * bucketScale) | 0;
-      buckets[s] = b;
-      counts[b]++;
+      previous[s] = heads[b];
+      heads[b] = s;
     }
     sums[c] = sum;
     mins[c] = Math.exp(mins[c] - llMax);

@@ -160,13 +160,14 @@ const INSERTION_LIMIT = 24;
 
 /** Working space for psisTail, grown as columns need. */
 export class PsisScratch {
-  counts = new Int32Array(BUCKETS + 1);
-  oddCounts = new Int32Array(BUCKETS + 1);
-  /** Each draw's bucket. */
-  buckets = new Uint16Array(0);
+  /** Per bucket, its last draw counted (-1 when it has none); per draw, the draw counted in its bucket before it (-1 for the first). */
+  heads = new Int32Array(BUCKETS + 1);
+  previous = new Int32Array(0);
   /** The tail's candidates, sorted, and their positions. */
   values = new Float64Array(0);
   positions = new Int32Array(0);
+  /** Where each bucket's candidates end, as gathered. */
+  ends = new Int32Array(BUCKETS + 1);
   exceedances = new Float64Array(0);
   /** After psisTail: the positions of the draws whose weights were smoothed (the first `smoothed`), in rank order. */
   order = new Int32Array(0);
@@ -175,7 +176,7 @@ export class PsisScratch {
   smoothed = 0;
 
   ensureBuckets(draws: number): void {
-    if (this.buckets.length < draws) this.buckets = new Uint16Array(draws);
+    if (this.previous.length < draws) this.previous = new Int32Array(draws);
   }
 
   ensure(draws: number, tail: number): void {
@@ -192,37 +193,26 @@ export class PsisScratch {
 }
 
 /**
- * Ready scratch.counts for `draws` values in [lowest, 0]: value v of draw i belongs in bucket
- * ((v - lowest)·scale) | 0 (the largest, 0, in bucket BUCKETS), with the scale returned; whoever
- * counts puts it in scratch.buckets[i] and adds it to scratch.counts. A caller that counts as it
- * writes the values passes `counted` to psisTail.
+ * Ready the buckets for `draws` values in [lowest, 0]: value v of draw i belongs in bucket
+ * ((v - lowest)·scale) | 0 (the largest, 0, in bucket BUCKETS), with the scale returned. Whoever
+ * counts draw i in bucket b links it into the bucket's list: previous[i] = heads[b], heads[b] = i.
+ * A caller that counts as it writes the values passes `counted` to psisTail.
  */
 export function startBuckets(scratch: PsisScratch, draws: number, lowest: number): number {
   scratch.ensureBuckets(draws);
-  scratch.counts.fill(0);
+  scratch.heads.fill(-1);
   return BUCKETS / -lowest;
 }
 
-/**
- * Count the values in their buckets (see startBuckets). Odd draws are counted apart from even
- * ones: neighbouring draws, often in one bucket, then do not wait on each other's count.
- */
+/** Count the values in their buckets (see startBuckets). */
 function countInBuckets(shifted: Float64Array, lowest: number, scratch: PsisScratch): void {
-  const draws = shifted.length;
-  const scale = startBuckets(scratch, draws, lowest);
-  const { buckets, counts, oddCounts } = scratch;
-  oddCounts.fill(0);
-  let i = 0;
-  for (; i + 1 < draws; i += 2) {
+  const scale = startBuckets(scratch, shifted.length, lowest);
+  const { heads, previous } = scratch;
+  for (let i = 0; i < shifted.length; i++) {
     const b = ((shifted[i] - lowest) * scale) | 0;
-    const c = ((shifted[i + 1] - lowest) * scale) | 0;
-    buckets[i] = b;
-    buckets[i + 1] = c;
-    counts[b]++;
-    oddCounts[c]++;
+    previous[i] = heads[b];
+    heads[b] = i;
   }
-  if (i < draws) counts[(buckets[i] = ((shifted[i] - lowest) * scale) | 0)]++;
-  for (let b = 0; b <= BUCKETS; b++) counts[b] += oddCounts[b];
 }
 
 /**
@@ -257,10 +247,10 @@ export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Ar
  * `scratch.tailLogWeights`, in rank order, the first `scratch.smoothed`.
  *
  * R sorts the whole column (stably: equal values in the order of their positions) to find the
- * tail. Here the values are counted in buckets of equal width, which finds the bucket where the
- * tail begins; the values from that bucket up are placed by bucket in the order of their
- * positions, and each bucket (a few values) sorted by insertion, which gives R's order of the
- * tail without comparing the rest. With `counted`, the caller has counted them (see startBuckets).
+ * tail. Here the values are linked into lists by bucket of equal width; the lists from the top
+ * bucket down are gathered until they hold the tail, and each bucket (a few values) sorted by
+ * insertion, which gives R's order of the tail without touching the rest. With `counted`, the
+ * caller has linked them (see startBuckets).
  */
 export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch, counted = false): number {
   scratch.smoothed = 0;
@@ -269,35 +259,31 @@ export function psisTail(shifted: Float64Array, lowest: number, tailLen: number,
   const draws = shifted.length;
   scratch.ensure(draws, tailLen);
   if (!counted) countInBuckets(shifted, lowest, scratch);
-  const { counts, values, positions, buckets } = scratch;
-  // The bucket holding the tail's smallest value, and where each bucket from it up starts.
-  let first = BUCKETS;
-  let above = 0;
-  while (above + counts[first] < tailLen) above += counts[first--];
-  let at = 0;
-  for (let b = first; b <= BUCKETS; b++) {
-    const count = counts[b];
-    counts[b] = at;
-    at += count;
-  }
-  const candidates = at;
-  for (let i = 0; i < draws; i++) {
-    const b = buckets[i];
-    if (b >= first) {
-      const to = counts[b]++;
-      values[to] = shifted[i];
-      positions[to] = i;
+  // The buckets' draws from the top bucket down, until the tail is among them: the candidates, in
+  // descending order of bucket and, within one, of position (the order the lists hold them).
+  const { heads, previous, values, positions, ends } = scratch;
+  let candidates = 0;
+  let first = BUCKETS + 1;
+  let filled = 0;
+  while (candidates < tailLen && first > 0) {
+    first--;
+    for (let i = heads[first]; i >= 0; i = previous[i]) {
+      values[candidates] = shifted[i];
+      positions[candidates++] = i;
     }
+    if (heads[first] >= 0) ends[filled++] = candidates;
   }
-  // Each bucket now ends where counts says.
-  for (let b = first, start = 0; b <= BUCKETS; start = counts[b++]) {
-    const end = counts[b];
+  // Reversed: ascending by bucket, and by position within one; then each bucket sorted by value (ties keep the order of positions).
+  for (let i = 0, j = candidates - 1; i < j; i++, j--) swapPairs(values, positions, i, j);
+  for (let k = 0; k < filled; k++) {
+    const start = candidates - ends[k];
+    const end = candidates - (k > 0 ? ends[k - 1] : 0);
     if (end - start > INSERTION_LIMIT) quicksortPairs(values, positions, start, end);
     else if (end - start > 1) insertionSortPairs(values, positions, start, end);
   }
   const tailStart = candidates - tailLen;
-  // loo's cutoff: the largest value before the tail.
-  const cutoff = tailStart > 0 ? values[tailStart - 1] : largestBelow(shifted, buckets, first);
+  // loo's cutoff: the largest value before the tail (in the next bucket down that holds any).
+  const cutoff = tailStart > 0 ? values[tailStart - 1] : largestBelow(shifted, scratch, first);
   if (Math.abs(values[candidates - 1] - values[tailStart]) < DOUBLE_EPS / 100) return Infinity;
   const expCutoff = Math.exp(cutoff);
   const x = scratch.exceedances;
@@ -318,10 +304,13 @@ export function psisTail(shifted: Float64Array, lowest: number, tailLen: number,
   return fit.k;
 }
 
-/** The largest value in a bucket below `first` (-Inf if there is none). */
-function largestBelow(shifted: Float64Array, buckets: Uint16Array, first: number): number {
+/** The largest value in the highest bucket below `first` that holds any (-Inf if none does). */
+function largestBelow(shifted: Float64Array, scratch: PsisScratch, first: number): number {
+  const { heads, previous } = scratch;
+  let b = first - 1;
+  while (b >= 0 && heads[b] < 0) b--;
   let largest = -Infinity;
-  for (let i = 0; i < shifted.length; i++) if (buckets[i] < first && shifted[i] > largest) largest = shifted[i];
+  if (b >= 0) for (let i = heads[b]; i >= 0; i = previous[i]) if (shifted[i] > largest) largest = shifted[i];
   return largest;
 }
 
