@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DiagnosedBlock } from "../src/engine/diagnose.ts";
-import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
+import { blockValuesOf, chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "../src/engine/diagnose-blocks.ts";
 import type { WorkPool, WorkRequest } from "../src/engine/pool/pool.ts";
 import { elementName } from "../src/engine/diagnostics-output.ts";
 import { DIAGNOSTIC_NAMES } from "../src/engine/stats/diagnostics.ts";
@@ -334,6 +334,22 @@ describe("diagnostics blocks: bounded, consecutive, inside one chunk per dimensi
       { from: 10_000, count: 10_000, ranges: [[10_000, 20_000]] },
     ]);
     checkCover(blocks, 100_000);
+  });
+
+  it("reads a large target in at least four blocks, so the work starts after a quarter of the reading", () => {
+    // The LOO bench's log-likelihood: 10,000 observations × 4 × 1,000 draws, chunks of 2,500
+    // observations (a chunk column of 10 M values). The budget would take two 5,000-observation
+    // blocks; a quarter of the target is one chunk column.
+    const budget = readBudget([1, 1000, 2500], 4000, 2500 * 4000, MEMORY_BOUND, 8);
+    expect(budget.blockValues).toBeGreaterThanOrEqual(5000 * 4000);
+    const blockValues = blockValuesOf(budget.blockValues, 2500 * 4000, 10_000 * 4000);
+    expect(blockValues).toBe(2500 * 4000);
+    expect(planBlocks([runsOf(10_000, 2500)], 4000, blockValues).map((b) => b.count)).toEqual([2500, 2500, 2500, 2500]);
+    // Never below a chunk column (each chunk read once), nor below 32 MB (a small target is read quickly anyway)…
+    expect(blockValuesOf(budget.blockValues, 3000 * 4000, 10_000 * 4000)).toBe(3000 * 4000);
+    expect(blockValuesOf(budget.blockValues, 180, 7 * 60)).toBe(1 << 22);
+    // …and never above the budget.
+    expect(blockValuesOf(1000, 180, 10_000 * 4000)).toBe(1000);
   });
 
   it("measures the largest chunk column: the least a block holds to read each chunk once", () => {

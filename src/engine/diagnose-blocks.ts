@@ -37,6 +37,20 @@ export function readBudget(chunkShape: readonly number[], valuesPerElement: numb
   return { readsInFlight, blocksInFlight, blockValues: Math.max(valuesPerElement, Math.floor(left / blocksInFlight / VALUE_BYTES)) };
 }
 
+/** A target is read in at least this many blocks when its chunk columns allow… */
+const BLOCKS_AT_LEAST = 4;
+/** …and those blocks hold at least this many values (32 MB): a smaller target is read quickly anyway. */
+const SHARE_FLOOR = 1 << 22;
+
+/**
+ * The most values one block of a target (`targetValues` in all) gathers: what the budget allows,
+ * but at most a quarter of the target, since no work starts before the first block is read; never
+ * less than the largest chunk column (each chunk read once) or SHARE_FLOOR.
+ */
+export function blockValuesOf(budgetValues: number, columnValues: number, targetValues: number): number {
+  return Math.min(budgetValues, Math.max(columnValues, Math.ceil(targetValues / BLOCKS_AT_LEAST), SHARE_FLOOR));
+}
+
 /** The values of the largest chunk column: a run of `runs[0]` by every label of the other dimensions. */
 export function columnValues(runs: readonly (readonly [number, number][])[], valuesPerElement: number): number {
   if (!runs.length) return valuesPerElement;

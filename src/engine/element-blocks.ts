@@ -1,6 +1,6 @@
 import { drawLayout, readBlockDraws, type SlabDraws, type SlabOrder } from "./block-draws.ts";
 import type { DiagnosticTarget } from "./diagnose.ts";
-import { chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
+import { blockValuesOf, chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
 import type { Label } from "./domain.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { labelsOf } from "./query-plan.ts";
@@ -72,8 +72,10 @@ function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers
  * the bound, the next block is read while the caller works on one (which hides the reads behind
  * the pool's work); else one block at a time. A block is cut into two slabs per pool worker (one
  * without a pool), or more of DRAW_ORDER_SLAB elements read draw after draw, so its jobs move
- * their draws to the workers without a copy. A block's draws
- * stay valid until the next block is asked for (the one after it is then read into the same buffers).
+ * their draws to the workers without a copy. Blocks of a large target hold at most a quarter of it
+ * (blockValuesOf), so that the work starts after a quarter of the reading rather than half. A
+ * block's draws stay valid until the next block is asked for (the one after it is then read into
+ * the same buffers).
  */
 export async function* targetBlocks(
   opened: OpenedTree,
@@ -92,7 +94,7 @@ export async function* targetBlocks(
   const budget = readBudget(array.chunks, perElement, columnValues(runs, perElement), memoryBound, maxReads);
   // Read one block at a time, a variable drops the second set of buffers one before it used.
   if (budget.blocksInFlight === 1) buffers[1] = [];
-  const blocks = planBlocks(runs, perElement, budget.blockValues);
+  const blocks = planBlocks(runs, perElement, blockValuesOf(budget.blockValues, columnValues(runs, perElement), elementCount(target) * perElement));
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
     // Draw after draw, narrow slabs: the job that transposes one reads several of its rows per memory page.
