@@ -5,8 +5,15 @@ import { fft, fftPlan } from "./fft.ts";
  * V8): sets the lag beyond which the remaining lags are cheaper to get all at once by FFT.
  */
 const BUTTERFLY_COST = 5;
-/** Lags computed per pass over the chains when computing them directly. */
+/** Lags computed per pass over the chains when computing them directly (the first ones with the centring, in load). */
 const LAGS_AT_ONCE = 4;
+
+/** Each chain's plain sum (in order), smallest and largest value, by chain. */
+export interface ChainSummary {
+  sums: Float64Array;
+  mins: Float64Array;
+  maxs: Float64Array;
+}
 
 /**
  * The chains' mean autocovariance by lag, as posterior computes it (`autocovariance` of each
@@ -15,13 +22,6 @@ const LAGS_AT_ONCE = 4;
  * on demand; when more are asked for than an FFT would cost, all are computed by FFT instead
  * (R always uses the FFT; the two agree to about 1e-13).
  */
-/** Each chain's plain sum (in order), smallest and largest value, by chain. */
-export interface ChainSummary {
-  sums: Float64Array;
-  mins: Float64Array;
-  maxs: Float64Array;
-}
-
 export class Autocovariance {
   /** Each chain's mean (a plain sum over the length: matrixStats' colMeans2). */
   chainMeans = new Float64Array(0);

@@ -53,11 +53,12 @@ const scratch = new LooScratch();
 
 /**
  * loo's relative_eff for one observation: the ESS of its likelihood draws exp(ll) (chains one
- * after another in `likelihood`) by loo 2.5.1's ess_rfun, over the number of draws.
+ * after another in `likelihood`) by loo 2.5.1's ess_rfun, over the number of draws; with the
+ * chains' summary when the caller has it (see Autocovariance.load).
  */
-export function relativeEff(likelihood: Float64Array, chains: number): number {
+export function relativeEff(likelihood: Float64Array, chains: number, summary?: ChainSummary): number {
   const rows = likelihood.length / chains;
-  return essOfCheckedChains(likelihood, rows, chains) / likelihood.length;
+  return essOfCheckedChains(likelihood, rows, chains, summary) / likelihood.length;
 }
 
 /**
@@ -155,7 +156,7 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
   }
   if (Number.isNaN(likelihoodSum)) return undefined;
   // relative_eff of exp(ll): the ESS does not change when every draw is scaled by exp(-llMax).
-  const rEff = rEffMode === "relative" ? essOfCheckedChains(likelihood, rows, chains, scratch.chains) / draws : 1;
+  const rEff = rEffMode === "relative" ? relativeEff(likelihood, chains, scratch.chains) : 1;
   const k = psisTail(shifted, lowest, tailLength(rEff, draws), scratch.psis, true);
   // Weights relative to the largest raw ratio, which bounds every smoothed one. A draw the
   // smoothing left alone has weight exp(llMin - ll) = exp(llMin - llMax) / likelihood: a division

@@ -160,7 +160,7 @@ const INSERTION_LIMIT = 24;
 
 /** Working space for psisTail, grown as columns need. */
 export class PsisScratch {
-  /** Per bucket, its last draw counted (-1 when it has none); per draw, the draw counted in its bucket before it (-1 for the first). */
+  /** Per bucket, its last draw linked (-1 when it has none); per draw, the draw linked into its bucket before it (-1 for the first). */
   heads = new Int32Array(BUCKETS + 1);
   previous = new Int32Array(0);
   /** The tail's candidates, sorted, and their positions. */
@@ -194,9 +194,9 @@ export class PsisScratch {
 
 /**
  * Ready the buckets for `draws` values in [lowest, 0]: value v of draw i belongs in bucket
- * ((v - lowest)·scale) | 0 (the largest, 0, in bucket BUCKETS), with the scale returned. Whoever
- * counts draw i in bucket b links it into the bucket's list: previous[i] = heads[b], heads[b] = i.
- * A caller that counts as it writes the values passes `counted` to psisTail.
+ * ((v - lowest)·scale) | 0 (the largest, 0, in bucket BUCKETS), with the scale returned; draw i
+ * goes in bucket b by linking it into the bucket's list: previous[i] = heads[b], heads[b] = i. A
+ * caller that links the draws as it writes their values passes `linked` to psisTail.
  */
 export function startBuckets(scratch: PsisScratch, draws: number, lowest: number): number {
   scratch.ensureBuckets(draws);
@@ -204,8 +204,8 @@ export function startBuckets(scratch: PsisScratch, draws: number, lowest: number
   return BUCKETS / -lowest;
 }
 
-/** Count the values in their buckets (see startBuckets). */
-function countInBuckets(shifted: Float64Array, lowest: number, scratch: PsisScratch): void {
+/** Link the values into their buckets' lists (see startBuckets). */
+function linkInBuckets(shifted: Float64Array, lowest: number, scratch: PsisScratch): void {
   const scale = startBuckets(scratch, shifted.length, lowest);
   const { heads, previous } = scratch;
   for (let i = 0; i < shifted.length; i++) {
@@ -249,16 +249,16 @@ export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Ar
  * R sorts the whole column (stably: equal values in the order of their positions) to find the
  * tail. Here the values are linked into lists by bucket of equal width; the lists from the top
  * bucket down are gathered until they hold the tail, and each bucket (a few values) sorted by
- * insertion, which gives R's order of the tail without touching the rest. With `counted`, the
+ * insertion, which gives R's order of the tail without touching the rest. With `linked`, the
  * caller has linked them (see startBuckets).
  */
-export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch, counted = false): number {
+export function psisTail(shifted: Float64Array, lowest: number, tailLen: number, scratch: PsisScratch, linked = false): number {
   scratch.smoothed = 0;
   // A column this narrow has a constant tail too (loo's test, below).
   if (tailLen < MIN_TAIL || -lowest < DOUBLE_EPS / 100) return Infinity;
   const draws = shifted.length;
   scratch.ensure(draws, tailLen);
-  if (!counted) countInBuckets(shifted, lowest, scratch);
+  if (!linked) linkInBuckets(shifted, lowest, scratch);
   // The buckets' draws from the top bucket down, until the tail is among them: the candidates, in
   // descending order of bucket and, within one, of position (the order the lists hold them).
   const { heads, previous, values, positions, ends } = scratch;

@@ -39,7 +39,7 @@ function tickRotation(result: LooSummary, width: number): number {
 }
 
 /** The x axis: each observation's position, its ticks named by its labels (the schools, not 0 … 7). */
-function observationAxis(result: LooSummary, width: number): Plot.ScaleOptions {
+function observationAxis(result: LooSummary, rotation: number): Plot.ScaleOptions {
   const n = result.pointwise.pareto_k.length;
   const named = result.dims.length > 0;
   return {
@@ -48,7 +48,7 @@ function observationAxis(result: LooSummary, width: number): Plot.ScaleOptions {
     grid: false,
     ticks: n <= EVERY_TICK ? Array.from({ length: n }, (_, i) => i) : undefined,
     tickFormat: (i: number) => (Number.isInteger(i) && i >= 0 && i < n ? (named ? shortName(result, i) : String(i)) : ""),
-    tickRotate: tickRotation(result, width),
+    tickRotate: rotation,
   };
 }
 
@@ -87,7 +87,8 @@ export function renderParetoK(result: LooSummary, width: number, onPick: (index:
       ariaDescription: "Pareto k",
     });
   const svgRows = raster ? (flagged.length <= FLAGGED_SVG_LIMIT ? flagged : []) : Array.from({ length: n }, (_, i) => i);
-  const rotated = tickRotation(result, width) !== 0;
+  const rotation = tickRotation(result, width);
+  const rotated = rotation !== 0;
   const height = rotated ? 300 : 270;
   const svg = Plot.plot({
     ...plotStyle,
@@ -96,7 +97,7 @@ export function renderParetoK(result: LooSummary, width: number, onPick: (index:
     height,
     marginLeft: 48,
     marginBottom: rotated ? 76 : 40,
-    x: observationAxis(result, width),
+    x: observationAxis(result, rotation),
     y: { domain: [bottom, top], label: "Pareto k", grid: true },
     color: { domain: [...K_CATEGORIES], range: K_COLOURS },
     marks: [
