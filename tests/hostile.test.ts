@@ -11,6 +11,7 @@ import { openPath } from "../src/engine/store/node.ts";
 import { NodeFolderStore } from "../src/engine/store/node-folder.ts";
 import { hexFloat } from "../src/engine/store/hex-fill-value.ts";
 import { crc32c } from "../src/engine/decode/crc32c-codec.ts";
+import { giveBackLent, ownsBuffer } from "../src/engine/decode/spare-buffers.ts";
 import { CATALOGUE, shardedTrace, v2Trace, writeCase } from "./hostile-catalogue.ts";
 import { asBytes, dims, writeStoreFolder, zarray } from "./memory-store.ts";
 import { startFixtureServer } from "./fixture-server.ts";
@@ -135,8 +136,24 @@ describe("the folder store in Node", () => {
     ] as const) {
       const bytes = (await store.get(key))!;
       expect(bytes).toEqual(expected);
-      expect([bytes.byteOffset, bytes.buffer.byteLength]).toEqual([0, expected.length]);
+      expect([bytes.byteOffset, ownsBuffer(bytes)]).toEqual([0, true]);
     }
+  });
+
+  it("reads a file into the buffer of one given back, after its reader is done with it", async () => {
+    const root = join(dir, "lent-buffers");
+    mkdirSync(root, { recursive: true });
+    const first = Uint8Array.from({ length: 1 << 16 }, (_, i) => i % 7);
+    const second = Uint8Array.from({ length: 1 << 16 }, (_, i) => i % 11);
+    writeFileSync(join(root, "first"), first);
+    writeFileSync(join(root, "second"), second);
+    const store = new NodeFolderStore(root);
+    const read = (await store.get("/first"))!;
+    expect(read).toEqual(first);
+    giveBackLent(read.buffer);
+    const again = (await store.get("/second"))!;
+    expect(again.buffer).toBe(read.buffer);
+    expect(again).toEqual(second);
   });
 });
 

@@ -1,5 +1,7 @@
+import type { AbsolutePath } from "@zarrita/storage";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../src/engine/csv.ts";
+import { ownedView, takeBuffer } from "../src/engine/decode/spare-buffers.ts";
 import { BudgetError } from "../src/engine/errors.ts";
 import type { ExtractProgress } from "../src/engine/progress.ts";
 import type { ZarrArray } from "../src/engine/read.ts";
@@ -167,6 +169,28 @@ describe("reading several outputs from each chunk", () => {
       [5, 7, upTo(DRAWS)],
     ];
     expect(await readInto(slabs)).toEqual(slabs.map(([from, to, draws]) => drawAfterDraw(from, to, draws)));
+  });
+
+  it("gives back each chunk's lent buffer once its values are copied, for the next chunk to be read into", async () => {
+    const { store, list, label } = memoryStore(files());
+    const lent: ArrayBuffer[] = [];
+    // Chunk bytes as a reader that reads into buffers for reuse gives them (NodeFolderStore).
+    const lending = async (key: AbsolutePath) => {
+      const bytes = await store.get(key);
+      if (!bytes || !/theta\/\d/.test(key)) return bytes;
+      const view = ownedView(takeBuffer(bytes.length), bytes.length);
+      view.set(bytes);
+      lent.push(view.buffer);
+      return view;
+    };
+    const opened = await openTree({ store: { get: lending }, list, label });
+    const array = opened.arrays.get("posterior/theta") as ZarrArray;
+    const out = new Float64Array(CHAINS * DRAWS * 3);
+    await readSelectionsInto([{ out: { kind: "number", data: out }, strides: [DRAWS * 3, 3, 1], plan: planSelection(array, [upTo(CHAINS), upTo(DRAWS), [0, 1, 2]]) }], array, {}, 1);
+    expect(out).toEqual(drawAfterDraw(0, 3, upTo(DRAWS)));
+    // Read one at a time, each chunk went back before the next was read into the same buffer.
+    expect(lent.length).toBe(CHAINS * 3);
+    expect(new Set(lent).size).toBe(1);
   });
 
   it("outputs taking other rows of the same chunks each get theirs", async () => {

@@ -1,5 +1,6 @@
 import type { ColumnData } from "./column-data.ts";
 import type { DecodedChunk } from "./decode/job.ts";
+import { giveBackLent } from "./decode/spare-buffers.ts";
 import { mapLimit } from "./limit.ts";
 import { copyRun, readChunk, type ReadOptions, type ZarrArray } from "./read.ts";
 
@@ -141,7 +142,8 @@ const chunkKey = (coords: readonly number[]) => coords.join(",");
 
 /**
  * Read planned selections of one array, each into its own output: every chunk any of them touches
- * is read once, `concurrency` at a time, copied from into each output it holds picks of, and dropped.
+ * is read once, `concurrency` at a time, copied from into each output it holds picks of, and dropped
+ * (its buffer given back when it was lent for reuse: see decode/spare-buffers.ts).
  */
 export async function readSelectionsInto(targets: readonly SelectionTarget[], array: ZarrArray, read: ReadOptions, concurrency: number): Promise<void> {
   const chunks = new Map<string, number[]>();
@@ -153,5 +155,7 @@ export async function readSelectionsInto(targets: readonly SelectionTarget[], ar
       if (parts.every((p) => p)) scatter(out, strides, chunk, parts as AxisPart[]);
     }
     read.pool?.recycle(chunk);
+    // A chunk stored as it is can be a view of the stored bytes' buffer, read into one lent for reuse.
+    if (chunk.values.kind !== "string") giveBackLent(chunk.values.data.buffer);
   });
 }

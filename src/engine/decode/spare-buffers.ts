@@ -40,6 +40,13 @@ export function ownedView(buffer: ArrayBuffer, length: number): Uint8Array<Array
   return new Uint8Array(buffer, 0, length);
 }
 
+/** A lent buffer its one user is done with (see ownedView): kept for the next read. Any other buffer is left alone. */
+export function giveBackLent(buffer: ArrayBufferLike): void {
+  if (!isLent(buffer)) return;
+  lent.delete(buffer as ArrayBuffer);
+  giveBuffer(buffer as ArrayBuffer);
+}
+
 /** Whether a buffer was lent whole by `ownedView`: one read into, worth giving back once used. */
 export const isLent = (buffer: ArrayBufferLike) => buffer instanceof ArrayBuffer && lent.has(buffer);
 
