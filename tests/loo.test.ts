@@ -6,13 +6,14 @@ import { describe, expect, it } from "vitest";
 import type { WorkRequest } from "../src/engine/pool/pool.ts";
 import { kCategories, paretoKCaption } from "../src/panels/loo/k-plot.ts";
 import type { LooSummary } from "../src/worker/protocol.ts";
-import { LOO_POINTWISE, looBlock, relativeEff, summedEstimate, type REffMode } from "../src/engine/stats/loo.ts";
+import { LOO_POINTWISE, looBlock, mcseElpd, relativeEff, summedEstimate, type REffMode } from "../src/engine/stats/loo.ts";
 import { comparedLoo, looCompare } from "../src/engine/stats/loo-compare.ts";
 import { openPathStore } from "../src/engine/store/node.ts";
 import { openTrace } from "../src/engine/trace.ts";
 import { inThreadPool } from "./in-thread-pool.ts";
 import { asBytes, dims, memoryStore, utf32, zarray } from "./memory-store.ts";
 import { normalCdf as normalCdfOf } from "../src/engine/stats/normal-cdf.ts";
+import { normalQuantile } from "../src/engine/stats/normal-quantile.ts";
 import { uniforms } from "../src/engine/stats/random.ts";
 import { gpdFit, logSumExp, psisSmooth, PsisScratch, tailLength } from "../src/engine/stats/psis.ts";
 import { openPath } from "../src/engine/store/node.ts";
@@ -224,6 +225,30 @@ describe("the parts of PSIS", () => {
     const chains = [0, 1, 2].map((c) => Array.from({ length: 14 }, (_, t) => Math.sin(t / 3 + c) + 0.3 * Math.cos(5 * t + c * c)));
     const wanted = essRfun(chains) / 42;
     expect(Math.abs(relativeEff(Float64Array.from(chains.flat()), 3) - wanted)).toBeLessThan(1e-12 * wanted);
+  });
+
+  it("takes loo's MCSE of elpd from log1p's series where the grid is narrow, as a thousand logs give it", () => {
+    // loo 2.5.1's mcse_elpd: the sd over Blom's 1000 normal order statistics of log(exp(elpd) + sd·z), over sqrt(r_eff).
+    const c = 3 / 8;
+    const grid = Array.from({ length: 1000 }, (_, r) => normalQuantile((r + 1 - c) / (1000 - 2 * c + 1)));
+    const byLogs = (variance: number, elpd: number, rEff: number) => {
+      const logs = grid
+        .map((z) => Math.exp(elpd) + Math.sqrt(variance) * z)
+        .filter((v) => v > 0)
+        .map(Math.log);
+      const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+      return Math.sqrt(logs.reduce((a, v) => a + (v - mean) ** 2, 0) / (logs.length - 1) / rEff);
+    };
+    // sd / exp(elpd) from tiny to past the series' limit (0.03), and a grid reaching below 0.
+    for (const ratio of [0, 1e-6, 1e-3, 0.01, 0.0299, 0.0301, 0.1, 0.5]) {
+      for (const elpd of [-3.2, 0.4, -40]) {
+        const variance = (ratio * Math.exp(elpd)) ** 2;
+        const expected = byLogs(variance, elpd, 0.7);
+        const actual = mcseElpd(variance, elpd, 0.7);
+        // The logs' own rounding (about |elpd|·1e-16 each) leaves the reference that much off, at 0 too.
+        expect(Math.abs(actual - expected), `sd/epd ${ratio}, elpd ${elpd}`).toBeLessThanOrEqual(1e-11 * expected + 1e-13 * (1 + Math.abs(elpd)));
+      }
+    }
   });
 
   it("gives NaN for every value of an observation with a NaN or infinite draw, and leaves the others alone", () => {

@@ -61,13 +61,55 @@ export function relativeEff(likelihood: Float64Array, chains: number, summary?: 
   return essOfCheckedChains(likelihood, rows, chains, summary) / likelihood.length;
 }
 
+/** Powers of log1p's series that mcseElpd sums (see SPREAD_SERIES). */
+const SERIES_TERMS = 16;
+/**
+ * mcseElpd takes the series for sd / exp(elpd) up to this. The grid's largest |z| is 3.4, so
+ * |sd·z / exp(elpd)| < 0.11, where the first term left out, 0.11^17 / 17, is below 1e-17.
+ */
+const SERIES_LIMIT = 0.03;
+
+/**
+ * With a = sd / exp(elpd), log(exp(elpd) + sd·z) = elpd + log1p(a·z), and log1p(a·z) is
+ * Σ c_n aⁿ zⁿ with c_n = (-1)ⁿ⁺¹ / n: over the grid, its mean is Σ c_n m_n aⁿ and its mean square
+ * Σ_n (Σ_{i+j=n} c_i c_j) m_n aⁿ, where m_n is the grid's mean of zⁿ. These are their
+ * coefficients by power of a (index n), so the spread is two polynomials in a rather than a
+ * thousand logs.
+ */
+const SPREAD_SERIES = (() => {
+  const moments = new Float64Array(2 * SERIES_TERMS + 1);
+  for (const z of BLOM) for (let n = 0, power = 1; n <= 2 * SERIES_TERMS; n++, power *= z) moments[n] += power / BLOM.length;
+  const c = (n: number) => (n % 2 === 1 ? 1 : -1) / n;
+  const mean = new Float64Array(SERIES_TERMS + 1);
+  const square = new Float64Array(2 * SERIES_TERMS + 1);
+  for (let i = 1; i <= SERIES_TERMS; i++) {
+    mean[i] = c(i) * moments[i];
+    for (let j = 1; j <= SERIES_TERMS; j++) square[i + j] += c(i) * c(j) * moments[i + j];
+  }
+  return { mean, square };
+})();
+
+/** Σ coefficients[n]·aⁿ, by Horner's rule. */
+function polynomial(coefficients: Float64Array, a: number): number {
+  let sum = 0;
+  for (let n = coefficients.length - 1; n >= 0; n--) sum = sum * a + coefficients[n];
+  return sum;
+}
+
 /**
  * loo 2.5.1's mcse_elpd for one observation: the spread of log(z) over a normal grid around
- * exp(elpd), z's variance Σ w²(likelihood - exp(elpd))² (normalized weights) given.
+ * exp(elpd), z's variance Σ w²(likelihood - exp(elpd))² (normalized weights) given. Where the
+ * grid is narrow against exp(elpd), as it mostly is, by SPREAD_SERIES; else log by log.
  */
-function mcseElpd(variance: number, elpd: number, rEff: number): number {
+export function mcseElpd(variance: number, elpd: number, rEff: number): number {
   const epd = Math.exp(elpd);
   const sd = Math.sqrt(variance);
+  const a = sd / epd;
+  if (a <= SERIES_LIMIT) {
+    const mean = polynomial(SPREAD_SERIES.mean, a);
+    const spread = ((polynomial(SPREAD_SERIES.square, a) - mean * mean) * BLOM.length) / (BLOM.length - 1);
+    return Math.sqrt(spread / rEff);
+  }
   const logs = scratch.logs;
   let n = 0;
   for (let r = 0; r < BLOM.length; r++) {
@@ -171,10 +213,10 @@ export function looWeights(ll: Float64Array, chains: number, rEffMode: REffMode)
     wSum += w;
     weighted += w * l;
   }
-  const { order, smoothed, tailLogWeights } = scratch.psis;
+  const { order, smoothed, tailWeights } = scratch.psis;
   for (let r = 0; r < smoothed; r++) {
     const s = order[r];
-    const w = Math.exp(tailLogWeights[r]);
+    const w = tailWeights[r];
     wSum += w - weights[s];
     weighted += (w - weights[s]) * likelihood[s];
     weights[s] = w;

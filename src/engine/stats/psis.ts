@@ -171,8 +171,8 @@ export class PsisScratch {
   exceedances = new Float64Array(0);
   /** After psisTail: the positions of the draws whose weights were smoothed (the first `smoothed`), in rank order. */
   order = new Int32Array(0);
-  /** After psisTail: their smoothed log weights, shifted and truncated at 0 (as `order`). */
-  tailLogWeights = new Float64Array(0);
+  /** After psisTail: their smoothed weights relative to the largest ratio's, truncated at 1 (as `order`). */
+  tailWeights = new Float64Array(0);
   smoothed = 0;
 
   ensureBuckets(draws: number): void {
@@ -187,7 +187,7 @@ export class PsisScratch {
     }
     if (this.exceedances.length < tail) {
       this.exceedances = new Float64Array(tail);
-      this.tailLogWeights = new Float64Array(tail);
+      this.tailWeights = new Float64Array(tail);
     }
   }
 }
@@ -232,8 +232,8 @@ export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Ar
     if (v < lowest) lowest = v;
   }
   const k = psisTail(out, lowest, tailLength(rEff, draws), scratch);
-  const { order, tailLogWeights } = scratch;
-  for (let r = 0; r < scratch.smoothed; r++) out[order[r]] = tailLogWeights[r];
+  const { order, tailWeights } = scratch;
+  for (let r = 0; r < scratch.smoothed; r++) out[order[r]] = Math.log(tailWeights[r]);
   for (let i = 0; i < draws; i++) out[i] += max;
   return k;
 }
@@ -243,8 +243,8 @@ export function psisSmooth(logRatios: Float64Array, rEff: number, out: Float64Ar
  * largest 0 and the smallest `lowest`, all finite): the `tailLen` largest are replaced by the
  * expected order statistics of the generalized Pareto fitted to them, truncated at 0. Returns the
  * Pareto k (Inf where the tail is too short or constant, and then nothing is smoothed); the
- * smoothed draws' positions and log weights are left in `scratch.order` and
- * `scratch.tailLogWeights`, in rank order, the first `scratch.smoothed`.
+ * smoothed draws' positions and weights (exp of loo's log weights) are left in `scratch.order`
+ * and `scratch.tailWeights`, in rank order, the first `scratch.smoothed`.
  *
  * R sorts the whole column (stably: equal values in the order of their positions) to find the
  * tail. Here the values are linked into lists by bucket of equal width; the lists from the top
@@ -290,14 +290,16 @@ export function psisTail(shifted: Float64Array, lowest: number, tailLen: number,
   for (let r = 0; r < tailLen; r++) x[r] = Math.exp(values[tailStart + r]) - expCutoff;
   const fit = gpdFit(x, tailLen);
   if (!Number.isFinite(fit.k)) return fit.k;
-  // loo's qgpd at each rank, sigma·expm1(-k·log1p(-p)) / k (NaN for a scale that is not positive).
+  // loo's qgpd at each rank, sigma·expm1(-k·log1p(-p)) / k (NaN for a scale that is not positive),
+  // above the cutoff. loo takes its log and truncates that at 0; the weight itself is what its
+  // caller sums, so it is kept rather than its log (which would be exponentiated again).
   const { k } = fit;
   const sigma = fit.sigma > 0 ? fit.sigma : NaN;
   const survivals = logSurvivals(tailLen);
-  const logWeights = scratch.tailLogWeights;
+  const weights = scratch.tailWeights;
   for (let r = 0; r < tailLen; r++) {
-    const w = Math.log((sigma * Math.expm1(-k * survivals[r])) / k + expCutoff);
-    logWeights[r] = w > 0 ? 0 : w;
+    const w = (sigma * Math.expm1(-k * survivals[r])) / k + expCutoff;
+    weights[r] = w > 1 ? 1 : w;
   }
   scratch.order = positions.subarray(tailStart, candidates);
   scratch.smoothed = tailLen;
