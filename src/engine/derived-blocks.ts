@@ -1,6 +1,6 @@
 import type { DiagnosticTarget } from "./diagnose.ts";
 import { MEMORY_BOUND, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
-import { targetBlocks, type BlockBuffers, type BlockDraws } from "./element-blocks.ts";
+import { targetBlocks, type BlockDraws } from "./element-blocks.ts";
 import { BudgetError } from "./errors.ts";
 import { planQuery, planRows } from "./query-plan.ts";
 import { streamPlan } from "./stream.ts";
@@ -58,11 +58,7 @@ async function derivedBlock(opened: OpenedTree, target: DiagnosticTarget, option
 }
 
 /** A target's draws block by block: a variable's read from its chunks (targetBlocks), an expression's computed (derivedBlock). */
-export async function* targetDraws(
-  opened: OpenedTree,
-  target: DiagnosticTarget,
-  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; buffers?: BlockBuffers },
-): AsyncGenerator<BlockDraws> {
+export async function* targetDraws(opened: OpenedTree, target: DiagnosticTarget, options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number }): AsyncGenerator<BlockDraws> {
   if (target.derived) yield await derivedBlock(opened, target, { ...options, memoryBound: options.memoryBound ?? MEMORY_BOUND });
   else yield* targetBlocks(opened, target, options);
 }

@@ -1,5 +1,5 @@
 import type { SlabDraws } from "./block-draws.ts";
-import { blockBuffers, elementCount, elementLabels } from "./element-blocks.ts";
+import { elementCount, elementLabels } from "./element-blocks.ts";
 import type { Label } from "./domain.ts";
 import { SpecError } from "./errors.ts";
 import type { BlockJob } from "./pool/block-job.ts";
@@ -100,12 +100,11 @@ export async function diagnoseScope(opened: OpenedTree, scope: DiagnosticsScope,
   const total = targets.reduce((n, t) => n + elementCount(t), 0);
   let done = 0;
   let index = 0;
-  const buffers = blockBuffers();
   onProgress?.(0, total);
   for (const target of targets) {
     const first = index;
     index += elementCount(target);
-    for await (const blockDraws of targetDraws(opened, target, { pool, signal, memoryBound, buffers })) {
+    for await (const blockDraws of targetDraws(opened, target, { pool, signal, memoryBound })) {
       const jobOf = (slab: SlabDraws): BlockJob => ({ kind: "diagnose", block: { draws: slab.draws, chains: blockDraws.chains, count: slab.block.count } });
       await runSlabJobs(blockDraws.slabs, jobOf, { pool, signal }, (slab, stats) => {
         const at = slab.block.from;

@@ -1,6 +1,7 @@
 import { drawLayout, readBlockDraws, type SlabDraws, type SlabOrder } from "./block-draws.ts";
 import type { DiagnosticTarget } from "./diagnose.ts";
 import { blockValuesOf, chunkRuns, columnValues, MEMORY_BOUND, planBlocks, readBudget, splitBlock, type ElementBlock } from "./diagnose-blocks.ts";
+import { keepDraws, keepOnly, takeDraws } from "./draw-buffers.ts";
 import type { Label } from "./domain.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { labelsOf } from "./query-plan.ts";
@@ -45,25 +46,34 @@ export interface BlockDraws {
   perElement: number;
 }
 
-/**
- * Slabs' buffers, reused from block to block and from variable to variable: a fresh one per block
- * would leave the last to the collector, so more blocks could be held at once. One set per block
- * in flight.
- */
-export type BlockBuffers = [SlabDraws[], SlabDraws[]];
-
-export const blockBuffers = (): BlockBuffers => [[], []];
-
 /** The most elements in a slab read draw after draw. */
 const DRAW_ORDER_SLAB = 64;
 
-/** A block's slabs, each in the buffer the same slab of an earlier block had when it is the size needed (slabs of a run of blocks mostly are), else in a new one. */
-function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers: SlabDraws[]): SlabDraws[] {
-  return splitBlock(block, parts).map((slab, i) => {
-    const size = slab.count * perElement;
-    const held = buffers[i]?.draws;
-    return { block: slab, draws: held?.length === size ? held : new Float64Array(size) };
+/**
+ * A block's slabs, each in the buffer the same slab of an earlier block had (`held`) when it is
+ * the length needed (slabs of a run of blocks mostly are), else in one from draw-buffers.ts.
+ */
+function slabsOf(slabs: readonly ElementBlock[], perElement: number, held: readonly SlabDraws[]): SlabDraws[] {
+  return slabs.map((slab, i) => {
+    const length = slab.count * perElement;
+    const draws = held[i]?.draws;
+    return { block: slab, draws: draws?.length === length ? draws : takeDraws(length) };
   });
+}
+
+/** How many buffers of each length slabsOf takes for the blocks' slabs, read into `slots` sets of buffers in turn. */
+function takesOf(blockSlabs: readonly (readonly ElementBlock[])[], perElement: number, slots: number): Map<number, number> {
+  const takes = new Map<number, number>();
+  const held: number[][] = Array.from({ length: slots }, () => []);
+  blockSlabs.forEach((slabs, k) => {
+    const lengths = held[k % slots];
+    slabs.forEach((slab, i) => {
+      const length = slab.count * perElement;
+      if (lengths[i] !== length) takes.set(length, (takes.get(length) ?? 0) + 1);
+      lengths[i] = length;
+    });
+  });
+  return takes;
 }
 
 /**
@@ -75,14 +85,15 @@ function slabsOf(block: ElementBlock, parts: number, perElement: number, buffers
  * their draws to the workers without a copy. Blocks of a large target hold at most a quarter of it
  * (blockValuesOf), so that the work starts after a quarter of the reading rather than half. A
  * block's draws stay valid until the next block is asked for (the one after it is then read into
- * the same buffers).
+ * the same buffers). Once the blocks are done or the caller stops, the buffers are kept for the
+ * next computation (draw-buffers.ts).
  */
 export async function* targetBlocks(
   opened: OpenedTree,
   target: DiagnosticTarget,
-  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; buffers?: BlockBuffers; order?: SlabOrder },
+  options: { pool?: WorkPool; signal?: AbortSignal; memoryBound?: number; order?: SlabOrder },
 ): AsyncGenerator<BlockDraws> {
-  const { pool, signal, memoryBound = MEMORY_BOUND, buffers = blockBuffers(), order } = options;
+  const { pool, signal, memoryBound = MEMORY_BOUND, order } = options;
   const { variable } = target;
   const array = opened.arrays.get(`${variable.group}/${variable.name}`) as ZarrArray;
   const positions = labelPositions(opened, target);
@@ -92,27 +103,39 @@ export async function* targetBlocks(
   const maxReads = Math.max(8, 2 * (pool?.size ?? 0));
   const runs = positions.map((p, k) => chunkRuns(p, array.chunks[variable.dims.indexOf(target.dims[k])]));
   const budget = readBudget(array.chunks, perElement, columnValues(runs, perElement), memoryBound, maxReads);
-  // Read one block at a time, a variable drops the second set of buffers one before it used.
-  if (budget.blocksInFlight === 1) buffers[1] = [];
   const blocks = planBlocks(runs, perElement, blockValuesOf(budget.blockValues, columnValues(runs, perElement), elementCount(target) * perElement));
+  // Draw after draw, narrow slabs: the job that transposes one reads several of its rows per memory page.
+  const blockSlabs = blocks.map((block) => splitBlock(block, Math.max(pool ? 2 * pool.size : 1, order === "draws" ? Math.ceil(block.count / DRAW_ORDER_SLAB) : 1)));
+  keepOnly(takesOf(blockSlabs, perElement, budget.blocksInFlight));
+  // One set of buffers per block in flight, each block read into the set of the block before the last.
+  const slots: SlabDraws[][] = Array.from({ length: budget.blocksInFlight }, () => []);
+  /** The slot a block is being read into, until its read settles. */
+  let filling: number | undefined;
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
-    // Draw after draw, narrow slabs: the job that transposes one reads several of its rows per memory page.
-    const parts = Math.max(pool ? 2 * pool.size : 1, order === "draws" ? Math.ceil(blocks[k].count / DRAW_ORDER_SLAB) : 1);
-    const slabs = (buffers[slot] = slabsOf(blocks[k], parts, perElement, buffers[slot]));
+    const slabs = (slots[slot] = slabsOf(blockSlabs[k], perElement, slots[slot]));
+    filling = slot;
     // Chunks of a folder over HTTP are fetched by the workers that decode them, which spreads the
     // cost of receiving them (in Chromium, more than decoding) over the workers.
     const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight, order).then(() => slabs);
     // Awaited when its block is asked for; a failure meanwhile is not unhandled.
-    reading.catch(() => undefined);
+    reading.then(
+      () => (filling = undefined),
+      () => (filling = undefined),
+    );
     return reading;
   };
-  let next = blocks.length ? read(0) : undefined;
-  for (let k = 0; k < blocks.length; k++) {
-    signal?.throwIfAborted();
-    const slabs = await next!;
-    next = k + 1 < blocks.length && budget.blocksInFlight === 2 ? read(k + 1) : undefined;
-    yield { block: blocks[k], slabs, chains: layout.chains, perElement };
-    if (k + 1 < blocks.length && !next) next = read(k + 1);
+  try {
+    let next = blocks.length ? read(0) : undefined;
+    for (let k = 0; k < blocks.length; k++) {
+      signal?.throwIfAborted();
+      const slabs = await next!;
+      next = k + 1 < blocks.length && budget.blocksInFlight === 2 ? read(k + 1) : undefined;
+      yield { block: blocks[k], slabs, chains: layout.chains, perElement };
+      if (k + 1 < blocks.length && !next) next = read(k + 1);
+    }
+  } finally {
+    // For the next computation: every buffer but those a read still writes into (when stopped early).
+    keepDraws(slots.flatMap((slabs, slot) => (slot === filling ? [] : slabs.map((s) => s.draws))));
   }
 }

@@ -1,6 +1,6 @@
 import { diagnosticTargets, type DiagnosticTarget } from "./diagnose.ts";
 import type { Label } from "./domain.ts";
-import { blockBuffers, elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
+import { elementCount, elementLabels, targetBlocks } from "./element-blocks.ts";
 import { LooError } from "./errors.ts";
 import type { WorkPool } from "./pool/pool.ts";
 import { findGroup } from "./resolve.ts";
@@ -84,7 +84,7 @@ export async function looOf(opened: OpenedTree, options: LooOptions & { pool?: W
   let draws = 0;
   let done = 0;
   onProgress?.(0, total);
-  for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, buffers: blockBuffers(), order: "draws" })) {
+  for await (const blockDraws of targetBlocks(opened, target, { pool, signal, memoryBound, order: "draws" })) {
     chains = blockDraws.chains;
     draws = blockDraws.perElement;
     await runSlabJobs(

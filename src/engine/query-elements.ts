@@ -3,7 +3,7 @@ import type { Label } from "./domain.ts";
 import type { SlabDraws } from "./block-draws.ts";
 import { runSlabJobs } from "./slab-jobs.ts";
 import { targetDraws } from "./derived-blocks.ts";
-import { blockBuffers, elementLabels } from "./element-blocks.ts";
+import { elementLabels } from "./element-blocks.ts";
 import { planQuery } from "./query-plan.ts";
 import { summaryWidth } from "./stats/summary-block.ts";
 import type { SummaryOptions } from "./stats/summary.ts";
@@ -55,9 +55,8 @@ export function queryElements(opened: OpenedTree, query: string, groups: readonl
     },
     async *blocks(value, signal) {
       const targets = diagnosticTargets(opened, { kind: "query", query, groups }).filter((t) => t.variable.name === value);
-      const buffers = blockBuffers();
       for (const target of targets) {
-        for await (const { block, slabs, perElement } of targetDraws(opened, target, { pool: opened.pool, signal, memoryBound, buffers })) {
+        for await (const { block, slabs, perElement } of targetDraws(opened, target, { pool: opened.pool, signal, memoryBound })) {
           const labels = elementLabels(target, block.from, block.from + block.count);
           yield {
             dims: stacked ? ["source", ...target.dims] : target.dims,

@@ -20,7 +20,8 @@ export async function runSlabJobs(
       const job = jobOf(slab);
       let values: Float64Array;
       if (pool) ({ values, draws: slab.draws } = await pool.block(job));
-      else values = await new Promise<Float64Array>((resolve, reject) => setTimeout(() => computeBlock(job).then(resolve, reject)));
+      // A job still waiting when the work is cancelled does not run: its buffer may be kept for another computation by then.
+      else values = await new Promise<Float64Array>((resolve, reject) => setTimeout(() => (signal?.aborted ? reject(signal.reason) : computeBlock(job).then(resolve, reject))));
       signal?.throwIfAborted();
       report(slab, values);
     }),
