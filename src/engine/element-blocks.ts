@@ -118,7 +118,7 @@ export async function* targetBlocks(
     // Chunks of a folder over HTTP are fetched by the workers that decode them, which spreads the
     // cost of receiving them (in Chromium, more than decoding) over the workers.
     const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight, order).then(() => slabs);
-    // Awaited when its block is asked for; a failure meanwhile is not unhandled.
+    // Awaited when its block is asked for; meanwhile this marks it settled (and a failure handled).
     reading.then(
       () => (filling = undefined),
       () => (filling = undefined),
