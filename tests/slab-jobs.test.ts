@@ -3,12 +3,14 @@ import type { SlabDraws } from "../src/engine/block-draws.ts";
 import type { BlockJob } from "../src/engine/pool/block-job.ts";
 import { runSlabJobs } from "../src/engine/slab-jobs.ts";
 
-/** The jobs computed on this thread, by their slab's element count. */
+/** The jobs computed on this thread, by their slab's element count; with `failOne`, the job of one element fails. */
 const computed: number[] = [];
+let failOne = false;
 vi.mock("../src/engine/pool/block-job.ts", async (original) => ({
   ...(await original<typeof import("../src/engine/pool/block-job.ts")>()),
   computeBlock: async (job: BlockJob) => {
     computed.push(job.block.count);
+    if (failOne && job.block.count === 1) throw new Error("no values today");
     return new Float64Array(job.block.count);
   },
 }));
@@ -33,5 +35,17 @@ describe("slab jobs on this thread", () => {
     await expect(work).rejects.toThrow("cancelled");
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(computed).toEqual([]);
+  });
+
+  it("does not run a job still waiting once another has failed", async () => {
+    computed.length = 0;
+    failOne = true;
+    try {
+      await expect(runSlabJobs(slabs, jobOf, {}, () => undefined)).rejects.toThrow("no values today");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(computed).toEqual([1]);
+    } finally {
+      failOne = false;
+    }
   });
 });

@@ -7,9 +7,11 @@ import { MEMORY_BOUND } from "./diagnose-blocks.ts";
  * 1 ms the second. Computations in a row (the variables of a scope, the models of a comparison, a
  * query run again) mostly cut their blocks alike, so they find the buffers they need here.
  *
- * A computation first says which lengths it will take and how many (keepOnly): the rest is
- * dropped before it allocates, so keeping never adds to what one computation holds. At most
- * KEEP_BYTES are kept, and none once IDLE_MS have passed since the last computation ended.
+ * A computation that reads blocks first says which lengths it takes at its start and how many
+ * (keepOnly): the rest is dropped before it allocates, so keeping adds nothing to what it holds.
+ * Other work that allocates much (an expression's blocks, a query's table) drops them all first
+ * (dropKeptDraws). At most KEEP_BYTES are kept, and none once IDLE_MS have passed since the last
+ * computation ended.
  */
 const KEEP_BYTES = MEMORY_BOUND;
 const IDLE_MS = 15_000;
@@ -18,7 +20,8 @@ const kept = new Map<number, Float64Array[]>();
 let keptBytes = 0;
 let idle: ReturnType<typeof setTimeout> | undefined;
 
-function dropAll(): void {
+/** Drop every kept buffer, for work about to allocate its own. */
+export function dropKeptDraws(): void {
   kept.clear();
   keptBytes = 0;
 }
@@ -56,7 +59,7 @@ export function keepDraws(buffers: Iterable<Float64Array>): void {
     keptBytes += buffer.byteLength;
   }
   clearTimeout(idle);
-  idle = setTimeout(dropAll, IDLE_MS);
+  idle = setTimeout(dropKeptDraws, IDLE_MS);
   // In Node, kept buffers are no reason to stay alive.
   (idle as { unref?: () => void }).unref?.();
 }

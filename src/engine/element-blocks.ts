@@ -61,18 +61,17 @@ function slabsOf(slabs: readonly ElementBlock[], perElement: number, held: reado
   });
 }
 
-/** How many buffers of each length slabsOf takes for the blocks' slabs, read into `slots` sets of buffers in turn. */
+/**
+ * How many buffers of each length slabsOf takes for the first blocks, one per set of buffers
+ * (`slots`): those are taken at the start. A later block whose slabs differ (the last, shorter one)
+ * takes new ones when it comes, as it would without kept buffers, rather than have them held
+ * beside both sets from the start.
+ */
 function takesOf(blockSlabs: readonly (readonly ElementBlock[])[], perElement: number, slots: number): Map<number, number> {
   const takes = new Map<number, number>();
-  const held: number[][] = Array.from({ length: slots }, () => []);
-  blockSlabs.forEach((slabs, k) => {
-    const lengths = held[k % slots];
-    slabs.forEach((slab, i) => {
-      const length = slab.count * perElement;
-      if (lengths[i] !== length) takes.set(length, (takes.get(length) ?? 0) + 1);
-      lengths[i] = length;
-    });
-  });
+  for (const slabs of blockSlabs.slice(0, slots)) {
+    for (const slab of slabs) takes.set(slab.count * perElement, (takes.get(slab.count * perElement) ?? 0) + 1);
+  }
   return takes;
 }
 
@@ -107,9 +106,12 @@ export async function* targetBlocks(
   // Draw after draw, narrow slabs: the job that transposes one reads several of its rows per memory page.
   const blockSlabs = blocks.map((block) => splitBlock(block, Math.max(pool ? 2 * pool.size : 1, order === "draws" ? Math.ceil(block.count / DRAW_ORDER_SLAB) : 1)));
   keepOnly(takesOf(blockSlabs, perElement, budget.blocksInFlight));
-  // One set of buffers per block in flight, each block read into the set of the block before the last.
+  // One set of buffers per block in flight: block k is read into set k mod blocksInFlight.
   const slots: SlabDraws[][] = Array.from({ length: budget.blocksInFlight }, () => []);
-  /** The slot a block is being read into, until its read settles. */
+  /**
+   * The slot a block is being read into, until its read is done. A read that failed stays marked:
+   * its other chunks' reads may still be scattering into its buffers.
+   */
   let filling: number | undefined;
   const read = (k: number): Promise<SlabDraws[]> => {
     const slot = k % budget.blocksInFlight;
@@ -118,10 +120,10 @@ export async function* targetBlocks(
     // Chunks of a folder over HTTP are fetched by the workers that decode them, which spreads the
     // cost of receiving them (in Chromium, more than decoding) over the workers.
     const reading = readBlockDraws(slabs, array, layout, { signal, pool, remote: opened.remote }, budget.readsInFlight, order).then(() => slabs);
-    // Awaited when its block is asked for; meanwhile this marks it settled (and a failure handled).
+    // Awaited when its block is asked for; meanwhile this marks it done (and a failure handled).
     reading.then(
       () => (filling = undefined),
-      () => (filling = undefined),
+      () => undefined,
     );
     return reading;
   };
@@ -135,7 +137,7 @@ export async function* targetBlocks(
       if (k + 1 < blocks.length && !next) next = read(k + 1);
     }
   } finally {
-    // For the next computation: every buffer but those a read still writes into (when stopped early).
+    // For the next computation: every buffer but those a read may still write into (stopped early, or failed).
     keepDraws(slots.flatMap((slabs, slot) => (slot === filling ? [] : slabs.map((s) => s.draws))));
   }
 }

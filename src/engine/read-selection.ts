@@ -154,8 +154,8 @@ export async function readSelectionsInto(targets: readonly SelectionTarget[], ar
       const parts = coords.map((c, a) => plan.axes[a].parts.get(c));
       if (parts.every((p) => p)) scatter(out, strides, chunk, parts as AxisPart[]);
     }
-    read.pool?.recycle(chunk);
-    // A chunk stored as it is can be a view of the stored bytes' buffer, read into one lent for reuse.
-    if (chunk.values.kind !== "string") giveBackLent(chunk.values.data.buffer);
+    // A chunk stored as it is can be a view of the stored bytes' buffer, read into one lent for
+    // reuse; one buffer goes back one way only (a pool on this thread, in tests, decodes into lent ones).
+    if (!read.pool?.recycle(chunk) && chunk.values.kind !== "string") giveBackLent(chunk.values.data.buffer);
   });
 }

@@ -14,14 +14,24 @@ export async function runSlabJobs(
   report: (slab: SlabDraws, values: Float64Array) => void,
 ): Promise<void> {
   const { pool, signal } = options;
+  let failure: unknown;
   await Promise.all(
     slabs.map(async (slab) => {
       signal?.throwIfAborted();
       const job = jobOf(slab);
       let values: Float64Array;
-      if (pool) ({ values, draws: slab.draws } = await pool.block(job));
-      // A job still waiting when the work is cancelled does not run: its buffer may be kept for another computation by then.
-      else values = await new Promise<Float64Array>((resolve, reject) => setTimeout(() => (signal?.aborted ? reject(signal.reason) : computeBlock(job).then(resolve, reject))));
+      try {
+        if (pool) ({ values, draws: slab.draws } = await pool.block(job));
+        // A job still waiting once the work is cancelled or another job failed does not run: the
+        // block's buffers may be another computation's by then (draw-buffers.ts).
+        else
+          values = await new Promise<Float64Array>((resolve, reject) =>
+            setTimeout(() => (signal?.aborted || failure !== undefined ? reject(signal?.reason ?? failure) : computeBlock(job).then(resolve, reject))),
+          );
+      } catch (error) {
+        failure ??= error;
+        throw error;
+      }
       signal?.throwIfAborted();
       report(slab, values);
     }),

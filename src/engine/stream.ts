@@ -6,6 +6,7 @@ import { planQuery, planRows, type QueryPlan } from "./query-plan.ts";
 import { planRanges, rangeBatches, type RangePlan } from "./range-batches.ts";
 import type { ReadOptions, ZarrArray } from "./read.ts";
 import type { OpenedTree } from "./tree.ts";
+import { dropKeptDraws } from "./draw-buffers.ts";
 
 export interface StreamOptions {
   /** Groups to read specs without a group prefix from; several stack with a `source` column. */
@@ -51,6 +52,8 @@ export function streamPlan(opened: OpenedTree, plan: QueryPlan, options: StreamO
     ranges ? ranges.reads.map((r) => [arrays[r.variable], 1] as const) : arrays.map((a) => [a, alignedChunkCount(a)] as const),
   );
   async function* batches(): AsyncGenerator<RecordBatch> {
+    // The table (or an expression's column) is budgeted alone: blocks' buffers kept from an earlier computation go.
+    dropKeptDraws();
     const progress = options.onProgress && new ProgressCounter(chunkReads, options.onProgress);
     // Chunks are fetched on this thread, which holds the table: fetched by the pool's workers
     // (opened.remote), each worker keeps its own fetch garbage, 0.2 GB more for a 40M-row table.

@@ -177,15 +177,16 @@ export class WorkPool {
 
   /**
    * A chunk this pool decoded, copied from and no longer needed by the caller: its buffer goes back
-   * with a later decode job, to decode into. Anything else (a chunk decoded on this thread, whose
-   * values may be a view of stored bytes) is left alone.
+   * with a later decode job, to decode into (and true is returned). Anything else (a chunk decoded
+   * on this thread, whose values may be a view of stored bytes) is left alone.
    */
-  recycle(chunk: DecodedChunk): void {
-    if (chunk.values.kind === "string") return;
+  recycle(chunk: DecodedChunk): boolean {
+    if (chunk.values.kind === "string") return false;
     const buffer = chunk.values.data.buffer as ArrayBuffer;
-    if (!this.#decoded.delete(buffer)) return;
+    if (!this.#decoded.delete(buffer)) return false;
     if (this.#recycled.length === 2 * this.#size) this.#recycled.shift();
     this.#recycled.push(buffer);
+    return true;
   }
 
   /**

@@ -64,8 +64,9 @@ export function relativeEff(likelihood: Float64Array, chains: number, summary?: 
 /** Powers of log1p's series that mcseElpd sums (see SPREAD_SERIES). */
 const SERIES_TERMS = 16;
 /**
- * mcseElpd takes the series for sd / exp(elpd) up to this. The grid's largest |z| is 3.4, so
- * |sd·z / exp(elpd)| < 0.11, where the first term left out, 0.11^17 / 17, is below 1e-17.
+ * mcseElpd takes the series for sd / exp(elpd) up to this. The grid's largest |z| is below 3.3,
+ * so |x| = |sd·z / exp(elpd)| < 0.1, where what the series leaves out, at most
+ * |x|^17 / (17 (1 - |x|)), is below 1e-17.
  */
 const SERIES_LIMIT = 0.03;
 

@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbsolutePath, AsyncReadable, GetOptions, RangeQuery } from "@zarrita/storage";
-import { ownedView, takeBuffer } from "../decode/spare-buffers.ts";
+import { ownedView, takeBytes } from "../decode/spare-buffers.ts";
 
 const absent = (error: unknown) => ["ENOENT", "EISDIR", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "");
 
@@ -20,27 +20,31 @@ export class NodeFolderStore implements AsyncReadable {
   }
 
   /**
-   * A file's bytes, read whole in one call into a buffer lent for reuse (decode/spare-buffers.ts):
-   * readFile reads in pieces of 512 KiB, each a round trip through the thread pool, into a new
-   * buffer, which cost several times what reading takes over a chunk of tens of MB.
+   * A file's bytes, read whole in one call into a buffer of exactly their size lent for reuse
+   * (decode/spare-buffers.ts; exactly, since some decoders read a view's whole buffer): readFile
+   * reads in pieces of 512 KiB, each a round trip through the thread pool, into a new buffer, which
+   * cost several times what reading takes over a chunk of tens of MB. A file whose size is not known
+   * ahead (0 for some file systems) is read to its end as readFile does.
    */
   async get(key: AbsolutePath, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     const path = this.#path(key);
     if (!path) return undefined;
+    options.signal?.throwIfAborted();
     try {
       const file = await open(path, "r");
       try {
         const { size } = await file.stat();
-        const buffer = takeBuffer(size);
-        const into = new Uint8Array(buffer, 0, size);
+        if (size === 0) return new Uint8Array(await file.readFile({ signal: options.signal }));
+        const bytes = takeBytes(size);
         let read = 0;
         while (read < size) {
-          const { bytesRead } = await file.read(into, read, size - read, read);
+          const { bytesRead } = await file.read(bytes, read, size - read, read);
           if (bytesRead === 0) break;
           read += bytesRead;
         }
         options.signal?.throwIfAborted();
-        return ownedView(buffer, read);
+        // A file cut short while read gives the bytes that were there, in a buffer of their own.
+        return read === size ? ownedView(bytes.buffer, size) : bytes.slice(0, read);
       } finally {
         await file.close();
       }
