@@ -2,6 +2,7 @@ import { registry } from "zarrita";
 import { chunkBytes, type ChunkMeta } from "./chunk-bound.ts";
 import { isDrawscopeError } from "../errors.ts";
 import { CorruptChunkError } from "./lz4-block.ts";
+import { inflate } from "./inflate.ts";
 import { readAtMost } from "./read-at-most.ts";
 
 type Format = "gzip" | "deflate";
@@ -23,7 +24,7 @@ function deflateCodec(format: Format, name: string) {
     }
 
     async decode(bytes: Uint8Array): Promise<Uint8Array> {
-      const inflating = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(format));
+      const inflating = inflate(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), format, this.bound ?? Infinity);
       try {
         if (this.bound === undefined) return new Uint8Array(await new Response(inflating).arrayBuffer());
         const bound = this.bound;

@@ -1,4 +1,5 @@
 import type { ZipInfo } from "unzipit";
+import { inflate } from "../decode/inflate.ts";
 import { readAtMost } from "../decode/read-at-most.ts";
 import { isDrawscopeError, StoreError } from "../errors.ts";
 import { MAX_PIECE_BYTES } from "./types.ts";
@@ -74,7 +75,7 @@ function inflating(reader: ZipReader, entry: ZipEntry, name: string): ReadableSt
     yield* slices(reader, await dataOffset(reader, entry), entry.compressedSize);
   }
   const stream = streamOf(raw());
-  return isStored(entry) ? stream : stream.pipeThrough(new DecompressionStream("deflate-raw"));
+  return isStored(entry) ? stream : inflate(stream, "deflate-raw", entry.size);
 }
 
 /**
