@@ -118,6 +118,8 @@ async function main(): Promise<void> {
       report("in memory (one file's text, the chain parser alone)", text.length / 1e6, inMemory) +
       `  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
   );
+  // A missed goal fails the bench, so that npm run bench's closing line names it.
+  if ([streamed, inMemory].some((r) => r.floor.wall / r.parse.wall < GOAL_RATIO)) process.exitCode = 1;
 }
 
 await main();

@@ -434,6 +434,8 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+  // A missed goal fails the bench, so that npm run bench's closing line names it.
+  if (rows.some((r) => r.goal && !r.goal.met)) process.exitCode = 1;
 }
 
 await main();
