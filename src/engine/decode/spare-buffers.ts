@@ -19,7 +19,7 @@ export function giveBuffer(buffer: ArrayBuffer): void {
   spare.push(buffer);
 }
 
-/** `bytes` bytes to decode into, on a spare buffer of exactly that size when there is one. Their content is stale: write every byte. */
+/** `bytes` bytes to decode or read into, on a spare buffer of exactly that size when there is one. Their content is stale: write every byte. */
 export function takeBytes(bytes: number): Uint8Array<ArrayBuffer> {
   const i = spare.findIndex((b) => b.byteLength === bytes);
   return i >= 0 ? new Uint8Array(spare.splice(i, 1)[0]) : new Uint8Array(bytes);
